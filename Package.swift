@@ -1,0 +1,63 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// The numeric targets are always compiled with optimisation: a debug `swift test` would otherwise run
+/// the generator ~100x slower than release and the end-to-end tests would crawl.
+let hot: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "cartoonify",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cartoonify-server", targets: ["cartoonify-server"]),
+        .executable(name: "cartoonify", targets: ["cartoonify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // C: libjpeg with the setjmp/longjmp error shim, libpng + zlib headers.
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
+
+        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
+        .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
+        .target(name: "Tensor", swiftSettings: hot),
+        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
+        .target(name: "HTTP"),
+        .target(
+            name: "CartoonService",
+            dependencies: [
+                "HTTP", "Imaging", "FaceDetection", "NN",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "cartoonify-server",
+            dependencies: [
+                "CartoonService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cartoonify",
+            dependencies: [
+                "CartoonService", "NN", "Imaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN"]),
+    ]
+)

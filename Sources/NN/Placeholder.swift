@@ -1,0 +1,1 @@
+// Placeholder until the NN module lands.
