@@ -1,0 +1,88 @@
+import FaceDetection
+import Imaging
+import NN
+import Tensor
+
+/// One photo in, one PNG cartoon out: decode, frame, resize to the model, generate, resize to the asked
+/// size, encode. Plain values in and out, so the CLI and the tests run exactly what the server runs.
+public struct CartoonPipeline: Sendable {
+    public let generator: Generator
+    public let detector: FaceDetector
+    public var decodeLimits: DecodeLimits
+    public var pngCompressionLevel: Int
+
+    public init(generator: Generator, detector: FaceDetector = .bundled, decodeLimits: DecodeLimits = DecodeLimits(),
+                pngCompressionLevel: Int = 1) {
+        self.generator = generator
+        self.detector = detector
+        self.decodeLimits = decodeLimits
+        self.pngCompressionLevel = pngCompressionLevel
+    }
+
+    public var modelSize: Int { generator.config.inputSize }
+
+    public struct Result: Sendable {
+        public var png: [UInt8]
+        /// The face the crop was made around; nil when none was found or detection was not asked.
+        public var face: FaceBox?
+        /// nil when the crop mode did not ask for detection.
+        public var faceDetected: Bool?
+        public var inferenceTime: Duration
+    }
+
+    /// `checkpoint` runs between stages and throws to abandon work nobody waits for any more.
+    public func run(_ bytes: [UInt8], options: CartoonOptions,
+                    checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
+        let photo = try decode(bytes)
+        try checkpoint()
+        let (framed, face, detected) = frame(photo, mode: options.crop)
+        try checkpoint()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cartoon = stylize(framed)
+        let inferenceTime = start.duration(to: clock.now)
+        try checkpoint()
+        let size = options.size ?? modelSize
+        let output = size == cartoon.width ? cartoon : cartoon.resized(width: size, height: size)
+        do {
+            let png = try PNGEncoder.encode(output, compressionLevel: pngCompressionLevel)
+            return Result(png: png, face: face, faceDetected: detected, inferenceTime: inferenceTime)
+        } catch {
+            throw ServiceError(error)
+        }
+    }
+
+    func decode(_ bytes: [UInt8]) throws(ServiceError) -> RGBImage {
+        do {
+            return try ImageDecoder.decode(bytes, limits: decodeLimits)
+        } catch {
+            throw ServiceError(error)
+        }
+    }
+
+    /// The square the generator sees, and the face it was cut around.
+    func frame(_ photo: RGBImage, mode: CropMode) -> (RGBImage, FaceBox?, Bool?) {
+        switch mode {
+        case .none:
+            return (photo, nil, nil)
+        case .center:
+            return (photo.centerSquareCrop(), nil, nil)
+        case .face:
+            let faces = detector.detect(in: photo)
+            guard let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height) else {
+                return (photo.centerSquareCrop(), nil, false)
+            }
+            let box = FaceCropPolicy.cropBox(for: face, imageWidth: photo.width, imageHeight: photo.height)
+            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), face, true)
+        }
+    }
+
+    /// Model-sized in, model-sized out; no resampling when the input already has the model's size.
+    func stylize(_ image: RGBImage) -> RGBImage {
+        let size = modelSize
+        let input = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
+        let tensor = Tensor(shape: [1, 3, size, size], storage: input.planarFloats())
+        let output = generator.forward(tensor)
+        return RGBImage(planarFloats: output.storage, width: size, height: size)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HTTP
+import Logging
+import NN
+import Synchronization
+
+/// The running service: routes of the HTTP contract, the worker pool, readiness and draining.
+public final class CartoonService: Sendable {
+    enum Phase: Sendable {
+        case starting
+        case ready(CartoonPipeline, ModelInfo)
+        case draining
+    }
+
+    public let configuration: ServiceConfiguration
+    public let metrics = ServiceMetrics()
+    let logger: Logger
+    let phase = Mutex<Phase>(.starting)
+    let pool: WorkerPool
+    let apiKey: APIKey?
+    private let servers = Mutex<(main: HTTPServer?, metrics: HTTPServer?)>((nil, nil))
+
+    public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "cartoonify")) {
+        self.configuration = configuration
+        self.logger = logger
+        pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        apiKey = configuration.apiKey.map(APIKey.init)
+    }
+
+    /// Starts listening (health checks answer from here on; readiness waits for the model) and returns the
+    /// bound ports.
+    public func start() throws -> (port: Int, metricsPort: Int?) {
+        let main = HTTPServer(
+            configuration: configuration.http,
+            handler: { [weak self] request, context, respond in
+                guard let self else { return respond(ServiceError.notReady.response) }
+                self.handle(request, context: context, respond: respond)
+            },
+            observer: { [weak self] exchange in self?.observe(exchange) })
+        let port = try main.start()
+        var metricsServer: HTTPServer?
+        var metricsPort: Int?
+        if let extra = configuration.metricsPort {
+            var http = configuration.http
+            http.port = extra
+            let server = HTTPServer(configuration: http, handler: { [weak self] request, _, respond in
+                guard let self, request.path == "/metrics" else {
+                    return respond(ServiceError.notFound(request.path).response)
+                }
+                respond(self.metricsResponse())
+            })
+            metricsPort = try server.start()
+            metricsServer = server
+        }
+        servers.withLock { $0 = (main, metricsServer) }
+        return (port, metricsPort)
+    }
+
+    /// Reads the weights file named by the configuration and starts taking work.
+    public func loadModel() throws {
+        let url = URL(fileURLWithPath: configuration.weightsPath)
+        let loaded = try Generator.load(from: url)
+        install(loaded, path: configuration.weightsPath)
+    }
+
+    /// Serves an already loaded generator (tests, or weights obtained another way).
+    public func install(_ loaded: LoadedGenerator, path: String) {
+        let pipeline = CartoonPipeline(
+            generator: loaded.generator, decodeLimits: configuration.decodeLimits,
+            pngCompressionLevel: configuration.pngCompressionLevel)
+        let info = ModelInfo(loaded, path: path)
+        phase.withLock { $0 = .ready(pipeline, info) }
+        logger.info("model loaded", metadata: [
+            "architecture": "\(info.architecture)", "parameters": "\(info.parameters)",
+            "input_size": "\(info.inputSize)", "sha256": "\(info.sha256)",
+        ])
+    }
+
+    /// SIGTERM: readiness turns 503, the listener closes, in-flight and queued requests finish within the
+    /// drain timeout. Returns whether everything finished in time.
+    public func drain() -> Bool {
+        phase.withLock { $0 = .draining }
+        let deadline = ContinuousClock.now + configuration.drainTimeout
+        let (main, metricsServer) = servers.withLock { $0 }
+        let served = main?.shutdown(gracePeriod: ContinuousClock.now.duration(to: deadline)) ?? true
+        let worked = pool.shutdown(deadline: deadline)
+        _ = metricsServer?.shutdown(gracePeriod: .seconds(1))
+        return served && worked
+    }
+
+    var isReady: Bool {
+        phase.withLock { if case .ready = $0 { true } else { false } }
+    }
+}

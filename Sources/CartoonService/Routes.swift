@@ -1,0 +1,122 @@
+import Foundation
+import HTTP
+import Logging
+
+/// The contract's endpoints. Routing is a switch: five fixed paths do not need a router type.
+extension CartoonService {
+    static let knownRoutes: Set<String> = ["/cartoonify", "/healthz", "/readyz", "/metrics", "/v1/model"]
+
+    func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let reply: @Sendable (HTTPResponse) -> Void = { response in
+            var response = response
+            response.headers.set("X-Request-Id", context.id)
+            respond(response)
+        }
+        let readOnly = ["GET", "HEAD"]
+        switch request.path {
+        case "/cartoonify":
+            guard request.method == "POST" else {
+                return reply(ServiceError.methodNotAllowed(request.method, allowed: ["POST"]).response)
+            }
+            cartoonify(request, context: context, reply: reply)
+        case "/metrics" where configuration.metricsPort != nil:
+            reply(ServiceError.notFound(request.path).response)
+        case "/healthz", "/readyz", "/v1/model", "/metrics":
+            guard readOnly.contains(request.method) else {
+                return reply(ServiceError.methodNotAllowed(request.method, allowed: readOnly).response)
+            }
+            reply(readOnlyResponse(path: request.path))
+        default:
+            reply(ServiceError.notFound(request.path).response)
+        }
+    }
+
+    private func readOnlyResponse(path: String) -> HTTPResponse {
+        switch path {
+        case "/healthz":
+            return .json(status: 200, ["status": "ok"])
+        case "/readyz":
+            switch phase.withLock({ $0 }) {
+            case .ready: return .json(status: 200, ["status": "ready"])
+            case .starting: return .json(status: 503, ["status": "starting"])
+            case .draining: return .json(status: 503, ["status": "draining"])
+            }
+        case "/v1/model":
+            guard case .ready(_, let info) = phase.withLock({ $0 }) else { return ServiceError.notReady.response }
+            var headers = HTTPHeaders()
+            headers.set("Content-Type", "application/json")
+            return HTTPResponse(status: 200, headers: headers, body: info.json)
+        default:
+            return metricsResponse()
+        }
+    }
+
+    func metricsResponse() -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        return HTTPResponse(status: 200, headers: headers, body: metrics.exposition(waiting: pool.waiting, running: pool.running))
+    }
+
+    /// Validates on the I/O thread (cheap), then queues the heavy part for a worker.
+    private func cartoonify(_ request: HTTPRequest, context: RequestContext, reply: @escaping @Sendable (HTTPResponse) -> Void) {
+        let reject: (ServiceError, String?) -> Void = { error, reason in
+            if let reason { self.metrics.recordRejected(reason: reason) }
+            reply(error.response)
+        }
+        if let apiKey, !apiKey.admits(authorization: request.headers["Authorization"]) {
+            return reject(.unauthorized, nil)
+        }
+        guard case .ready(let pipeline, _) = phase.withLock({ $0 }) else { return reject(.notReady, "not_ready") }
+        let options: CartoonOptions
+        let bytes: [UInt8]
+        do {
+            options = try CartoonOptions(query: request.query)
+            bytes = try ImageUpload.bytes(of: request)
+        } catch {
+            return reject(error, nil)
+        }
+        let timeout = configuration.requestTimeout
+        let accepted = pool.submit { [self] _ in
+            guard !context.isCancelled else { return reject(.clientGone, "client_gone") }
+            guard context.receivedAt.duration(to: .now) <= timeout else {
+                return reject(.deadlineExceeded, "deadline_exceeded")
+            }
+            do {
+                let result = try pipeline.run(bytes, options: options) { () throws(ServiceError) in
+                    if context.isCancelled { throw .clientGone }
+                }
+                metrics.recordInference(result.inferenceTime)
+                reply(Self.pngResponse(result))
+            } catch {
+                if error == .clientGone { metrics.recordRejected(reason: "client_gone") }
+                reply(error.response)
+            }
+        }
+        if !accepted { reject(.queueFull, "queue_full") }
+    }
+
+    private static func pngResponse(_ result: CartoonPipeline.Result) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "image/png")
+        headers.set("X-Inference-Ms", String(format: "%.1f", Double(result.inferenceTime.nanoseconds) / 1e6))
+        if let detected = result.faceDetected {
+            headers.set("X-Face-Detected", detected ? "true" : "false")
+        }
+        if let face = result.face {
+            headers.set("X-Face-Box", "\(face.x),\(face.y),\(face.width),\(face.height)")
+        }
+        return HTTPResponse(status: 200, headers: headers, body: result.png)
+    }
+
+    /// Access log line and request metrics for every exchange, including the HTTP layer's own errors.
+    func observe(_ exchange: HTTPExchange) {
+        let route = Self.knownRoutes.contains(exchange.path) ? exchange.path : "other"
+        metrics.recordRequest(route: route, status: exchange.status, duration: exchange.duration)
+        logger.info("\(exchange.method) \(exchange.path) \(exchange.status)", metadata: [
+            "request_id": "\(exchange.requestID)", "status": "\(exchange.status)",
+            "bytes_in": "\(exchange.bytesIn)", "bytes_out": "\(exchange.bytesOut)",
+            "latency_ms": "\(String(format: "%.1f", Double(exchange.duration.nanoseconds) / 1e6))",
+            "remote": "\(exchange.remoteAddress)",
+        ])
+    }
+}

@@ -1,0 +1,57 @@
+import CoreMetrics
+import Prometheus
+
+/// The service's Prometheus series, kept in a registry of its own so two servers in one process (tests)
+/// never share counts and no global bootstrap is needed.
+public final class ServiceMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let inference: Timer
+    private let queueDepth: Gauge
+    private let inFlight: Gauge
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.latencyBuckets
+        self.factory = factory
+        inference = Timer(label: "cartoonify_inference_duration_seconds", factory: factory)
+        queueDepth = Gauge(label: "cartoonify_queue_depth", factory: factory)
+        inFlight = Gauge(label: "cartoonify_inference_in_flight", factory: factory)
+    }
+
+    /// One finished HTTP exchange, including the errors the HTTP layer answered by itself.
+    public func recordRequest(route: String, status: Int, duration: Duration) {
+        Counter(label: "cartoonify_http_requests_total", dimensions: [("route", route), ("status", String(status))],
+                factory: factory).increment()
+        Timer(label: "cartoonify_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    public func recordInference(_ duration: Duration) {
+        inference.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// Work turned away before it ran: `queue_full`, `deadline_exceeded`, `client_gone`, `not_ready`.
+    public func recordRejected(reason: String) {
+        Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
+    /// The text exposition, with the pool's gauges read at scrape time so they are never stale.
+    public func exposition(waiting: Int, running: Int) -> [UInt8] {
+        queueDepth.record(waiting)
+        inFlight.record(running)
+        return registry.emitToBuffer()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

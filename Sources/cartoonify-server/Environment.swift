@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+/// The `CARTOONIFY_*` twin of each flag: a flag on the command line wins, then the variable, then the
+/// default. A variable that is set but unparsable is an error, not silently ignored.
+struct Environment {
+    var values = ProcessInfo.processInfo.environment
+
+    func value<T>(_ flag: T?, _ name: String, default fallback: T, parse: (String) -> T?) throws -> T {
+        if let flag { return flag }
+        guard let raw = values[name], !raw.isEmpty else { return fallback }
+        guard let parsed = parse(raw) else {
+            throw ValidationError("\(name)='\(raw)' is not a valid value.")
+        }
+        return parsed
+    }
+
+    func int(_ flag: Int?, _ name: String, default fallback: Int) throws -> Int {
+        try value(flag, name, default: fallback) { Int($0) }
+    }
+
+    func string(_ flag: String?, _ name: String, default fallback: String) throws -> String {
+        try value(flag, name, default: fallback) { $0 }
+    }
+
+    func optionalString(_ flag: String?, _ name: String) -> String? {
+        flag ?? values[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import CartoonService
+import Dispatch
+import Foundation
+import Logging
+
+@main
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cartoonify-server",
+        abstract: "Serve POST /cartoonify: a face photo in, a PNG cartoon out.",
+        discussion: "Every option also reads the environment variable named in its help; the flag wins.",
+        version: CartoonifyVersion.current)
+
+    @Option(help: "Address to listen on. [CARTOONIFY_HOST, default 0.0.0.0]")
+    var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one. [CARTOONIFY_PORT, default 8080]")
+    var port: Int?
+    @Option(help: "Generator weights (safetensors). [CARTOONIFY_WEIGHTS, default weights/default.safetensors]")
+    var weights: String?
+    @Option(help: "Inference threads. [CARTOONIFY_WORKERS, default: active processors]")
+    var workers: Int?
+    @Option(help: "Requests that may wait for a worker before 503. [CARTOONIFY_QUEUE_DEPTH, default 16]")
+    var queueDepth: Int?
+    @Option(help: "Largest request body in bytes. [CARTOONIFY_MAX_BODY_BYTES, default 20971520]")
+    var maxBodyBytes: Int?
+    @Option(help: "Seconds a request may wait for a worker before 504. [CARTOONIFY_REQUEST_TIMEOUT, default 30]")
+    var requestTimeout: Int?
+    @Option(help: "Seconds SIGTERM waits for in-flight requests. [CARTOONIFY_DRAIN_TIMEOUT, default 25]")
+    var drainTimeout: Int?
+    @Option(help: "Most open connections. [CARTOONIFY_MAX_CONNECTIONS, default 1024]")
+    var maxConnections: Int?
+    @Option(help: "Serve /metrics on this port only. [CARTOONIFY_METRICS_PORT]")
+    var metricsPort: Int?
+    @Option(help: "text or json. [CARTOONIFY_LOG_FORMAT, default text]")
+    var logFormat: String?
+    @Option(help: "trace, debug, info, notice, warning, error, critical. [CARTOONIFY_LOG_LEVEL, default info]")
+    var logLevel: String?
+
+    func run() throws {
+        let env = Environment()
+        let levelName = try env.string(logLevel, "CARTOONIFY_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical, got '\(levelName)'.")
+        }
+        let format = try env.string(logFormat, "CARTOONIFY_LOG_FORMAT", default: "text")
+        guard ["text", "json"].contains(format) else { throw ValidationError("log format must be text or json, got '\(format)'.") }
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "cartoonify")
+        let config = try serviceConfiguration(env)
+        let service = CartoonService(configuration: config, logger: logger)
+
+        let ports = try service.start()
+        logger.info("listening", metadata: [
+            "host": "\(config.http.host)", "port": "\(ports.port)", "workers": "\(config.workers)",
+            "metrics_port": "\(ports.metricsPort.map(String.init) ?? "main")",
+        ])
+        do {
+            try service.loadModel()
+        } catch {
+            logger.critical("cannot load weights", metadata: ["path": "\(config.weightsPath)", "error": "\(error)"])
+            _ = service.drain()
+            throw ExitCode(3)
+        }
+        let signalSources = installSignalHandlers(service: service, logger: logger)
+        withExtendedLifetime(signalSources) { dispatchMain() }
+    }
+
+    private func serviceConfiguration(_ env: Environment) throws -> ServiceConfiguration {
+        var config = ServiceConfiguration()
+        config.http.host = try env.string(host, "CARTOONIFY_HOST", default: "0.0.0.0")
+        config.http.port = try env.int(port, "CARTOONIFY_PORT", default: 8080)
+        config.http.maxBodyBytes = try env.int(maxBodyBytes, "CARTOONIFY_MAX_BODY_BYTES", default: config.http.maxBodyBytes)
+        config.http.maxConnections = try env.int(maxConnections, "CARTOONIFY_MAX_CONNECTIONS", default: config.http.maxConnections)
+        config.weightsPath = try env.string(weights, "CARTOONIFY_WEIGHTS", default: config.weightsPath)
+        config.workers = try env.int(workers, "CARTOONIFY_WORKERS", default: config.workers)
+        config.queueDepth = try env.int(queueDepth, "CARTOONIFY_QUEUE_DEPTH", default: config.queueDepth)
+        config.requestTimeout = .seconds(try env.int(requestTimeout, "CARTOONIFY_REQUEST_TIMEOUT", default: 30))
+        config.drainTimeout = .seconds(try env.int(drainTimeout, "CARTOONIFY_DRAIN_TIMEOUT", default: 25))
+        config.metricsPort = try metricsPort ?? env.values["CARTOONIFY_METRICS_PORT"].map {
+            guard let port = Int($0) else { throw ValidationError("CARTOONIFY_METRICS_PORT='\($0)' is not a port.") }
+            return port
+        }
+        config.apiKey = env.optionalString(nil, "CARTOONIFY_API_KEY")
+        guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
+            throw ValidationError("ports must be from 0 to 65535.")
+        }
+        guard config.workers >= 1, config.queueDepth >= 0, config.http.maxBodyBytes >= 1, config.http.maxConnections >= 1 else {
+            throw ValidationError("workers, max body bytes and max connections must be positive; queue depth must not be negative.")
+        }
+        return config
+    }
+
+    /// SIGTERM/SIGINT: drain on a queue of its own (draining blocks), then exit 0 — or 1 if the grace
+    /// period ran out with work unfinished.
+    private func installSignalHandlers(service: CartoonService, logger: Logger) -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "cartoonify.signals")
+        return [SIGTERM, SIGINT].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            source.setEventHandler {
+                logger.info("draining", metadata: ["signal": "\(signo)"])
+                let clean = service.drain()
+                logger.info("stopped", metadata: ["drained": "\(clean)"])
+                exit(clean ? 0 : 1)
+            }
+            source.resume()
+            return source
+        }
+    }
+}

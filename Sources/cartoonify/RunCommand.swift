@@ -1,0 +1,34 @@
+import ArgumentParser
+import CartoonService
+import Foundation
+import NN
+
+/// The server's pipeline on one file, for people and scripts without a running server.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Cartoonify one image file into a PNG.")
+
+    @Option(help: "Generator weights (safetensors).")
+    var weights = "weights/default.safetensors"
+    @Option(help: "Output edge in pixels (64...1024); default the model's input size.")
+    var size: Int?
+    @Option(help: "face, center or none.")
+    var crop = "face"
+    @Argument(help: "A JPEG or PNG photo.")
+    var input: String
+    @Argument(help: "Where to write the PNG cartoon.")
+    var output: String
+
+    func run() throws {
+        var query = ["crop": crop]
+        if let size { query["size"] = String(size) }
+        let options = try CartoonOptions(query: query)
+        let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
+        let result = try CartoonPipeline(generator: loaded.generator).run(bytes, options: options)
+        try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
+            ?? (result.faceDetected == false ? "no face found, center crop" : "no detection")
+        print("wrote \(output) (\(result.png.count) bytes; \(face); inference \(result.inferenceTime))")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Imaging
+import NN
+import Tensor
+import Testing
+import TestSupport
+@testable import CartoonService
+
+/// `POST /cartoonify` over a real socket against a real server.
+@Suite struct CartoonifyEndpointTests {
+    @Test func rawJPEGBodyGivesAPNGOfTheRequestedSize() throws {
+        let server = try TestService()
+        let response = try server.send("POST", "/cartoonify?size=128&crop=center",
+                                       headers: [("Content-Type", "image/jpeg")], body: try Photos.jpeg())
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "image/png")
+        #expect(response.header("X-Request-Id")?.isEmpty == false)
+        #expect(response.header("X-Face-Detected") == nil)
+        let image = try ImageDecoder.decode(response.body)
+        #expect(image.width == 128 && image.height == 128)
+    }
+
+    @Test func multipartUploadAsCurlSendsIt() throws {
+        let server = try TestService()
+        let boundary = "------------------------7c0f1b2a9e"
+        let response = try server.send(
+            "POST", "/cartoonify",
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+            body: Photos.multipart(bytes: try Photos.jpeg(), boundary: boundary))
+        #expect(response.status == 200)
+        let image = try ImageDecoder.decode(response.body)
+        #expect(image.width == TinyModel.config.inputSize)
+        #expect(response.header("X-Face-Detected") == "false")   // a gradient has no face: center crop
+    }
+
+    /// The contract's exact path: a model-sized PNG with crop=none is the generator's output quantised.
+    @Test func modelSizedInputWithoutCropIsExactlyTheGeneratorOutput() throws {
+        let server = try TestService()
+        let size = TinyModel.config.inputSize
+        let photo = Photos.gradient(width: size, height: size)
+        let response = try server.send("POST", "/cartoonify?crop=none",
+                                       headers: [("Content-Type", "image/png")], body: try PNGEncoder.encode(photo))
+        #expect(response.status == 200)
+        let generator = try TinyModel.load().generator
+        let output = generator.forward(Tensor(shape: [1, 3, size, size], storage: photo.planarFloats()))
+        let expected = RGBImage(planarFloats: output.storage, width: size, height: size)
+        #expect(try ImageDecoder.decode(response.body) == expected)
+    }
+
+    @Test func octetStreamIsSniffed() throws {
+        let server = try TestService()
+        let response = try server.send("POST", "/cartoonify?crop=none",
+                                       headers: [("Content-Type", "application/octet-stream")], body: try Photos.png(width: 40, height: 30))
+        #expect(response.status == 200)
+    }
+
+    @Test func severalRequestsShareOneKeepAliveConnection() throws {
+        let server = try TestService()
+        let client = try RawHTTPClient(port: server.port)
+        let jpeg = try Photos.jpeg()
+        for _ in 0..<3 {
+            client.send(httpRequest("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg))
+            #expect(try client.readResponse().status == 200)
+            client.send(httpRequest("GET", "/healthz"))
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try TestService()
+        let client = try RawHTTPClient(port: server.port)
+        let jpeg = try Photos.jpeg()
+        client.send(httpRequest("POST", "/cartoonify?size=64&crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg)
+            + httpRequest("GET", "/nope") + httpRequest("POST", "/cartoonify?size=96&crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg))
+        let first = try client.readResponse()
+        let second = try client.readResponse()
+        let third = try client.readResponse()
+        #expect([first.status, second.status, third.status] == [200, 404, 200])
+        #expect(try ImageDecoder.decode(first.body).width == 64)
+        #expect(try ImageDecoder.decode(third.body).width == 96)
+    }
+
+    @Test func chunkedUpload() throws {
+        let server = try TestService()
+        let jpeg = try Photos.jpeg()
+        var raw = Array("POST /cartoonify?crop=center HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for chunk in stride(from: 0, to: jpeg.count, by: 500).map({ jpeg[$0..<min($0 + 500, jpeg.count)] }) {
+            raw += Array("\(String(chunk.count, radix: 16))\r\n".utf8) + chunk + Array("\r\n".utf8)
+        }
+        raw += Array("0\r\n\r\n".utf8)
+        let client = try RawHTTPClient(port: server.port)
+        client.send(raw)
+        #expect(try client.readResponse().status == 200)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import NN
+import Testing
+import TestSupport
+
+/// The real `cartoonify-server` executable in a child process: start-up failures, and SIGTERM draining.
+@Suite(.serialized) struct ServerProcessTests {
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("cartoonify-server")
+
+    /// A server process and what it printed.
+    final class ServerProcess {
+        let process = Process()
+        private let stderr = Pipe()
+        private let output = OutputCollector()
+
+        init(arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = ServerProcessTests.binary
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardError = stderr
+            process.standardOutput = FileHandle.nullDevice
+            let output = output
+            stderr.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+            try process.run()
+        }
+
+        var log: String { output.text }
+
+        /// The port from the "listening" log line.
+        func port(timeout: Duration = .seconds(30)) throws -> Int {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline, process.isRunning {
+                if let match = log.firstMatch(of: /[^_]port=(\d+)/), let port = Int(match.1) { return port }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            throw RawHTTPClient.ClientError.timeout
+        }
+
+        func waitForExit(timeout: Duration = .seconds(60)) -> Int32? {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            guard !process.isRunning else {
+                process.terminate()
+                return nil
+            }
+            return process.terminationStatus
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    final class OutputCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+
+    @Test func missingWeightsFileExitsWithAClearMessage() throws {
+        let server = try ServerProcess(arguments: ["--port", "0", "--weights", "/nonexistent/model.safetensors"])
+        #expect(server.waitForExit() == 3)
+        #expect(server.log.contains("/nonexistent/model.safetensors"))
+    }
+
+    @Test func corruptWeightsFileExitsWithAClearMessage() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("corrupt-\(UUID()).safetensors")
+        try Data([0x10, 0, 0, 0, 0, 0, 0, 0] + Array("{\"a\":".utf8)).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let server = try ServerProcess(arguments: ["--port", "0", "--weights", url.path])
+        #expect(server.waitForExit() == 3)
+        #expect(server.log.contains("cannot load weights"))
+    }
+
+    @Test func invalidEnvironmentValueIsRefused() throws {
+        let server = try ServerProcess(arguments: [], environment: ["CARTOONIFY_PORT": "eighty"])
+        #expect(server.waitForExit() != 0)
+        #expect(server.log.contains("CARTOONIFY_PORT"))
+    }
+
+    /// SIGTERM while a request is running: the request still completes with 200 and the process exits 0.
+    @Test func sigtermDrainsTheRequestInFlight() throws {
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID()).safetensors")
+        let config = GeneratorConfig(architecture: .resnet, ngf: 32, nBlocks: 6, inputSize: 256)
+        try SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 3), metadata: config.metadata).write(to: weights)
+        defer { try? FileManager.default.removeItem(at: weights) }
+
+        let server = try ServerProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--workers", "1", "--weights", weights.path])
+        let port = try server.port()
+        try waitUntilReady(port: port)
+
+        let client = try RawHTTPClient(port: port, timeout: .seconds(120))
+        client.send(httpRequest("POST", "/cartoonify?crop=center&size=1024", headers: [("Content-Type", "image/jpeg")],
+                                body: try Photos.jpeg()))
+        try waitUntilInferenceRuns(port: port)
+        kill(server.process.processIdentifier, SIGTERM)
+
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(server.waitForExit() == 0)
+        #expect(server.log.contains("draining"))
+    }
+
+    private func waitUntilReady(port: Int) throws {
+        for _ in 0..<500 {
+            if let response = try? RawHTTPClient(port: port).get("/readyz"), response.status == 200 { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Issue.record("server never became ready")
+    }
+
+    private func waitUntilInferenceRuns(port: Int) throws {
+        for _ in 0..<1000 {
+            if try RawHTTPClient(port: port).get("/metrics").text.contains("cartoonify_inference_in_flight 1") { return }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        Issue.record("the request never started running")
+    }
+}
