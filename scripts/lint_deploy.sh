@@ -5,7 +5,8 @@
 #
 #   scripts/lint_deploy.sh [all]                          every check; a missing validator is skipped
 #   scripts/lint_deploy.sh dockerfile|kubernetes|compose|openapi
-#   scripts/lint_deploy.sh has CHECK                      exit 0 when CHECK's validator is installed
+#   scripts/lint_deploy.sh has CHECK                      exit 0 when CHECK's tools are installed (also:
+#                                                         render, json, kustomize = a renderer for overlays)
 #   scripts/lint_deploy.sh render KUSTOMIZATION_DIR       the rendered manifests as one JSON array
 #   scripts/lint_deploy.sh json YAML_FILE                 every YAML document of the file as one JSON array
 #
@@ -31,6 +32,7 @@ has() {
         compose) python_has compose_spec ;;
         openapi) python_has openapi_spec_validator ;;
         render | json) python_has yaml ;;
+        kustomize) python_has yaml && renderable ;;
         *) echo "unknown check: $1" >&2; exit 2 ;;
     esac
 }
@@ -43,6 +45,7 @@ require() {
             kubernetes) needs="kubernetes-validate (pip install kubernetes-validate)" ;;
             compose) needs="compose-spec (pip install compose-spec)" ;;
             openapi) needs="openapi-spec-validator (pip install openapi-spec-validator)" ;;
+            kustomize) needs="kustomize or kubectl, and PyYAML" ;;
             *) needs="PyYAML (pip install pyyaml)" ;;
         esac
         echo "SKIP $1: needs $needs"
