@@ -43,10 +43,11 @@ COPY --chmod=0755 deploy/healthcheck.sh /staging/healthcheck.sh
 # ---------------------------------------------------------------------------------------------------------
 FROM debian:${DEBIAN_VERSION}-slim AS runtime
 
-# Runtime halves of the codec libraries; nothing else (no compiler, no Swift toolchain, no curl).
+# What `ldd cartoonify-server` lists beyond libc: the codec libraries and libstdc++ (the Swift runtime is
+# static but its C++ parts are not). Nothing else: no compiler, no Swift toolchain, no curl.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libjpeg62-turbo libpng16-16 zlib1g \
+    && apt-get install -y --no-install-recommends libjpeg62-turbo libpng16-16 zlib1g libstdc++6 \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed numeric UID so Kubernetes' runAsNonRoot can verify it without resolving names.

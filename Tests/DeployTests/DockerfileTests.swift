@@ -52,7 +52,7 @@ struct DockerfileTests {
 
     @Test func runtimeStageHasOnlyTheRuntimeLibraries() {
         let runs = arguments(of: "RUN", in: runtimeStage).joined(separator: "\n")
-        for package in ["libjpeg62-turbo", "libpng16-16", "zlib1g"] {
+        for package in ["libjpeg62-turbo", "libpng16-16", "zlib1g", "libstdc++6"] {
             #expect(runs.contains(package), "runtime stage lacks \(package)")
         }
         #expect(!runs.contains("-dev"))
