@@ -133,7 +133,7 @@ PY
 
 check_openapi() {
     require openapi
-    openapi-spec-validator "$ROOT/docs/openapi.yaml"
+    python3 -m openapi_spec_validator "$ROOT/docs/openapi.yaml"
     echo "PASS openapi: openapi-spec-validator"
 }
 
