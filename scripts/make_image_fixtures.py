@@ -65,7 +65,7 @@ def pillow_rgb(path):
 def add_decode(name, tolerance, note):
     path = OUT / name
     rgb = pillow_rgb(path)
-    ref = name.rsplit(".", 1)[0] + ".rgb"
+    ref = name + ".rgb"  # orientation6.jpg and orientation6.png both exist
     (OUT / ref).write_bytes(rgb.tobytes())
     manifest["decode"].append(
         {"file": name, "reference": ref, "width": rgb.shape[1], "height": rgb.shape[0],
@@ -151,6 +151,9 @@ def pngs():
     write_png("grey2.png", grey >> 6, 0, 2)
     write_png("rgb8_interlaced.png", rgb, 2, 8, interlace=True)
     write_png("rgba16_interlaced.png", np.dstack([wide, wide_a]), 6, 16, interlace=True)
+    # eXIf (PNG 1.5): the bare TIFF structure, no "Exif\0\0" prefix; stored sideways like a phone would.
+    write_png("orientation6.png", np.ascontiguousarray(np.rot90(rgb, 1)), 2, 8,
+              extra=chunk(b"eXIf", exif_big_endian(6)[6:]))
     palette = rgb.reshape(-1, 3)[:: 7][:40]
     index = (np.arange(W * H).reshape(H, W) * 7) % len(palette)
     write_png("palette2_interlaced.png", index % 4, 3, 2, interlace=True,
@@ -158,7 +161,8 @@ def pngs():
     for name, note in [("rgb16.png", "RGB 16-bit"), ("rgba16.png", "RGBA 16-bit"), ("grey16.png", "grey 16-bit"),
                        ("greyalpha16.png", "grey+alpha 16-bit"), ("grey2.png", "grey 2-bit"),
                        ("rgb8_interlaced.png", "RGB 8-bit Adam7"), ("rgba16_interlaced.png", "RGBA 16-bit Adam7"),
-                       ("palette2_interlaced.png", "palette 2-bit Adam7")]:
+                       ("palette2_interlaced.png", "palette 2-bit Adam7"),
+                       ("orientation6.png", "PNG eXIf orientation 6")]:
         add_decode(name, 1, note)
 
 
