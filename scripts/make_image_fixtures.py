@@ -172,6 +172,24 @@ def exif_big_endian(orientation):
     return b"Exif\0\0" + b"MM" + struct.pack(">HI", 42, 8) + ifd
 
 
+def jpeg_segments(path):
+    """Splits a JPEG into SOI, marker segments, and each SOS with its entropy-coded data, and EOI."""
+    data = path.read_bytes()
+    parts, pos = [data[:2]], 2
+    while pos < len(data):
+        marker = data[pos + 1]
+        if marker == 0xD9:
+            parts.append(data[pos:pos + 2])
+            break
+        end = pos + 2 + struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        if marker == 0xDA:  # entropy data runs to the next marker that is not a stuffed 0xFF00 or RSTn
+            while not (data[end] == 0xFF and data[end + 1] not in (0x00, *range(0xD0, 0xD8))):
+                end += 1
+        parts.append(data[pos:end])
+        pos = end
+    return parts
+
+
 def insert_app1(jpeg, payload):
     segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
     return jpeg[:2] + segment + jpeg[2:]
@@ -219,10 +237,11 @@ def jpegs():
 def hostile():
     good_jpeg = (OUT / "baseline420.jpg").read_bytes()
     good_png = (OUT / "rgb8.png").read_bytes()
-    (OUT / "truncated.jpg").write_bytes(good_jpeg[: len(good_jpeg) * 2 // 3])
-    (OUT / "truncated.png").write_bytes(good_png[: len(good_png) * 2 // 3])
-    manifest["errors"] += [{"file": "truncated.jpg", "expect": "corrupt"},
-                           {"file": "truncated.png", "expect": "corrupt"}]
+    # Cut inside the image data: libjpeg would quietly pad the missing rows with grey.
+    (OUT / "truncated.jpg").write_bytes(good_jpeg[:-100])
+    (OUT / "truncated.png").write_bytes(good_png[:-40])
+    manifest["errors"] += [{"file": "truncated.jpg", "expect": "corrupt", "message": "truncated"},
+                           {"file": "truncated.png", "expect": "corrupt", "message": "truncated"}]
     # A flipped bit inside IDAT breaks its CRC, which libpng treats as fatal for critical chunks.
     flipped = bytearray(good_png)
     idat = good_png.index(b"IDAT")
@@ -234,6 +253,14 @@ def hostile():
     flipped[len(good_jpeg) - 60] ^= 0x08
     (OUT / "bitflip_scan.jpg").write_bytes(bytes(flipped))
     manifest["errors"].append({"file": "bitflip_scan.jpg", "expect": "decodesOrCorrupt"})
+
+    # A progressive file whose last scan repeats 150 times: libjpeg only warns about the bogus progression,
+    # but every scan costs a pass over the coefficients, so the decoder refuses files with that many.
+    scans = jpeg_segments(OUT / "progressive.jpg")
+    last_scan = [seg for seg in scans if seg[:2] == b"\xff\xda"][-1]
+    eoi = scans.index(last_scan) + 1
+    (OUT / "many_scans.jpg").write_bytes(b"".join(scans[:eoi]) + last_scan * 150 + b"".join(scans[eoi:]))
+    manifest["errors"].append({"file": "many_scans.jpg", "expect": "corrupt", "message": "scans"})
 
     # Pixel bombs: a valid header claiming an enormous frame, then junk instead of image data.
     junk = bytes((i * 37) & 0xFF for i in range(1000))
