@@ -9,6 +9,7 @@ extension RGBImage {
     /// so a face box with margin near the border still yields a square without black bars.
     public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         precondition(cropWidth > 0 && cropHeight > 0, "crop size must be positive")
+        checkBuffer()
         var out = [UInt8](repeating: 0, count: cropWidth * cropHeight * 3)
         // The part of the crop's columns that lies inside the image; left and right of it replicate.
         let insideStart = min(max(x, 0), width), insideEnd = max(min(x + cropWidth, width), insideStart)

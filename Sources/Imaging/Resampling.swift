@@ -6,6 +6,7 @@ extension RGBImage {
     public func resized(width newWidth: Int, height newHeight: Int) -> RGBImage {
         precondition(newWidth > 0 && newHeight > 0, "resize target must be positive")
         if newWidth == width && newHeight == height { return self }
+        checkBuffer()
         var samples: [Float]
         if newWidth != width {
             samples = Self.resampleRows(pixels, rows: height, weights: ResampleWeights(from: width, to: newWidth))
