@@ -17,8 +17,8 @@ enum PNGDecoder {
     }
 
     private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, limits: DecodeLimits) throws(ImageError) -> RGBImage {
-        guard let base = data.baseAddress, let decoder = cp_decoder_create(base, data.count)
-        else { throw .corrupt("out of memory") }
+        guard let base = data.baseAddress else { throw .corrupt("no data") }
+        guard let decoder = cp_decoder_create(base, data.count) else { throw .corrupt("out of memory") }
         defer { cp_decoder_destroy(decoder) }
         func failure() -> ImageError { .corrupt(String(cString: cp_decoder_message(decoder))) }
 
