@@ -14,6 +14,20 @@ public struct RGBImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// For code in this module that sized the buffer itself; a mismatch is a bug, not bad input.
+    init(uncheckedWidth width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width > 0 && height > 0 && pixels.count == width * height * 3, "pixel buffer does not match size")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// `pixels` is a public `var`, so its size can drift from `width * height * 3`; the pixel loops index
+    /// raw buffers and check this first so such a bug traps instead of reading out of bounds.
+    func checkBuffer() {
+        precondition(pixels.count == width * height * 3, "pixels holds \(pixels.count) bytes, not \(width)x\(height)x3")
+    }
+
     /// A solid image, for tests and padding.
     public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
         precondition(width > 0 && height > 0, "image size must be positive")
