@@ -28,7 +28,7 @@ struct InitWeightsCommand: ParsableCommand {
         let config = GeneratorConfig(architecture: arch, ngf: ngf, nBlocks: blocks, inputSize: size)
         let file = SafeTensorsFile(
             tensors: Generator.randomWeights(config: config, seed: seed),
-            metadata: config.metadata.merging(["trained_steps": "0", "seed": String(seed), "note": "untrained"]) { $1 })
+            metadata: Generator.metadata(for: config).merging(["trained_steps": "0", "seed": String(seed), "note": "untrained"]) { $1 })
         try file.write(to: URL(fileURLWithPath: output))
         print("wrote \(output)")
     }

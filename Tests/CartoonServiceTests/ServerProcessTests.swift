@@ -82,7 +82,7 @@ import TestSupport
     @Test func sigtermDrainsTheRequestInFlight() throws {
         let weights = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID()).safetensors")
         let config = GeneratorConfig(architecture: .resnet, ngf: 32, nBlocks: 6, inputSize: 256)
-        try SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 3), metadata: config.metadata).write(to: weights)
+        try SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 3), metadata: Generator.metadata(for: config)).write(to: weights)
         defer { try? FileManager.default.removeItem(at: weights) }
 
         let server = try ServerProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--workers", "1", "--weights", weights.path])

@@ -13,7 +13,7 @@ enum TinyModel {
     static let weightsURL: URL = {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("cartoonify-tiny-\(ProcessInfo.processInfo.processIdentifier).safetensors")
-        let file = SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 7), metadata: config.metadata)
+        let file = SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 7), metadata: Generator.metadata(for: config))
         try? file.write(to: url)
         return url
     }()
