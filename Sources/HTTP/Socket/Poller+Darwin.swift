@@ -42,8 +42,8 @@ final class Poller {
     private var watched: [Int32: (id: UInt64, interest: Interest)] = [:]
     private var descriptors: [pollfd] = []
 
-    init() throws(SocketError) {
-        waker = try Waker()
+    init(waker: Waker) throws(SocketError) {
+        self.waker = waker
         watched[waker.readEnd] = (Poller.wakerID, .read)
     }
 

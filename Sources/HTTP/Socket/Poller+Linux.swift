@@ -33,11 +33,11 @@ final class Poller {
     private let epoll: Socket
     private var events: [epoll_event]
 
-    init() throws(SocketError) {
+    init(waker: Waker) throws(SocketError) {
         let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard fd >= 0 else { throw SocketError("epoll_create1") }
         epoll = Socket(adopting: fd)
-        waker = try Waker()
+        self.waker = waker
         events = Array(repeating: epoll_event(), count: 256)
         try control(EPOLL_CTL_ADD, waker.fd, id: Poller.wakerID, interest: .read)
     }
