@@ -185,7 +185,7 @@ public enum Multipart {
         fields.append(current)
         var parameters: [String: String] = [:]
         for field in fields.dropFirst() {
-            let pair = field.split(separator: "=", maxSplits: 1)
+            let pair = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             parameters[trimmingWhitespace(pair[0]).lowercased()] = String(trimmingWhitespace(pair[1]))
         }
