@@ -38,6 +38,31 @@ final class LoopMailbox: Sendable {
     }
 }
 
+/// Carries one handler's response to the loop, once. If the handler lets go of `respond` without
+/// calling it, the client gets a 500 rather than a connection that waits forever.
+final class ResponseSlot: Sendable {
+    private let context: RequestContext
+    private let mailbox: LoopMailbox
+    private let connectionID: UInt64
+    private let sequence: UInt64
+
+    init(context: RequestContext, mailbox: LoopMailbox, connectionID: UInt64, sequence: UInt64) {
+        self.context = context
+        self.mailbox = mailbox
+        self.connectionID = connectionID
+        self.sequence = sequence
+    }
+
+    func deliver(_ response: HTTPResponse) {
+        guard context.claimResponse() else { return }
+        mailbox.post(.respond(connection: connectionID, sequence: sequence, response))
+    }
+
+    deinit {
+        deliver(.error(status: 500, code: "internal_error", message: "The request handler finished without answering."))
+    }
+}
+
 /// State the server object and its loop thread share.
 final class LoopShared: Sendable {
     let mailbox: LoopMailbox
@@ -293,12 +318,8 @@ final class EventLoop {
         connection.deadline = nil
         connection.exchange = Connection.Exchange(requestID: context.id, method: request.method, path: request.path,
                                                   status: 0, bytesIn: wireBytes, startedAt: connection.messageStart)
-        let mailbox = shared.mailbox
-        let (id, sequence) = (connection.id, connection.sequence)
-        handler(request, context) { response in
-            guard context.claimResponse() else { return }
-            mailbox.post(.respond(connection: id, sequence: sequence, response))
-        }
+        let slot = ResponseSlot(context: context, mailbox: shared.mailbox, connectionID: connection.id, sequence: connection.sequence)
+        handler(request, context) { response in slot.deliver(response) }
         if connection.socket != nil { updateInterest(connection) }
     }
 
@@ -356,7 +377,8 @@ final class EventLoop {
     private func close(_ connection: Connection) {
         connection.context?.cancel()
         connection.context = nil
-        if connection.phase == .writing { report(connection) }
+        if connection.phase == .handling { connection.exchange?.status = 499 }  // nginx's "client closed request"
+        if connection.phase == .writing || connection.phase == .handling { report(connection) }
         guard let socket = connection.socket.take() else { return }
         poller.unregister(socket.fd)
         socket.close()

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import Synchronization
 import Testing
@@ -50,6 +53,18 @@ private func withServer(_ configuration: HTTPServerConfiguration = testConfigura
     let port = try server.start()
     defer { _ = server.shutdown(gracePeriod: .seconds(2)) }
     try body(server, port)
+}
+
+/// Threads of this process, from /proc (Linux); -1 where unavailable.
+private func threadCount() -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return -1 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("Threads:") { return Int(text.dropFirst(8).filter { $0.isNumber }) ?? -1 }
+    }
+    return -1
 }
 
 @Suite("HTTP server over loopback", .serialized)
@@ -165,7 +180,8 @@ struct HTTPServerTests {
 
     @Test func clientDisconnectCancelsTheContext() throws {
         let held = HeldRequests()
-        try withServer(handler: held.handler) { server, port in
+        let exchanges = Exchanges()
+        try withServer(handler: held.handler, observer: exchanges.observer) { server, port in
             var client: TestClient? = try TestClient(port: port)
             try client?.send("GET /work HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(eventually { held.count == 1 })
@@ -175,6 +191,7 @@ struct HTTPServerTests {
             #expect(eventually { request.context.isCancelled })
             #expect(eventually { server.openConnections == 0 })
             request.respond(HTTPResponse(status: 200))  // late: ignored, must not crash
+            #expect(exchanges.recorded.map(\.status) == [499])
         }
     }
 
@@ -294,6 +311,28 @@ struct HTTPServerTests {
             #expect(response.text == "/old")
             #expect(response.headers["Connection"] == "close")
             #expect(try client.isClosedByServer())
+        }
+    }
+
+    @Test func handlerThatNeverRespondsYields500() throws {
+        try withServer(handler: { _, _, _ in }) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /forgotten HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.text.contains("\"error\":\"internal_error\""))
+        }
+    }
+
+    @Test func idleConnectionsCostNoThreads() throws {
+        try withServer { server, port in
+            let threadsBefore = threadCount()
+            let clients = try (0..<300).map { _ in try TestClient(port: port) }
+            #expect(eventually { server.openConnections == clients.count })
+            // Not "==": other suites may run beside this one; a thread per connection would add 300.
+            #expect(threadCount() - threadsBefore < 10)
+            try clients[150].send("GET /still-served HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try clients[150].readResponse().text == "/still-served")
         }
     }
 
