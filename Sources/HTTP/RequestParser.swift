@@ -77,7 +77,7 @@ struct RequestParser {
 
     mutating func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 16 * 1024)  // idle connections keep little
             scanned = 0
             start = 0
         } else if start >= 4096 && start * 2 >= buffer.count {
