@@ -298,7 +298,7 @@ final class EventLoop {
         } catch {
             let line = connection.parser.currentRequestLine
             let response = HTTPResponse.error(status: error.status, code: error.code, message: error.description)
-            sendFinal(response, method: line?.method ?? "", target: line?.target ?? "", bytesIn: 0, on: connection)
+            sendFinal(response, method: line?.method ?? "", target: line?.target ?? "", on: connection)
             return
         }
         if connection.peerClosed {
@@ -337,10 +337,10 @@ final class EventLoop {
     }
 
     /// A response the server makes itself (parse error, timeout), after which the connection closes.
-    private func sendFinal(_ response: HTTPResponse, method: String, target: String, bytesIn: Int, on connection: Connection) {
+    private func sendFinal(_ response: HTTPResponse, method: String, target: String, on connection: Connection) {
         connection.exchange = Connection.Exchange(
             requestID: RequestContext.generatedID(), method: method, path: target.isEmpty ? "" : RequestTarget.split(target).path,
-            status: response.status, bytesIn: bytesIn, startedAt: connection.messageStart)
+            status: response.status, bytesIn: connection.parser.consumedByteCount, startedAt: connection.messageStart)
         connection.phase = .writing
         connection.closeAfterWrite = true
         connection.bytesWritten = 0
@@ -443,7 +443,7 @@ final class EventLoop {
             let limit = connection.head == nil ? configuration.headerTimeout : configuration.bodyTimeout
             let response = HTTPResponse.error(status: 408, code: "request_timeout",
                                               message: "The \(what) was not received within \(limit).")
-            sendFinal(response, method: line?.method ?? "", target: line?.target ?? "", bytesIn: 0, on: connection)
+            sendFinal(response, method: line?.method ?? "", target: line?.target ?? "", on: connection)
         case .idle, .writing, .lingering:
             close(connection)
         case .handling:

@@ -67,6 +67,9 @@ struct RequestParser {
     /// Bytes received but not yet consumed (pipelined requests, or the unread rest of this one).
     var bufferedByteCount: Int { buffer.count - start }
 
+    /// Bytes of the message in progress consumed so far (what a refused request cost on the wire).
+    var consumedByteCount: Int { messageBytes }
+
     /// True between messages with nothing buffered: the connection is idle, not slow.
     var isIdle: Bool { state == .requestLine && headBytes == 0 && bufferedByteCount == 0 }
 
