@@ -17,8 +17,18 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// An HTTP/1.1 server on one readiness-loop thread. See `HTTPServerConfiguration` for limits and
-/// `HTTPHandler` for the threading contract.
+/// An HTTP/1.1 server on one readiness-loop thread (epoll on Linux): connections cost a descriptor and
+/// about a kilobyte each, never a thread.
+///
+/// - The handler runs on that thread once a request is completely read, so it must not block: answer
+///   cheap routes inline, hand heavy work (decoding, multipart parsing of big bodies, inference) to a
+///   worker pool and call `respond` from there. Never call `shutdown` from a handler or the observer.
+/// - Requests on one connection are handled one at a time; pipelined ones wait, parsed in order.
+/// - Bad framing, limits and timeouts are answered by the server itself with a JSON error, and the
+///   connection is closed. A client that disconnects while its request is handled gets its context
+///   cancelled (a half-close counts as a disconnect, as in Go's net/http) and is logged as status 499.
+/// - The observer is called on the I/O thread after each response is written (or abandoned).
+/// - Call `shutdown` before dropping the server: the loop thread runs until then.
 public final class HTTPServer: Sendable {
     private enum State {
         case notStarted

@@ -259,6 +259,25 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("server-made errors are JSON, then the connection closes", arguments: [
+        ("POST /x HTTP/1.1\r\nHost: t\r\n\r\n", 411, "length_required"),
+        ("GET /x HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n", 431, "headers_too_large"),
+        ("GET /x HTTP/1.2\r\nHost: t\r\n\r\n", 505, "http_version_not_supported"),
+        ("GARBAGE\r\n\r\n", 400, "bad_request"),
+        ("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nnot-hex\r\n", 400, "bad_request"),
+    ])
+    func serverMadeErrors(request: String, status: Int, code: String) throws {
+        try withServer { _, port in
+            let client = try TestClient(port: port)
+            try client.send(request)
+            let response = try client.readResponse()
+            #expect(response.status == status)
+            #expect(response.headers["Content-Type"] == "application/json")
+            #expect(response.text.hasPrefix("{\"error\":\"\(code)\",\"message\":\""))
+            #expect(try client.isClosedByServer())
+        }
+    }
+
     @Test func observerSeesEveryExchange() throws {
         let exchanges = Exchanges()
         try withServer(observer: exchanges.observer) { _, port in
