@@ -17,6 +17,7 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Connections beyond this are accepted, answered 503 `too_many_connections`, and closed (rather
     /// than left in the kernel backlog, where clients would wait without knowing why).
     public var maxConnections = 1024
+    /// Kernel queue of connections not yet accepted (the loop accepts as fast as they arrive).
     public var listenBacklog = 511
 
     public init() {}
