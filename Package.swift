@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
-        .target(name: "HTTP"),
+        .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
+        .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
             name: "CartoonService",
             dependencies: [
