@@ -57,7 +57,8 @@ extension CartoonService {
         return HTTPResponse(status: 200, headers: headers, body: metrics.exposition(waiting: pool.waiting, running: pool.running))
     }
 
-    /// Validates on the I/O thread (cheap), then queues the heavy part for a worker.
+    /// Checks auth, readiness and the query on the I/O thread (cheap, and a refusal costs no queue slot),
+    /// then queues everything that touches the body for a worker.
     private func cartoonify(_ request: HTTPRequest, context: RequestContext, reply: @escaping @Sendable (HTTPResponse) -> Void) {
         let reject: (ServiceError, String?) -> Void = { error, reason in
             if let reason { self.metrics.recordRejected(reason: reason) }
@@ -68,10 +69,8 @@ extension CartoonService {
         }
         guard case .ready(let pipeline, _) = phase.withLock({ $0 }) else { return reject(.notReady, "not_ready") }
         let options: CartoonOptions
-        let bytes: [UInt8]
         do {
             options = try CartoonOptions(query: request.query)
-            bytes = try ImageUpload.bytes(of: request)
         } catch {
             return reject(error, nil)
         }
@@ -82,6 +81,8 @@ extension CartoonService {
                 return reject(.deadlineExceeded, "deadline_exceeded")
             }
             do {
+                // Multipart parsing walks the whole body: worker work, not I/O-thread work.
+                let bytes = try ImageUpload.bytes(of: request)
                 let result = try pipeline.run(bytes, options: options) { () throws(ServiceError) in
                     if context.isCancelled { throw .clientGone }
                 }
