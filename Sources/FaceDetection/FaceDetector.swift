@@ -1,0 +1,88 @@
+import Imaging
+
+/// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
+/// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
+public struct FaceDetector: Sendable {
+    /// Knobs of the multi-scale scan. The defaults suit the bundled cascade; see `bundled()`.
+    public struct Parameters: Sendable, Equatable {
+        /// The photo is area-averaged down to this long edge before scanning. Faces narrower than the cascade
+        /// window at that size (about 7.5% of the long edge for the default) are not found; detection time
+        /// grows with the square of this.
+        public var maxDetectionEdge: Int
+        /// Ratio between successive pyramid levels; larger is faster but may step over a face size.
+        public var scaleFactor: Double
+        /// A face needs more than this many overlapping windows (OpenCV's `minNeighbors`).
+        public var minNeighbors: Int
+
+        public init(maxDetectionEdge: Int = 320, scaleFactor: Double = 1.1, minNeighbors: Int = 3) {
+            self.maxDetectionEdge = maxDetectionEdge
+            self.scaleFactor = scaleFactor
+            self.minNeighbors = minNeighbors
+        }
+    }
+
+    public var parameters: Parameters
+    let cascade: Cascade
+
+    /// Parses an OpenCV cascade in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
+    public init(cascadeXML: String, parameters: Parameters = Parameters()) throws(CascadeError) {
+        cascade = try Cascade(xml: cascadeXML)
+        self.parameters = parameters
+    }
+
+    /// The detector over the cascade compiled into this module (see `BundledCascade`).
+    public static func bundled() throws(CascadeError) -> FaceDetector {
+        try bundledDetector.get()
+    }
+
+    /// Defaults measured for the bundled cascade on the test photos (see Tests/FaceDetectionTests/Fixtures).
+    public static let bundledParameters = Parameters()
+
+    private static let bundledDetector = Result { () throws(CascadeError) in
+        try FaceDetector(cascadeXML: BundledCascade.xml, parameters: bundledParameters)
+    }
+
+    /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
+    public func detect(in image: RGBImage) -> [FaceBox] {
+        precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
+        precondition(parameters.maxDetectionEdge > 0, "maxDetectionEdge must be positive")
+        let grey = GreyImage(areaAveraging: image, maxEdge: parameters.maxDetectionEdge)
+        let candidates: [Candidate]
+        switch cascade.features {
+        case .haar(let rects):
+            let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
+            candidates = scan(grey, HaarClassifier(cascade: cascade, rects: rects, stride: integrals.stride), integrals)
+        case .lbp(let blocks):
+            let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
+            candidates = scan(grey, LBPClassifier(cascade: cascade, blocks: blocks, stride: integrals.stride), integrals)
+        }
+        let scaleX = Double(image.width) / Double(grey.width)
+        let scaleY = Double(image.height) / Double(grey.height)
+        return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
+            .map { box, votes in
+                FaceBox(x: Int((Double(box.x) * scaleX).rounded()), y: Int((Double(box.y) * scaleY).rounded()),
+                        width: Int((Double(box.width) * scaleX).rounded()),
+                        height: Int((Double(box.height) * scaleY).rounded()), score: votes)
+            }
+            .sorted { ($0.score, $0.width * $0.height) > ($1.score, $1.width * $1.height) }
+    }
+
+    /// Runs the classifier over the pyramid: level k is the detection image shrunk by `scaleFactor^k`, down to
+    /// where the window no longer fits.
+    private func scan<C: WindowClassifier>(_ grey: GreyImage, _ classifier: C, _ integrals: IntegralImages) -> [Candidate] {
+        var integrals = integrals
+        var candidates: [Candidate] = []
+        var factor = 1.0
+        while true {
+            let levelWidth = Int((Double(grey.width) / factor).rounded())
+            let levelHeight = Int((Double(grey.height) / factor).rounded())
+            guard levelWidth >= classifier.windowWidth, levelHeight >= classifier.windowHeight else { break }
+            let level = factor == 1 ? grey : grey.bilinear(width: levelWidth, height: levelHeight)
+            integrals.load(level)
+            scanLevel(classifier, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
+                      factor: factor, into: &candidates)
+            factor *= parameters.scaleFactor
+        }
+        return candidates
+    }
+}
