@@ -278,11 +278,44 @@ struct Candidate: Equatable {
     var x: Int, y: Int, width: Int, height: Int
 }
 
+/// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
+/// window no longer fits. Returns the accepted windows in `grey`'s pixels.
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [Candidate] {
+    switch cascade.features {
+    case .haar(let rects):
+        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
+        return scanPyramid(grey, HaarClassifier(cascade: cascade, rects: rects, stride: integrals.stride), integrals,
+                           scaleFactor: scaleFactor)
+    case .lbp(let blocks):
+        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
+        return scanPyramid(grey, LBPClassifier(cascade: cascade, blocks: blocks, stride: integrals.stride), integrals,
+                           scaleFactor: scaleFactor)
+    }
+}
+
+private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ classifier: C, _ integrals: IntegralImages,
+                                              scaleFactor: Double) -> [Candidate] {
+    var integrals = integrals
+    var candidates: [Candidate] = []
+    var factor = 1.0
+    while true {
+        let levelWidth = Int((Double(grey.width) / factor).rounded())
+        let levelHeight = Int((Double(grey.height) / factor).rounded())
+        guard levelWidth >= classifier.windowWidth, levelHeight >= classifier.windowHeight else { break }
+        let level = factor == 1 ? grey : grey.bilinear(width: levelWidth, height: levelHeight)
+        integrals.load(level)
+        scanLevel(classifier, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
+                  factor: factor, into: &candidates)
+        factor *= scaleFactor
+    }
+    return candidates
+}
+
 /// Slides the classifier over one pyramid level (`factor` times smaller than the detection image) and appends
 /// the accepted windows in detection-image coordinates. Like OpenCV, the step is 2 level pixels on the fine
 /// levels and 1 once a level pixel spans 2 detection pixels. (OpenCV also skips a position after a
 /// first-stage rejection; screening eight windows at once makes that saving moot, so every position is tried.)
-func scanLevel<C: WindowClassifier>(_ classifier: C, integrals: IntegralImages, levelWidth: Int, levelHeight: Int,
+private func scanLevel<C: WindowClassifier>(_ classifier: C, integrals: IntegralImages, levelWidth: Int, levelHeight: Int,
                                     factor: Double, into candidates: inout [Candidate]) {
     if factor >= 2 {
         scanLevel(classifier, StepOne.self, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,

@@ -47,15 +47,7 @@ public struct FaceDetector: Sendable {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionEdge > 0, "maxDetectionEdge must be positive")
         let grey = GreyImage(areaAveraging: image, maxEdge: parameters.maxDetectionEdge)
-        let candidates: [Candidate]
-        switch cascade.features {
-        case .haar(let rects):
-            let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
-            candidates = scan(grey, HaarClassifier(cascade: cascade, rects: rects, stride: integrals.stride), integrals)
-        case .lbp(let blocks):
-            let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
-            candidates = scan(grey, LBPClassifier(cascade: cascade, blocks: blocks, stride: integrals.stride), integrals)
-        }
+        let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor)
         let scaleX = Double(image.width) / Double(grey.width)
         let scaleY = Double(image.height) / Double(grey.height)
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
@@ -65,24 +57,5 @@ public struct FaceDetector: Sendable {
                         height: Int((Double(box.height) * scaleY).rounded()), score: votes)
             }
             .sorted { ($0.score, $0.width * $0.height) > ($1.score, $1.width * $1.height) }
-    }
-
-    /// Runs the classifier over the pyramid: level k is the detection image shrunk by `scaleFactor^k`, down to
-    /// where the window no longer fits.
-    private func scan<C: WindowClassifier>(_ grey: GreyImage, _ classifier: C, _ integrals: IntegralImages) -> [Candidate] {
-        var integrals = integrals
-        var candidates: [Candidate] = []
-        var factor = 1.0
-        while true {
-            let levelWidth = Int((Double(grey.width) / factor).rounded())
-            let levelHeight = Int((Double(grey.height) / factor).rounded())
-            guard levelWidth >= classifier.windowWidth, levelHeight >= classifier.windowHeight else { break }
-            let level = factor == 1 ? grey : grey.bilinear(width: levelWidth, height: levelHeight)
-            integrals.load(level)
-            scanLevel(classifier, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
-                      factor: factor, into: &candidates)
-            factor *= parameters.scaleFactor
-        }
-        return candidates
     }
 }
