@@ -11,9 +11,10 @@ extension GreyImage {
     /// Converts to grey and shrinks so that the long edge is at most `maxEdge`, in one pass over the RGB bytes.
     ///
     /// Area averaging (each output pixel is the mean of the input area it covers, fractional at the borders)
-    /// keeps a 12-megapixel photo's fine texture from aliasing into fake edges. The BT.601 luma weights are
-    /// applied to the channel sums, not to every input pixel, since averaging and a linear colour map commute:
-    /// the inner loop is three integer additions per pixel.
+    /// keeps a 12-megapixel photo's fine texture from aliasing into fake edges. Input rows are first summed
+    /// into a row of per-byte accumulators (a contiguous, vectorisable loop: the only per-pixel work), and each
+    /// finished output row is then reduced across columns and weighted into BT.601 luma; averaging and a
+    /// linear colour map commute.
     init(areaAveraging image: RGBImage, maxEdge: Int) {
         precondition(maxEdge > 0, "maxEdge must be positive")
         let longEdge = max(image.width, image.height)
@@ -22,51 +23,56 @@ extension GreyImage {
         let outHeight = max(1, Int((Double(image.height) / shrink).rounded()))
         let columns = AreaSpans(input: image.width, output: outWidth)
         let rows = AreaSpans(input: image.height, output: outHeight)
+        let rowLength = image.width * 3
+        let norm = Float(1 / (columns.scale * rows.scale))
 
-        var accumulator = [Float](repeating: 0, count: outWidth * outHeight)
-        var rowLuma = [Float](repeating: 0, count: outWidth)
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight)
+        // The output row being summed, and the next one, which a straddling input row also feeds.
+        var current = [Float](repeating: 0, count: rowLength)
+        var next = [Float](repeating: 0, count: rowLength)
+        var outRow = 0
+        func flush() {
+            current.withUnsafeBufferPointer { sums in
+                out.withUnsafeMutableBufferPointer { target in
+                    for column in 0..<outWidth {
+                        let span = columns.spans[column]
+                        var r: Float = 0, g: Float = 0, b: Float = 0
+                        for x in span.fullStart..<span.fullEnd {
+                            r += sums[3 * x]; g += sums[3 * x + 1]; b += sums[3 * x + 2]
+                        }
+                        r += span.headWeight * sums[3 * span.head] + span.tailWeight * sums[3 * span.tail]
+                        g += span.headWeight * sums[3 * span.head + 1] + span.tailWeight * sums[3 * span.tail + 1]
+                        b += span.headWeight * sums[3 * span.head + 2] + span.tailWeight * sums[3 * span.tail + 2]
+                        let luma = (0.299 * r + 0.587 * g + 0.114 * b) * norm
+                        target[outRow * outWidth + column] = UInt8(min(255, max(0, luma + 0.5)))
+                    }
+                }
+            }
+            swap(&current, &next)
+            next.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            outRow += 1
+        }
         image.pixels.withUnsafeBufferPointer { rgb in
-            accumulator.withUnsafeMutableBufferPointer { acc in
-                rowLuma.withUnsafeMutableBufferPointer { luma in
-                    for y in 0..<image.height {
-                        let row = rgb.baseAddress.unsafelyUnwrapped + y * image.width * 3
-                        for column in 0..<outWidth {
-                            let span = columns.spans[column]
-                            var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
-                            var p = row + span.fullStart * 3
-                            for _ in span.fullStart..<span.fullEnd {
-                                r &+= UInt32(p[0]); g &+= UInt32(p[1]); b &+= UInt32(p[2])
-                                p += 3
-                            }
-                            var sum = 0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b)
-                            if span.headWeight > 0 {
-                                let q = row + span.head * 3
-                                sum += span.headWeight * (0.299 * Float(q[0]) + 0.587 * Float(q[1]) + 0.114 * Float(q[2]))
-                            }
-                            if span.tailWeight > 0 {
-                                let q = row + span.tail * 3
-                                sum += span.tailWeight * (0.299 * Float(q[0]) + 0.587 * Float(q[1]) + 0.114 * Float(q[2]))
-                            }
-                            luma[column] = sum
-                        }
-                        // Each input row feeds at most two output rows (the shrink factor is at least 1).
-                        let (first, firstWeight, second, secondWeight) = rows.contributions(of: y)
-                        let target = acc.baseAddress.unsafelyUnwrapped
-                        for column in 0..<outWidth {
-                            target[first * outWidth + column] += firstWeight * luma[column]
-                        }
-                        if secondWeight > 0 {
-                            for column in 0..<outWidth {
-                                target[second * outWidth + column] += secondWeight * luma[column]
-                            }
-                        }
+            for y in 0..<image.height {
+                let (first, firstWeight, secondWeight) = rows.contributions(of: y)
+                while outRow < first { flush() }
+                let row = rgb.baseAddress.unsafelyUnwrapped + y * rowLength
+                current.withUnsafeMutableBufferPointer { sums in
+                    if firstWeight == 1 {
+                        for i in 0..<rowLength { sums[i] += Float(row[i]) }
+                    } else {
+                        for i in 0..<rowLength { sums[i] += firstWeight * Float(row[i]) }
+                    }
+                }
+                if secondWeight > 0 {
+                    next.withUnsafeMutableBufferPointer { sums in
+                        for i in 0..<rowLength { sums[i] += secondWeight * Float(row[i]) }
                     }
                 }
             }
         }
-        let norm = Float(1 / (columns.scale * rows.scale))
-        self.init(width: outWidth, height: outHeight,
-                  pixels: accumulator.map { UInt8(min(255, max(0, $0 * norm + 0.5))) })
+        while outRow < outHeight { flush() }
+        self.init(width: outWidth, height: outHeight, pixels: out)
     }
 
     /// Shrinks by bilinear interpolation with pixel centres aligned, as OpenCV's `INTER_LINEAR` resize does
@@ -124,17 +130,18 @@ private struct AreaSpans {
         }
     }
 
-    /// The output samples input sample `index` falls in, with the share of it each one gets.
-    func contributions(of index: Int) -> (Int, Float, Int, Float) {
+    /// The output sample input sample `index` falls in, the share of it that sample gets, and the share the
+    /// following output sample gets (0 unless the input sample straddles their boundary).
+    func contributions(of index: Int) -> (first: Int, firstShare: Float, secondShare: Float) {
         let start = Double(index) / scale
         let end = Double(index + 1) / scale
         let first = min(spans.count - 1, Int(start))
         let boundary = Double(first + 1)
         if end <= boundary || first + 1 >= spans.count {
-            return (first, 1, first, 0)
+            return (first, 1, 0)
         }
         let firstShare = Float((boundary - start) * scale)
-        return (first, firstShare, first + 1, 1 - firstShare)
+        return (first, firstShare, 1 - firstShare)
     }
 }
 
