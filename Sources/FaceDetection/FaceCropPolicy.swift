@@ -1,5 +1,24 @@
+/// The crop chosen for `crop=face`, and the face it frames (nil: none was found, the box is the centre square).
+public struct FaceCrop: Sendable, Equatable {
+    public var box: SquareBox
+    public var face: FaceBox?
+
+    public init(box: SquareBox, face: FaceBox?) {
+        self.box = box
+        self.face = face
+    }
+}
+
 /// Where to cut the generator's input from a photo, given what the detector found.
 public enum FaceCropPolicy {
+    /// The whole `crop=face` policy: frame the primary face, or fall back to the centre square.
+    public static func crop(faces: [FaceBox], imageWidth: Int, imageHeight: Int) -> FaceCrop {
+        guard let face = primaryFace(faces, imageWidth: imageWidth, imageHeight: imageHeight) else {
+            return FaceCrop(box: centerBox(imageWidth: imageWidth, imageHeight: imageHeight), face: nil)
+        }
+        return FaceCrop(box: cropBox(for: face, imageWidth: imageWidth, imageHeight: imageHeight), face: face)
+    }
+
     /// Side of the crop relative to the face box. The Haar box spans brows to chin (about 2.5 eye distances);
     /// CelebA's aligned crops, squared to their width, are about 4.5 eye distances wide and show the whole head
     /// with some hair and neck.

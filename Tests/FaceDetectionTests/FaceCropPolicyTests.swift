@@ -42,6 +42,15 @@ struct FaceCropPolicyTests {
         #expect(FaceCropPolicy.primaryFace([], imageWidth: 10, imageHeight: 10) == nil)
     }
 
+    @Test("crop=face frames the primary face, or falls back to the centre square and says no face was found")
+    func decision() {
+        let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
+        #expect(FaceCropPolicy.crop(faces: [face], imageWidth: 1000, imageHeight: 1000)
+            == FaceCrop(box: SquareBox(x: 320, y: 190, side: 360), face: face))
+        #expect(FaceCropPolicy.crop(faces: [], imageWidth: 1200, imageHeight: 1000)
+            == FaceCrop(box: SquareBox(x: 100, y: 0, side: 1000), face: nil))
+    }
+
     @Test("the centre crop is the largest centred square", arguments: [
         (4000, 3000, SquareBox(x: 500, y: 0, side: 3000)),
         (300, 301, SquareBox(x: 0, y: 0, side: 300)),
