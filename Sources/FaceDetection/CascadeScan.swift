@@ -119,6 +119,8 @@ struct HaarClassifier: WindowClassifier {
     /// Variance normalisation uses the window shrunk by one pixel on each side, like OpenCV.
     let normRect: SIMD4<Int32>
     let normArea: Double
+    /// Past about eight stages so few windows are left that lanes would mostly idle.
+    let screenedStages: Int
 
     init(cascade: Cascade, rects: [[Cascade.HaarRect]], stride: Int) {
         windowWidth = cascade.windowWidth
@@ -137,9 +139,8 @@ struct HaarClassifier: WindowClassifier {
         }
         normRect = corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, stride: stride)
         normArea = Double((windowWidth - 2) * (windowHeight - 2))
+        screenedStages = min(8, stages.count)
     }
-
-    let screenedStages = 8
 
     func screen<Step: LaneStep>(window: Int, step: Step.Type, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
         let p = sums + window

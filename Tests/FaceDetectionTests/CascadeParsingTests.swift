@@ -1,4 +1,5 @@
 @testable import FaceDetection
+import Imaging
 import Testing
 
 @Suite("Cascade XML")
@@ -60,6 +61,18 @@ struct CascadeParsingTests {
     ])
     func malformed(_ xml: String, _ expected: CascadeError) {
         #expect(throws: expected) { try FaceDetector(cascadeXML: xml) }
+    }
+
+    @Test("a cascade shorter than the vector screen still scans", arguments: ["HAAR", "LBP"])
+    func shortCascade(_ featureType: String) throws {
+        let xml = featureType == "HAAR" ? Self.cascade(nodes: "0 -1 0 1e9")
+            : Self.cascade(features: "<_><rect>0 0 8 8</rect></_>", featureType: "LBP", nodes: "0 -1 0 -1 -1 -1 -1 -1 -1 -1 -1")
+        let detector = try FaceDetector(cascadeXML: xml)
+        var random = SeededBytes(state: 3)
+        let pixels = (0..<(120 * 90 * 3)).map { _ in random.next() }
+        let image = try #require(RGBImage(width: 120, height: 90, pixels: pixels))
+        // Both stumps send every window to the 0.5 leaf, above the stage threshold: hits all over the image.
+        #expect(!detector.detect(in: image).isEmpty)
     }
 
     @Test("a cut-off copy of the bundled cascade is rejected at every length tried")
