@@ -65,6 +65,10 @@ struct Cascade: Sendable {
         let isLBP: Bool
         switch featureType {
         case "HAAR":
+            // Variance normalisation reads the window less a one-pixel border, which must not be empty.
+            guard windowWidth >= 3, windowHeight >= 3 else {
+                throw .invalidCascade("a Haar window of \(windowWidth)x\(windowHeight) is smaller than 3x3")
+            }
             isLBP = false
             features = .haar(try featureList.enumerated().map { (index, element) throws(CascadeError) in
                 try Self.haarRects(element, index: index, windowWidth: windowWidth, windowHeight: windowHeight)

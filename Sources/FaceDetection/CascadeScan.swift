@@ -279,8 +279,13 @@ struct Candidate: Equatable {
     var x: Int, y: Int, width: Int, height: Int
 }
 
+/// At most this many accepted windows are kept. A face yields tens; grouping compares every pair, so an image
+/// that made a cascade fire nearly everywhere would otherwise cost seconds.
+let maxCandidates = 4096
+
 /// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
-/// window no longer fits. Returns the accepted windows in `grey`'s pixels.
+/// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
+/// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
 func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [Candidate] {
     switch cascade.features {
     case .haar(let rects):
@@ -296,20 +301,23 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [C
 
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ classifier: C, _ integrals: IntegralImages,
                                               scaleFactor: Double) -> [Candidate] {
-    var integrals = integrals
-    var candidates: [Candidate] = []
+    var levels: [(factor: Double, width: Int, height: Int)] = []
     var factor = 1.0
     while true {
-        let levelWidth = Int((Double(grey.width) / factor).rounded())
-        let levelHeight = Int((Double(grey.height) / factor).rounded())
-        guard levelWidth >= classifier.windowWidth, levelHeight >= classifier.windowHeight else { break }
-        let level = factor == 1 ? grey : grey.bilinear(width: levelWidth, height: levelHeight)
-        integrals.load(level)
-        scanLevel(classifier, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
-                  factor: factor, into: &candidates)
+        let width = Int((Double(grey.width) / factor).rounded())
+        let height = Int((Double(grey.height) / factor).rounded())
+        guard width >= classifier.windowWidth, height >= classifier.windowHeight else { break }
+        levels.append((factor, width, height))
         factor *= scaleFactor
     }
-    return candidates
+    var integrals = integrals
+    var candidates: [Candidate] = []
+    for level in levels.reversed() where candidates.count < maxCandidates {
+        integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height))
+        scanLevel(classifier, integrals: integrals, levelWidth: level.width, levelHeight: level.height,
+                  factor: level.factor, into: &candidates)
+    }
+    return Array(candidates.prefix(maxCandidates))
 }
 
 /// Slides the classifier over one pyramid level (`factor` times smaller than the detection image) and appends

@@ -43,6 +43,7 @@ struct CascadeParsingTests {
         ("<opencv_storage><haarcascade_frontalface_alt/></opencv_storage>",
          .unsupported("no <cascade> element (old-format cascades are not supported; convert with opencv_traincascade)")),
         (cascade(width: "0"), .invalidCascade("<width> is \"0\", expected an integer in 1...1024")),
+        (cascade(width: "2"), .invalidCascade("a Haar window of 2x24 is smaller than 3x3")),
         (cascade(featureType: "HOG"), .unsupported("feature type HOG, only HAAR and LBP")),
         (cascade(nodes: "0 -1 7 0.5"), .invalidCascade("stage 0 classifier 0 refers to feature 7.0 of 1")),
         (cascade(nodes: "0 -1 0 abc"), .invalidCascade("stage 0 classifier 0 <internalNodes> holds \"abc\", not a number")),
@@ -71,8 +72,11 @@ struct CascadeParsingTests {
         var random = SeededBytes(state: 3)
         let pixels = (0..<(120 * 90 * 3)).map { _ in random.next() }
         let image = try #require(RGBImage(width: 120, height: 90, pixels: pixels))
-        // Both stumps send every window to the 0.5 leaf, above the stage threshold: hits all over the image.
+        // Both stumps send every window to the 0.5 leaf, above the stage threshold: hits all over the image,
+        // more than the candidate cap, which the scan must respect.
         #expect(!detector.detect(in: image).isEmpty)
+        let grey = GreyImage(areaAveraging: image, maxEdge: 320)
+        #expect(scanPyramid(grey, cascade: detector.cascade, scaleFactor: 1.1).count == maxCandidates)
     }
 
     @Test("a cut-off copy of the bundled cascade is rejected at every length tried")
