@@ -3,7 +3,7 @@ import Imaging
 /// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
 /// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
 public struct FaceDetector: Sendable {
-    /// Knobs of the multi-scale scan. The defaults suit the bundled cascade; see `bundled()`.
+    /// Knobs of the multi-scale scan. The defaults suit the bundled cascade; see `bundled`.
     public struct Parameters: Sendable, Equatable {
         /// The photo is area-averaged down to this long edge before scanning. Faces narrower than the cascade
         /// window at that size (about 7.5% of the long edge for the default) are not found; detection time
@@ -22,7 +22,8 @@ public struct FaceDetector: Sendable {
     }
 
     public var parameters: Parameters
-    let cascade: Cascade
+    /// nil only in the stand-in for a bundled cascade that failed to parse: it finds no faces.
+    let cascade: Cascade?
 
     /// Parses an OpenCV cascade in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
     public init(cascadeXML: String, parameters: Parameters = Parameters()) throws(CascadeError) {
@@ -30,15 +31,32 @@ public struct FaceDetector: Sendable {
         self.parameters = parameters
     }
 
-    /// The detector over the cascade compiled into this module (see `BundledCascade`).
-    public static func bundled() throws(CascadeError) -> FaceDetector {
-        try bundledDetector.get()
+    /// The stand-in that finds nothing.
+    private init(unloaded parameters: Parameters) {
+        cascade = nil
+        self.parameters = parameters
+    }
+
+    /// The detector over OpenCV's Haar frontal-face cascade compiled into this module (`BundledCascade`),
+    /// parsed on first use (about 25 ms). Its parsing is unit-tested, so it cannot fail in a tested build;
+    /// were it ever to, this detector finds no faces (`crop=face` degrades to the centre crop) and
+    /// `bundledLoadError` says why, instead of the process crashing.
+    public static let bundled: FaceDetector = {
+        switch bundledLoad {
+        case .success(let detector): detector
+        case .failure: FaceDetector(unloaded: bundledParameters)
+        }
+    }()
+
+    /// Why the bundled cascade could not be parsed; nil when `bundled` works (always, in a tested build).
+    public static var bundledLoadError: CascadeError? {
+        if case .failure(let error) = bundledLoad { error } else { nil }
     }
 
     /// Defaults measured for the bundled cascade on the test photos (see Tests/FaceDetectionTests/Fixtures).
     public static let bundledParameters = Parameters()
 
-    private static let bundledDetector = Result { () throws(CascadeError) in
+    private static let bundledLoad = Result { () throws(CascadeError) in
         try FaceDetector(cascadeXML: BundledCascade.xml, parameters: bundledParameters)
     }
 
@@ -46,6 +64,7 @@ public struct FaceDetector: Sendable {
     public func detect(in image: RGBImage) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionEdge > 0, "maxDetectionEdge must be positive")
+        guard let cascade else { return [] }
         let grey = GreyImage(areaAveraging: image, maxEdge: parameters.maxDetectionEdge)
         let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor)
         let scaleX = Double(image.width) / Double(grey.width)

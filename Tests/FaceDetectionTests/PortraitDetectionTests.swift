@@ -29,7 +29,7 @@ struct PortraitDetectionTests {
     let detector: FaceDetector
 
     init() throws {
-        detector = try FaceDetector.bundled()
+        detector = FaceDetector.bundled
     }
 
     @Test("the primary face is the hand-boxed face", arguments: portraits)
