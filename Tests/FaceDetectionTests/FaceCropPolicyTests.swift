@@ -3,11 +3,11 @@ import Testing
 
 @Suite("Face crop policy")
 struct FaceCropPolicyTests {
-    @Test("the crop is a square 1.8 times the face, centred on it and raised to show the hair")
+    @Test("the crop is a square 1.6 times the face, centred on it and raised to show the hair")
     func cropBox() {
         let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
         let crop = FaceCropPolicy.cropBox(for: face, imageWidth: 1000, imageHeight: 1000)
-        #expect(crop == SquareBox(x: 320, y: 190, side: 360))
+        #expect(crop == SquareBox(x: 340, y: 216, side: 320))
         // It contains the face with room to spare above (hair) and below (chin, neck).
         #expect(crop.x < face.x && crop.x + crop.side > face.x + face.width)
         #expect(face.y - crop.y > crop.y + crop.side - (face.y + face.height))
@@ -17,7 +17,7 @@ struct FaceCropPolicyTests {
     func cropAtBorder() {
         let face = FaceBox(x: 0, y: 10, width: 100, height: 100, score: 30)
         let crop = FaceCropPolicy.cropBox(for: face, imageWidth: 400, imageHeight: 300)
-        #expect(crop == SquareBox(x: -40, y: -45, side: 180))
+        #expect(crop == SquareBox(x: -30, y: -32, side: 160))
     }
 
     @Test("the largest face is primary; equal sizes go to the one nearest the centre")
@@ -46,7 +46,7 @@ struct FaceCropPolicyTests {
     func decision() {
         let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
         #expect(FaceCropPolicy.crop(faces: [face], imageWidth: 1000, imageHeight: 1000)
-            == FaceCrop(box: SquareBox(x: 320, y: 190, side: 360), face: face))
+            == FaceCrop(box: SquareBox(x: 340, y: 216, side: 320), face: face))
         #expect(FaceCropPolicy.crop(faces: [], imageWidth: 1200, imageHeight: 1000)
             == FaceCrop(box: SquareBox(x: 100, y: 0, side: 1000), face: nil))
     }

@@ -39,6 +39,12 @@ struct PortraitDetectionTests {
         let primary = try #require(FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height))
         #expect(overlap(primary, portrait.face) >= 0.5, "found \(faces)")
         #expect(primary.score > 10)
+        // The crop holds the whole hand-boxed face, and the face fills a fifth of it or more (CelebA: about 28%).
+        let crop = FaceCropPolicy.cropBox(for: primary, imageWidth: photo.width, imageHeight: photo.height)
+        let face = portrait.face
+        #expect(crop.x <= face.x && crop.y <= face.y, "\(crop)")
+        #expect(crop.x + crop.side >= face.x + face.width && crop.y + crop.side >= face.y + face.height, "\(crop)")
+        #expect(face.width * face.height * 5 >= crop.side * crop.side, "\(crop)")
     }
 
     @Test("a large photo is searched on a downscaled copy and answered in its own pixels")
