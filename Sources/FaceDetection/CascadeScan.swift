@@ -1,6 +1,13 @@
 /// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
 /// optimiser can specialise and inline it without whole-module optimisation.
 
+/// How a row of integral samples is stored. `split` puts the even columns first and the odd ones after them,
+/// so that windows two columns apart (the scan step on fine levels) read consecutive samples and eight of them
+/// load as one vector.
+enum IntegralLayout {
+    case plain, split
+}
+
 /// Integral images of a pyramid level (`(width+1) x (height+1)`, first row and column zero) in buffers
 /// reused for every level. The row stride stays fixed at the largest level's, so feature offsets are
 /// computed once per detection rather than once per level.
@@ -12,9 +19,9 @@ struct IntegralImages {
     private(set) var squares: [UInt32]
     private let withSquares: Bool
 
-    /// The vector screen loads 16 consecutive samples from a window's corner; this keeps the last row's loads
+    /// The vector screen loads 8 consecutive samples from a window's corner; this keeps the last row's loads
     /// inside the buffer.
-    static let padding = 16
+    static let padding = 8
 
     init(maxWidth: Int, maxHeight: Int, withSquares: Bool) {
         stride = maxWidth + 1
@@ -23,11 +30,29 @@ struct IntegralImages {
         self.withSquares = withSquares
     }
 
-    mutating func load(_ level: GreyImage) {
+    /// Where column `column` of a row is stored, relative to the row's start. For `split` this is also how far
+    /// a sample `column` columns right of an even column is stored from it.
+    func index(column: Int, layout: IntegralLayout) -> Int {
+        switch layout {
+        case .plain: column
+        case .split: column % 2 == 0 ? column / 2 : (stride + 1) / 2 + column / 2
+        }
+    }
+
+    /// Offsets of a rectangle's corners from its window's top-left sample: (top-left, top-right, bottom-left,
+    /// bottom-right).
+    func corners(x: Int, y: Int, width: Int, height: Int, layout: IntegralLayout) -> SIMD4<Int32> {
+        let left = index(column: x, layout: layout), right = index(column: x + width, layout: layout)
+        return SIMD4(Int32(y * stride + left), Int32(y * stride + right),
+                     Int32((y + height) * stride + left), Int32((y + height) * stride + right))
+    }
+
+    mutating func load(_ level: GreyImage, layout: IntegralLayout) {
         precondition(level.width < stride && (level.height + 1) * stride + Self.padding <= sums.count,
                      "level larger than the buffers")
         let stride = self.stride
         let withSquares = self.withSquares
+        let columns = (0...level.width).map { index(column: $0, layout: layout) }
         level.pixels.withUnsafeBufferPointer { pixels in
             sums.withUnsafeMutableBufferPointer { sum in
                 squares.withUnsafeMutableBufferPointer { square in
@@ -37,11 +62,12 @@ struct IntegralImages {
                         let above = y * stride, here = (y + 1) * stride
                         for x in 0..<level.width {
                             let value = pixels[y * level.width + x]
+                            let column = columns[x + 1]
                             rowSum &+= Int32(value)
-                            sum[here + x + 1] = sum[above + x + 1] &+ rowSum
+                            sum[here + column] = sum[above + column] &+ rowSum
                             if withSquares {
                                 rowSquare &+= UInt32(value) &* UInt32(value)
-                                square[here + x + 1] = square[above + x + 1] &+ rowSquare
+                                square[here + column] = square[above + column] &+ rowSquare
                             }
                         }
                     }
@@ -51,47 +77,21 @@ struct IntegralImages {
     }
 }
 
-/// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample.
+/// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample, for
+/// one `IntegralLayout`.
 ///
-/// Most windows die in the first stages, so those are run on eight horizontally adjacent windows at once
-/// (`screen`); the few survivors finish the cascade one by one (`classify`).
+/// Most windows die in the first stages, so those are run on eight windows at once (`screen`): the windows
+/// whose top-left samples are consecutive, i.e. adjacent columns in the plain layout, every other column in
+/// the split one. The few survivors finish the cascade one by one (`classify`).
 protocol WindowClassifier {
     var windowWidth: Int { get }
     var windowHeight: Int { get }
     /// How many leading stages `screen` evaluates.
     var screenedStages: Int { get }
-    /// A bit per window (`window + lane * Step.lanes`) that passed the first `screenedStages` stages.
-    func screen<Step: LaneStep>(window: Int, step: Step.Type, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8
+    /// A bit per window (`window + lane`) that passed the first `screenedStages` stages.
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8
     /// Whether the window passes stages `fromStage...`.
     func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool
-}
-
-/// The spacing of the eight windows `screen` looks at, as a type so that each spacing gets its own
-/// specialised loop.
-protocol LaneStep {
-    static var lanes: Int { get }
-    /// The integral samples at `p`, `p + lanes`, ... `p + 7 * lanes`.
-    static func load<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T>
-}
-
-enum StepOne: LaneStep {
-    static var lanes: Int { 1 }
-    @inline(__always) static func load<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-    }
-}
-
-enum StepTwo: LaneStep {
-    static var lanes: Int { 2 }
-    @inline(__always) static func load<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self).evenHalf
-    }
-}
-
-/// The four integral samples of a rectangle, as (top-left, top-right, bottom-left, bottom-right).
-private func corners(x: Int, y: Int, width: Int, height: Int, stride: Int) -> SIMD4<Int32> {
-    SIMD4(Int32(y * stride + x), Int32(y * stride + x + width),
-          Int32((y + height) * stride + x), Int32((y + height) * stride + x + width))
 }
 
 @inline(__always)
@@ -100,8 +100,14 @@ private func boxSum<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int3
 }
 
 @inline(__always)
-private func boxSums<Step: LaneStep, T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>, _: Step.Type) -> SIMD8<T> {
-    Step.load(p + Int(c.x)) &- Step.load(p + Int(c.y)) &- Step.load(p + Int(c.z)) &+ Step.load(p + Int(c.w))
+private func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+
+/// The box sums of eight windows with consecutive top-left samples.
+@inline(__always)
+private func boxSums<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> SIMD8<T> {
+    load8(p + Int(c.x)) &- load8(p + Int(c.y)) &- load8(p + Int(c.z)) &+ load8(p + Int(c.w))
 }
 
 struct HaarClassifier: WindowClassifier {
@@ -122,7 +128,7 @@ struct HaarClassifier: WindowClassifier {
     /// Past about eight stages so few windows are left that lanes would mostly idle.
     let screenedStages: Int
 
-    init(cascade: Cascade, rects: [[Cascade.HaarRect]], stride: Int) {
+    init(cascade: Cascade, rects: [[Cascade.HaarRect]], integrals: IntegralImages, layout: IntegralLayout) {
         windowWidth = cascade.windowWidth
         windowHeight = cascade.windowHeight
         stages = cascade.stages
@@ -131,21 +137,21 @@ struct HaarClassifier: WindowClassifier {
             func part(_ i: Int) -> (SIMD4<Int32>, Float) {
                 guard i < feature.count else { return (.zero, 0) }
                 let r = feature[i]
-                return (corners(x: r.x, y: r.y, width: r.width, height: r.height, stride: stride), r.weight)
+                return (integrals.corners(x: r.x, y: r.y, width: r.width, height: r.height, layout: layout), r.weight)
             }
             let (r0, w0) = part(0), (r1, w1) = part(1), (r2, w2) = part(2)
             return Stump(rect0: r0, rect1: r1, rect2: r2, weights: SIMD3(w0, w1, w2),
                          threshold: stump.threshold, left: stump.left, right: stump.right)
         }
-        normRect = corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, stride: stride)
+        normRect = integrals.corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, layout: layout)
         normArea = Double((windowWidth - 2) * (windowHeight - 2))
         screenedStages = min(8, stages.count)
     }
 
-    func screen<Step: LaneStep>(window: Int, step: Step.Type, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
         let p = sums + window
-        let sum = SIMD8<Double>(boxSums(p, normRect, Step.self))
-        let square = SIMD8<Double>(boxSums(squares + window, normRect, Step.self))
+        let sum = SIMD8<Double>(boxSums(p, normRect))
+        let square = SIMD8<Double>(boxSums(squares + window, normRect))
         // (area * standard deviation)^2; windows with a deviation of 10 grey levels or less are skipped.
         let spread = normArea * square - sum * sum
         let norm = SIMD8<Float>(spread.replacing(with: 0, where: spread .< 0).squareRoot())
@@ -157,9 +163,9 @@ struct HaarClassifier: WindowClassifier {
                     var total = SIMD8<Float>()
                     for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
                         let stump = stumps[s]
-                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0, Step.self))
-                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1, Step.self))
-                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2, Step.self))
+                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
+                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
+                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
                         total += SIMD8(repeating: stump.left)
                             .replacing(with: stump.right, where: value .>= stump.threshold * norm)
                     }
@@ -212,7 +218,7 @@ struct LBPClassifier: WindowClassifier {
     let stages: [Cascade.Stage]
     let stumps: [Stump]
 
-    init(cascade: Cascade, blocks: [Cascade.LBPBlock], stride: Int) {
+    init(cascade: Cascade, blocks: [Cascade.LBPBlock], integrals: IntegralImages, layout: IntegralLayout) {
         windowWidth = cascade.windowWidth
         windowHeight = cascade.windowHeight
         stages = cascade.stages
@@ -221,7 +227,8 @@ struct LBPClassifier: WindowClassifier {
             var grid = SIMD16<Int32>()
             for row in 0..<4 {
                 for column in 0..<4 {
-                    grid[row * 4 + column] = Int32((block.y + row * block.height) * stride + block.x + column * block.width)
+                    grid[row * 4 + column] = Int32((block.y + row * block.height) * integrals.stride
+                        + integrals.index(column: block.x + column * block.width, layout: layout))
                 }
             }
             var subset = SIMD8<Int32>()
@@ -233,9 +240,9 @@ struct LBPClassifier: WindowClassifier {
     /// LBP stumps gather nine block sums each, which does not pay off in lanes; the screen is scalar.
     let screenedStages = 1
 
-    func screen<Step: LaneStep>(window: Int, step: Step.Type, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
         var bits: UInt8 = 0
-        for lane in 0..<8 where passes(window: window + lane * Step.lanes, stages: 0..<screenedStages, sums: sums) {
+        for lane in 0..<8 where passes(window: window + lane, stages: 0..<screenedStages, sums: sums) {
             bits |= 1 << lane
         }
         return bits
@@ -290,62 +297,53 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [C
     switch cascade.features {
     case .haar(let rects):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
-        return scanPyramid(grey, HaarClassifier(cascade: cascade, rects: rects, stride: integrals.stride), integrals,
-                           scaleFactor: scaleFactor)
+        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
+                           plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
+                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
     case .lbp(let blocks):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
-        return scanPyramid(grey, LBPClassifier(cascade: cascade, blocks: blocks, stride: integrals.stride), integrals,
-                           scaleFactor: scaleFactor)
+        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
+                           plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
+                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
     }
 }
 
-private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ classifier: C, _ integrals: IntegralImages,
-                                              scaleFactor: Double) -> [Candidate] {
+/// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
+/// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
+/// screening eight windows at once makes that saving moot, so every position is tried.)
+private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
+                                              plain: C, split: C) -> [Candidate] {
     var levels: [(factor: Double, width: Int, height: Int)] = []
     var factor = 1.0
     while true {
         let width = Int((Double(grey.width) / factor).rounded())
         let height = Int((Double(grey.height) / factor).rounded())
-        guard width >= classifier.windowWidth, height >= classifier.windowHeight else { break }
+        guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
         levels.append((factor, width, height))
         factor *= scaleFactor
     }
     var integrals = integrals
     var candidates: [Candidate] = []
     for level in levels.reversed() where candidates.count < maxCandidates {
-        integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height))
-        scanLevel(classifier, integrals: integrals, levelWidth: level.width, levelHeight: level.height,
-                  factor: level.factor, into: &candidates)
+        let step = level.factor >= 2 ? 1 : 2
+        integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
+                       layout: step == 1 ? .plain : .split)
+        scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
+                  levelHeight: level.height, factor: level.factor, into: &candidates)
     }
     return Array(candidates.prefix(maxCandidates))
 }
 
-/// Slides the classifier over one pyramid level (`factor` times smaller than the detection image) and appends
-/// the accepted windows in detection-image coordinates. Like OpenCV, the step is 2 level pixels on the fine
-/// levels and 1 once a level pixel spans 2 detection pixels. (OpenCV also skips a position after a
-/// first-stage rejection; screening eight windows at once makes that saving moot, so every position is tried.)
-private func scanLevel<C: WindowClassifier>(_ classifier: C, integrals: IntegralImages, levelWidth: Int, levelHeight: Int,
-                                    factor: Double, into candidates: inout [Candidate]) {
-    if factor >= 2 {
-        scanLevel(classifier, StepOne.self, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
-                  factor: factor, into: &candidates)
-    } else {
-        scanLevel(classifier, StepTwo.self, integrals: integrals, levelWidth: levelWidth, levelHeight: levelHeight,
-                  factor: factor, into: &candidates)
-    }
-}
-
-private func scanLevel<C: WindowClassifier, Step: LaneStep>(
-    _ classifier: C, _ step: Step.Type, integrals: IntegralImages, levelWidth: Int, levelHeight: Int,
-    factor: Double, into candidates: inout [Candidate]
-) {
+/// Slides the classifier over one pyramid level (`factor` times smaller than the detection image), `step`
+/// level pixels at a time, and appends the accepted windows in detection-image coordinates.
+private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integrals: IntegralImages, levelWidth: Int,
+                                            levelHeight: Int, factor: Double, into candidates: inout [Candidate]) {
     let lastX = levelWidth - classifier.windowWidth
     let lastY = levelHeight - classifier.windowHeight
     guard lastX >= 0, lastY >= 0 else { return }
     let width = Int((Double(classifier.windowWidth) * factor).rounded())
     let height = Int((Double(classifier.windowHeight) * factor).rounded())
     let stride = integrals.stride
-    let run = 8 * Step.lanes
     integrals.sums.withUnsafeBufferPointer { sums in
         integrals.squares.withUnsafeBufferPointer { squares in
             let s = sums.baseAddress.unsafelyUnwrapped
@@ -354,26 +352,26 @@ private func scanLevel<C: WindowClassifier, Step: LaneStep>(
                 candidates.append(Candidate(x: Int((Double(x) * factor).rounded()), y: Int((Double(y) * factor).rounded()),
                                             width: width, height: height))
             }
-            for y in Swift.stride(from: 0, through: lastY, by: Step.lanes) {
+            for y in Swift.stride(from: 0, through: lastY, by: step) {
+                // Window x (a multiple of step) has its top-left sample at x / step in either layout.
                 var x = 0
-                while x + run - Step.lanes <= lastX {
-                    var survivors = classifier.screen(window: y * stride + x, step: Step.self, sums: s, squares: q)
+                while x + 7 * step <= lastX {
+                    var survivors = classifier.screen(window: y * stride + x / step, sums: s, squares: q)
                     while survivors != 0 {
                         let lane = survivors.trailingZeroBitCount
                         survivors &= survivors - 1
-                        let windowX = x + lane * Step.lanes
-                        if classifier.classify(window: y * stride + windowX, fromStage: classifier.screenedStages,
+                        if classifier.classify(window: y * stride + x / step + lane, fromStage: classifier.screenedStages,
                                                sums: s, squares: q) {
-                            accept(windowX, y)
+                            accept(x + lane * step, y)
                         }
                     }
-                    x += run
+                    x += 8 * step
                 }
                 while x <= lastX {
-                    if classifier.classify(window: y * stride + x, fromStage: 0, sums: s, squares: q) {
+                    if classifier.classify(window: y * stride + x / step, fromStage: 0, sums: s, squares: q) {
                         accept(x, y)
                     }
-                    x += Step.lanes
+                    x += step
                 }
             }
         }

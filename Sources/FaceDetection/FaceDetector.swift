@@ -5,17 +5,17 @@ import Imaging
 public struct FaceDetector: Sendable {
     /// Knobs of the multi-scale scan. The defaults suit the bundled cascade; see `bundled`.
     public struct Parameters: Sendable, Equatable {
-        /// The photo is area-averaged down to this long edge before scanning. Faces narrower than the cascade
-        /// window at that size (about 7.5% of the long edge for the default) are not found; detection time
-        /// grows with the square of this.
-        public var maxDetectionEdge: Int
+        /// The photo is area-averaged down to about this many pixels before scanning (the default is 320x240
+        /// for a 4:3 photo). Detection time is proportional to it, whatever the aspect ratio; faces smaller
+        /// than the cascade window at that size (24 px: a tenth of a 4:3 photo's short edge) are not found.
+        public var maxDetectionPixels: Int
         /// Ratio between successive pyramid levels; larger is faster but may step over a face size.
         public var scaleFactor: Double
         /// A face needs more than this many overlapping windows (OpenCV's `minNeighbors`).
         public var minNeighbors: Int
 
-        public init(maxDetectionEdge: Int = 320, scaleFactor: Double = 1.1, minNeighbors: Int = 3) {
-            self.maxDetectionEdge = maxDetectionEdge
+        public init(maxDetectionPixels: Int = 320 * 240, scaleFactor: Double = 1.1, minNeighbors: Int = 3) {
+            self.maxDetectionPixels = maxDetectionPixels
             self.scaleFactor = scaleFactor
             self.minNeighbors = minNeighbors
         }
@@ -63,9 +63,9 @@ public struct FaceDetector: Sendable {
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
     public func detect(in image: RGBImage) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
-        precondition(parameters.maxDetectionEdge > 0, "maxDetectionEdge must be positive")
+        precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         guard let cascade else { return [] }
-        let grey = GreyImage(areaAveraging: image, maxEdge: parameters.maxDetectionEdge)
+        let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
         let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor)
         let scaleX = Double(image.width) / Double(grey.width)
         let scaleY = Double(image.height) / Double(grey.height)

@@ -8,17 +8,17 @@ struct GreyImage: Sendable, Equatable {
 }
 
 extension GreyImage {
-    /// Converts to grey and shrinks so that the long edge is at most `maxEdge`, in one pass over the RGB bytes.
+    /// Converts to grey and shrinks to about `maxPixels` pixels (never enlarges), keeping the aspect ratio, in
+    /// one pass over the RGB bytes.
     ///
     /// Area averaging (each output pixel is the mean of the input area it covers, fractional at the borders)
     /// keeps a 12-megapixel photo's fine texture from aliasing into fake edges. Input rows are first summed
     /// into a row of per-byte accumulators (a contiguous, vectorisable loop: the only per-pixel work), and each
     /// finished output row is then reduced across columns and weighted into BT.601 luma; averaging and a
     /// linear colour map commute.
-    init(areaAveraging image: RGBImage, maxEdge: Int) {
-        precondition(maxEdge > 0, "maxEdge must be positive")
-        let longEdge = max(image.width, image.height)
-        let shrink = max(1, Double(longEdge) / Double(maxEdge))
+    init(areaAveraging image: RGBImage, maxPixels: Int) {
+        precondition(maxPixels > 0, "maxPixels must be positive")
+        let shrink = max(1, (Double(image.width) * Double(image.height) / Double(maxPixels)).squareRoot())
         let outWidth = max(1, Int((Double(image.width) / shrink).rounded()))
         let outHeight = max(1, Int((Double(image.height) / shrink).rounded()))
         let columns = AreaSpans(input: image.width, output: outWidth)

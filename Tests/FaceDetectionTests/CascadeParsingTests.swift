@@ -76,7 +76,7 @@ struct CascadeParsingTests {
         // Both stumps send every window to the 0.5 leaf, above the stage threshold: hits all over the image,
         // more than the candidate cap, which the scan must respect.
         #expect(!detector.detect(in: image).isEmpty)
-        let grey = GreyImage(areaAveraging: image, maxEdge: 320)
+        let grey = GreyImage(areaAveraging: image, maxPixels: 320 * 240)
         let cascade = try #require(detector.cascade)
         #expect(scanPyramid(grey, cascade: cascade, scaleFactor: 1.1).count == maxCandidates)
     }

@@ -25,7 +25,7 @@ struct OpenCVAgreementTests {
     @Test("the LBP cascade finds the faces OpenCV finds, in the same places", arguments: photos)
     func lbp(_ name: String) throws {
         var detector = try FaceDetector(cascadeXML: try FaceFixtures.text("lbpcascade_frontalface_improved.xml"))
-        detector.parameters.maxDetectionEdge = 480
+        detector.parameters.maxDetectionPixels = 480 * 360
         try compare(name, cascade: "lbp", detector: detector)
     }
 

@@ -64,7 +64,7 @@ struct PortraitDetectionTests {
     func lbpCascade(_ name: String) throws {
         var lbp = try FaceDetector(cascadeXML: try FaceFixtures.text("lbpcascade_frontalface_improved.xml"))
         // Its 45-pixel window needs a finer detection image than the Haar cascade's 24.
-        lbp.parameters.maxDetectionEdge = 480
+        lbp.parameters.maxDetectionPixels = 480 * 360
         let photo = try FaceFixtures.photo(name)
         let expected = try #require(portraits.first { $0.name == name }).face
         let faces = lbp.detect(in: photo)
