@@ -147,7 +147,8 @@ struct Cascade: Sendable {
     }
 
     private static func numbers(in text: String, count: Int, context: String) throws(CascadeError) -> [Double] {
-        let values = text.split(whereSeparator: \.isWhitespace)
+        // Splitting the UTF-8 bytes, not Characters, keeps loading the 2913-stump cascade to a few milliseconds.
+        let values = text.utf8.split(whereSeparator: isXMLWhitespace).map(Substring.init)
         guard values.count == count else {
             throw .invalidCascade("\(context) has \(values.count) numbers, expected \(count)")
         }
@@ -202,6 +203,12 @@ struct Cascade: Sendable {
 
 extension String {
     fileprivate var trimmed: String {
-        String(self.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard let first = utf8.firstIndex(where: { !isXMLWhitespace($0) }),
+              let last = utf8.lastIndex(where: { !isXMLWhitespace($0) }) else { return "" }
+        return String(Substring(utf8[first...last]))
     }
+}
+
+private func isXMLWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
 }
