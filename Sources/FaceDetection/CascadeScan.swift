@@ -1,0 +1,379 @@
+/// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
+/// optimiser can specialise and inline it without whole-module optimisation.
+
+/// How a row of integral samples is stored. `split` puts the even columns first and the odd ones after them,
+/// so that windows two columns apart (the scan step on fine levels) read consecutive samples and eight of them
+/// load as one vector.
+enum IntegralLayout {
+    case plain, split
+}
+
+/// Integral images of a pyramid level (`(width+1) x (height+1)`, first row and column zero) in buffers
+/// reused for every level. The row stride stays fixed at the largest level's, so feature offsets are
+/// computed once per detection rather than once per level.
+struct IntegralImages {
+    let stride: Int
+    private(set) var sums: [Int32]
+    /// Squared sums wrap modulo 2^32; a window's sum of squares (at most 45*45*255^2) still comes out exact.
+    /// A single unused sample when the cascade needs no variance.
+    private(set) var squares: [UInt32]
+    private let withSquares: Bool
+
+    /// The vector screen loads 8 consecutive samples from a window's corner; this keeps the last row's loads
+    /// inside the buffer.
+    static let padding = 8
+
+    init(maxWidth: Int, maxHeight: Int, withSquares: Bool) {
+        stride = maxWidth + 1
+        sums = [Int32](repeating: 0, count: stride * (maxHeight + 1) + Self.padding)
+        squares = [UInt32](repeating: 0, count: withSquares ? sums.count : 1)
+        self.withSquares = withSquares
+    }
+
+    /// Where column `column` of a row is stored, relative to the row's start. For `split` this is also how far
+    /// a sample `column` columns right of an even column is stored from it.
+    func index(column: Int, layout: IntegralLayout) -> Int {
+        switch layout {
+        case .plain: column
+        case .split: column % 2 == 0 ? column / 2 : (stride + 1) / 2 + column / 2
+        }
+    }
+
+    /// Offsets of a rectangle's corners from its window's top-left sample: (top-left, top-right, bottom-left,
+    /// bottom-right).
+    func corners(x: Int, y: Int, width: Int, height: Int, layout: IntegralLayout) -> SIMD4<Int32> {
+        let left = index(column: x, layout: layout), right = index(column: x + width, layout: layout)
+        return SIMD4(Int32(y * stride + left), Int32(y * stride + right),
+                     Int32((y + height) * stride + left), Int32((y + height) * stride + right))
+    }
+
+    mutating func load(_ level: GreyImage, layout: IntegralLayout) {
+        precondition(level.width < stride && (level.height + 1) * stride + Self.padding <= sums.count,
+                     "level larger than the buffers")
+        let stride = self.stride
+        let withSquares = self.withSquares
+        let columns = (0...level.width).map { index(column: $0, layout: layout) }
+        level.pixels.withUnsafeBufferPointer { pixels in
+            sums.withUnsafeMutableBufferPointer { sum in
+                squares.withUnsafeMutableBufferPointer { square in
+                    for y in 0..<level.height {
+                        var rowSum: Int32 = 0
+                        var rowSquare: UInt32 = 0
+                        let above = y * stride, here = (y + 1) * stride
+                        for x in 0..<level.width {
+                            let value = pixels[y * level.width + x]
+                            let column = columns[x + 1]
+                            rowSum &+= Int32(value)
+                            sum[here + column] = sum[above + column] &+ rowSum
+                            if withSquares {
+                                rowSquare &+= UInt32(value) &* UInt32(value)
+                                square[here + column] = square[above + column] &+ rowSquare
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample, for
+/// one `IntegralLayout`.
+///
+/// Most windows die in the first stages, so those are run on eight windows at once (`screen`): the windows
+/// whose top-left samples are consecutive, i.e. adjacent columns in the plain layout, every other column in
+/// the split one. The few survivors finish the cascade one by one (`classify`).
+protocol WindowClassifier {
+    var windowWidth: Int { get }
+    var windowHeight: Int { get }
+    /// How many leading stages `screen` evaluates.
+    var screenedStages: Int { get }
+    /// A bit per window (`window + lane`) that passed the first `screenedStages` stages.
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8
+    /// Whether the window passes stages `fromStage...`.
+    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool
+}
+
+@inline(__always)
+private func boxSum<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> T {
+    p[Int(c.x)] &- p[Int(c.y)] &- p[Int(c.z)] &+ p[Int(c.w)]
+}
+
+@inline(__always)
+private func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+
+/// The box sums of eight windows with consecutive top-left samples.
+@inline(__always)
+private func boxSums<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> SIMD8<T> {
+    load8(p + Int(c.x)) &- load8(p + Int(c.y)) &- load8(p + Int(c.z)) &+ load8(p + Int(c.w))
+}
+
+struct HaarClassifier: WindowClassifier {
+    struct Stump {
+        var rect0: SIMD4<Int32>, rect1: SIMD4<Int32>, rect2: SIMD4<Int32>
+        /// The third weight is 0 for two-rectangle features; its rectangle then points at sample 0 harmlessly.
+        var weights: SIMD3<Float>
+        var threshold: Float, left: Float, right: Float
+    }
+
+    let windowWidth: Int
+    let windowHeight: Int
+    let stages: [Cascade.Stage]
+    let stumps: [Stump]
+    /// Variance normalisation uses the window shrunk by one pixel on each side, like OpenCV.
+    let normRect: SIMD4<Int32>
+    let normArea: Double
+    /// Past about eight stages so few windows are left that lanes would mostly idle.
+    let screenedStages: Int
+
+    init(cascade: Cascade, rects: [[Cascade.HaarRect]], integrals: IntegralImages, layout: IntegralLayout) {
+        windowWidth = cascade.windowWidth
+        windowHeight = cascade.windowHeight
+        stages = cascade.stages
+        stumps = cascade.stumps.map { stump in
+            let feature = rects[stump.feature]
+            func part(_ i: Int) -> (SIMD4<Int32>, Float) {
+                guard i < feature.count else { return (.zero, 0) }
+                let r = feature[i]
+                return (integrals.corners(x: r.x, y: r.y, width: r.width, height: r.height, layout: layout), r.weight)
+            }
+            let (r0, w0) = part(0), (r1, w1) = part(1), (r2, w2) = part(2)
+            return Stump(rect0: r0, rect1: r1, rect2: r2, weights: SIMD3(w0, w1, w2),
+                         threshold: stump.threshold, left: stump.left, right: stump.right)
+        }
+        normRect = integrals.corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, layout: layout)
+        normArea = Double((windowWidth - 2) * (windowHeight - 2))
+        screenedStages = min(8, stages.count)
+    }
+
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
+        let p = sums + window
+        let sum = SIMD8<Double>(boxSums(p, normRect))
+        let square = SIMD8<Double>(boxSums(squares + window, normRect))
+        // (area * standard deviation)^2; windows with a deviation of 10 grey levels or less are skipped.
+        let spread = normArea * square - sum * sum
+        let norm = SIMD8<Float>(spread.replacing(with: 0, where: spread .< 0).squareRoot())
+        var alive = norm .> Float(10 * normArea)
+        guard any(alive) else { return 0 }
+        stages.withUnsafeBufferPointer { stages in
+            stumps.withUnsafeBufferPointer { stumps in
+                for stage in stages.prefix(screenedStages) {
+                    var total = SIMD8<Float>()
+                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
+                        let stump = stumps[s]
+                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
+                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
+                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
+                        total += SIMD8(repeating: stump.left)
+                            .replacing(with: stump.right, where: value .>= stump.threshold * norm)
+                    }
+                    alive .&= total .>= stage.threshold
+                    if !any(alive) { return }
+                }
+            }
+        }
+        var bits: UInt8 = 0
+        for lane in 0..<8 where alive[lane] { bits |= 1 << lane }
+        return bits
+    }
+
+    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool {
+        let p = sums + window
+        let sum = Double(boxSum(p, normRect))
+        let square = Double(boxSum(squares + window, normRect))
+        let spread = normArea * square - sum * sum
+        guard spread > 100 * normArea * normArea else { return false }
+        let norm = Float(spread.squareRoot())
+        return stages.withUnsafeBufferPointer { stages in
+            stumps.withUnsafeBufferPointer { stumps in
+                for stage in stages[fromStage...] {
+                    var total: Float = 0
+                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
+                        let stump = stumps[s]
+                        let value = stump.weights.x * Float(boxSum(p, stump.rect0))
+                            + stump.weights.y * Float(boxSum(p, stump.rect1))
+                            + stump.weights.z * Float(boxSum(p, stump.rect2))
+                        total += value < stump.threshold * norm ? stump.left : stump.right
+                    }
+                    if total < stage.threshold { return false }
+                }
+                return true
+            }
+        }
+    }
+}
+
+struct LBPClassifier: WindowClassifier {
+    struct Stump {
+        /// The 4x4 integral samples of the 3x3 block grid, row by row.
+        var grid: SIMD16<Int32>
+        var subset: SIMD8<Int32>
+        var left: Float, right: Float
+    }
+
+    let windowWidth: Int
+    let windowHeight: Int
+    let stages: [Cascade.Stage]
+    let stumps: [Stump]
+
+    init(cascade: Cascade, blocks: [Cascade.LBPBlock], integrals: IntegralImages, layout: IntegralLayout) {
+        windowWidth = cascade.windowWidth
+        windowHeight = cascade.windowHeight
+        stages = cascade.stages
+        stumps = cascade.stumps.enumerated().map { index, stump in
+            let block = blocks[stump.feature]
+            var grid = SIMD16<Int32>()
+            for row in 0..<4 {
+                for column in 0..<4 {
+                    grid[row * 4 + column] = Int32((block.y + row * block.height) * integrals.stride
+                        + integrals.index(column: block.x + column * block.width, layout: layout))
+                }
+            }
+            var subset = SIMD8<Int32>()
+            for word in 0..<8 { subset[word] = cascade.lbpSubsets[index * 8 + word] }
+            return Stump(grid: grid, subset: subset, left: stump.left, right: stump.right)
+        }
+    }
+
+    /// LBP stumps gather nine block sums each, which does not pay off in lanes; the screen is scalar.
+    let screenedStages = 1
+
+    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
+        var bits: UInt8 = 0
+        for lane in 0..<8 where passes(window: window + lane, stages: 0..<screenedStages, sums: sums) {
+            bits |= 1 << lane
+        }
+        return bits
+    }
+
+    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool {
+        passes(window: window, stages: fromStage..<stages.count, sums: sums)
+    }
+
+    private func passes(window: Int, stages range: Range<Int>, sums: UnsafePointer<Int32>) -> Bool {
+        let p = sums + window
+        return stages.withUnsafeBufferPointer { stages in
+            stumps.withUnsafeBufferPointer { stumps in
+                for stage in stages[range] {
+                    var total: Float = 0
+                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
+                        let stump = stumps[s]
+                        let g = stump.grid
+                        @inline(__always) func block(_ i: Int) -> Int32 {
+                            p[Int(g[i])] &- p[Int(g[i + 1])] &- p[Int(g[i + 4])] &+ p[Int(g[i + 5])]
+                        }
+                        let centre = block(5)
+                        // Neighbours clockwise from the top-left block, most significant bit first (OpenCV's order).
+                        var code = (block(0) >= centre ? 128 : 0) | (block(1) >= centre ? 64 : 0)
+                        code |= (block(2) >= centre ? 32 : 0) | (block(6) >= centre ? 16 : 0)
+                        code |= (block(10) >= centre ? 8 : 0) | (block(9) >= centre ? 4 : 0)
+                        code |= (block(8) >= centre ? 2 : 0) | (block(4) >= centre ? 1 : 0)
+                        let inSubset = stump.subset[code >> 5] & (1 << Int32(code & 31)) != 0
+                        total += inSubset ? stump.left : stump.right
+                    }
+                    if total < stage.threshold { return false }
+                }
+                return true
+            }
+        }
+    }
+}
+
+/// A window that passed the cascade, in detection-image pixels.
+struct Candidate: Equatable {
+    var x: Int, y: Int, width: Int, height: Int
+}
+
+/// At most this many accepted windows are kept. A face yields tens; grouping compares every pair, so an image
+/// that made a cascade fire nearly everywhere would otherwise cost seconds.
+let maxCandidates = 4096
+
+/// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
+/// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
+/// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [Candidate] {
+    switch cascade.features {
+    case .haar(let rects):
+        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
+        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
+                           plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
+                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
+    case .lbp(let blocks):
+        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
+        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
+                           plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
+                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
+    }
+}
+
+/// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
+/// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
+/// screening eight windows at once makes that saving moot, so every position is tried.)
+private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
+                                              plain: C, split: C) -> [Candidate] {
+    var levels: [(factor: Double, width: Int, height: Int)] = []
+    var factor = 1.0
+    while true {
+        let width = Int((Double(grey.width) / factor).rounded())
+        let height = Int((Double(grey.height) / factor).rounded())
+        guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
+        levels.append((factor, width, height))
+        factor *= scaleFactor
+    }
+    var integrals = integrals
+    var candidates: [Candidate] = []
+    for level in levels.reversed() where candidates.count < maxCandidates {
+        let step = level.factor >= 2 ? 1 : 2
+        integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
+                       layout: step == 1 ? .plain : .split)
+        scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
+                  levelHeight: level.height, factor: level.factor, into: &candidates)
+    }
+    return Array(candidates.prefix(maxCandidates))
+}
+
+/// Slides the classifier over one pyramid level (`factor` times smaller than the detection image), `step`
+/// level pixels at a time, and appends the accepted windows in detection-image coordinates.
+private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integrals: IntegralImages, levelWidth: Int,
+                                            levelHeight: Int, factor: Double, into candidates: inout [Candidate]) {
+    let lastX = levelWidth - classifier.windowWidth
+    let lastY = levelHeight - classifier.windowHeight
+    guard lastX >= 0, lastY >= 0 else { return }
+    let width = Int((Double(classifier.windowWidth) * factor).rounded())
+    let height = Int((Double(classifier.windowHeight) * factor).rounded())
+    let stride = integrals.stride
+    integrals.sums.withUnsafeBufferPointer { sums in
+        integrals.squares.withUnsafeBufferPointer { squares in
+            let s = sums.baseAddress.unsafelyUnwrapped
+            let q = squares.baseAddress.unsafelyUnwrapped
+            func accept(_ x: Int, _ y: Int) {
+                candidates.append(Candidate(x: Int((Double(x) * factor).rounded()), y: Int((Double(y) * factor).rounded()),
+                                            width: width, height: height))
+            }
+            for y in Swift.stride(from: 0, through: lastY, by: step) {
+                // Window x (a multiple of step) has its top-left sample at x / step in either layout.
+                var x = 0
+                while x + 7 * step <= lastX {
+                    var survivors = classifier.screen(window: y * stride + x / step, sums: s, squares: q)
+                    while survivors != 0 {
+                        let lane = survivors.trailingZeroBitCount
+                        survivors &= survivors - 1
+                        if classifier.classify(window: y * stride + x / step + lane, fromStage: classifier.screenedStages,
+                                               sums: s, squares: q) {
+                            accept(x + lane * step, y)
+                        }
+                    }
+                    x += 8 * step
+                }
+                while x <= lastX {
+                    if classifier.classify(window: y * stride + x / step, fromStage: 0, sums: s, squares: q) {
+                        accept(x, y)
+                    }
+                    x += step
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import FaceDetection
+import Foundation
+import Imaging
+
+/// The photos written by scripts/make_face_fixtures.py (sources and licences in Fixtures/README.md).
+enum FaceFixtures {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func photo(_ name: String) throws -> RGBImage {
+        try ImageDecoder.decode([UInt8](try Data(contentsOf: directory.appendingPathComponent(name + ".jpg"))))
+    }
+
+    static func text(_ file: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+    }
+}
+
+/// Intersection over union of two boxes.
+func overlap(_ a: FaceBox, _ b: FaceBox) -> Double {
+    let width = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+    let height = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    guard width > 0, height > 0 else { return 0 }
+    let intersection = Double(width * height)
+    return intersection / (Double(a.width * a.height + b.width * b.height) - intersection)
+}
+
+/// A reproducible pseudo-random byte stream (64-bit LCG, high bits), so synthetic images are the same in every run.
+struct SeededBytes {
+    var state: UInt64
+
+    mutating func next() -> UInt8 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return UInt8(truncatingIfNeeded: state >> 56)
+    }
+}

@@ -1,0 +1,73 @@
+import FaceDetection
+import Imaging
+import Testing
+
+/// A test photo and the face in it, boxed by hand (brows or hairline to chin, cheek to cheek) in the
+/// fixture's pixels.
+struct Portrait: Sendable, CustomTestStringConvertible {
+    var name: String
+    var face: FaceBox
+    var testDescription: String { name }
+
+    init(_ name: String, _ x: Int, _ y: Int, _ width: Int, _ height: Int) {
+        self.name = name
+        face = FaceBox(x: x, y: y, width: width, height: height, score: 0)
+    }
+}
+
+let portraits = [
+    Portrait("grace_hopper", 165, 120, 180, 185),
+    Portrait("astronaut", 187, 62, 85, 99),
+    Portrait("obama", 167, 60, 106, 127),
+    Portrait("obama2", 93, 120, 114, 142),
+    Portrait("obama3", 142, 65, 60, 77),
+    Portrait("biden", 97, 50, 63, 82),
+]
+
+@Suite("Faces in real photos")
+struct PortraitDetectionTests {
+    let detector: FaceDetector
+
+    init() throws {
+        detector = FaceDetector.bundled
+    }
+
+    @Test("the primary face is the hand-boxed face", arguments: portraits)
+    func findsThePortraitFace(_ portrait: Portrait) throws {
+        let photo = try FaceFixtures.photo(portrait.name)
+        let faces = detector.detect(in: photo)
+        let primary = try #require(FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height))
+        #expect(overlap(primary, portrait.face) >= 0.5, "found \(faces)")
+        #expect(primary.score > 10)
+        // The crop holds the whole hand-boxed face, and the face fills a fifth of it or more (CelebA: about 28%).
+        let crop = FaceCropPolicy.cropBox(for: primary, imageWidth: photo.width, imageHeight: photo.height)
+        let face = portrait.face
+        #expect(crop.x <= face.x && crop.y <= face.y, "\(crop)")
+        #expect(crop.x + crop.side >= face.x + face.width && crop.y + crop.side >= face.y + face.height, "\(crop)")
+        #expect(face.width * face.height * 5 >= crop.side * crop.side, "\(crop)")
+    }
+
+    @Test("a large photo is searched on a downscaled copy and answered in its own pixels")
+    func largePhotoCoordinates() throws {
+        let small = try FaceFixtures.photo("grace_hopper")
+        let large = small.resized(width: small.width * 6, height: small.height * 6)
+        let smallFace = try #require(detector.detect(in: small).first)
+        let largeFace = try #require(detector.detect(in: large).first)
+        let scaledBack = FaceBox(x: largeFace.x / 6, y: largeFace.y / 6, width: largeFace.width / 6,
+                                 height: largeFace.height / 6, score: 0)
+        #expect(overlap(scaledBack, smallFace) >= 0.8, "\(largeFace) at 6x vs \(smallFace)")
+        #expect(overlap(scaledBack, portraits[0].face) >= 0.5)
+    }
+
+    @Test("the LBP cascade (lbpcascade_frontalface_improved.xml) loads and finds frontal faces too",
+          arguments: ["grace_hopper", "astronaut", "obama", "obama2"])
+    func lbpCascade(_ name: String) throws {
+        var lbp = try FaceDetector(cascadeXML: try FaceFixtures.text("lbpcascade_frontalface_improved.xml"))
+        // Its 45-pixel window needs a finer detection image than the Haar cascade's 24.
+        lbp.parameters.maxDetectionPixels = 480 * 360
+        let photo = try FaceFixtures.photo(name)
+        let expected = try #require(portraits.first { $0.name == name }).face
+        let faces = lbp.detect(in: photo)
+        #expect(faces.contains { overlap($0, expected) >= 0.4 }, "found \(faces)")
+    }
+}
