@@ -35,7 +35,7 @@ struct ModelInfo: Encodable, Sendable {
 
     var json: [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? Array(encoder.encode(self))) ?? Array(#"{"error":"internal_error"}"#.utf8)
     }
 }

@@ -60,7 +60,7 @@ extension CartoonService {
     /// Checks auth, readiness and the query on the I/O thread (cheap, and a refusal costs no queue slot),
     /// then queues everything that touches the body for a worker.
     private func cartoonify(_ request: HTTPRequest, context: RequestContext, reply: @escaping @Sendable (HTTPResponse) -> Void) {
-        let reject: (ServiceError, String?) -> Void = { error, reason in
+        let reject: @Sendable (ServiceError, String?) -> Void = { error, reason in
             if let reason { self.metrics.recordRejected(reason: reason) }
             reply(error.response)
         }
@@ -80,7 +80,7 @@ extension CartoonService {
             guard context.receivedAt.duration(to: .now) <= timeout else {
                 return reject(.deadlineExceeded, "deadline_exceeded")
             }
-            do {
+            do throws(ServiceError) {
                 // Multipart parsing walks the whole body: worker work, not I/O-thread work.
                 let bytes = try ImageUpload.bytes(of: request)
                 let result = try pipeline.run(bytes, options: options) { () throws(ServiceError) in

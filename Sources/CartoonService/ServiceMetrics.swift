@@ -6,9 +6,9 @@ import Prometheus
 public final class ServiceMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let inference: Timer
-    private let queueDepth: Gauge
-    private let inFlight: Gauge
+    private let inference: CoreMetrics.Timer
+    private let queueDepth: CoreMetrics.Gauge
+    private let inFlight: CoreMetrics.Gauge
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -19,16 +19,16 @@ public final class ServiceMetrics: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.latencyBuckets
         self.factory = factory
-        inference = Timer(label: "cartoonify_inference_duration_seconds", factory: factory)
-        queueDepth = Gauge(label: "cartoonify_queue_depth", factory: factory)
-        inFlight = Gauge(label: "cartoonify_inference_in_flight", factory: factory)
+        inference = CoreMetrics.Timer(label: "cartoonify_inference_duration_seconds", factory: factory)
+        queueDepth = CoreMetrics.Gauge(label: "cartoonify_queue_depth", factory: factory)
+        inFlight = CoreMetrics.Gauge(label: "cartoonify_inference_in_flight", factory: factory)
     }
 
     /// One finished HTTP exchange, including the errors the HTTP layer answered by itself.
     public func recordRequest(route: String, status: Int, duration: Duration) {
-        Counter(label: "cartoonify_http_requests_total", dimensions: [("route", route), ("status", String(status))],
+        CoreMetrics.Counter(label: "cartoonify_http_requests_total", dimensions: [("route", route), ("status", String(status))],
                 factory: factory).increment()
-        Timer(label: "cartoonify_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+        CoreMetrics.Timer(label: "cartoonify_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
             .recordNanoseconds(duration.nanoseconds)
     }
 
@@ -38,7 +38,7 @@ public final class ServiceMetrics: Sendable {
 
     /// Work turned away before it ran: `queue_full`, `deadline_exceeded`, `client_gone`, `not_ready`.
     public func recordRejected(reason: String) {
-        Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
+        CoreMetrics.Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
     /// The text exposition, with the pool's gauges read at scrape time so they are never stale.

@@ -99,14 +99,14 @@ struct ServerCommand: ParsableCommand {
     /// period ran out with work unfinished.
     private func installSignalHandlers(service: CartoonService, logger: Logger) -> [any DispatchSourceSignal] {
         let queue = DispatchQueue(label: "cartoonify.signals")
-        return [SIGTERM, SIGINT].map { signo in
+        return [SIGTERM, SIGINT].map { (signo: Int32) -> any DispatchSourceSignal in
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler {
                 logger.info("draining", metadata: ["signal": "\(signo)"])
                 let clean = service.drain()
                 logger.info("stopped", metadata: ["drained": "\(clean)"])
-                exit(clean ? 0 : 1)
+                Foundation.exit(clean ? 0 : 1)
             }
             source.resume()
             return source

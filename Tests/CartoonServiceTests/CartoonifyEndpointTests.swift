@@ -75,7 +75,7 @@ import TestSupport
         let first = try client.readResponse()
         let second = try client.readResponse()
         let third = try client.readResponse()
-        #expect([first.status, second.status, third.status] == [200, 404, 200])
+        #expect([first.status, second.status, third.status] as [Int] == [200, 404, 200])
         #expect(try ImageDecoder.decode(first.body).width == 64)
         #expect(try ImageDecoder.decode(third.body).width == 96)
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Imaging
 import Testing
 import TestSupport
 @testable import CartoonService
