@@ -59,9 +59,9 @@ import TestSupport
         let client = try RawHTTPClient(port: server.port)
         let jpeg = try Photos.jpeg()
         for _ in 0..<3 {
-            client.send(httpRequest("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg))
+            try client.send(httpRequest("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg))
             #expect(try client.readResponse().status == 200)
-            client.send(httpRequest("GET", "/healthz"))
+            try client.send(httpRequest("GET", "/healthz"))
             #expect(try client.readResponse().status == 200)
         }
     }
@@ -70,7 +70,7 @@ import TestSupport
         let server = try TestService()
         let client = try RawHTTPClient(port: server.port)
         let jpeg = try Photos.jpeg()
-        client.send(httpRequest("POST", "/cartoonify?size=64&crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg)
+        try client.send(httpRequest("POST", "/cartoonify?size=64&crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg)
             + httpRequest("GET", "/nope") + httpRequest("POST", "/cartoonify?size=96&crop=center", headers: [("Content-Type", "image/jpeg")], body: jpeg))
         let first = try client.readResponse()
         let second = try client.readResponse()
@@ -89,7 +89,7 @@ import TestSupport
         }
         raw += Array("0\r\n\r\n".utf8)
         let client = try RawHTTPClient(port: server.port)
-        client.send(raw)
+        try client.send(raw)
         #expect(try client.readResponse().status == 200)
     }
 }

@@ -90,7 +90,7 @@ import TestSupport
         try waitUntilReady(port: port)
 
         let client = try RawHTTPClient(port: port, timeout: .seconds(120))
-        client.send(httpRequest("POST", "/cartoonify?crop=center&size=1024", headers: [("Content-Type", "image/jpeg")],
+        try client.send(httpRequest("POST", "/cartoonify?crop=center&size=1024", headers: [("Content-Type", "image/jpeg")],
                                 body: try Photos.jpeg()))
         try waitUntilInferenceRuns(port: port)
         kill(server.process.processIdentifier, SIGTERM)
