@@ -92,4 +92,22 @@ import TestSupport
         try client.send(raw)
         #expect(try client.readResponse().status == 200)
     }
+
+    /// The end-to-end check: Grace Hopper's portrait has wide margins and a uniform; the crop must
+    /// be her face (hand-measured box 165,120 180x185 in the 512 px photo).
+    @Test func graceHopperIsCroppedToHerFace() throws {
+        let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../FaceDetectionTests/Fixtures/grace_hopper.jpg").standardized
+        let server = try TestService()
+        let response = try server.send("POST", "/cartoonify", headers: [("Content-Type", "image/jpeg")],
+                                       body: try [UInt8](Data(contentsOf: photo)))
+        #expect(response.status == 200)
+        #expect(response.header("X-Face-Detected") == "true")
+        let box = try #require(response.header("X-Face-Box")).split(separator: ",").compactMap { Int($0) }
+        try #require(box.count == 4)
+        let (x, y, w, h) = (box[0], box[1], box[2], box[3])
+        let overlap = max(0, min(x + w, 345) - max(x, 165)) * max(0, min(y + h, 305) - max(y, 120))
+        let union = w * h + 180 * 185 - overlap
+        #expect(Double(overlap) / Double(union) >= 0.5)
+    }
 }
