@@ -68,12 +68,9 @@ public struct CartoonPipeline: Sendable {
         case .center:
             return (photo.centerSquareCrop(), nil, nil)
         case .face:
-            let faces = detector.detect(in: photo)
-            guard let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height) else {
-                return (photo.centerSquareCrop(), nil, false)
-            }
-            let box = FaceCropPolicy.cropBox(for: face, imageWidth: photo.width, imageHeight: photo.height)
-            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), face, true)
+            let crop = FaceCropPolicy.crop(faces: detector.detect(in: photo), imageWidth: photo.width, imageHeight: photo.height)
+            let box = crop.box
+            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), crop.face, crop.face != nil)
         }
     }
 
