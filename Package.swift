@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "cartoonify-server", targets: ["cartoonify-server"]),
         .executable(name: "cartoonify", targets: ["cartoonify"]),
+        .executable(name: "cartoonify-train", targets: ["cartoonify-train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
         .target(name: "HTTP"),
+        .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
         .target(
             name: "CartoonService",
             dependencies: [
@@ -52,12 +54,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "cartoonify-train",
+            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN"]),
     ]
 )
