@@ -2,7 +2,7 @@
 /// missing base address is a programmer error, reported once here instead of unwrapped at every call site.
 extension Array where Element == Float {
     @inline(__always)
-    func withBase<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+    package func withBase<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
         try withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { preconditionFailure("kernel called on an empty buffer") }
             return try body(base)
@@ -10,7 +10,7 @@ extension Array where Element == Float {
     }
 
     @inline(__always)
-    mutating func withMutableBase<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    package mutating func withMutableBase<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
         try withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { preconditionFailure("kernel called on an empty buffer") }
             return try body(base)

@@ -1,0 +1,55 @@
+import NN
+import Tensor
+
+/// Everything a run needs to continue exactly: the four networks, both optimisers, the image pools, the step
+/// counter and the random state. A checkpoint is this value on disk.
+public struct CycleGANState: Sendable {
+    public var config: CycleGANConfig
+    /// photo -> cartoon (the exported generator).
+    public var g: ParameterSet
+    /// cartoon -> photo.
+    public var f: ParameterSet
+    public var dCartoon: ParameterSet
+    public var dPhoto: ParameterSet
+    public var adamG: AdamState
+    public var adamF: AdamState
+    public var adamDCartoon: AdamState
+    public var adamDPhoto: AdamState
+    public var poolCartoon: ImagePool
+    public var poolPhoto: ImagePool
+    /// Completed training steps.
+    public var step: Int
+    public var rng: SplitMix64
+
+    /// Fresh networks initialised N(0, 0.02) from `seed`.
+    public init(config: CycleGANConfig, seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let generatorShapes = Generator.tensorNames(config: config.generator)
+        let discriminatorShapes = config.discriminator.tensorShapes
+        self.init(config: config,
+                  g: .initialized(shapes: generatorShapes, rng: &rng),
+                  f: .initialized(shapes: generatorShapes, rng: &rng),
+                  dCartoon: .initialized(shapes: discriminatorShapes, rng: &rng),
+                  dPhoto: .initialized(shapes: discriminatorShapes, rng: &rng),
+                  rng: rng)
+    }
+
+    public init(config: CycleGANConfig, g: ParameterSet, f: ParameterSet, dCartoon: ParameterSet, dPhoto: ParameterSet,
+                adamG: AdamState = AdamState(), adamF: AdamState = AdamState(),
+                adamDCartoon: AdamState = AdamState(), adamDPhoto: AdamState = AdamState(),
+                poolCartoon: ImagePool? = nil, poolPhoto: ImagePool? = nil, step: Int = 0, rng: SplitMix64) {
+        self.config = config
+        self.g = g
+        self.f = f
+        self.dCartoon = dCartoon
+        self.dPhoto = dPhoto
+        self.adamG = adamG
+        self.adamF = adamF
+        self.adamDCartoon = adamDCartoon
+        self.adamDPhoto = adamDPhoto
+        self.poolCartoon = poolCartoon ?? ImagePool(capacity: config.poolSize)
+        self.poolPhoto = poolPhoto ?? ImagePool(capacity: config.poolSize)
+        self.step = step
+        self.rng = rng
+    }
+}
