@@ -20,9 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        // C: libjpeg with the setjmp/longjmp error shim, libpng + zlib headers.
+        // C: libjpeg and libpng (+ zlib), each behind a small setjmp/longjmp error shim.
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
         .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),

@@ -14,6 +14,14 @@ public struct RGBImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// For code in this module that sized the buffer itself; a mismatch is a bug, not bad input.
+    init(uncheckedWidth width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width > 0 && height > 0 && pixels.count == width * height * 3, "pixel buffer does not match size")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
     /// A solid image, for tests and padding.
     public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
         precondition(width > 0 && height > 0, "image size must be positive")
