@@ -65,20 +65,13 @@ extension Tape {
     /// PatchGAN scores for an `[N, C, H, W]` batch: `[N, 1, h, w]`, one unbounded score per patch (LSGAN).
     public func patchGAN(_ input: Variable, config: PatchGANConfig, parameters: [String: Variable]) -> Variable {
         var h = input
-        let stages = config.stages
+        let stages = config.stages, p = ParameterLookup(parameters: parameters)
         for (k, stage) in stages.enumerated() {
-            h = conv2d(h, weight: parameter(named: "model.\(stage.index).weight", in: parameters),
-                       bias: parameter(named: "model.\(stage.index).bias", in: parameters),
+            h = conv2d(h, weight: p.weight("model.\(stage.index)"), bias: p.bias("model.\(stage.index)"),
                        stride: stage.stride, padding: 1)
             if stage.normalized { h = instanceNorm(h) }
             if k < stages.count - 1 { h = leakyReLU(h, slope: 0.2) }
         }
         return h
-    }
-
-    /// Networks are built from their own shape tables, so a missing name is a bug, not bad input.
-    func parameter(named name: String, in parameters: [String: Variable]) -> Variable {
-        guard let v = parameters[name] else { preconditionFailure("missing parameter \(name)") }
-        return v
     }
 }

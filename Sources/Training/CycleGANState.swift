@@ -21,17 +21,18 @@ public struct CycleGANState: Sendable {
     public var step: Int
     public var rng: SplitMix64
 
-    /// Fresh networks initialised N(0, 0.02) from `seed`.
+    /// Fresh networks initialised N(0, 0.02), each from its own stream derived from `seed`.
     public init(config: CycleGANConfig, seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
-        let generatorShapes = Generator.tensorNames(config: config.generator)
-        let discriminatorShapes = config.discriminator.tensorShapes
+        func stream(_ key: UInt64) -> UInt64 {
+            var rng = SplitMix64.derived(from: seed, key)
+            return rng.next()
+        }
         self.init(config: config,
-                  g: .initialized(shapes: generatorShapes, rng: &rng),
-                  f: .initialized(shapes: generatorShapes, rng: &rng),
-                  dCartoon: .initialized(shapes: discriminatorShapes, rng: &rng),
-                  dPhoto: .initialized(shapes: discriminatorShapes, rng: &rng),
-                  rng: rng)
+                  g: ParameterSet(tensors: Generator.randomWeights(config: config.generator, seed: stream(1))),
+                  f: ParameterSet(tensors: Generator.randomWeights(config: config.generator, seed: stream(2))),
+                  dCartoon: .initialized(config.discriminator, seed: stream(3)),
+                  dPhoto: .initialized(config.discriminator, seed: stream(4)),
+                  rng: .derived(from: seed, 5))
     }
 
     public init(config: CycleGANConfig, g: ParameterSet, f: ParameterSet, dCartoon: ParameterSet, dPhoto: ParameterSet,

@@ -26,7 +26,7 @@ public struct ImagePool: Sendable {
             if images.count < capacity {
                 images.append(image)
                 out.append(contentsOf: image.storage)
-            } else if rng.uniform() > 0.5 {
+            } else if rng.nextUnit() > 0.5 {
                 let slot = Int(rng.next() % UInt64(capacity))
                 out.append(contentsOf: images[slot].storage)
                 images[slot] = image

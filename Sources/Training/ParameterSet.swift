@@ -11,20 +11,17 @@ public struct ParameterSet: Sendable {
     public var sortedNames: [String] { tensors.keys.sorted() }
     public var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
-    /// The CycleGAN initialisation (`init_type normal`, gain 0.02): conv weights N(0, 0.02), biases 0, affine
-    /// norm scales 1 (4-D tensors are conv weights; a 1-D `.weight` belongs to a norm layer).
-    public static func initialized(shapes: [String: [Int]], rng: inout SplitMix64) -> ParameterSet {
+    /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights
+    /// N(0, 0.02), biases 0, names in sorted order (the generators use `Generator.randomWeights`, the same rule).
+    public static func initialized(_ discriminator: PatchGANConfig, seed: UInt64) -> ParameterSet {
+        var rng = SplitMix64(seed: seed)
         var tensors: [String: Tensor] = [:]
+        let shapes = discriminator.tensorShapes
         for name in shapes.keys.sorted() {
             guard let shape = shapes[name] else { continue }
-            let count = shape.reduce(1, *)
-            let storage: [Float]
-            if shape.count == 4 {
-                storage = (0..<count).map { _ in Float(rng.normal() * 0.02) }
-            } else {
-                storage = [Float](repeating: name.hasSuffix(".weight") ? 1 : 0, count: count)
-            }
-            tensors[name] = Tensor(shape: shape, storage: storage)
+            tensors[name] = shape.count == 4
+                ? Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian() * 0.02) })
+                : Tensor(zeros: shape)
         }
         return ParameterSet(tensors: tensors)
     }

@@ -18,14 +18,14 @@ import Training
         for name in shapes.keys.sorted() {
             let shape = shapes[name] ?? []
             let scale = shape.count == 4 ? 0.05 : 0.02
-            tensors[name] = Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float((2 * rng.uniform() - 1) * scale) })
+            tensors[name] = Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float((2 * rng.nextUnit() - 1) * scale) })
         }
         return ParameterSet(tensors: tensors)
     }
 
     static func batch(seed: UInt64) -> Tensor {
         var rng = SplitMix64(seed: seed)
-        return Tensor(shape: [2, 3, 32, 32], storage: (0..<(2 * 3 * 32 * 32)).map { _ in Float(2 * rng.uniform() - 1) })
+        return Tensor(shape: [2, 3, 32, 32], storage: (0..<(2 * 3 * 32 * 32)).map { _ in Float(2 * rng.nextUnit() - 1) })
     }
 
     @Test func matchesPyTorch() throws {

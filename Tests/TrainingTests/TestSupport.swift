@@ -6,7 +6,7 @@ import Training
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
     var rng = SplitMix64(seed: seed)
     let count = shape.reduce(1, *)
-    return Tensor(shape: shape, storage: (0..<count).map { _ in Float(rng.uniform() * 2 - 1) * scale })
+    return Tensor(shape: shape, storage: (0..<count).map { _ in Float(rng.nextUnit() * 2 - 1) * scale })
 }
 
 /// Checks `op`'s analytical gradients against central differences of the scalar

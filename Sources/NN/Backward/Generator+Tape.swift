@@ -1,57 +1,49 @@
 import Tensor
 
 extension Tape {
-    /// The generator's forward pass on the tape, layer for layer the inference `Generator` (same tensor names),
-    /// so gradients flow to every weight.
+    /// The generator's forward pass on the tape, walking the same `GeneratorLayout` as `Generator.forward`
+    /// (so the same tensor names, both architectures), with gradients flowing to every weight in `parameters`.
     public func generator(_ input: Variable, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
-        switch config.architecture {
-        case .resnet: resnetGenerator(input, config: config, parameters: parameters)
-        case .unetResnet: unetResnetGenerator(input, config: config, parameters: parameters)
+        let layout = GeneratorLayout(config: config)
+        let skips = config.architecture == .unetResnet
+        let p = ParameterLookup(parameters: parameters, affine: config.affineNorm)
+        let e0 = relu(norm(conv(reflectionPad(input, 3), layout.stem.conv, p, stride: 1, padding: 0), layout.stem.norm, p))
+        let e1 = relu(norm(conv(e0, layout.down[0].conv, p, stride: 2, padding: 1), layout.down[0].norm, p))
+        let e2 = relu(norm(conv(e1, layout.down[1].conv, p, stride: 2, padding: 1), layout.down[1].norm, p))
+        var h = e2
+        for block in layout.blocks {
+            let inner = relu(norm(conv(reflectionPad(h, 1), block.conv1, p, stride: 1, padding: 0), block.norm1, p))
+            h = add(h, norm(conv(reflectionPad(inner, 1), block.conv2, p, stride: 1, padding: 0), block.norm2, p))
         }
-    }
-
-    /// conv (+ bias) -> instance norm (affine when the config says so) -> ReLU, for layer indices `conv`, `norm`.
-    func convNormReLU(_ x: Variable, conv: String, norm: String, stride: Int, padding: Int,
-                      transposed: Bool = false, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
-        let w = parameter(named: "\(conv).weight", in: parameters), b = parameter(named: "\(conv).bias", in: parameters)
-        let y = transposed
-            ? convTranspose2d(x, weight: w, bias: b, stride: stride, padding: padding, outputPadding: 1)
-            : conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
-        return relu(normalize(y, name: norm, config: config, parameters: parameters))
-    }
-
-    func normalize(_ x: Variable, name: String, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
-        config.affineNorm
-            ? instanceNorm(x, weight: parameter(named: "\(name).weight", in: parameters),
-                           bias: parameter(named: "\(name).bias", in: parameters))
-            : instanceNorm(x)
-    }
-
-    /// Official `ResnetBlock`: x + IN(conv3(pad1(ReLU(IN(conv3(pad1(x))))))), names `conv_block.1`/`.5`.
-    func residualBlock(_ x: Variable, prefix: String, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
-        var h = convNormReLU(reflectionPad(x, 1), conv: "\(prefix).conv_block.1", norm: "\(prefix).conv_block.2",
-                             stride: 1, padding: 0, config: config, parameters: parameters)
-        h = conv2d(reflectionPad(h, 1), weight: parameter(named: "\(prefix).conv_block.5.weight", in: parameters),
-                   bias: parameter(named: "\(prefix).conv_block.5.bias", in: parameters))
-        return add(x, normalize(h, name: "\(prefix).conv_block.6", config: config, parameters: parameters))
-    }
-
-    /// Official `ResnetGenerator` (`nn.Sequential` indices as in its state dict).
-    func resnetGenerator(_ input: Variable, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
-        var h = convNormReLU(reflectionPad(input, 3), conv: "model.1", norm: "model.2", stride: 1, padding: 0,
-                             config: config, parameters: parameters)
-        h = convNormReLU(h, conv: "model.4", norm: "model.5", stride: 2, padding: 1, config: config, parameters: parameters)
-        h = convNormReLU(h, conv: "model.7", norm: "model.8", stride: 2, padding: 1, config: config, parameters: parameters)
-        for block in 0..<config.nBlocks {
-            h = residualBlock(h, prefix: "model.\(10 + block)", config: config, parameters: parameters)
+        for (stage, skip) in zip(layout.up, [e2, e1]) {
+            if skips { h = concatChannels(h, skip) }
+            h = relu(norm(convTranspose2d(h, weight: p.weight(stage.conv.prefix), bias: p.bias(stage.conv.prefix),
+                                          stride: 2, padding: 1, outputPadding: 1), stage.norm, p))
         }
-        let up = 10 + config.nBlocks
-        h = convNormReLU(h, conv: "model.\(up)", norm: "model.\(up + 1)", stride: 2, padding: 1, transposed: true,
-                         config: config, parameters: parameters)
-        h = convNormReLU(h, conv: "model.\(up + 3)", norm: "model.\(up + 4)", stride: 2, padding: 1, transposed: true,
-                         config: config, parameters: parameters)
-        h = conv2d(reflectionPad(h, 3), weight: parameter(named: "model.\(up + 7).weight", in: parameters),
-                   bias: parameter(named: "model.\(up + 7).bias", in: parameters))
-        return tanh(h)
+        if skips { h = concatChannels(h, e0) }
+        return tanh(conv(reflectionPad(h, 3), layout.head, p, stride: 1, padding: 0))
+    }
+
+    private func conv(_ x: Variable, _ spec: GeneratorLayout.Conv, _ p: ParameterLookup, stride: Int, padding: Int) -> Variable {
+        conv2d(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix), stride: stride, padding: padding)
+    }
+
+    private func norm(_ x: Variable, _ spec: GeneratorLayout.Norm, _ p: ParameterLookup) -> Variable {
+        p.affine ? instanceNorm(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix)) : instanceNorm(x)
+    }
+}
+
+/// Tape variables by tensor name. Networks are built from their own shape tables, so a missing name is a
+/// bug, not bad input.
+struct ParameterLookup {
+    let parameters: [String: Variable]
+    var affine = false
+
+    func weight(_ prefix: String) -> Variable { self["\(prefix).weight"] }
+    func bias(_ prefix: String) -> Variable { self["\(prefix).bias"] }
+
+    subscript(_ name: String) -> Variable {
+        guard let v = parameters[name] else { preconditionFailure("missing parameter \(name)") }
+        return v
     }
 }

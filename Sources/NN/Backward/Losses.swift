@@ -14,7 +14,7 @@ extension Tape {
         let n = Float(p.count)
         return record(Tensor(shape: [1], storage: [Float(sum / Double(p.count))]), inputs: [prediction]) { dy, _ in
             let g = dy.storage[0] * 2 / n
-            return [mapElements(p) { ($0 - target) * g }]
+            return [p.map { ($0 - target) * g }]
         }
     }
 
@@ -29,8 +29,8 @@ extension Tape {
         let n = Float(x.count)
         return record(Tensor(shape: [1], storage: [Float(sum / Double(x.count))]), inputs: [a, b]) { dy, needs in
             let g = dy.storage[0] / n
-            let da = mapElements(difference) { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
-            return [da, needs[1] ? mapElements(da) { -$0 } : nil]
+            let da = difference.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
+            return [da, needs[1] ? da.map { -$0 } : nil]
         }
     }
 }
