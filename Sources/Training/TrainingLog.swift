@@ -8,6 +8,12 @@ final class LossLog {
 
     init(path: String) throws(TrainingError) {
         self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw .writeFailed(path: path, reason: error.localizedDescription)
+        }
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
                 throw .writeFailed(path: path, reason: "cannot create the loss log")
