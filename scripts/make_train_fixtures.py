@@ -107,23 +107,14 @@ class NLayerDiscriminator(nn.Module):
         return self.model(x)
 
 
-def sample_indices(count):
-    return np.arange(0, count, max(1, count // SAMPLES))
-
-
-def main():
-    torch.manual_seed(0)
-    nets = {"G": ResnetGenerator(NGF, BLOCKS), "F": ResnetGenerator(NGF, BLOCKS),
-            "D_cartoon": NLayerDiscriminator(NDF, D_LAYERS), "D_photo": NLayerDiscriminator(NDF, D_LAYERS)}
-    for key, net in nets.items():
-        fill_deterministic(net, SEEDS[key])
-    shape = (BATCH, 3, SIZE, SIZE)
-    count = int(np.prod(shape))
-    real_a = torch.from_numpy(uniform_values(SplitMix64(PHOTO_SEED), count, 1.0).reshape(shape))
-    real_b = torch.from_numpy(uniform_values(SplitMix64(CARTOON_SEED), count, 1.0).reshape(shape))
+def cyclegan_step(nets, real_a, real_b, optimizers=None):
+    """One official `optimize_parameters` (A = photo, B = cartoon; the image pools are empty on the first
+    step and return the fakes themselves). Returns the 8 losses in the Swift log order and the optimisers."""
     G, F, d_cartoon, d_photo = nets["G"], nets["F"], nets["D_cartoon"], nets["D_photo"]
-    opt_g = torch.optim.Adam(list(G.parameters()) + list(F.parameters()), lr=LR, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(list(d_cartoon.parameters()) + list(d_photo.parameters()), lr=LR, betas=(0.5, 0.999))
+    if optimizers is None:
+        optimizers = (torch.optim.Adam(list(G.parameters()) + list(F.parameters()), lr=LR, betas=(0.5, 0.999)),
+                      torch.optim.Adam(list(d_cartoon.parameters()) + list(d_photo.parameters()), lr=LR, betas=(0.5, 0.999)))
+    opt_g, opt_d = optimizers
     mse, l1 = nn.MSELoss(), nn.L1Loss()
 
     # forward()
@@ -149,7 +140,7 @@ def main():
     loss_g = loss_g_a + loss_g_b + loss_cycle_a + loss_cycle_b + loss_idt_a + loss_idt_b
     loss_g.backward()
     opt_g.step()
-    # backward_D_A / backward_D_B: the pools are empty, so they return the fakes themselves
+    # backward_D_A / backward_D_B
     for d in (d_cartoon, d_photo):
         for p in d.parameters():
             p.requires_grad_(True)
@@ -165,9 +156,27 @@ def main():
     loss_d_a = backward_d(d_cartoon, real_b, fake_b)
     loss_d_b = backward_d(d_photo, real_a, fake_a)
     opt_d.step()
+    losses = [loss_g_a.item(), loss_g_b.item(), loss_cycle_a.item(), loss_cycle_b.item(),
+              loss_idt_a.item(), loss_idt_b.item(), loss_d_a.item(), loss_d_b.item()]
+    return losses, opt_g, opt_d
 
-    out = {"losses": np.array([loss_g_a.item(), loss_g_b.item(), loss_cycle_a.item(), loss_cycle_b.item(),
-                               loss_idt_a.item(), loss_idt_b.item(), loss_d_a.item(), loss_d_b.item()], dtype=np.float32)}
+
+def sample_indices(count):
+    return np.arange(0, count, max(1, count // SAMPLES))
+
+
+def main():
+    torch.manual_seed(0)
+    nets = {"G": ResnetGenerator(NGF, BLOCKS), "F": ResnetGenerator(NGF, BLOCKS),
+            "D_cartoon": NLayerDiscriminator(NDF, D_LAYERS), "D_photo": NLayerDiscriminator(NDF, D_LAYERS)}
+    for key, net in nets.items():
+        fill_deterministic(net, SEEDS[key])
+    shape = (BATCH, 3, SIZE, SIZE)
+    count = int(np.prod(shape))
+    real_a = torch.from_numpy(uniform_values(SplitMix64(PHOTO_SEED), count, 1.0).reshape(shape))
+    real_b = torch.from_numpy(uniform_values(SplitMix64(CARTOON_SEED), count, 1.0).reshape(shape))
+    losses, opt_g, opt_d = cyclegan_step(nets, real_a, real_b)
+    out = {"losses": np.array(losses, dtype=np.float32)}
     optimizers = {"G": opt_g, "F": opt_g, "D_cartoon": opt_d, "D_photo": opt_d}
     for key, net in nets.items():
         for name, p in net.named_parameters():
