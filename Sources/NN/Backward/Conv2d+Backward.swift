@@ -15,9 +15,10 @@ extension Tape {
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         return record(output, inputs: inputs) { dy, needs in
             var dx = [Float](repeating: 0, count: needs[0] ? x.count : 1)
-            var dw = [Float](repeating: 0, count: needs[1] ? w.count : 1)
+            // dWᵀ = Σₙ colₙ · dYₙᵀ: transposing dY (Cout x P) is cheaper than transposing col (Cin·k² x P).
+            var dwT = [Float](repeating: 0, count: needs[1] ? w.count : 1)
             var col = [Float](repeating: 0, count: g.patchSize * g.outPixels)
-            var colT = [Float](repeating: 0, count: needs[1] ? g.patchSize * g.outPixels : 1)
+            var dyT = [Float](repeating: 0, count: needs[1] ? outPlane : 1)
             var wT = [Float](repeating: 0, count: needs[0] ? w.count : 1)
             if needs[0] { w.storage.withBase { ws in wT.withMutableBase { transpose(ws, rows: outChannels, cols: g.patchSize, into: $0) } } }
             x.storage.withBase { xs in
@@ -27,9 +28,9 @@ extension Tape {
                             let dyn = dys + n * outPlane
                             if needs[1] {
                                 im2col(xs + n * inPlane, g, into: cs)
-                                colT.withMutableBase { ct in
-                                    transpose(cs, rows: g.patchSize, cols: g.outPixels, into: ct)
-                                    dw.withMutableBase { gemm(m: outChannels, n: g.patchSize, k: g.outPixels, a: dyn, b: ct, c: $0, accumulate: n > 0) }
+                                dyT.withMutableBase { dt in
+                                    transpose(dyn, rows: outChannels, cols: g.outPixels, into: dt)
+                                    dwT.withMutableBase { gemm(m: g.patchSize, n: outChannels, k: g.outPixels, a: cs, b: dt, c: $0, accumulate: n > 0) }
                                 }
                             }
                             if needs[0] {
@@ -40,6 +41,8 @@ extension Tape {
                     }
                 }
             }
+            var dw = [Float](repeating: 0, count: needs[1] ? w.count : 1)
+            if needs[1] { dwT.withBase { dt in dw.withMutableBase { transpose(dt, rows: g.patchSize, cols: outChannels, into: $0) } } }
             return [needs[0] ? Tensor(shape: x.shape, storage: dx) : nil,
                     needs[1] ? Tensor(shape: w.shape, storage: dw) : nil]
                 + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: g.outPixels) : nil] : [])

@@ -19,9 +19,10 @@ extension Tape {
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         return record(output, inputs: inputs) { dy, needs in
             var dx = [Float](repeating: 0, count: needs[0] ? x.count : 1)
-            var dw = [Float](repeating: 0, count: needs[1] ? w.count : 1)
+            // dWᵀ = Σₙ dcolₙ · Xₙᵀ: transposing X (Cin x HW) is cheaper than transposing dcol (Cout·k² x HW).
+            var dwT = [Float](repeating: 0, count: needs[1] ? w.count : 1)
             var col = [Float](repeating: 0, count: g.patchSize * g.outPixels)
-            var colT = [Float](repeating: 0, count: needs[1] ? g.patchSize * g.outPixels : 1)
+            var xT = [Float](repeating: 0, count: needs[1] ? inPlane : 1)
             x.storage.withBase { xs in
                 w.storage.withBase { ws in
                     dy.storage.withBase { dys in
@@ -32,9 +33,9 @@ extension Tape {
                                     dx.withMutableBase { gemm(m: inChannels, n: g.outPixels, k: g.patchSize, a: ws, b: cs, c: $0 + n * inPlane, accumulate: false) }
                                 }
                                 if needs[1] {
-                                    colT.withMutableBase { ct in
-                                        transpose(cs, rows: g.patchSize, cols: g.outPixels, into: ct)
-                                        dw.withMutableBase { gemm(m: inChannels, n: g.patchSize, k: g.outPixels, a: xs + n * inPlane, b: ct, c: $0, accumulate: n > 0) }
+                                    xT.withMutableBase { xt in
+                                        transpose(xs + n * inPlane, rows: inChannels, cols: g.outPixels, into: xt)
+                                        dwT.withMutableBase { gemm(m: g.patchSize, n: inChannels, k: g.outPixels, a: cs, b: xt, c: $0, accumulate: n > 0) }
                                     }
                                 }
                             }
@@ -42,6 +43,8 @@ extension Tape {
                     }
                 }
             }
+            var dw = [Float](repeating: 0, count: needs[1] ? w.count : 1)
+            if needs[1] { dwT.withBase { dt in dw.withMutableBase { transpose(dt, rows: g.patchSize, cols: inChannels, into: $0) } } }
             return [needs[0] ? Tensor(shape: x.shape, storage: dx) : nil,
                     needs[1] ? Tensor(shape: w.shape, storage: dw) : nil]
                 + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: outHeight * outWidth) : nil] : [])
