@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct DataPipelineTests {
     @Test func scanFindsImagesRecursivelyAndIgnoresOtherFiles() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 3)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 3, in: root)
         let photoFolder = try ImageFolder(scanning: photos.path)
         #expect(photoFolder.files.count == 5)
         #expect(photoFolder.files.contains { $0.contains("/nested/") })
@@ -16,7 +18,9 @@ import Testing
     }
 
     @Test func missingEmptyAndFileFoldersAreClearErrors() throws {
-        let empty = try GeneratedImages.temporaryFolder("empty")
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let empty = try GeneratedImages.temporaryFolder("empty", in: root)
         try Data("x".utf8).write(to: empty.appendingPathComponent("notes.txt"))
         #expect(throws: TrainingError.noImages(folder: empty.path)) { try ImageFolder(scanning: empty.path) }
         #expect(throws: TrainingError.missingFolder("/nonexistent/cartoons")) { try ImageFolder(scanning: "/nonexistent/cartoons") }
@@ -26,7 +30,9 @@ import Testing
     }
 
     @Test func unreadableImagesAreSkippedAndCounted() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 2)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 2, in: root)
         try Data([0xFF, 0xD8, 0xFF, 0x00, 0x01]).write(to: photos.appendingPathComponent("broken.jpg"))
         let source = DataSource(
             photos: try ImageFolder(scanning: photos.path), cartoons: try ImageFolder(scanning: cartoons.path),
@@ -45,8 +51,10 @@ import Testing
     }
 
     @Test func aFolderOfOnlyUnreadableImagesStopsTheRun() throws {
-        let (_, cartoons) = try GeneratedImages.domains(photos: 0, cartoons: 2)
-        let photos = try GeneratedImages.temporaryFolder("broken")
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (_, cartoons) = try GeneratedImages.domains(photos: 0, cartoons: 2, in: root)
+        let photos = try GeneratedImages.temporaryFolder("broken", in: root)
         for i in 0..<3 { try Data("not an image".utf8).write(to: photos.appendingPathComponent("\(i).jpg")) }
         let source = DataSource(
             photos: try ImageFolder(scanning: photos.path), cartoons: try ImageFolder(scanning: cartoons.path),
@@ -59,7 +67,9 @@ import Testing
 
     /// The batch of a step depends only on (seed, step): a loader started mid-run yields the same batches.
     @Test func batchesAreAFunctionOfSeedAndStep() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 3)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 3, in: root)
         let source = DataSource(
             photos: try ImageFolder(scanning: photos.path), cartoons: try ImageFolder(scanning: cartoons.path),
             photoAugmentation: Augmentation(preprocessing: .pad, cropSize: 16),

@@ -5,12 +5,15 @@ import Tensor
 /// Small synthetic domains written as real PNG files: "photos" are smooth colour gradients with a bright
 /// disc (non-square, like aligned faces), "cartoons" are flat-colour squares with a dark disc.
 enum GeneratedImages {
-    static func temporaryFolder(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
+    /// A fresh folder under the system temporary folder; tests remove it with `defer { remove(url) }`.
+    static func temporaryFolder(_ name: String, in parent: URL? = nil) throws -> URL {
+        let url = (parent ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("cartoonify-train-tests-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    static func remove(_ url: URL) { try? FileManager.default.removeItem(at: url) }
 
     static func write(_ image: RGBImage, to url: URL) throws {
         try Data(PNGEncoder.encode(image)).write(to: url)
@@ -46,8 +49,8 @@ enum GeneratedImages {
     }
 
     /// Writes `photos` photos (some in a subfolder) and `cartoons` cartoons plus a CSV beside them.
-    static func domains(photos: Int, cartoons: Int) throws -> (photos: URL, cartoons: URL) {
-        let photoDir = try temporaryFolder("photos"), cartoonDir = try temporaryFolder("cartoons")
+    static func domains(photos: Int, cartoons: Int, in root: URL) throws -> (photos: URL, cartoons: URL) {
+        let photoDir = try temporaryFolder("photos", in: root), cartoonDir = try temporaryFolder("cartoons", in: root)
         let nested = photoDir.appendingPathComponent("nested")
         try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
         for i in 0..<photos {

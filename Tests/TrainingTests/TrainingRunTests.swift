@@ -10,8 +10,8 @@ import Training
         generator: GeneratorConfig(architecture: .resnet, ngf: 4, nBlocks: 1, inputSize: 16),
         discriminator: PatchGANConfig(ndf: 8, layers: 2))
 
-    static func options(_ photos: URL, _ cartoons: URL, steps: Int, model: CycleGANConfig = model) throws -> TrainingOptions {
-        let directory = try GeneratedImages.temporaryFolder("run")
+    static func options(_ root: URL, _ photos: URL, _ cartoons: URL, steps: Int, model: CycleGANConfig = model) throws -> TrainingOptions {
+        let directory = try GeneratedImages.temporaryFolder("run", in: root)
         var options = TrainingOptions(photos: photos.path, cartoons: cartoons.path,
                                       output: directory.appendingPathComponent("cartoon.safetensors").path,
                                       model: model, checkpointDirectory: directory.appendingPathComponent("training").path)
@@ -32,8 +32,10 @@ import Training
     }
 
     @Test func lossesFallOnGeneratedImages() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 8, cartoons: 8)
-        var options = try Self.options(photos, cartoons, steps: 60)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 8, cartoons: 8, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 60)
         options.learningRate = 1e-3
         _ = try TrainingRun.run(options, message: { _ in })
         let lines = try Self.lossLines(options)
@@ -53,11 +55,13 @@ import Training
     }
 
     @Test func resumeContinuesExactly() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4)
-        let straight = try Self.options(photos, cartoons, steps: 10)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4, in: root)
+        let straight = try Self.options(root, photos, cartoons, steps: 10)
         _ = try TrainingRun.run(straight, message: { _ in })
 
-        var interrupted = try Self.options(photos, cartoons, steps: 10)
+        var interrupted = try Self.options(root, photos, cartoons, steps: 10)
         let first = try TrainingRun.run(interrupted, stopAfter: 6, message: { _ in })
         #expect(first.completedSteps == 6)
         #expect(!FileManager.default.fileExists(atPath: interrupted.output))
@@ -76,10 +80,12 @@ import Training
 
     @Test(arguments: [GeneratorArchitecture.resnet, .unetResnet])
     func exportLoadsInTheServerFormat(architecture: GeneratorArchitecture) throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
         var model = Self.model
         model.generator.architecture = architecture
-        let options = try Self.options(photos, cartoons, steps: 3, model: model)
+        let options = try Self.options(root, photos, cartoons, steps: 3, model: model)
         _ = try TrainingRun.run(options, message: { _ in })
         let loaded = try Generator.load(from: URL(fileURLWithPath: options.output))
         #expect(loaded.generator.config == model.generator)
@@ -94,8 +100,10 @@ import Training
     }
 
     @Test func resumeRefusesAnotherModel() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2)
-        var options = try Self.options(photos, cartoons, steps: 2)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 2)
         _ = try TrainingRun.run(options, message: { _ in })
         options.resume = true
         options.model.generator.ngf = 8
@@ -108,8 +116,10 @@ import Training
     }
 
     @Test func invalidOptionsAreNamed() throws {
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 1, cartoons: 1)
-        var options = try Self.options(photos, cartoons, steps: 1)
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 1, cartoons: 1, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 1)
         options.model.generator.inputSize = 18
         #expect(throws: TrainingError.invalidOption("--size 18 must be a multiple of 4 and at least 8")) {
             try TrainingRun.run(options, message: { _ in })
