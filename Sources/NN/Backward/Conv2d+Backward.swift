@@ -30,11 +30,11 @@ extension Tape {
                                 im2col(xs + n * inPlane, g, into: cs)
                                 dyT.withMutableBase { dt in
                                     transpose(dyn, rows: outChannels, cols: g.outPixels, into: dt)
-                                    dwT.withMutableBase { gemm(m: g.patchSize, n: outChannels, k: g.outPixels, a: cs, b: dt, c: $0, accumulate: n > 0) }
+                                    dwT.withMutableBase { ParallelGEMM.multiply(m: g.patchSize, n: outChannels, k: g.outPixels, a: cs, b: dt, c: $0, accumulate: n > 0) }
                                 }
                             }
                             if needs[0] {
-                                wT.withBase { gemm(m: g.patchSize, n: g.outPixels, k: outChannels, a: $0, b: dyn, c: cs, accumulate: false) }
+                                wT.withBase { ParallelGEMM.multiply(m: g.patchSize, n: g.outPixels, k: outChannels, a: $0, b: dyn, c: cs, accumulate: false) }
                                 dx.withMutableBase { col2imAccumulate(cs, g, into: $0 + n * inPlane) }
                             }
                         }

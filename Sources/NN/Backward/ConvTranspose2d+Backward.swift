@@ -30,12 +30,12 @@ extension Tape {
                             for n in 0..<batch {
                                 im2col(dys + n * outPlane, g, into: cs)
                                 if needs[0] {
-                                    dx.withMutableBase { gemm(m: inChannels, n: g.outPixels, k: g.patchSize, a: ws, b: cs, c: $0 + n * inPlane, accumulate: false) }
+                                    dx.withMutableBase { ParallelGEMM.multiply(m: inChannels, n: g.outPixels, k: g.patchSize, a: ws, b: cs, c: $0 + n * inPlane, accumulate: false) }
                                 }
                                 if needs[1] {
                                     xT.withMutableBase { xt in
                                         transpose(xs + n * inPlane, rows: inChannels, cols: g.outPixels, into: xt)
-                                        dwT.withMutableBase { gemm(m: g.patchSize, n: inChannels, k: g.outPixels, a: cs, b: xt, c: $0, accumulate: n > 0) }
+                                        dwT.withMutableBase { ParallelGEMM.multiply(m: g.patchSize, n: inChannels, k: g.outPixels, a: cs, b: xt, c: $0, accumulate: n > 0) }
                                     }
                                 }
                             }
