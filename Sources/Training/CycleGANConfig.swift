@@ -19,6 +19,24 @@ public struct CycleGANConfig: Sendable, Equatable {
         self.adam = adam
         self.poolSize = poolSize
     }
+
+    /// Sizes the networks cannot be built or trained with, named by their command-line flags.
+    public func validate() throws(TrainingError) {
+        let size = generator.inputSize
+        guard size >= 8, size % GeneratorConfig.totalStride == 0 else {
+            throw .invalidOption("--size \(size) must be a multiple of \(GeneratorConfig.totalStride) and at least 8")
+        }
+        guard size >= discriminator.minimumInputSize else {
+            throw .invalidOption("--size \(size) is too small for a \(discriminator.layers)-layer PatchGAN "
+                + "(needs at least \(discriminator.minimumInputSize))")
+        }
+        guard generator.ngf >= 1, generator.nBlocks >= 0 else {
+            throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
+        }
+        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0 else {
+            throw .invalidOption("pool size and loss weights must not be negative")
+        }
+    }
 }
 
 /// The losses of one step, named as in the log (photo = domain A, cartoon = domain B of the official code).

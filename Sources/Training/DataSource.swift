@@ -63,7 +63,7 @@ final class ImageReader {
             if let image = Self.decode(path) { return image }
             unreadable.insert(path)
         }
-        throw .noReadableImages(folder: folder.root, skipped: unreadable.filter { $0.hasPrefix(folder.root) }.count)
+        throw .noReadableImages(folder: folder.root, skipped: folder.files.filter(unreadable.contains).count)
     }
 
     static func decode(_ path: String) -> RGBImage? {

@@ -35,8 +35,8 @@ final class LossLog {
         do {
             try handle.write(contentsOf: Data(("{" + fields.joined(separator: ",") + "}\n").utf8))
         } catch {
-            let code = (error as NSError).code
-            throw code == Int(ENOSPC) ? .diskFull(path: path) : .writeFailed(path: path, reason: error.localizedDescription)
+            let full = (error as? CocoaError)?.code == .fileWriteOutOfSpace || (error as NSError).code == Int(ENOSPC)
+            throw full ? .diskFull(path: path) : .writeFailed(path: path, reason: error.localizedDescription)
         }
     }
 }

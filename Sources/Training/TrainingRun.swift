@@ -32,17 +32,7 @@ public struct TrainingOptions: Sendable {
 
     /// Problems with the options themselves, found before any data is read.
     public func validate() throws(TrainingError) {
-        let size = model.generator.inputSize
-        guard size >= 8, size % GeneratorConfig.totalStride == 0 else {
-            throw .invalidOption("--size \(size) must be a multiple of \(GeneratorConfig.totalStride) and at least 8")
-        }
-        guard size >= model.discriminator.minimumInputSize else {
-            throw .invalidOption("--size \(size) is too small for a \(model.discriminator.layers)-layer PatchGAN "
-                + "(needs at least \(model.discriminator.minimumInputSize))")
-        }
-        guard model.generator.ngf >= 1, model.generator.nBlocks >= 0, model.discriminator.ndf >= 1 else {
-            throw .invalidOption("--ngf and --ndf must be at least 1 and --blocks at least 0")
-        }
+        try model.validate()
         guard batchSize >= 1 else { throw .invalidOption("--batch-size must be at least 1") }
         if let steps, steps < 1 { throw .invalidOption("--steps must be at least 1") }
         if let epochs, epochs < 1 { throw .invalidOption("--epochs must be at least 1") }

@@ -70,10 +70,18 @@ struct TrainCommand: ParsableCommand {
         guard let architecture = GeneratorArchitecture(rawValue: generator) else {
             throw ValidationError("--generator must be one of: " + GeneratorArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        guard ndf >= 1, discriminatorLayers >= 1 else {
+            throw ValidationError("--ndf and --discriminator-layers must be at least 1")
+        }
         let model = CycleGANConfig(
             generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size),
-            discriminator: PatchGANConfig(ndf: max(ndf, 1), layers: max(discriminatorLayers, 1)),
+            discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity)
+        do {
+            try model.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
         if let benchmark {
             try benchmarkRun(model: model, iterations: benchmark)
             return
@@ -109,7 +117,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func benchmarkRun(model: CycleGANConfig, iterations: Int) throws {
-        guard iterations >= 1 else { throw ValidationError("--benchmark needs at least 1 iteration") }
+        guard iterations >= 1, batchSize >= 1 else { throw ValidationError("--benchmark and --batch-size must be at least 1") }
         let g = model.generator
         print("benchmark: \(g.architecture.rawValue) ngf \(g.ngf) blocks \(g.nBlocks) size \(g.inputSize) "
             + "ndf \(model.discriminator.ndf) batch \(batchSize), \(iterations) iterations after 1 warm-up")
