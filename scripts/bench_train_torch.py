@@ -3,9 +3,10 @@
 
 The iteration is the one the Swift trainer runs: the official `optimize_parameters` (4 generator passes +
 2 identity passes, backward, Adam on G and F, then both 70x70 PatchGANs on real and fake, Adam) with the
-official networks (ResnetGenerator, NLayerDiscriminator, instance norm), batch 1.
+official networks (ResnetGenerator, NLayerDiscriminator, instance norm; or the unet-resnet generator), batch 1.
 
-Usage: python3 scripts/bench_train_torch.py [--size 128] [--ngf 32] [--blocks 6] [--ndf 64] [--iterations 5]
+Usage: python3 scripts/bench_train_torch.py [--generator resnet|unet-resnet] [--size 128] [--ngf 32] [--blocks 6]
+       [--ndf 64] [--iterations 5]
        [--threads N]   (default: torch's default thread count, printed)
 """
 import argparse
@@ -13,11 +14,13 @@ import time
 
 import torch
 
-from make_train_fixtures import NLayerDiscriminator, ResnetGenerator, cyclegan_step
+from cyclegan_reference import build
+from make_train_fixtures import NLayerDiscriminator, cyclegan_step
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--generator", choices=["resnet", "unet-resnet"], default="resnet")
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--blocks", type=int, default=6)
@@ -29,7 +32,8 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    nets = {"G": ResnetGenerator(args.ngf, args.blocks), "F": ResnetGenerator(args.ngf, args.blocks),
+    nets = {"G": build(args.generator, args.ngf, args.blocks, affine=False),
+            "F": build(args.generator, args.ngf, args.blocks, affine=False),
             "D_cartoon": NLayerDiscriminator(args.ndf, 3), "D_photo": NLayerDiscriminator(args.ndf, 3)}
     shape = (args.batch_size, 3, args.size, args.size)
 
@@ -44,7 +48,7 @@ def main():
         cyclegan_step(nets, a, b, (opt_g, opt_d))
         times.append(time.perf_counter() - start)
     times.sort()
-    print(f"pytorch {torch.__version__} threads {torch.get_num_threads()}: resnet ngf {args.ngf} blocks {args.blocks} "
+    print(f"pytorch {torch.__version__} threads {torch.get_num_threads()}: {args.generator} ngf {args.ngf} blocks {args.blocks} "
           f"size {args.size} ndf {args.ndf} batch {args.batch_size}, {args.iterations} iterations after 1 warm-up")
     print(f"seconds per iteration: min {times[0]:.3f}  median {times[len(times) // 2]:.3f}  max {times[-1]:.3f}")
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """PyTorch reference for the Swift trainer's first CycleGAN step.
 
-Builds the official CycleGAN networks (ResnetGenerator with instance norm, 70x70 NLayerDiscriminator) in a tiny
-configuration, fills every weight and the input batches from SplitMix64 (implemented identically in
-Sources/Training/SplitMix64.swift, so no weights are committed), runs one `optimize_parameters` step exactly as
+Builds the CycleGAN networks (the engine's reference generators from cyclegan_reference.py -- the official
+ResnetGenerator and the unet-resnet variant -- and the official 70x70 NLayerDiscriminator) in a tiny
+configuration, fills every weight and the input batches from SplitMix64 (Tensor.SplitMix64's twin, so no
+weights are committed), runs one `optimize_parameters` step for each architecture exactly as
 junyanz/pytorch-CycleGAN-and-pix2pix does (generators with frozen discriminators, then both discriminators on
 pooled fakes, Adam lr 2e-4 betas (0.5, 0.999)) and writes the losses, plus a strided sample of each updated
-tensor and of its Adam first moment (= 0.5 * gradient after one step), to
+tensor and of its Adam first moment (= 0.5 * gradient after one step), under `<architecture>/`, to
 Tests/TrainingTests/Fixtures/first_step.safetensors.
 
 Usage: python3 scripts/make_train_fixtures.py
@@ -18,33 +19,13 @@ import torch
 import torch.nn as nn
 from safetensors.numpy import save_file
 
+from cyclegan_reference import SplitMix64, build
+
 NGF, BLOCKS, SIZE, BATCH, NDF, D_LAYERS = 8, 2, 32, 2, 8, 3
 LR, LAMBDA, LAMBDA_IDT = 2e-4, 10.0, 0.5
 SEEDS = {"G": 101, "F": 102, "D_cartoon": 103, "D_photo": 104}
 PHOTO_SEED, CARTOON_SEED = 201, 202
 SAMPLES = 128
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def uniform(self):
-        return (self.next() >> 11) * 2.0**-53
-
-
-def uniform_values(rng, count, scale):
-    return np.array([(2 * rng.uniform() - 1) * scale for _ in range(count)], dtype=np.float64).astype(np.float32)
-
-
 def fill_deterministic(net, seed):
     """Sorted state-dict names; 4-D weights uniform in +-0.05, 1-D tensors in +-0.02 (Swift test: same)."""
     rng = SplitMix64(seed)
@@ -53,39 +34,7 @@ def fill_deterministic(net, seed):
         for name in sorted(state):
             t = state[name]
             scale = 0.05 if t.dim() == 4 else 0.02
-            t.copy_(torch.from_numpy(uniform_values(rng, t.numel(), scale)).reshape(t.shape))
-
-
-class ResnetBlock(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.conv_block = nn.Sequential(
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, bias=True), nn.InstanceNorm2d(dim), nn.ReLU(True),
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, bias=True), nn.InstanceNorm2d(dim))
-
-    def forward(self, x):
-        return x + self.conv_block(x)
-
-
-class ResnetGenerator(nn.Module):
-    def __init__(self, ngf, n_blocks):
-        super().__init__()
-        model = [nn.ReflectionPad2d(3), nn.Conv2d(3, ngf, 7, bias=True), nn.InstanceNorm2d(ngf), nn.ReLU(True)]
-        for i in range(2):
-            mult = 2**i
-            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, stride=2, padding=1, bias=True),
-                      nn.InstanceNorm2d(ngf * mult * 2), nn.ReLU(True)]
-        for _ in range(n_blocks):
-            model += [ResnetBlock(ngf * 4)]
-        for i in range(2):
-            mult = 2**(2 - i)
-            model += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, stride=2, padding=1, output_padding=1, bias=True),
-                      nn.InstanceNorm2d(ngf * mult // 2), nn.ReLU(True)]
-        model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, 3, 7), nn.Tanh()]
-        self.model = nn.Sequential(*model)
-
-    def forward(self, x):
-        return self.model(x)
+            t.copy_(torch.from_numpy(rng.uniform(t.numel(), scale)).reshape(t.shape))
 
 
 class NLayerDiscriminator(nn.Module):
@@ -165,30 +114,37 @@ def sample_indices(count):
     return np.arange(0, count, max(1, count // SAMPLES))
 
 
-def main():
+def first_step(architecture, out):
     torch.manual_seed(0)
-    nets = {"G": ResnetGenerator(NGF, BLOCKS), "F": ResnetGenerator(NGF, BLOCKS),
+    nets = {"G": build(architecture, NGF, BLOCKS, affine=False), "F": build(architecture, NGF, BLOCKS, affine=False),
             "D_cartoon": NLayerDiscriminator(NDF, D_LAYERS), "D_photo": NLayerDiscriminator(NDF, D_LAYERS)}
     for key, net in nets.items():
         fill_deterministic(net, SEEDS[key])
     shape = (BATCH, 3, SIZE, SIZE)
     count = int(np.prod(shape))
-    real_a = torch.from_numpy(uniform_values(SplitMix64(PHOTO_SEED), count, 1.0).reshape(shape))
-    real_b = torch.from_numpy(uniform_values(SplitMix64(CARTOON_SEED), count, 1.0).reshape(shape))
+    real_a = torch.from_numpy(SplitMix64(PHOTO_SEED).uniform(count, 1.0).reshape(shape))
+    real_b = torch.from_numpy(SplitMix64(CARTOON_SEED).uniform(count, 1.0).reshape(shape))
     losses, opt_g, opt_d = cyclegan_step(nets, real_a, real_b)
-    out = {"losses": np.array(losses, dtype=np.float32)}
+    out[f"{architecture}/losses"] = np.array(losses, dtype=np.float32)
     optimizers = {"G": opt_g, "F": opt_g, "D_cartoon": opt_d, "D_photo": opt_d}
     for key, net in nets.items():
         for name, p in net.named_parameters():
             idx = sample_indices(p.numel())
-            out[f"{key}.{name}"] = p.detach().numpy().reshape(-1)[idx].copy()
+            out[f"{architecture}/{key}.{name}"] = p.detach().numpy().reshape(-1)[idx].copy()
             m = optimizers[key].state[p]["exp_avg"]
-            out[f"{key}.{name}.m"] = m.numpy().reshape(-1)[idx].copy()
+            out[f"{architecture}/{key}.{name}.m"] = m.numpy().reshape(-1)[idx].copy()
+    print(architecture, "losses", out[f"{architecture}/losses"])
+
+
+def main():
+    out = {}
+    for architecture in ("resnet", "unet-resnet"):
+        first_step(architecture, out)
     path = os.path.join(os.path.dirname(__file__), "..", "Tests", "TrainingTests", "Fixtures", "first_step.safetensors")
     metadata = {"ngf": str(NGF), "n_blocks": str(BLOCKS), "size": str(SIZE), "batch": str(BATCH), "ndf": str(NDF),
                 "d_layers": str(D_LAYERS), "lr": str(LR), "samples": str(SAMPLES)}
     save_file(out, os.path.normpath(path), metadata=metadata)
-    print("losses", out["losses"], "->", os.path.normpath(path), os.path.getsize(path), "bytes")
+    print("->", os.path.normpath(path), os.path.getsize(path), "bytes")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ import Training
         return Tensor(shape: [2, 3, 32, 32], storage: (0..<(2 * 3 * 32 * 32)).map { _ in Float(2 * rng.nextUnit() - 1) })
     }
 
-    @Test func matchesPyTorch() throws {
+    @Test(arguments: GeneratorArchitecture.allCases)
+    func matchesPyTorch(architecture: GeneratorArchitecture) throws {
         let file = try SafeTensorsFile(bytes: Array(try Data(contentsOf: Self.fixture)))
-        let generator = GeneratorConfig(architecture: .resnet, ngf: 8, nBlocks: 2, inputSize: 32)
+        let key = architecture.rawValue
+        let generator = GeneratorConfig(architecture: architecture, ngf: 8, nBlocks: 2, inputSize: 32)
         let discriminator = PatchGANConfig(ndf: 8, layers: 3)
         let config = CycleGANConfig(generator: generator, discriminator: discriminator)
         let gShapes = Generator.tensorNames(config: generator), dShapes = discriminator.tensorShapes
@@ -40,31 +42,31 @@ import Training
                                   rng: SplitMix64(seed: 1))
         let losses = state.trainStep(photos: Self.batch(seed: 201), cartoons: Self.batch(seed: 202), learningRate: 2e-4)
 
-        let expected = try #require(file.tensors["losses"]).storage
+        let expected = try #require(file.tensors["\(key)/losses"]).storage
         for ((name, value), reference) in zip(losses.named, expected) {
             #expect(abs(value - reference) <= 1e-4 * abs(reference), "loss \(name): \(value) vs \(reference)")
         }
 
         let networks: [(String, ParameterSet, AdamState, Set<String>)] = [
-            ("G", state.g, state.adamG, Self.biasesBeforeNorm(gShapes, generator: generator)),
-            ("F", state.f, state.adamF, Self.biasesBeforeNorm(gShapes, generator: generator)),
+            ("G", state.g, state.adamG, Self.biasesBeforeNorm(gShapes)),
+            ("F", state.f, state.adamF, Self.biasesBeforeNorm(gShapes)),
             ("D_cartoon", state.dCartoon, state.adamDCartoon, Self.biasesBeforeNorm(discriminator)),
             ("D_photo", state.dPhoto, state.adamDPhoto, Self.biasesBeforeNorm(discriminator)),
         ]
         var worstWeight = 0.0, worstGradient = 0.0
-        for (key, parameters, adam, normalizedBiases) in networks {
+        for (network, parameters, adam, normalizedBiases) in networks {
             for name in parameters.sortedNames {
                 let weights = try #require(parameters.tensors[name]).storage
                 let moments = try #require(adam.firstMoments[name]).storage
                 let indices = Array(stride(from: 0, to: weights.count, by: max(1, weights.count / 128)))
-                let referenceWeights = try #require(file.tensors["\(key).\(name)"]).storage
-                let referenceMoments = try #require(file.tensors["\(key).\(name).m"]).storage
-                try #require(indices.count == referenceWeights.count, "\(key).\(name) \(weights.count)")
+                let referenceWeights = try #require(file.tensors["\(key)/\(network).\(name)"]).storage
+                let referenceMoments = try #require(file.tensors["\(key)/\(network).\(name).m"]).storage
+                try #require(indices.count == referenceWeights.count, "\(network).\(name) \(weights.count)")
                 if normalizedBiases.contains(name) {
                     // A bias followed by instance norm has zero gradient in exact arithmetic; both frameworks see
                     // rounding noise, which Adam's first step turns into at most +-lr.
                     for (i, reference) in zip(indices, referenceWeights) {
-                        #expect(abs(weights[i] - reference) <= 2.01e-4 * 2, "\(key).\(name)[\(i)]")
+                        #expect(abs(weights[i] - reference) <= 2.01e-4 * 2, "\(network).\(name)[\(i)]")
                     }
                     continue
                 }
@@ -76,20 +78,20 @@ import Training
                 }
             }
         }
-        print("first step vs PyTorch: worst weight error \(worstWeight), worst gradient error \(worstGradient) (relative to each tensor's largest)")
+        print("\(key) first step vs PyTorch: worst weight error \(worstWeight), worst gradient error \(worstGradient) (relative to each tensor's largest)")
         #expect(worstWeight <= 1e-4)
         #expect(worstGradient <= 1e-3)
     }
 
-    /// Every generator conv bias except the output conv's is followed by instance norm.
-    static func biasesBeforeNorm(_ shapes: [String: [Int]], generator: GeneratorConfig) -> Set<String> {
-        let output = "model.\(17 + generator.nBlocks).bias"
-        return Set(shapes.keys.filter { $0.hasSuffix(".bias") && $0 != output })
+    /// Every generator conv bias except the output conv's (the only one with 3 channels) is followed by
+    /// instance norm.
+    static func biasesBeforeNorm(_ shapes: [String: [Int]]) -> Set<String> {
+        Set(shapes.keys.filter { $0.hasSuffix(".bias") && shapes[$0] != [3] })
     }
 
+    /// The discriminator's normalised stages: every bias but the first conv's and the 1-channel output's.
     static func biasesBeforeNorm(_ discriminator: PatchGANConfig) -> Set<String> {
-        let last = discriminator.tensorShapes.keys.filter { $0.hasSuffix(".bias") }
-            .max { Int($0.split(separator: ".")[1]) ?? 0 < Int($1.split(separator: ".")[1]) ?? 0 }
-        return Set(discriminator.tensorShapes.keys.filter { $0.hasSuffix(".bias") && $0 != "model.0.bias" && $0 != last })
+        let shapes = discriminator.tensorShapes
+        return Set(shapes.keys.filter { $0.hasSuffix(".bias") && $0 != "model.0.bias" && shapes[$0] != [1] })
     }
 }
