@@ -1,5 +1,7 @@
 /// The shape of one zero-padded 2-D correlation on a single image: enough to unfold the image into patch
-/// columns (forward, weight gradient) and to fold columns back (input gradient, transposed convolution).
+/// columns (weight gradients) and to fold columns back (input gradient). The backward passes keep their own
+/// unfold/fold because the engine's are internal to the Tensor module and take one geometry for both
+/// directions; if the Tensor module exposes them (`package`), these two functions can go.
 struct ConvGeometry: Equatable {
     let channels: Int
     let height: Int
