@@ -7,6 +7,12 @@ public struct LoadedGenerator: Sendable {
     public let metadata: [String: String]
     /// Lowercase hex SHA-256 of the whole weights file.
     public let sha256: String
+
+    public init(generator: Generator, metadata: [String: String], sha256: String) {
+        self.generator = generator
+        self.metadata = metadata
+        self.sha256 = sha256
+    }
 }
 
 extension Generator {
@@ -53,7 +59,8 @@ extension Generator {
         let probe = GeneratorLayout(config: GeneratorConfig(architecture: architecture, nBlocks: 0))
         let stemName = probe.stem.conv.prefix + ".weight"
         guard let stem = tensors[stemName], stem.rank == 4, stem.shape[0] >= 1 else {
-            throw WeightsError.missingTensor(name: stemName, shape: [-1, GeneratorConfig.imageChannels, 7, 7])
+            throw WeightsError.cannotInfer(
+                "architecture '\(architecture.rawValue)' needs tensor '\(stemName)' shaped [ngf, 3, 7, 7] to read ngf from")
         }
         let ngf = stem.shape[0]
         let nBlocks = countBlocks(architecture: architecture, tensors: tensors)

@@ -119,26 +119,24 @@ public struct SafeTensorsFile: Sendable {
 
     /// F32, names sorted, data 8-byte aligned after the header.
     public func serialized() -> [UInt8] {
-        let names = tensors.keys.sorted()
+        let ordered = tensors.sorted { $0.key < $1.key }
         var offset = 0
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
-        for name in names {
-            let tensor = tensors[name] ?? Tensor(zeros: [0])
+        for (name, tensor) in ordered {
             entries.append((name, tensor.shape, offset, offset + 4 * tensor.count))
             offset += 4 * tensor.count
         }
         let header = SafeTensorsHeader.encode(entries: entries, metadata: metadata)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 + header.count + offset)
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: header)
-        for name in names {
-            guard let tensor = tensors[name] else { continue }
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: 4 * tensor.count))
-            bytes.withUnsafeMutableBytes { out in
-                for (i, value) in tensor.storage.enumerated() {
-                    out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: start + 4 * i, as: UInt32.self)
+        var bytes = [UInt8](repeating: 0, count: 8 + header.count + offset)
+        bytes.withUnsafeMutableBytes { out in
+            out.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
+            out.baseAddress.unsafelyUnwrapped.advanced(by: 8).copyMemory(from: header, byteCount: header.count)
+            for ((_, tensor), entry) in zip(ordered, entries) {
+                let start = 8 + header.count + entry.begin
+                tensor.storage.withUnsafeBufferPointer { values in
+                    for i in values.indices {
+                        out.storeBytes(of: values[i].bitPattern.littleEndian, toByteOffset: start + 4 * i, as: UInt32.self)
+                    }
                 }
             }
         }

@@ -1,17 +1,20 @@
-/// Single-precision matrix product `C = A·B` (or `C += A·B`), all row-major with dense rows.
+/// Single-precision matrix product `C = A·B` (or `C += A·B`), row-major with leading dimensions
+/// (`lda`, `ldb`, `ldc` >= the row widths) so callers can address bands of larger matrices.
 ///
 /// The one product every convolution here goes through. Blocked for the caches (B packed into 8-column
-/// panels per K block, A read four rows at a time) with a 4x8 SIMD register tile. Multiply and add are
+/// panels per K block, A read six rows at a time) with a 6x8 SIMD register tile. Multiply and add are
 /// kept separate on purpose: without FMA in the target ISA, a fused multiply-add becomes a libm call.
 public func gemm(
     m: Int, n: Int, k: Int,
-    a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool
 ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM dimension")
+    precondition(lda >= k && ldb >= n && ldc >= n, "GEMM leading dimension smaller than a row")
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if !accumulate { c.update(repeating: 0, count: m * n) }
+        if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
         return
     }
     let kcMax = min(k, GEMMBlocking.kc)
@@ -24,15 +27,15 @@ public func gemm(
         let nc = min(GEMMBlocking.nc, n - jc)
         for pc in stride(from: 0, to: k, by: GEMMBlocking.kc) {
             let kc = min(GEMMBlocking.kc, k - pc)
-            packPanels(b: b + pc * n + jc, ldb: n, kc: kc, nc: nc, into: packed)
+            packPanels(b: b + pc * ldb + jc, ldb: ldb, kc: kc, nc: nc, into: packed)
             let add = accumulate || pc > 0
-            for ic in stride(from: 0, to: m, by: 4) {
-                let mr = min(4, m - ic)
+            for ic in stride(from: 0, to: m, by: 6) {
+                let mr = min(6, m - ic)
                 for jr in stride(from: 0, to: nc, by: 8) {
-                    microKernel4x8(
-                        kc: kc, a: a + ic * k + pc, lda: k, mr: mr,
+                    microKernel6x8(
+                        kc: kc, a: a + ic * lda + pc, lda: lda, mr: mr,
                         panel: packed + jr * kc,
-                        c: c + ic * n + jc + jr, ldc: n, nr: min(8, nc - jr), accumulate: add)
+                        c: c + ic * ldc + jc + jr, ldc: ldc, nr: min(8, nc - jr), accumulate: add)
                 }
             }
         }
@@ -40,7 +43,7 @@ public func gemm(
 }
 
 enum GEMMBlocking {
-    /// K depth of one packed block: a 4-row A sliver (4 KB) and one B panel (8 KB) stay in L1.
+    /// K depth of one packed block: a 6-row A sliver (6 KB) and one B panel (8 KB) stay in L1.
     static let kc = 256
     /// Columns packed at once: kc x nc floats (256 KB) stay in L2 while every A row block passes.
     static let nc = 256
@@ -68,7 +71,7 @@ private func packPanels(b: UnsafePointer<Float>, ldb: Int, kc: Int, nc: Int, int
 /// `C[0..<mr, 0..<nr] (+)= A[0..<mr, 0..<kc] · panel`. Rows past `mr` re-read the last valid row and are
 /// never stored, so edge tiles need no second code path in the hot loop.
 @inline(__always)
-private func microKernel4x8(
+private func microKernel6x8(
     kc: Int, a: UnsafePointer<Float>, lda: Int, mr: Int,
     panel: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, nr: Int, accumulate: Bool
@@ -77,7 +80,10 @@ private func microKernel4x8(
     let a1 = a + lda * min(1, mr - 1)
     let a2 = a + lda * min(2, mr - 1)
     let a3 = a + lda * min(3, mr - 1)
-    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+    let a4 = a + lda * min(4, mr - 1)
+    let a5 = a + lda * min(5, mr - 1)
+    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+    var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
     let raw = UnsafeRawPointer(panel)
     for p in 0..<kc {
         let bv = raw.loadUnaligned(fromByteOffset: p * 32, as: SIMD8<Float>.self)
@@ -85,17 +91,23 @@ private func microKernel4x8(
         c1 += bv * a1[p]
         c2 += bv * a2[p]
         c3 += bv * a3[p]
+        c4 += bv * a4[p]
+        c5 += bv * a5[p]
     }
-    let rows = (c0, c1, c2, c3)
+    let rows = (c0, c1, c2, c3, c4, c5)
     withUnsafeBytes(of: rows) { tile in
-        let values = tile.bindMemory(to: Float.self)
         for r in 0..<mr {
             let dst = c + r * ldc
-            let src = values.baseAddress.unsafelyUnwrapped + r * 8
-            if accumulate {
-                for j in 0..<nr { dst[j] += src[j] }
+            if nr == 8 {
+                let value = tile.loadUnaligned(fromByteOffset: r * 32, as: SIMD8<Float>.self)
+                let raw = UnsafeMutableRawPointer(dst)
+                let sum = accumulate ? value + raw.loadUnaligned(as: SIMD8<Float>.self) : value
+                raw.storeBytes(of: sum, as: SIMD8<Float>.self)
             } else {
-                dst.update(from: src, count: nr)
+                for j in 0..<nr {
+                    let value = tile.load(fromByteOffset: (r * 8 + j) * 4, as: Float.self)
+                    dst[j] = accumulate ? dst[j] + value : value
+                }
             }
         }
     }

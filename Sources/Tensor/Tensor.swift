@@ -25,11 +25,6 @@ public struct Tensor: Sendable, Equatable {
     public var count: Int { storage.count }
     public var rank: Int { shape.count }
 
-    /// Same elements under a new shape with the same element count.
-    public func reshaped(_ newShape: [Int]) -> Tensor {
-        Tensor(shape: newShape, storage: storage)
-    }
-
     /// The four NCHW dimensions; a programmer error for tensors of another rank.
     public var nchw: (n: Int, c: Int, h: Int, w: Int) {
         precondition(shape.count == 4, "expected an NCHW tensor, got shape \(shape)")

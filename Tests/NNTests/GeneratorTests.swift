@@ -139,3 +139,34 @@ import Testing
         #expect(outputs.allSatisfy { $0 == expected })
     }
 }
+
+@Suite struct GeneratorLoadErrorTests {
+    @Test func wrongArchitectureInMetadataIsExplained() throws {
+        let config = GeneratorConfig(ngf: 2, nBlocks: 1, inputSize: 16)
+        let file = SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 1),
+                                   metadata: ["architecture": "unet-resnet"])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try file.write(to: url)
+        #expect {
+            try Generator.load(from: url)
+        } throws: { error in
+            guard case WeightsError.cannotInfer(let reason) = error else { return false }
+            return reason.contains("stem.conv.weight")
+        }
+    }
+
+    @Test func truncatedWeightsFileNamesTheTensor() throws {
+        let source = Fixtures.url("generators/resnet_ngf4_b2_s16.weights.safetensors")
+        let bytes = try Data(contentsOf: source)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try bytes.prefix(bytes.count - 100).write(to: url)
+        #expect {
+            try Generator.load(from: url)
+        } throws: { error in
+            guard case WeightsError.truncated(let tensor, _, _) = error else { return false }
+            return tensor.hasPrefix("model.")
+        }
+    }
+}
