@@ -65,7 +65,7 @@ def pillow_rgb(path):
 def add_decode(name, tolerance, note):
     path = OUT / name
     rgb = pillow_rgb(path)
-    ref = name.rsplit(".", 1)[0] + ".rgb"
+    ref = name + ".rgb"  # orientation6.jpg and orientation6.png both exist
     (OUT / ref).write_bytes(rgb.tobytes())
     manifest["decode"].append(
         {"file": name, "reference": ref, "width": rgb.shape[1], "height": rgb.shape[0],
@@ -151,6 +151,9 @@ def pngs():
     write_png("grey2.png", grey >> 6, 0, 2)
     write_png("rgb8_interlaced.png", rgb, 2, 8, interlace=True)
     write_png("rgba16_interlaced.png", np.dstack([wide, wide_a]), 6, 16, interlace=True)
+    # eXIf (PNG 1.5): the bare TIFF structure, no "Exif\0\0" prefix; stored sideways like a phone would.
+    write_png("orientation6.png", np.ascontiguousarray(np.rot90(rgb, 1)), 2, 8,
+              extra=chunk(b"eXIf", exif_big_endian(6)[6:]))
     palette = rgb.reshape(-1, 3)[:: 7][:40]
     index = (np.arange(W * H).reshape(H, W) * 7) % len(palette)
     write_png("palette2_interlaced.png", index % 4, 3, 2, interlace=True,
@@ -158,7 +161,8 @@ def pngs():
     for name, note in [("rgb16.png", "RGB 16-bit"), ("rgba16.png", "RGBA 16-bit"), ("grey16.png", "grey 16-bit"),
                        ("greyalpha16.png", "grey+alpha 16-bit"), ("grey2.png", "grey 2-bit"),
                        ("rgb8_interlaced.png", "RGB 8-bit Adam7"), ("rgba16_interlaced.png", "RGBA 16-bit Adam7"),
-                       ("palette2_interlaced.png", "palette 2-bit Adam7")]:
+                       ("palette2_interlaced.png", "palette 2-bit Adam7"),
+                       ("orientation6.png", "PNG eXIf orientation 6")]:
         add_decode(name, 1, note)
 
 
@@ -166,6 +170,24 @@ def exif_big_endian(orientation):
     """APP1 payload with a Motorola-order TIFF header (Pillow writes Intel order)."""
     ifd = struct.pack(">H", 1) + struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0)
     return b"Exif\0\0" + b"MM" + struct.pack(">HI", 42, 8) + ifd
+
+
+def jpeg_segments(path):
+    """Splits a JPEG into SOI, marker segments, and each SOS with its entropy-coded data, and EOI."""
+    data = path.read_bytes()
+    parts, pos = [data[:2]], 2
+    while pos < len(data):
+        marker = data[pos + 1]
+        if marker == 0xD9:
+            parts.append(data[pos:pos + 2])
+            break
+        end = pos + 2 + struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        if marker == 0xDA:  # entropy data runs to the next marker that is not a stuffed 0xFF00 or RSTn
+            while not (data[end] == 0xFF and data[end + 1] not in (0x00, *range(0xD0, 0xD8))):
+                end += 1
+        parts.append(data[pos:end])
+        pos = end
+    return parts
 
 
 def insert_app1(jpeg, payload):
@@ -215,10 +237,11 @@ def jpegs():
 def hostile():
     good_jpeg = (OUT / "baseline420.jpg").read_bytes()
     good_png = (OUT / "rgb8.png").read_bytes()
-    (OUT / "truncated.jpg").write_bytes(good_jpeg[: len(good_jpeg) * 2 // 3])
-    (OUT / "truncated.png").write_bytes(good_png[: len(good_png) * 2 // 3])
-    manifest["errors"] += [{"file": "truncated.jpg", "expect": "corrupt"},
-                           {"file": "truncated.png", "expect": "corrupt"}]
+    # Cut inside the image data: libjpeg would quietly pad the missing rows with grey.
+    (OUT / "truncated.jpg").write_bytes(good_jpeg[:-100])
+    (OUT / "truncated.png").write_bytes(good_png[:-40])
+    manifest["errors"] += [{"file": "truncated.jpg", "expect": "corrupt", "message": "truncated"},
+                           {"file": "truncated.png", "expect": "corrupt", "message": "truncated"}]
     # A flipped bit inside IDAT breaks its CRC, which libpng treats as fatal for critical chunks.
     flipped = bytearray(good_png)
     idat = good_png.index(b"IDAT")
@@ -230,6 +253,14 @@ def hostile():
     flipped[len(good_jpeg) - 60] ^= 0x08
     (OUT / "bitflip_scan.jpg").write_bytes(bytes(flipped))
     manifest["errors"].append({"file": "bitflip_scan.jpg", "expect": "decodesOrCorrupt"})
+
+    # A progressive file whose last scan repeats 150 times: libjpeg only warns about the bogus progression,
+    # but every scan costs a pass over the coefficients, so the decoder refuses files with that many.
+    scans = jpeg_segments(OUT / "progressive.jpg")
+    last_scan = [seg for seg in scans if seg[:2] == b"\xff\xda"][-1]
+    eoi = scans.index(last_scan) + 1
+    (OUT / "many_scans.jpg").write_bytes(b"".join(scans[:eoi]) + last_scan * 150 + b"".join(scans[eoi:]))
+    manifest["errors"].append({"file": "many_scans.jpg", "expect": "corrupt", "message": "scans"})
 
     # Pixel bombs: a valid header claiming an enormous frame, then junk instead of image data.
     junk = bytes((i * 37) & 0xFF for i in range(1000))

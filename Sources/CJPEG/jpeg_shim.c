@@ -7,7 +7,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-/* A legitimate progressive file has about ten scans; thousands of tiny scans over a large frame are a
+/* A legitimate progressive file has about ten scans; hundreds of tiny scans over a large frame are a
  * denial-of-service pattern (each scan revisits the whole coefficient buffer), so refuse them. */
 #define CJ_MAX_SCANS 100
 
@@ -50,7 +50,7 @@ static void cj_progress(j_common_ptr cinfo) {
     j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
     if (dinfo->input_scan_number > CJ_MAX_SCANS) {
         cj_error *error = (cj_error *)cinfo->err;
-        snprintf(error->message, sizeof error->message, "progressive JPEG has more than %d scans",
+        snprintf(error->message, sizeof error->message, "JPEG has more than %d scans",
                  CJ_MAX_SCANS);
         longjmp(error->jump, 1);
     }

@@ -78,6 +78,15 @@ int cp_decoder_read_header(cp_decoder *decoder, cp_header *header) {
     header->width = png_get_image_width(png, info);
     header->height = png_get_image_height(png, info);
     header->output_components = png_get_channels(png, info);
+    png_bytep exif = NULL;
+    png_uint_32 exif_length = 0;
+    if (png_get_eXIf_1(png, info, &exif_length, &exif) != 0 && exif != NULL) {
+        header->exif = exif;
+        header->exif_length = exif_length;
+    } else {
+        header->exif = NULL;
+        header->exif_length = 0;
+    }
     if (png_get_bit_depth(png, info) != 8 ||
         (header->output_components != 3 && header->output_components != 4)) {
         png_error(png, "PNG colour type could not be expanded to 8-bit RGB");

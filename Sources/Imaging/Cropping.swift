@@ -9,28 +9,31 @@ extension RGBImage {
     /// so a face box with margin near the border still yields a square without black bars.
     public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
         precondition(cropWidth > 0 && cropHeight > 0, "crop size must be positive")
+        checkBuffer()
         var out = [UInt8](repeating: 0, count: cropWidth * cropHeight * 3)
         // The part of the crop's columns that lies inside the image; left and right of it replicate.
         let insideStart = min(max(x, 0), width), insideEnd = max(min(x + cropWidth, width), insideStart)
+        let insideCount = insideEnd - insideStart
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 for row in 0..<cropHeight {
-                    let sourceRow = source.baseAddress! + min(max(y + row, 0), height - 1) * width * 3
-                    let targetRow = target.baseAddress! + row * cropWidth * 3
-                    var column = 0
+                    let sourceRow = min(max(y + row, 0), height - 1) * width * 3
+                    var o = row * cropWidth * 3
+                    /// Fills output columns up to `end` with one source pixel.
                     func replicate(_ sourceX: Int, until end: Int) {
-                        while column < end {
-                            targetRow[3 * column] = sourceRow[3 * sourceX]
-                            targetRow[3 * column + 1] = sourceRow[3 * sourceX + 1]
-                            targetRow[3 * column + 2] = sourceRow[3 * sourceX + 2]
-                            column += 1
+                        let s = sourceRow + 3 * sourceX
+                        while o < row * cropWidth * 3 + 3 * end {
+                            target[o] = source[s]
+                            target[o + 1] = source[s + 1]
+                            target[o + 2] = source[s + 2]
+                            o += 3
                         }
                     }
                     replicate(0, until: min(insideStart - x, cropWidth))
-                    let insideCount = insideEnd - insideStart
                     if insideCount > 0 {
-                        (targetRow + 3 * column).update(from: sourceRow + 3 * insideStart, count: 3 * insideCount)
-                        column += insideCount
+                        let span = sourceRow + 3 * insideStart..<sourceRow + 3 * insideEnd
+                        _ = UnsafeMutableBufferPointer(rebasing: target[o..<o + span.count]).initialize(from: source[span])
+                        o += span.count
                     }
                     replicate(width - 1, until: cropWidth)
                 }

@@ -45,6 +45,7 @@ extension RGBImage {
     /// The upright image for pixels stored with `orientation`.
     public func applying(_ orientation: ExifOrientation) -> RGBImage {
         if orientation == .up { return self }
+        checkBuffer()
         let (w, h) = (width, height)
         let (outWidth, outHeight) = orientation.swapsAxes ? (h, w) : (w, h)
         // For each output pixel the source is `origin + x * stepX + y * stepY` (in pixels), so the inner

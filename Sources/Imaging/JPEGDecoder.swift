@@ -13,8 +13,8 @@ enum JPEGDecoder {
     }
 
     private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, limits: DecodeLimits) throws(ImageError) -> RGBImage {
-        guard let base = data.baseAddress, let decoder = cj_decoder_create(base, data.count, workingMemory(limits))
-        else { throw .corrupt("out of memory") }
+        guard let base = data.baseAddress else { throw .corrupt("no data") }
+        guard let decoder = cj_decoder_create(base, data.count, workingMemory(limits)) else { throw .corrupt("out of memory") }
         defer { cj_decoder_destroy(decoder) }
         func failure() -> ImageError { .corrupt(String(cString: cj_decoder_message(decoder))) }
 
@@ -36,8 +36,9 @@ enum JPEGDecoder {
     /// libjpeg's working memory cap: a progressive file keeps every DCT coefficient (2 bytes per sample,
     /// up to 4 components) until the last scan, so allow that for the largest permitted image, plus slack.
     private static func workingMemory(_ limits: DecodeLimits) -> Int {
-        let (bytes, overflow) = limits.maxPixels.multipliedReportingOverflow(by: 8)
-        return overflow ? Int.max : bytes + 64 << 20
+        let perPixel = 8, slack = 64 << 20
+        let pixels = max(limits.maxPixels, 0)
+        return pixels < (Int.max - slack) / perPixel ? pixels * perPixel + slack : Int.max
     }
 
     /// The naive CMYK -> RGB that Pillow and browsers use (no colour management): R = (1-C)(1-K).

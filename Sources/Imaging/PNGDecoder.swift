@@ -1,6 +1,7 @@
 import CPNG
 
 /// PNG to RGB through libpng, via the CPNG shim that turns libpng's longjmp errors into status codes.
+/// An eXIf chunk's orientation is honoured too, as browsers do.
 enum PNGDecoder {
     static func decode(_ bytes: [UInt8], limits: DecodeLimits) throws(ImageError) -> RGBImage {
         if let size = headerSize(bytes) { try limits.check(width: size.width, height: size.height) }
@@ -16,8 +17,8 @@ enum PNGDecoder {
     }
 
     private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, limits: DecodeLimits) throws(ImageError) -> RGBImage {
-        guard let base = data.baseAddress, let decoder = cp_decoder_create(base, data.count)
-        else { throw .corrupt("out of memory") }
+        guard let base = data.baseAddress else { throw .corrupt("no data") }
+        guard let decoder = cp_decoder_create(base, data.count) else { throw .corrupt("out of memory") }
         defer { cp_decoder_destroy(decoder) }
         func failure() -> ImageError { .corrupt(String(cString: cp_decoder_message(decoder))) }
 
@@ -30,7 +31,8 @@ enum PNGDecoder {
         let status = samples.withUnsafeMutableBufferPointer { cp_decoder_read_pixels(decoder, $0.baseAddress, $0.count) }
         guard status == CP_OK else { throw failure() }
         if components == 4 { compositeOverWhite(&samples) }
-        return RGBImage(uncheckedWidth: width, height: height, pixels: samples)
+        let orientation = header.exif.map { ExifOrientation(tiff: UnsafeBufferPointer(start: $0, count: Int(header.exif_length))) } ?? .up
+        return RGBImage(uncheckedWidth: width, height: height, pixels: samples).applying(orientation)
     }
 
     /// RGBA -> RGB over a white background, in place (pixel i's RGB lands at 3i, never ahead of the RGBA

@@ -1,6 +1,7 @@
 extension RGBImage {
     /// The engine's input: planes R, G, B (CHW), each sample mapped 0...255 -> -1...1 as value / 127.5 - 1.
     public func planarFloats() -> [Float] {
+        checkBuffer()
         let count = width * height
         var out = [Float](repeating: 0, count: 3 * count)
         pixels.withUnsafeBufferPointer { source in

@@ -22,6 +22,12 @@ public struct RGBImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// `pixels` is a public `var`, so its size can drift from `width * height * 3`; the pixel loops index
+    /// raw buffers and check this first so such a bug traps instead of reading out of bounds.
+    func checkBuffer() {
+        precondition(pixels.count == width * height * 3, "pixels holds \(pixels.count) bytes, not \(width)x\(height)x3")
+    }
+
     /// A solid image, for tests and padding.
     public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
         precondition(width > 0 && height > 0, "image size must be positive")

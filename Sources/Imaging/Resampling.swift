@@ -6,6 +6,7 @@ extension RGBImage {
     public func resized(width newWidth: Int, height newHeight: Int) -> RGBImage {
         precondition(newWidth > 0 && newHeight > 0, "resize target must be positive")
         if newWidth == width && newHeight == height { return self }
+        checkBuffer()
         var samples: [Float]
         if newWidth != width {
             samples = Self.resampleRows(pixels, rows: height, weights: ResampleWeights(from: width, to: newWidth))
@@ -30,24 +31,23 @@ extension RGBImage {
         var output = [Float](repeating: 0, count: rows * outLength)
         input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
-                weights.coefficients.withUnsafeBufferPointer { coefficients in
+                weights.withBuffers { firsts, counts, coefficients in
                     for row in 0..<rows {
-                        let inRow = source.baseAddress! + row * inLength
-                        let outRow = target.baseAddress! + row * outLength
                         for x in 0..<weights.outputCount {
-                            let first = weights.firsts[x], taps = weights.counts[x]
-                            let w = coefficients.baseAddress! + x * weights.stride
                             var r: Float = 0, g: Float = 0, b: Float = 0
-                            var p = inRow + first * 3
-                            for k in 0..<taps {
-                                r += w[k] * p[0].floatValue
-                                g += w[k] * p[1].floatValue
-                                b += w[k] * p[2].floatValue
+                            var p = row * inLength + firsts[x] * 3
+                            var w = x * weights.stride
+                            for _ in 0..<counts[x] {
+                                r += coefficients[w] * source[p].floatValue
+                                g += coefficients[w] * source[p + 1].floatValue
+                                b += coefficients[w] * source[p + 2].floatValue
                                 p += 3
+                                w += 1
                             }
-                            outRow[3 * x] = r
-                            outRow[3 * x + 1] = g
-                            outRow[3 * x + 2] = b
+                            let o = row * outLength + 3 * x
+                            target[o] = r
+                            target[o + 1] = g
+                            target[o + 2] = b
                         }
                     }
                 }
@@ -62,12 +62,14 @@ extension RGBImage {
         var output = [Float](repeating: 0, count: weights.outputCount * rowLength)
         input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
-                for y in 0..<weights.outputCount {
-                    let outRow = target.baseAddress! + y * rowLength
-                    for k in 0..<weights.counts[y] {
-                        let w = weights.coefficients[y * weights.stride + k]
-                        let inRow = source.baseAddress! + (weights.firsts[y] + k) * rowLength
-                        for i in 0..<rowLength { outRow[i] += w * inRow[i].floatValue }
+                weights.withBuffers { firsts, counts, coefficients in
+                    for y in 0..<weights.outputCount {
+                        let outRow = y * rowLength
+                        for k in 0..<counts[y] {
+                            let w = coefficients[y * weights.stride + k]
+                            let inRow = (firsts[y] + k) * rowLength
+                            for i in 0..<rowLength { target[outRow + i] += w * source[inRow + i].floatValue }
+                        }
                     }
                 }
             }
@@ -81,11 +83,11 @@ struct ResampleWeights {
     let inputCount: Int
     let outputCount: Int
     /// First input index of each output's run.
-    private(set) var firsts: [Int]
+    private var firsts: [Int]
     /// Length of each output's run.
-    private(set) var counts: [Int]
+    private var counts: [Int]
     /// `outputCount * stride` weights; output i's run uses the first `counts[i]` of its row.
-    private(set) var coefficients: [Float]
+    private var coefficients: [Float]
     let stride: Int
 
     init(from inputCount: Int, to outputCount: Int) {
@@ -120,6 +122,13 @@ struct ResampleWeights {
             firsts[i] = run[0].index
             counts[i] = run.count
             for (k, tap) in run.enumerated() { coefficients[i * stride + k] = Float(tap.weight / total) }
+        }
+    }
+
+    /// The tables as raw buffers, so the passes' inner loops carry no array bounds checks or ARC traffic.
+    func withBuffers<R>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Float>) -> R) -> R {
+        firsts.withUnsafeBufferPointer { f in
+            counts.withUnsafeBufferPointer { c in coefficients.withUnsafeBufferPointer { body(f, c, $0) } }
         }
     }
 }

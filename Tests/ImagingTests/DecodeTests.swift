@@ -4,8 +4,8 @@ import Testing
 @Suite struct DecodeTests {
     @Test func manifestIsComplete() throws {
         let manifest = try #require(Fixtures.manifest)
-        // 18 PNG colour type / depth / interlace combinations, 6 JPEG flavours, 10 EXIF orientation files.
-        #expect(manifest.decode.count == 34)
+        // 18 PNG colour type / depth / interlace combinations, 6 JPEG flavours, 11 EXIF orientation files.
+        #expect(manifest.decode.count == 35)
         #expect(manifest.errors.count >= 12)
     }
 
@@ -28,6 +28,11 @@ import Testing
         #expect(maxDifference(decoded, upright) < 40)
         let mean = zip(decoded.pixels, upright.pixels).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(upright.pixels.count)
         #expect(mean < 3)
+    }
+
+    @Test func pngExifOrientation() throws {
+        let upright = try Fixtures.image(raw: "upright.rgb", width: 24, height: 16)
+        #expect(try ImageDecoder.decode(Fixtures.bytes("orientation6.png")) == upright)
     }
 
     @Test func orientationsDifferFromEachOther() throws {

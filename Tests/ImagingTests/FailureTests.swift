@@ -13,6 +13,7 @@ import Testing
                 return
             }
             #expect(!message.isEmpty)
+            if let expected = fixture.message { #expect(message.contains(expected)) }
         case "decodesOrCorrupt":
             if case .failure(let error) = result, case .corrupt = error {} else if case .success = result {} else {
                 Issue.record("expected an image or corrupt, got \(result)")

@@ -25,6 +25,8 @@ enum Fixtures {
 
     struct Failure: Codable, Sendable, CustomTestStringConvertible {
         var file, expect: String
+        /// For "corrupt": a word the decoder's message must contain.
+        var message: String?
         var width, height: Int?
         var testDescription: String { "\(file) -> \(expect)" }
     }

@@ -34,10 +34,16 @@ import Testing
         }
     }
 
-    @Test func truncatedFilesAreErrorsNotGreyPictures() throws {
-        for file in ["baseline420.jpg", "progressive.jpg", "rgb8.png"] {
-            let bytes = try Fixtures.bytes(file)
-            #expect(throws: ImageError.self) { try ImageDecoder.decode(Array(bytes.prefix(bytes.count / 2))) }
+    /// Any cut in a JPEG (even of the EOI alone: the Huffman decoder reads ahead into it; Pillow refuses
+    /// these too) or in a PNG's image data is an error, never a partly grey picture.
+    @Test(arguments: ["baseline420.jpg", "progressive.jpg", "grey.jpg", "rgb8.png", "rgba16_interlaced.png"])
+    func truncationsAreErrors(_ file: String) throws {
+        let bytes = try Fixtures.bytes(file)
+        // A PNG decodes without its final IEND chunk (12 bytes); nothing else may be missing.
+        let needed = file.hasSuffix(".jpg") ? bytes.count : bytes.count - 12
+        for length in 0..<needed {
+            #expect(throws: ImageError.self, "\(length) bytes") { try ImageDecoder.decode(Array(bytes.prefix(length))) }
         }
+        #expect(try ImageDecoder.decode(Array(bytes.prefix(needed))).width == 24)
     }
 }

@@ -16,6 +16,9 @@ typedef struct {
     uint32_t height;
     /* Bytes per output pixel after expansion to 8-bit: 3 (RGB) or 4 (RGBA, to composite in Swift). */
     int output_components;
+    /* The eXIf chunk's TIFF structure when it precedes the image data, else NULL; owned by the decoder. */
+    const uint8_t *exif;
+    uint32_t exif_length;
 } cp_header;
 
 typedef struct cp_decoder cp_decoder;
