@@ -86,3 +86,25 @@ import Training
         #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
     }
 }
+
+/// Layers large enough that the backward passes unfold in several bands and split GEMMs over threads.
+@Suite struct BandedGradientTests {
+    @Test func conv2dSevenBySevenOverSeveralBands() {
+        let x = randomTensor([1, 32, 64, 64], seed: 20)
+        let w = randomTensor([3, 32, 7, 7], seed: 21, scale: 0.05)
+        let b = randomTensor([3], seed: 22)
+        let error = worstGradientError(inputs: [x, w, b], samples: 12) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 3)
+        }
+        #expect(error < 5e-3)
+    }
+
+    @Test func convTransposeOverSeveralBands() {
+        let x = randomTensor([1, 8, 64, 64], seed: 23)
+        let w = randomTensor([8, 64, 3, 3], seed: 24, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 12) { tape, v in
+            tape.convTranspose2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1, outputPadding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+}

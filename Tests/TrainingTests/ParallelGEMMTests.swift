@@ -13,10 +13,10 @@ import Testing
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 expected.withUnsafeMutableBufferPointer { pc in
-                    gemm(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!, accumulate: true)
+                    gemm(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n, accumulate: true)
                 }
                 parallel.withUnsafeMutableBufferPointer { pc in
-                    ParallelGEMM.multiply(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!, accumulate: true)
+                    ParallelGEMM.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n, accumulate: true)
                 }
             }
         }

@@ -2,40 +2,51 @@ import Tensor
 
 extension Tape {
     /// Zero-padded convolution (`conv2d` of the engine, PyTorch's `Conv2d`): input `[N, Cin, H, W]`, weight
-    /// `[Cout, Cin, kh, kw]`, bias `[Cout]`. The gradients are GEMMs over the unfolded patches:
-    /// dW = Σₙ dYₙ · colₙᵀ and dX = col2im(Wᵀ · dYₙ); the patch matrix is rebuilt in the pullback rather than
-    /// kept from the forward pass, which keeps a whole CycleGAN step's memory small.
+    /// `[Cout, Cin, kh, kw]`, bias `[Cout]`. The gradients are GEMMs over the unfolded patches, band by band of
+    /// output rows: dWᵀ += colᵇ · (dYᵇ)ᵀ and dXᵇ += col2im(Wᵀ · dYᵇ). The patches are unfolded again in the
+    /// pullback rather than kept from the forward pass, which keeps a whole CycleGAN step's memory small.
     public func conv2d(_ input: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
         let x = value(input), w = value(weight)
         let output = EngineForward.conv(x, w, bias.map { value($0) }, stride: stride, padding: padding)
         let g = ConvGeometry(channels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                             kernelHeight: w.shape[2], kernelWidth: w.shape[3], stride: stride, padding: padding)
+                             kernelH: w.shape[2], kernelW: w.shape[3], stride: stride, padding: padding)
         let (batch, outChannels) = (x.shape[0], w.shape[0])
-        let inPlane = g.channels * g.height * g.width, outPlane = outChannels * g.outPixels
+        let outPixels = g.outHeight * g.outWidth
+        let inPlane = g.channels * g.height * g.width, outPlane = outChannels * outPixels
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         return record(output, inputs: inputs) { dy, needs in
             var dx = [Float](repeating: 0, count: needs[0] ? x.count : 1)
-            // dWᵀ = Σₙ colₙ · dYₙᵀ: transposing dY (Cout x P) is cheaper than transposing col (Cin·k² x P).
+            // dWᵀ [patch, Cout]: transposing dY (Cout x P) is cheaper than transposing the patches (Cin·k² x P).
             var dwT = [Float](repeating: 0, count: needs[1] ? w.count : 1)
-            var col = [Float](repeating: 0, count: g.patchSize * g.outPixels)
             var dyT = [Float](repeating: 0, count: needs[1] ? outPlane : 1)
             var wT = [Float](repeating: 0, count: needs[0] ? w.count : 1)
+            var col = [Float](repeating: 0, count: g.patchSize * g.bandRows * g.outWidth)
             if needs[0] { w.storage.withBase { ws in wT.withMutableBase { transpose(ws, rows: outChannels, cols: g.patchSize, into: $0) } } }
             x.storage.withBase { xs in
                 dy.storage.withBase { dys in
                     col.withMutableBase { cs in
                         for n in 0..<batch {
                             let dyn = dys + n * outPlane
-                            if needs[1] {
-                                im2col(xs + n * inPlane, g, into: cs)
-                                dyT.withMutableBase { dt in
-                                    transpose(dyn, rows: outChannels, cols: g.outPixels, into: dt)
-                                    dwT.withMutableBase { ParallelGEMM.multiply(m: g.patchSize, n: outChannels, k: g.outPixels, a: cs, b: dt, c: $0, accumulate: n > 0) }
+                            if needs[1] { dyT.withMutableBase { transpose(dyn, rows: outChannels, cols: outPixels, into: $0) } }
+                            for rows in g.bands {
+                                let first = rows.lowerBound * g.outWidth, count = rows.count * g.outWidth
+                                if needs[1] {
+                                    im2col(xs + n * inPlane, g, rows: rows, into: cs)
+                                    dyT.withBase { dt in
+                                        dwT.withMutableBase {
+                                            ParallelGEMM.multiply(m: g.patchSize, n: outChannels, k: count, a: cs, lda: count,
+                                                                  b: dt + first * outChannels, ldb: outChannels,
+                                                                  c: $0, ldc: outChannels, accumulate: n > 0 || first > 0)
+                                        }
+                                    }
                                 }
-                            }
-                            if needs[0] {
-                                wT.withBase { ParallelGEMM.multiply(m: g.patchSize, n: g.outPixels, k: outChannels, a: $0, b: dyn, c: cs, accumulate: false) }
-                                dx.withMutableBase { col2imAccumulate(cs, g, into: $0 + n * inPlane) }
+                                if needs[0] {
+                                    wT.withBase {
+                                        ParallelGEMM.multiply(m: g.patchSize, n: count, k: outChannels, a: $0, lda: outChannels,
+                                                              b: dyn + first, ldb: outPixels, c: cs, ldc: count, accumulate: false)
+                                    }
+                                    dx.withMutableBase { col2im(cs, g, rows: rows, addingInto: $0 + n * inPlane) }
+                                }
                             }
                         }
                     }
@@ -45,7 +56,7 @@ extension Tape {
             if needs[1] { dwT.withBase { dt in dw.withMutableBase { transpose(dt, rows: g.patchSize, cols: outChannels, into: $0) } } }
             return [needs[0] ? Tensor(shape: x.shape, storage: dx) : nil,
                     needs[1] ? Tensor(shape: w.shape, storage: dw) : nil]
-                + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: g.outPixels) : nil] : [])
+                + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: outPixels) : nil] : [])
         }
     }
 }

@@ -3,7 +3,8 @@ import Tensor
 extension Tape {
     /// Transposed convolution (`convTranspose2d` of the engine, PyTorch's `ConvTranspose2d`): input
     /// `[N, Cin, H, W]`, weight `[Cin, Cout, kh, kw]`. It is the adjoint of a convolution over its output, so
-    /// the gradients unfold the output gradient: dX = W · im2col(dY), dW = Σₙ Xₙ · im2col(dYₙ)ᵀ.
+    /// the gradients unfold the output gradient, band by band of input rows: dXᵇ = W · im2col(dY)ᵇ and
+    /// dWᵀ += im2col(dY)ᵇ · (Xᵇ)ᵀ.
     public func convTranspose2d(_ input: Variable, weight: Variable, bias: Variable?,
                                 stride: Int = 2, padding: Int = 1, outputPadding: Int = 1) -> Variable {
         let x = value(input), w = value(weight)
@@ -11,31 +12,44 @@ extension Tape {
                                                  stride: stride, padding: padding, outputPadding: outputPadding)
         let (batch, inChannels, outChannels) = (x.shape[0], x.shape[1], w.shape[1])
         let (outHeight, outWidth) = (output.shape[2], output.shape[3])
-        // The convolution this op is the adjoint of: from the output image back to the input grid.
+        // The convolution this op is the adjoint of: from the output image back to the input grid (output
+        // padding < stride, so its size formula rounds down to exactly H x W).
         let g = ConvGeometry(channels: outChannels, height: outHeight, width: outWidth,
-                             kernelHeight: w.shape[2], kernelWidth: w.shape[3], stride: stride, padding: padding,
-                             outHeight: x.shape[2], outWidth: x.shape[3])
-        let inPlane = inChannels * g.outPixels, outPlane = outChannels * outHeight * outWidth
+                             kernelH: w.shape[2], kernelW: w.shape[3], stride: stride, padding: padding)
+        precondition(g.outHeight == x.shape[2] && g.outWidth == x.shape[3], "transposed convolution geometry")
+        let inPixels = x.shape[2] * x.shape[3]
+        let inPlane = inChannels * inPixels, outPlane = outChannels * outHeight * outWidth
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         return record(output, inputs: inputs) { dy, needs in
             var dx = [Float](repeating: 0, count: needs[0] ? x.count : 1)
-            // dWᵀ = Σₙ dcolₙ · Xₙᵀ: transposing X (Cin x HW) is cheaper than transposing dcol (Cout·k² x HW).
+            // dWᵀ [Cout·k², Cin]: transposing X (Cin x HW) is cheaper than transposing the unfolded dY.
             var dwT = [Float](repeating: 0, count: needs[1] ? w.count : 1)
-            var col = [Float](repeating: 0, count: g.patchSize * g.outPixels)
             var xT = [Float](repeating: 0, count: needs[1] ? inPlane : 1)
+            var col = [Float](repeating: 0, count: g.patchSize * g.bandRows * g.outWidth)
             x.storage.withBase { xs in
                 w.storage.withBase { ws in
                     dy.storage.withBase { dys in
                         col.withMutableBase { cs in
                             for n in 0..<batch {
-                                im2col(dys + n * outPlane, g, into: cs)
-                                if needs[0] {
-                                    dx.withMutableBase { ParallelGEMM.multiply(m: inChannels, n: g.outPixels, k: g.patchSize, a: ws, b: cs, c: $0 + n * inPlane, accumulate: false) }
-                                }
-                                if needs[1] {
-                                    xT.withMutableBase { xt in
-                                        transpose(xs + n * inPlane, rows: inChannels, cols: g.outPixels, into: xt)
-                                        dwT.withMutableBase { ParallelGEMM.multiply(m: g.patchSize, n: inChannels, k: g.outPixels, a: cs, b: xt, c: $0, accumulate: n > 0) }
+                                if needs[1] { xT.withMutableBase { transpose(xs + n * inPlane, rows: inChannels, cols: inPixels, into: $0) } }
+                                for rows in g.bands {
+                                    let first = rows.lowerBound * g.outWidth, count = rows.count * g.outWidth
+                                    im2col(dys + n * outPlane, g, rows: rows, into: cs)
+                                    if needs[0] {
+                                        dx.withMutableBase {
+                                            ParallelGEMM.multiply(m: inChannels, n: count, k: g.patchSize, a: ws, lda: g.patchSize,
+                                                                  b: cs, ldb: count, c: $0 + n * inPlane + first, ldc: inPixels,
+                                                                  accumulate: false)
+                                        }
+                                    }
+                                    if needs[1] {
+                                        xT.withBase { xt in
+                                            dwT.withMutableBase {
+                                                ParallelGEMM.multiply(m: g.patchSize, n: inChannels, k: count, a: cs, lda: count,
+                                                                      b: xt + first * inChannels, ldb: inChannels,
+                                                                      c: $0, ldc: inChannels, accumulate: n > 0 || first > 0)
+                                            }
+                                        }
                                     }
                                 }
                             }
