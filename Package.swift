@@ -29,7 +29,6 @@ let package = Package(
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
         .target(name: "HTTP"),
-        .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
         .target(
             name: "CartoonService",
             dependencies: [
@@ -39,6 +38,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
@@ -62,9 +62,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN"]),
     ]
 )
