@@ -8,7 +8,7 @@ public struct TrainingOptions: Sendable {
     public var cartoons: String
     public var output: String
     public var model: CycleGANConfig
-    /// Exactly one of `steps` and `epochs` decides the length (steps win when both are set).
+    /// The run's length: `steps` when set, else `epochs` (200 when neither is).
     public var steps: Int?
     public var epochs: Int?
     public var batchSize: Int = 1

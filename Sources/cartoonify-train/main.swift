@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Strided discriminator layers (3 = the 70x70 PatchGAN).")
     var discriminatorLayers: Int = 3
 
-    @Option(help: "Training steps (wins over --epochs).")
+    @Option(help: "Training steps (instead of --epochs).")
     var steps: Int?
     @Option(help: "Training epochs (an epoch = the larger folder once); default 200 when --steps is not given.")
     var epochs: Int?
@@ -86,6 +86,7 @@ struct TrainCommand: ParsableCommand {
             try benchmarkRun(model: model, iterations: benchmark)
             return
         }
+        guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
         guard let photos, let cartoons, let output else {
             throw ValidationError("--photos, --cartoons and --output are required (or use --benchmark N)")
         }
