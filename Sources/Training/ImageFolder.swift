@@ -1,7 +1,8 @@
 import Foundation
 
-/// The image files of one training domain: every .jpg/.jpeg/.png below `root` (any depth, any case),
-/// sorted by path so the data order depends only on the seed. Other files (Cartoonset's CSVs) are ignored.
+/// The image files of one training domain: every .jpg/.jpeg/.png below `root` (any depth, any case, hidden
+/// entries skipped), sorted by path so the data order depends only on the seed. Other files (Cartoonset's
+/// CSVs) are ignored.
 public struct ImageFolder: Sendable, Equatable {
     public let root: String
     public let files: [String]
@@ -16,7 +17,9 @@ public struct ImageFolder: Sendable, Equatable {
         guard isDirectory.boolValue else { throw .notAFolder(root) }
         let base = URL(fileURLWithPath: root)
         var files: [String] = []
-        if let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) {
+        // Hidden entries (macOS `._name.jpg` resource forks, `.cache/`) are never training images.
+        if let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
+                                                       options: [.skipsHiddenFiles]) {
             for case let url as URL in walker where Self.extensions.contains(url.pathExtension.lowercased()) {
                 if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                     files.append(url.path)

@@ -9,8 +9,9 @@ import Testing
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 3, in: root)
+        try Data("resource fork".utf8).write(to: photos.appendingPathComponent("._p0.png"))
         let photoFolder = try ImageFolder(scanning: photos.path)
-        #expect(photoFolder.files.count == 5)
+        #expect(photoFolder.files.count == 5)   // the hidden ._ file is not an image
         #expect(photoFolder.files.contains { $0.contains("/nested/") })
         #expect(photoFolder.files == photoFolder.files.sorted())
         let cartoonFolder = try ImageFolder(scanning: cartoons.path)
