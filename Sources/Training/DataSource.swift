@@ -55,7 +55,7 @@ public struct DataSource: Sendable {
 final class ImageReader {
     private(set) var unreadable: Set<String> = []
 
-    /// The image at `orders[position]`, or the next readable one after it in the same order.
+    /// The image at `order[position]`, or the next readable one after it in the same order.
     func image(in folder: ImageFolder, order: [Int], position: Int) throws(TrainingError) -> RGBImage {
         for offset in 0..<order.count {
             let path = folder.files[order[(position + offset) % order.count]]
