@@ -41,22 +41,24 @@ final class LossLog {
     }
 }
 
-/// What a person watching sees on stderr: epoch, step, it/s, ETA and running (exponentially smoothed)
+/// What a person watching sees (on stderr): epoch, step, it/s, ETA and running (exponentially smoothed)
 /// losses. A terminal gets one line redrawn in place; a log file gets a line every `plainEvery` steps.
 struct ProgressReporter {
     let totalSteps: Int
     let stepsPerEpoch: Int
     let totalEpochs: Int
     let plainEvery: Int
+    let output: (String) -> Void
     private let interactive = isatty(STDERR_FILENO) != 0
     private var smoothed: [(String, Float)] = []
     private var secondsPerStep: Double?
 
-    init(totalSteps: Int, stepsPerEpoch: Int, plainEvery: Int = 10) {
+    init(totalSteps: Int, stepsPerEpoch: Int, plainEvery: Int = 10, output: @escaping (String) -> Void) {
         self.totalSteps = totalSteps
         self.stepsPerEpoch = stepsPerEpoch
         self.totalEpochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch
         self.plainEvery = plainEvery
+        self.output = output
     }
 
     mutating func update(completedSteps: Int, epoch: Int, losses: StepLosses, seconds: Double) {
@@ -71,12 +73,12 @@ struct ProgressReporter {
         let lossText = smoothed.map { "\($0.0) \(String(format: "%.3f", $0.1))" }.joined(separator: " ")
         let line = "epoch \(epoch + 1)/\(totalEpochs) step \(completedSteps)/\(totalSteps) [\(bar)] "
             + String(format: "%.2f it/s", rate) + " ETA \(Self.duration(eta)) | \(lossText)"
-        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
+        output((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n"))
     }
 
     /// Ends the in-place line before other output.
     func finishLine() {
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if interactive { output("\n") }
     }
 
     static func duration(_ seconds: Double) -> String {

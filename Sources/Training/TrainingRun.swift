@@ -61,9 +61,11 @@ public struct TrainingSummary: Sendable {
 /// sheets and checkpoints every N steps, and the exported generator at the end.
 public enum TrainingRun {
     /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming).
+    /// `output` receives the progress display and messages as raw text (stderr by default).
     public static func run(_ options: TrainingOptions, stopAfter: Int? = nil,
-                           message: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                           output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) throws(TrainingError) -> TrainingSummary {
+        let message = { (line: String) in output(line + "\n") }
         try options.validate()
         let photos = try ImageFolder(scanning: options.photos)
         let cartoons = try ImageFolder(scanning: options.cartoons)
@@ -98,7 +100,7 @@ public enum TrainingRun {
         let validation = source.validationPhotos(count: options.validationPhotos)
         let log = try LossLog(path: options.logPath)
         let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
-        var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch)
+        var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
         let lastStep = min(totalSteps, stopAfter.map { state.step + $0 } ?? totalSteps)
         let loader = BatchLoader(source: source, steps: state.step..<lastStep)
         var skipped = 0

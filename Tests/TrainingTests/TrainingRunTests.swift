@@ -37,7 +37,7 @@ import Training
         let (photos, cartoons) = try GeneratedImages.domains(photos: 8, cartoons: 8, in: root)
         var options = try Self.options(root, photos, cartoons, steps: 60)
         options.learningRate = 1e-3
-        _ = try TrainingRun.run(options, message: { _ in })
+        _ = try TrainingRun.run(options, output: { _ in })
         let lines = try Self.lossLines(options)
         #expect(lines.count == 60)
         func mean(_ keys: [String], _ range: Range<Int>) -> Double {
@@ -59,14 +59,14 @@ import Training
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4, in: root)
         let straight = try Self.options(root, photos, cartoons, steps: 10)
-        _ = try TrainingRun.run(straight, message: { _ in })
+        _ = try TrainingRun.run(straight, output: { _ in })
 
         var interrupted = try Self.options(root, photos, cartoons, steps: 10)
-        let first = try TrainingRun.run(interrupted, stopAfter: 6, message: { _ in })
+        let first = try TrainingRun.run(interrupted, stopAfter: 6, output: { _ in })
         #expect(first.completedSteps == 6)
         #expect(!FileManager.default.fileExists(atPath: interrupted.output))
         interrupted.resume = true
-        let second = try TrainingRun.run(interrupted, message: { _ in })
+        let second = try TrainingRun.run(interrupted, output: { _ in })
         #expect(second.resumedFrom == 6)
 
         let a = try SafeTensorsFile.read(from: URL(fileURLWithPath: straight.checkpointDirectory + "/checkpoint.safetensors"))
@@ -86,7 +86,7 @@ import Training
         var model = Self.model
         model.generator.architecture = architecture
         let options = try Self.options(root, photos, cartoons, steps: 3, model: model)
-        _ = try TrainingRun.run(options, message: { _ in })
+        _ = try TrainingRun.run(options, output: { _ in })
         let loaded = try Generator.load(from: URL(fileURLWithPath: options.output))
         #expect(loaded.generator.config == model.generator)
         #expect(loaded.metadata["trained_steps"] == "3")
@@ -104,14 +104,14 @@ import Training
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
         var options = try Self.options(root, photos, cartoons, steps: 2)
-        _ = try TrainingRun.run(options, message: { _ in })
+        _ = try TrainingRun.run(options, output: { _ in })
         options.resume = true
         options.model.generator.ngf = 8
-        #expect(throws: TrainingError.self) { try TrainingRun.run(options, message: { _ in }) }
+        #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
         options.model.generator.ngf = 4
         options.seed = 8
         #expect(throws: TrainingError.checkpointMismatch("--seed is 8 but the checkpoint was made with 7")) {
-            try TrainingRun.run(options, message: { _ in })
+            try TrainingRun.run(options, output: { _ in })
         }
     }
 
@@ -122,9 +122,9 @@ import Training
         var options = try Self.options(root, photos, cartoons, steps: 1)
         options.model.generator.inputSize = 18
         #expect(throws: TrainingError.invalidOption("--size 18 must be a multiple of 4 and at least 8")) {
-            try TrainingRun.run(options, message: { _ in })
+            try TrainingRun.run(options, output: { _ in })
         }
         options.model.generator.inputSize = 8
-        #expect(throws: TrainingError.self) { try TrainingRun.run(options, message: { _ in }) }   // PatchGAN needs 12
+        #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }   // PatchGAN needs 12
     }
 }
