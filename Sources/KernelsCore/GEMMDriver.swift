@@ -1,0 +1,60 @@
+extension KernelISA {
+    @inlinable
+    public static func gemm(_ problem: GEMMProblem, threads: Int) {
+        let blocksPerRun = (problem.grid.width + microColumns - 1) / microColumns
+        let items = problem.batch * problem.grid.rows * blocksPerRun
+        parallelRanges(items, threads: threads) { range in
+            gemmItems(problem, range, blocksPerRun: blocksPerRun)
+        }
+    }
+
+    /// One thread's share: column blocks `items` (ordered batch, run, block). The K loop is outermost so
+    /// the A block for one depth pass stays in L2 while every column block streams past it.
+    @inlinable
+    static func gemmItems(_ p: GEMMProblem, _ items: Range<Int>, blocksPerRun: Int) {
+        let nr = microColumns
+        let panels = (p.m + microRows - 1) / microRows
+        let itemsPerBatch = p.grid.rows * blocksPerRun
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: microRows * nr)
+        defer { scratch.deallocate() }
+        var pc = 0
+        while pc < p.k {
+            let depth = min(depthBlock, p.k - pc)
+            let accumulate = pc > 0
+            let offsets = p.bRowOffsets + pc
+            for item in items {
+                let batch = item / itemsPerBatch
+                let run = (item % itemsPerBatch) / blocksPerRun
+                let x0 = (item % blocksPerRun) * nr
+                let width = min(nr, p.grid.width - x0)
+                let a = p.a + batch * p.aBatchStride + pc * microRows
+                let b = p.b + batch * p.bBatchStride + run * p.grid.bRowStride + x0
+                let c = p.c + batch * p.cBatchStride + run * p.grid.cRowStride + x0 * p.grid.cColumnStride
+                let direct = width == nr && p.grid.cColumnStride == 1
+                for panel in 0..<panels {
+                    let ap = a + panel * p.k * microRows
+                    let cp = c + panel * microRows * p.ldc
+                    let bias = p.bias.map { $0 + panel * microRows }
+                    let rows = min(microRows, p.m - panel * microRows)
+                    if direct && rows == microRows {
+                        microKernel(depth: depth, a: ap, b: b, bRowOffsets: offsets, c: cp, ldc: p.ldc,
+                                    accumulate: accumulate, bias: bias)
+                    } else {
+                        let colStride = p.grid.cColumnStride
+                        if accumulate {
+                            for r in 0..<rows {
+                                for x in 0..<width { scratch[r * nr + x] = cp[r * p.ldc + x * colStride] }
+                            }
+                        }
+                        microKernel(depth: depth, a: ap, b: b, bRowOffsets: offsets, c: scratch, ldc: nr,
+                                    accumulate: accumulate, bias: bias)
+                        for r in 0..<rows {
+                            for x in 0..<width { cp[r * p.ldc + x * colStride] = scratch[r * nr + x] }
+                        }
+                    }
+                }
+            }
+            pc += depth
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Kernels
+import Testing
+
+/// Every path this machine can run (the portable one always) against the naive references.
+@Suite struct KernelsTests {
+    static let paths = KernelPath.supported
+
+    @Test func portablePathIsAlwaysAvailable() {
+        #expect(KernelPath.supported.first == .portable)
+        #expect(KernelPath.supported.contains(KernelPath.best))
+    }
+
+    @Test(arguments: paths, [(m: 7, k: 300, n: 45, threads: 1), (m: 12, k: 64, n: 64, threads: 2), (m: 1, k: 5, n: 3, threads: 2)])
+    func gemmMatchesNaive(path: KernelPath, shape: (m: Int, k: Int, n: Int, threads: Int)) {
+        var random = TestRandom(state: 1)
+        let a = random.array(shape.m * shape.k), b = random.array(shape.k * shape.n + bReadSlack)
+        let bias = random.array(shape.m)
+        let packed = a.withUnsafeBufferPointer { PackedPanels(rowMajor: $0, rows: shape.m, depth: shape.k, bias: bias) }
+        var c = [Float](repeating: .nan, count: shape.m * shape.n)
+        let offsets = (0..<shape.k).map { $0 * shape.n }
+        packed.values.withUnsafeBufferPointer { ap in
+            packed.bias.withUnsafeBufferPointer { biasp in
+                b.withUnsafeBufferPointer { bp in
+                    offsets.withUnsafeBufferPointer { op in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            path.isa.gemm(GEMMProblem(a: ap.baseAddress!, bias: biasp.baseAddress, m: shape.m, k: shape.k,
+                                                      b: bp.baseAddress!, bRowOffsets: op.baseAddress!, c: cp.baseAddress!,
+                                                      ldc: shape.n, grid: .matrix(columns: shape.n)), threads: shape.threads)
+                        }
+                    }
+                }
+            }
+        }
+        var expected = [Float](repeating: 0, count: shape.m * shape.n)
+        for i in 0..<shape.m {
+            for j in 0..<shape.n {
+                var sum = Double(bias[i])
+                for k in 0..<shape.k { sum += Double(a[i * shape.k + k]) * Double(b[k * shape.n + j]) }
+                expected[i * shape.n + j] = Float(sum)
+            }
+        }
+        #expect(maxAbsDifference(c, expected) < 1e-4)
+    }
+
+    struct ConvCase: Sendable, CustomStringConvertible {
+        var channels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int
+        var mode: PaddingMode, algorithm: ConvAlgorithm
+        var description: String { "\(channels)->\(outChannels) \(height)x\(width) k\(kernel) s\(stride) p\(padding) \(mode) \(algorithm)" }
+    }
+
+    static let convCases: [ConvCase] = [
+        ConvCase(channels: 3, outChannels: 8, height: 13, width: 37, kernel: 7, stride: 1, padding: 3, mode: .reflect, algorithm: .implicitGEMM),
+        ConvCase(channels: 5, outChannels: 7, height: 9, width: 10, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
+        ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .implicitGEMM),
+        ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        ConvCase(channels: 40, outChannels: 6, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
+        ConvCase(channels: 4, outChannels: 5, height: 7, width: 9, kernel: 3, stride: 1, padding: 0, mode: .zero, algorithm: .winograd),
+        ConvCase(channels: 300, outChannels: 3, height: 5, width: 6, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .implicitGEMM),
+    ]
+
+    @Test(arguments: paths, convCases)
+    func convolutionMatchesNaive(path: KernelPath, conv: ConvCase) {
+        var random = TestRandom(state: 2)
+        let input = random.array(conv.channels * conv.height * conv.width)
+        let weights = random.array(conv.outChannels * conv.channels * conv.kernel * conv.kernel)
+        let bias = random.array(conv.outChannels)
+        // Fused input affine + ReLU: the reference applies it to the input first.
+        let scale = random.array(conv.channels), shift = random.array(conv.channels)
+        let plane = conv.height * conv.width
+        let transformed = input.indices.map { max(0, input[$0] * scale[$0 / plane] + shift[$0 / plane]) }
+        let expected = Naive.conv2d(transformed, channels: conv.channels, height: conv.height, width: conv.width,
+                                    weights: weights, bias: bias, outChannels: conv.outChannels, kernel: conv.kernel,
+                                    stride: conv.stride, padding: conv.padding, mode: conv.mode)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                Conv2dPlan(weights: w, bias: b, outChannels: conv.outChannels, inChannels: conv.channels,
+                           kernelHeight: conv.kernel, kernelWidth: conv.kernel, stride: conv.stride,
+                           padding: conv.padding, paddingMode: conv.mode, algorithm: conv.algorithm)
+            }
+        }
+        var output = [Float](repeating: .nan, count: expected.count)
+        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: conv.height, width: conv.width))
+        for threads in [1, 2] {
+            scale.withUnsafeBufferPointer { sc in
+                shift.withUnsafeBufferPointer { sh in
+                    output.withUnsafeMutableBufferPointer { out in
+                        workspace.withUnsafeMutableBufferPointer { ws in
+                            plan.run(isa: path.isa, input: input, height: conv.height, width: conv.width,
+                                     output: out.baseAddress!, workspace: ws,
+                                     affine: ChannelAffine(scale: sc.baseAddress!, shift: sh.baseAddress!, relu: true),
+                                     threads: threads)
+                        }
+                    }
+                }
+            }
+            #expect(maxAbsDifference(output, expected) < 1e-3, "\(conv) threads \(threads)")
+        }
+    }
+
+    @Test(arguments: paths, [(kernel: 3, stride: 2, padding: 1, outputPadding: 1), (kernel: 4, stride: 2, padding: 1, outputPadding: 0),
+                             (kernel: 3, stride: 1, padding: 1, outputPadding: 0), (kernel: 5, stride: 3, padding: 2, outputPadding: 2)])
+    func transposedConvolutionMatchesNaive(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int)) {
+        var random = TestRandom(state: 3)
+        let channels = 6, outChannels = 5, height = 7, width = 9
+        let input = random.array(channels * height * width)
+        let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
+        let bias = random.array(outChannels)
+        let expected = Naive.convTranspose2d(input, channels: channels, height: height, width: width, weights: weights,
+                                             bias: bias, outChannels: outChannels, kernel: geometry.kernel,
+                                             stride: geometry.stride, padding: geometry.padding,
+                                             outputPadding: geometry.outputPadding)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
+                                    kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                    outputPadding: geometry.outputPadding)
+            }
+        }
+        let size = plan.outputSize(height: height, width: width)
+        #expect(size.height * size.width * outChannels == expected.count)
+        var output = [Float](repeating: .nan, count: expected.count)
+        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: height, width: width))
+        output.withUnsafeMutableBufferPointer { out in
+            workspace.withUnsafeMutableBufferPointer { ws in
+                plan.run(isa: path.isa, input: input, height: height, width: width, output: out.baseAddress!,
+                         workspace: ws, threads: 2)
+            }
+        }
+        #expect(maxAbsDifference(output, expected) < 1e-4)
+    }
+}
