@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "cartoonify-bench", dependencies: ["Kernels"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify",
             dependencies: [

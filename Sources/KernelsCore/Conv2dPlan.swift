@@ -71,10 +71,11 @@ public struct Conv2dPlan: Sendable {
             return PaddedLayout(channels: inChannels, height: height, width: width, padTop: padding,
                                 padBottom: padding, padLeft: padding, padRight: padding,
                                 paddedHeight: (out.height + 3) / 4 * 4 + 2, paddedWidth: (out.width + 3) / 4 * 4 + 2,
-                                mode: paddingMode)
+                                mode: paddingMode, columnPeriod: 4)
         }
         return PaddedLayout(channels: inChannels, height: height, width: width, padTop: padding,
-                            padBottom: padding, padLeft: padding, padRight: padding, mode: paddingMode, stride: stride)
+                            padBottom: padding, padLeft: padding, padRight: padding, mode: paddingMode,
+                            rowPeriod: stride, columnPeriod: stride)
     }
 
     func winogradGeometry(height: Int, width: Int) -> WinogradGeometry {
@@ -82,7 +83,7 @@ public struct Conv2dPlan: Sendable {
         let prepared = layout(height: height, width: width)
         return WinogradGeometry(inChannels: inChannels, outChannels: outChannels, outputHeight: out.height,
                                 outputWidth: out.width, preparedWidth: prepared.phaseWidth,
-                                preparedChannelStride: prepared.channelStride)
+                                preparedPhaseSize: prepared.phaseSize, preparedChannelStride: prepared.channelStride)
     }
 
     /// Floats of scratch `run` needs for an input of this size.

@@ -9,14 +9,21 @@ extension KernelISA {
     }
 
     /// One thread's share: column blocks `items` (ordered batch, run, block). The K loop is outermost so
-    /// the A block for one depth pass stays in L2 while every column block streams past it.
+    /// the A block for one depth pass stays in L2 while every column block streams past it. Each B
+    /// micro-panel is first copied contiguous: B rows are far apart (channel planes), and reading them in
+    /// place lands many rows in the same L1 sets.
     @inlinable
     static func gemmItems(_ p: GEMMProblem, _ items: Range<Int>, blocksPerRun: Int) {
         let nr = microColumns
         let panels = (p.m + microRows - 1) / microRows
         let itemsPerBatch = p.grid.rows * blocksPerRun
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: microRows * nr)
-        defer { scratch.deallocate() }
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * nr)
+        defer {
+            scratch.deallocate()
+            packedB.deallocate()
+        }
+        let w = Vector.scalarCount
         var pc = 0
         while pc < p.k {
             let depth = min(depthBlock, p.k - pc)
@@ -31,13 +38,18 @@ extension KernelISA {
                 let b = p.b + batch * p.bBatchStride + run * p.grid.bRowStride + x0
                 let c = p.c + batch * p.cBatchStride + run * p.grid.cRowStride + x0 * p.grid.cColumnStride
                 let direct = width == nr && p.grid.cColumnStride == 1
+                for k in 0..<depth {
+                    let source = b + offsets[k], row = packedB + k * nr
+                    store(load(source), row)
+                    store(load(source + w), row + w)
+                }
                 for panel in 0..<panels {
                     let ap = a + panel * p.k * microRows
                     let cp = c + panel * microRows * p.ldc
                     let bias = p.bias.map { $0 + panel * microRows }
                     let rows = min(microRows, p.m - panel * microRows)
                     if direct && rows == microRows {
-                        microKernel(depth: depth, a: ap, b: b, bRowOffsets: offsets, c: cp, ldc: p.ldc,
+                        microKernel(depth: depth, a: ap, b: packedB, c: cp, ldc: p.ldc,
                                     accumulate: accumulate, bias: bias)
                     } else {
                         let colStride = p.grid.cColumnStride
@@ -46,7 +58,7 @@ extension KernelISA {
                                 for x in 0..<width { scratch[r * nr + x] = cp[r * p.ldc + x * colStride] }
                             }
                         }
-                        microKernel(depth: depth, a: ap, b: b, bRowOffsets: offsets, c: scratch, ldc: nr,
+                        microKernel(depth: depth, a: ap, b: packedB, c: scratch, ldc: nr,
                                     accumulate: accumulate, bias: bias)
                         for r in 0..<rows {
                             for x in 0..<width { cp[r * p.ldc + x * colStride] = scratch[r * nr + x] }

@@ -3,11 +3,12 @@ extension KernelISA {
     @inlinable
     public static var microColumns: Int { 2 * Vector.scalarCount }
 
-    /// The 6 x (2 vectors) register tile: 12 accumulators, two B loads and six broadcasts per k.
+    /// The 6 x (2 vectors) register tile over a packed B micro-panel (`depth` rows of `microColumns`):
+    /// 12 accumulators, two B loads and six broadcasts per k.
     /// Starts from C (`accumulate`), else from the bias (6 values) or zero.
     @inlinable @inline(__always)
     static func microKernel(
-        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bRowOffsets: UnsafePointer<Int>,
+        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?
     ) {
         let w = Vector.scalarCount
@@ -31,9 +32,8 @@ extension KernelISA {
             c00 = Vector(); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00
             c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00
         }
-        var ap = a
-        for k in 0..<depth {
-            let bp = b + bRowOffsets[k]
+        var ap = a, bp = b
+        for _ in 0..<depth {
             let b0 = load(bp), b1 = load(bp + w)
             var av = Vector(repeating: ap[0])
             c00 = mulAdd(c00, av, b0); c01 = mulAdd(c01, av, b1)
@@ -48,6 +48,7 @@ extension KernelISA {
             av = Vector(repeating: ap[5])
             c50 = mulAdd(c50, av, b0); c51 = mulAdd(c51, av, b1)
             ap += microRows
+            bp += 2 * w
         }
         store(c00, c); store(c01, c + w)
         store(c10, c + ldc); store(c11, c + ldc + w)

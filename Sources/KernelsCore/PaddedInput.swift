@@ -19,9 +19,11 @@ public struct ChannelAffine {
 }
 
 /// The layout of a prepared input: each channel padded (zero or reflected) by `padTop`, `padBottom`,
-/// `padLeft`, `padRight`, extended with zeros to `paddedHeight x paddedWidth`, and split into `stride x stride` phase planes so a
-/// strided convolution reads contiguous row segments: padded pixel (y, x) lives in phase
-/// `(y % stride, x % stride)` at `(y / stride, x / stride)`.
+/// `padLeft`, `padRight`, extended with zeros to at least `paddedHeight x paddedWidth`, and split into
+/// `rowPeriod x columnPeriod` phase planes: padded pixel (y, x) lives in phase
+/// `(y % rowPeriod, x % columnPeriod)` at `(y / rowPeriod, x / columnPeriod)`. A stride-s convolution
+/// uses periods (s, s) so each tap reads a contiguous row segment; Winograd uses (1, 4) so the six columns
+/// of every 4-wide tile are contiguous across tiles.
 public struct PaddedLayout: Sendable, Equatable {
     public let channels: Int
     public let height: Int
@@ -30,19 +32,20 @@ public struct PaddedLayout: Sendable, Equatable {
     public let padBottom: Int
     public let padLeft: Int
     public let padRight: Int
-    public let paddedHeight: Int
-    public let paddedWidth: Int
     public let mode: PaddingMode
-    public let stride: Int
+    public let rowPeriod: Int
+    public let columnPeriod: Int
+    public let phaseHeight: Int
+    public let phaseWidth: Int
 
     public init(channels: Int, height: Int, width: Int, padTop: Int, padBottom: Int, padLeft: Int, padRight: Int,
-                paddedHeight: Int? = nil, paddedWidth: Int? = nil, mode: PaddingMode, stride: Int = 1) {
+                paddedHeight: Int? = nil, paddedWidth: Int? = nil, mode: PaddingMode,
+                rowPeriod: Int = 1, columnPeriod: Int = 1) {
         precondition(mode == .zero || max(padTop, padBottom) < height && max(padLeft, padRight) < width,
                      "reflection pad must be smaller than the input")
-        let paddedHeight = paddedHeight ?? height + padTop + padBottom
-        let paddedWidth = paddedWidth ?? width + padLeft + padRight
-        precondition(paddedHeight >= height + padTop + padBottom && paddedWidth >= width + padLeft + padRight,
-                     "padded size too small")
+        let minimumHeight = height + padTop + padBottom, minimumWidth = width + padLeft + padRight
+        let paddedHeight = max(paddedHeight ?? minimumHeight, minimumHeight)
+        let paddedWidth = max(paddedWidth ?? minimumWidth, minimumWidth)
         self.channels = channels
         self.height = height
         self.width = width
@@ -50,23 +53,23 @@ public struct PaddedLayout: Sendable, Equatable {
         self.padBottom = padBottom
         self.padLeft = padLeft
         self.padRight = padRight
-        self.paddedHeight = paddedHeight
-        self.paddedWidth = paddedWidth
         self.mode = mode
-        self.stride = stride
+        self.rowPeriod = rowPeriod
+        self.columnPeriod = columnPeriod
+        phaseHeight = (paddedHeight + rowPeriod - 1) / rowPeriod
+        phaseWidth = (paddedWidth + columnPeriod - 1) / columnPeriod
     }
 
-    public var phaseHeight: Int { (paddedHeight + stride - 1) / stride }
-    public var phaseWidth: Int { (paddedWidth + stride - 1) / stride }
     public var phaseSize: Int { phaseHeight * phaseWidth }
-    public var channelStride: Int { stride * stride * phaseSize }
+    public var channelStride: Int { rowPeriod * columnPeriod * phaseSize }
     /// Floats the prepared buffer needs, including the read slack of edge column blocks.
     public var count: Int { channels * channelStride + bReadSlack }
 
     /// Offset of padded pixel (y, x) of channel `c`.
     @inlinable
     public func offset(channel c: Int, y: Int, x: Int) -> Int {
-        c * channelStride + ((y % stride) * stride + x % stride) * phaseSize + (y / stride) * phaseWidth + x / stride
+        c * channelStride + ((y % rowPeriod) * columnPeriod + x % columnPeriod) * phaseSize
+            + (y / rowPeriod) * phaseWidth + x / columnPeriod
     }
 
     /// The source coordinate padded index `i` reads, or nil for a zero.
@@ -80,38 +83,65 @@ public struct PaddedLayout: Sendable, Equatable {
     /// Fills `output` (`count` floats) from the NCHW `input`, applying `affine` to real pixels.
     public func prepare(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                         affine: ChannelAffine?, threads: Int) {
+        let rowLength = columnPeriod * phaseWidth
         parallelRanges(channels, threads: threads) { range in
-            let row = UnsafeMutablePointer<Float>.allocate(capacity: paddedWidth)
+            let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
             defer { row.deallocate() }
             for c in range {
                 let scale = affine?.scale[c] ?? 1, shift = affine?.shift[c] ?? 0
                 let relu = affine?.relu ?? false
                 let plane = input + c * height * width
-                for y in 0..<stride * phaseHeight {
-                    guard let sy = y < paddedHeight ? source(y, before: padTop, after: padBottom, size: height) : nil else {
-                        for x in 0..<stride * phaseWidth { output[offset(channel: c, y: y, x: x)] = 0 }
+                for y in 0..<rowPeriod * phaseHeight {
+                    let destination = output + offset(channel: c, y: y, x: 0)
+                    guard let sy = source(y, before: padTop, after: padBottom, size: height) else {
+                        for phase in 0..<columnPeriod {
+                            (destination + phase * phaseSize).update(repeating: 0, count: phaseWidth)
+                        }
                         continue
                     }
                     let src = plane + sy * width
-                    // Transform the source row once into the padded row, then scatter it into phases.
-                    for x in 0..<width {
-                        let v = src[x] * scale + shift
-                        row[padLeft + x] = relu ? max(v, 0) : v
+                    // Transform the source row once into the padded row, then deal it out to the phases.
+                    let inner = row + padLeft
+                    if relu {
+                        for x in 0..<width { inner[x] = max(src[x] * scale + shift, 0) }
+                    } else {
+                        for x in 0..<width { inner[x] = src[x] * scale + shift }
                     }
                     for x in 0..<padLeft {
-                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { row[padLeft + $0] } ?? 0
+                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { inner[$0] } ?? 0
                     }
-                    for x in padLeft + width ..< paddedWidth {
-                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { row[padLeft + $0] } ?? 0
+                    for x in padLeft + width ..< rowLength {
+                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { inner[$0] } ?? 0
                     }
-                    if stride == 1 {
-                        (output + offset(channel: c, y: y, x: 0)).update(from: row, count: paddedWidth)
-                    } else {
-                        for x in 0..<stride * phaseWidth {
-                            output[offset(channel: c, y: y, x: x)] = x < paddedWidth ? row[x] : 0
-                        }
-                    }
+                    deal(row, into: destination, phaseStride: phaseSize)
                 }
+            }
+        }
+    }
+
+    /// `destination[phase * phaseStride + q] = row[q * columnPeriod + phase]`, with the common periods
+    /// spelled out so the compiler turns them into vector shuffles.
+    func deal(_ row: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, phaseStride: Int) {
+        let d0 = destination, d1 = destination + phaseStride
+        switch columnPeriod {
+        case 1:
+            destination.update(from: row, count: phaseWidth)
+        case 2:
+            for q in 0..<phaseWidth {
+                d0[q] = row[2 * q]
+                d1[q] = row[2 * q + 1]
+            }
+        case 4:
+            let d2 = destination + 2 * phaseStride, d3 = destination + 3 * phaseStride
+            for q in 0..<phaseWidth {
+                d0[q] = row[4 * q]
+                d1[q] = row[4 * q + 1]
+                d2[q] = row[4 * q + 2]
+                d3[q] = row[4 * q + 3]
+            }
+        default:
+            for q in 0..<phaseWidth {
+                for phase in 0..<columnPeriod { destination[phase * phaseStride + q] = row[q * columnPeriod + phase] }
             }
         }
     }

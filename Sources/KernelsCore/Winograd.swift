@@ -1,5 +1,7 @@
 /// Shapes of one Winograd F(4x4, 3x3) convolution: 4x4 output tiles read 6x6 input patches, and the 36
 /// patch positions each become one GEMM (out channels x in channels) x (in channels x tiles).
+/// The prepared input is split by column into 4 phases (`PaddedLayout` with column period 4), so column
+/// `4 * tx + j` of every tile row is contiguous across `tx`.
 public struct WinogradGeometry: Sendable {
     public var inChannels: Int
     public var outChannels: Int
@@ -8,6 +10,7 @@ public struct WinogradGeometry: Sendable {
     /// Row stride (floats) of the transformed input/product matrices: `tiles` rounded up to 16.
     public var tileStride: Int
     public var preparedWidth: Int
+    public var preparedPhaseSize: Int
     public var preparedChannelStride: Int
     public var outputHeight: Int
     public var outputWidth: Int
@@ -15,7 +18,7 @@ public struct WinogradGeometry: Sendable {
     public var tiles: Int { tilesHigh * tilesWide }
 
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
-                preparedWidth: Int, preparedChannelStride: Int) {
+                preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.outputHeight = outputHeight
@@ -24,12 +27,10 @@ public struct WinogradGeometry: Sendable {
         tilesWide = (outputWidth + 3) / 4
         tileStride = (tilesHigh * tilesWide + 15) / 16 * 16
         self.preparedWidth = preparedWidth
+        self.preparedPhaseSize = preparedPhaseSize
         self.preparedChannelStride = preparedChannelStride
     }
 }
-
-/// Tiles per transform chunk: the 36 x 64 gather buffer stays in L1.
-@usableFromInline let winogradChunk = 64
 
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf).
@@ -46,43 +47,38 @@ extension KernelISA {
         p[5 * stride] = four * d1 - five * d3 + d5
     }
 
+    /// Stores the first `lanes` lanes of `v` (all of them when the vector is full).
+    @inlinable @inline(__always)
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == Vector.scalarCount {
+            store(v, p)
+        } else {
+            for lane in 0..<lanes { p[lane] = v[lane] }
+        }
+    }
+
     @inlinable
     public static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
                                      v: UnsafeMutablePointer<Float>, threads: Int) {
         let w = Vector.scalarCount
-        let chunk = winogradChunk
-        parallelRanges(g.inChannels, threads: threads) { channels in
-            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: 36 * chunk)
-            gathered.initialize(repeating: 0, count: 36 * chunk)
+        parallelRanges(g.inChannels * g.tilesHigh, threads: threads) { rows in
             let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
-            defer {
-                gathered.deallocate()
-                block.deallocate()
-            }
-            let pw = g.preparedWidth
-            for c in channels {
-                let source = prepared + c * g.preparedChannelStride
-                var t0 = 0
-                while t0 < g.tiles {
-                    let n = min(chunk, g.tiles - t0)
-                    for tt in 0..<n {
-                        let t = t0 + tt
-                        let patch = source + 4 * (t / g.tilesWide) * pw + 4 * (t % g.tilesWide)
-                        for i in 0..<6 {
-                            for j in 0..<6 { gathered[(i * 6 + j) * chunk + tt] = patch[i * pw + j] }
-                        }
+            defer { block.deallocate() }
+            for item in rows {
+                let (c, ty) = item.quotientAndRemainder(dividingBy: g.tilesHigh)
+                let patchTop = prepared + c * g.preparedChannelStride + 4 * ty * g.preparedWidth
+                var tx = 0
+                while tx < g.tilesWide {
+                    for i in 0..<6 {
+                        let row = patchTop + i * g.preparedWidth + tx
+                        for j in 0..<6 { block[i * 6 + j] = load(row + (j % 4) * g.preparedPhaseSize + j / 4) }
                     }
-                    var lane = 0
-                    while lane < n {
-                        for e in 0..<36 { block[e] = load(gathered + e * chunk + lane) }
-                        for j in 0..<6 { inputPass(block + j, 6) }
-                        for i in 0..<6 { inputPass(block + 6 * i, 1) }
-                        for e in 0..<36 {
-                            store(block[e], v + (e * g.inChannels + c) * g.tileStride + t0 + lane)
-                        }
-                        lane += w
-                    }
-                    t0 += chunk
+                    for j in 0..<6 { inputPass(block + j, 6) }
+                    for i in 0..<6 { inputPass(block + 6 * i, 1) }
+                    let lanes = min(w, g.tilesWide - tx)
+                    let target = v + c * g.tileStride + ty * g.tilesWide + tx
+                    for e in 0..<36 { store(block[e], target + e * g.inChannels * g.tileStride, lanes: lanes) }
+                    tx += w
                 }
             }
         }
@@ -105,30 +101,39 @@ extension KernelISA {
     public static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                       output: UnsafeMutablePointer<Float>, threads: Int) {
         let w = Vector.scalarCount
-        parallelRanges(g.outChannels, threads: threads) { channels in
+        parallelRanges(g.outChannels * g.tilesHigh, threads: threads) { rows in
             let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36 + 24 + 16)
             defer { block.deallocate() }
             let half = block + 36, result = block + 60
-            for k in channels {
-                let plane = output + k * g.outputHeight * g.outputWidth
-                let b = bias?[k] ?? 0
-                var t0 = 0
-                while t0 < g.tiles {
-                    for e in 0..<36 { block[e] = load(m + (e * g.outChannels + k) * g.tileStride + t0) }
+            for item in rows {
+                let (k, ty) = item.quotientAndRemainder(dividingBy: g.tilesHigh)
+                let bk = bias?[k] ?? 0, b = Vector(repeating: bk)
+                var tx = 0
+                while tx < g.tilesWide {
+                    let source = m + k * g.tileStride + ty * g.tilesWide + tx
+                    for e in 0..<36 { block[e] = load(source + e * g.outChannels * g.tileStride) }
                     // Columns first (6 passes down i), then rows of the 4 x 6 intermediate.
                     for j in 0..<6 { outputPass(block + j, 6, half + j, 6) }
                     for r in 0..<4 { outputPass(half + 6 * r, 1, result + 4 * r, 1) }
-                    result.withMemoryRebound(to: Float.self, capacity: 16 * w) { values in
-                        for lane in 0..<min(w, g.tiles - t0) {
-                            let t = t0 + lane
-                            let y0 = 4 * (t / g.tilesWide), x0 = 4 * (t % g.tilesWide)
-                            for r in 0..<min(4, g.outputHeight - y0) {
-                                let row = plane + (y0 + r) * g.outputWidth + x0
-                                for s in 0..<min(4, g.outputWidth - x0) { row[s] = values[(r * 4 + s) * w + lane] + b }
+                    let lanes = min(w, g.tilesWide - tx)
+                    let columns = min(4 * lanes, g.outputWidth - 4 * tx)
+                    for r in 0..<min(4, g.outputHeight - 4 * ty) {
+                        let row = output + (k * g.outputHeight + 4 * ty + r) * g.outputWidth + 4 * tx
+                        let y0 = result[4 * r] + b, y1 = result[4 * r + 1] + b
+                        let y2 = result[4 * r + 2] + b, y3 = result[4 * r + 3] + b
+                        if columns == 4 * w {
+                            // Interleave the four column vectors into one output row segment.
+                            for lane in 0..<w {
+                                row[4 * lane] = y0[lane]
+                                row[4 * lane + 1] = y1[lane]
+                                row[4 * lane + 2] = y2[lane]
+                                row[4 * lane + 3] = y3[lane]
                             }
+                        } else {
+                            for x in 0..<columns { row[x] = result[4 * r + x % 4][x / 4] + bk }
                         }
                     }
-                    t0 += w
+                    tx += w
                 }
             }
         }
