@@ -4,10 +4,14 @@ public enum ConvAlgorithm: Sendable, Equatable {
     case implicitGEMM
     /// Winograd F(4x4, 3x3): 3x3 stride 1 only; 4x fewer multiplications.
     case winograd
+    /// For few output channels (stride 1): the kernel columns become extra GEMM rows,
+    /// `Y[o, kx][y][x] = sum over c, ky`, then `out[o][y][x] = sum over kx of Y[o, kx][y][x + kx]`. A 3-channel
+    /// output would otherwise leave half of every 6-row micro-tile idle and pack B for a single use.
+    case foldedColumns
 }
 
 /// A 2-D convolution (PyTorch `Conv2d`, OIHW weights, batch 1) prepared once at load: weights packed for
-/// the micro-kernel or Winograd-transformed, so a forward pass does no weight work.
+/// the micro-kernel (or Winograd-transformed), so a forward pass does no weight work.
 public struct Conv2dPlan: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -17,13 +21,13 @@ public struct Conv2dPlan: Sendable {
     public let padding: Int
     public let paddingMode: PaddingMode
     public let algorithm: ConvAlgorithm
-    /// `implicitGEMM`: one out x (in*kh*kw) matrix; `winograd`: 36 out x in matrices back to back.
+    /// `implicitGEMM`: out x (in*kh*kw) with the bias; `winograd`: 36 out x in matrices back to back;
+    /// `foldedColumns`: (out*kw) x (in*kh).
     let weights: PackedPanels
-    let winogradPanelsStride: Int
-    /// Winograd adds the bias in its output transform rather than in the GEMM.
-    let winogradBias: [Float]?
+    /// The bias where it is added outside the GEMM (Winograd, folded columns).
+    let separateBias: [Float]?
 
-    /// `weights` is OIHW; `algorithm` nil picks Winograd wherever it applies.
+    /// `weights` is OIHW; `algorithm` nil picks the fastest that applies.
     public init(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, outChannels: Int,
                 inChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
                 paddingMode: PaddingMode, algorithm: ConvAlgorithm? = nil) {
@@ -32,8 +36,10 @@ public struct Conv2dPlan: Sendable {
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
         precondition(stride >= 1 && padding >= 0, "bad stride or padding")
         let winogradFits = kernelHeight == 3 && kernelWidth == 3 && stride == 1
-        let chosen = algorithm ?? (winogradFits ? .winograd : .implicitGEMM)
-        precondition(chosen == .implicitGEMM || winogradFits, "Winograd needs a 3x3 stride-1 convolution")
+        let foldFits = stride == 1 && kernelWidth > 1 && outChannels < 2 * microRows
+        let chosen = algorithm ?? (winogradFits && !foldFits ? .winograd : foldFits ? .foldedColumns : .implicitGEMM)
+        precondition(chosen != .winograd || winogradFits, "Winograd needs a 3x3 stride-1 convolution")
+        precondition(chosen != .foldedColumns || stride == 1, "folded columns need stride 1")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelHeight = kernelHeight
@@ -43,21 +49,26 @@ public struct Conv2dPlan: Sendable {
         self.paddingMode = paddingMode
         self.algorithm = chosen
         let biasArray = bias.map(Array.init)
-        if chosen == .winograd {
+        switch chosen {
+        case .implicitGEMM:
+            self.weights = PackedPanels(rowMajor: weights, rows: outChannels, depth: depth, bias: biasArray)
+            separateBias = nil
+        case .winograd:
             let u = winogradFilterTransform(weights, outChannels: outChannels, inChannels: inChannels)
             // 36 matrices stacked as one tall matrix whose panels never straddle two positions.
-            let panels = (outChannels + microRows - 1) / microRows
-            let paddedRows = panels * microRows
+            let paddedRows = (outChannels + microRows - 1) / microRows * microRows
             self.weights = PackedPanels(rows: 36 * paddedRows, depth: inChannels, bias: nil) { r, c in
                 let (e, o) = r.quotientAndRemainder(dividingBy: paddedRows)
                 return o < outChannels ? u[(e * outChannels + o) * inChannels + c] : 0
             }
-            winogradPanelsStride = panels * inChannels * microRows
-            winogradBias = biasArray
-        } else {
-            self.weights = PackedPanels(rowMajor: weights, rows: outChannels, depth: depth, bias: biasArray)
-            winogradPanelsStride = 0
-            winogradBias = nil
+            separateBias = biasArray
+        case .foldedColumns:
+            let kh = kernelHeight, kw = kernelWidth
+            self.weights = PackedPanels(rows: outChannels * kw, depth: inChannels * kh, bias: nil) { r, k in
+                let (o, kx) = r.quotientAndRemainder(dividingBy: kw), (c, ky) = k.quotientAndRemainder(dividingBy: kh)
+                return weights[((o * inChannels + c) * kh + ky) * kw + kx]
+            }
+            separateBias = biasArray
         }
     }
 
@@ -66,16 +77,13 @@ public struct Conv2dPlan: Sendable {
     }
 
     func layout(height: Int, width: Int) -> PaddedLayout {
-        if algorithm == .winograd {
-            let out = outputSize(height: height, width: width)
-            return PaddedLayout(channels: inChannels, height: height, width: width, padTop: padding,
-                                padBottom: padding, padLeft: padding, padRight: padding,
-                                paddedHeight: (out.height + 3) / 4 * 4 + 2, paddedWidth: (out.width + 3) / 4 * 4 + 2,
-                                mode: paddingMode, columnPeriod: 4)
-        }
+        let out = outputSize(height: height, width: width)
+        let winograd = algorithm == .winograd
         return PaddedLayout(channels: inChannels, height: height, width: width, padTop: padding,
-                            padBottom: padding, padLeft: padding, padRight: padding, mode: paddingMode,
-                            rowPeriod: stride, columnPeriod: stride)
+                            padBottom: padding, padLeft: padding, padRight: padding,
+                            paddedHeight: winograd ? (out.height + 3) / 4 * 4 + 2 : nil,
+                            paddedWidth: winograd ? (out.width + 3) / 4 * 4 + 2 : nil,
+                            mode: paddingMode, rowPeriod: stride, columnPeriod: winograd ? 4 : stride)
     }
 
     func winogradGeometry(height: Int, width: Int) -> WinogradGeometry {
@@ -86,12 +94,24 @@ public struct Conv2dPlan: Sendable {
                                 preparedPhaseSize: prepared.phaseSize, preparedChannelStride: prepared.channelStride)
     }
 
+    /// Floats of scratch after the prepared input: Winograd's transformed input and products, or the
+    /// folded-column partial sums.
+    func intermediateCount(height: Int, width: Int) -> Int {
+        let out = outputSize(height: height, width: width)
+        switch algorithm {
+        case .implicitGEMM:
+            return 0
+        case .winograd:
+            let g = winogradGeometry(height: height, width: width)
+            return 36 * (inChannels + outChannels) * g.tileStride + 2 * bReadSlack
+        case .foldedColumns:
+            return outChannels * kernelWidth * out.height * (out.width + kernelWidth - 1)
+        }
+    }
+
     /// Floats of scratch `run` needs for an input of this size.
     public func workspaceCount(height: Int, width: Int) -> Int {
-        let prepared = layout(height: height, width: width).count
-        guard algorithm == .winograd else { return prepared }
-        let g = winogradGeometry(height: height, width: width)
-        return prepared + 36 * (inChannels + outChannels) * g.tileStride + bReadSlack
+        layout(height: height, width: width).count + intermediateCount(height: height, width: width)
     }
 
     /// Convolves the NCHW `input` (`inChannels x height x width`) into `output` (`outChannels x outputSize`).
@@ -103,42 +123,94 @@ public struct Conv2dPlan: Sendable {
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
         prepared.prepare(input: input, output: scratch, affine: affine, threads: threads)
-        let out = outputSize(height: height, width: width)
+        let intermediate = scratch + prepared.count
         weights.values.withUnsafeBufferPointer { a in
             guard let a = a.baseAddress else { return }
-            if algorithm == .winograd {
-                let g = winogradGeometry(height: height, width: width)
-                let v = scratch + prepared.count
-                let m = v + 36 * inChannels * g.tileStride + bReadSlack
-                isa.winogradInput(g, prepared: scratch, v: v, threads: threads)
-                let offsets = (0..<inChannels).map { $0 * g.tileStride }
-                offsets.withUnsafeBufferPointer { offsets in
-                    guard let offsets = offsets.baseAddress else { return }
-                    isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels, k: inChannels, b: v, bRowOffsets: offsets,
-                                         c: m, ldc: g.tileStride, grid: .matrix(columns: g.tiles), batch: 36,
-                                         aBatchStride: winogradPanelsStride, bBatchStride: inChannels * g.tileStride,
-                                         cBatchStride: outChannels * g.tileStride), threads: threads)
-                }
-                winogradBias.withOptionalPointer { bias in
-                    isa.winogradOutput(g, m: m, bias: bias, output: output, threads: threads)
-                }
-                return
+            switch algorithm {
+            case .implicitGEMM:
+                runImplicit(isa: isa, a: a, prepared: prepared, scratch: scratch, output: output, threads: threads)
+            case .winograd:
+                runWinograd(isa: isa, a: a, g: winogradGeometry(height: height, width: width), prepared: scratch,
+                            intermediate: intermediate, output: output, threads: threads)
+            case .foldedColumns:
+                runFolded(isa: isa, a: a, prepared: prepared, scratch: scratch, partial: intermediate,
+                          output: output, threads: threads)
             }
-            var offsets = [Int]()
-            offsets.reserveCapacity(weights.depth)
-            for c in 0..<inChannels {
-                for ky in 0..<kernelHeight {
-                    for kx in 0..<kernelWidth { offsets.append(prepared.offset(channel: c, y: ky, x: kx)) }
-                }
+        }
+    }
+
+    /// Row offsets of B: padded pixel (y, x) of channel c for every (c, y, x) the GEMM's k walks.
+    func rowOffsets(_ prepared: PaddedLayout, rows: Int, columns: Int) -> [Int] {
+        var offsets = [Int]()
+        offsets.reserveCapacity(inChannels * rows * columns)
+        for c in 0..<inChannels {
+            for y in 0..<rows {
+                for x in 0..<columns { offsets.append(prepared.offset(channel: c, y: y, x: x)) }
             }
-            offsets.withUnsafeBufferPointer { offsets in
-                weights.bias.withUnsafeBufferPointer { bias in
-                    guard let offsets = offsets.baseAddress, let bias = bias.baseAddress else { return }
-                    let grid = ColumnGrid(rows: out.height, width: out.width, bRowStride: prepared.phaseWidth,
-                                          cRowStride: out.width)
-                    isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
-                                         bRowOffsets: offsets, c: output, ldc: out.height * out.width, grid: grid),
-                             threads: threads)
+        }
+        return offsets
+    }
+
+    func runImplicit(isa: any KernelISA.Type, a: UnsafePointer<Float>, prepared: PaddedLayout,
+                     scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+        let out = outputSize(height: prepared.height, width: prepared.width)
+        let offsets = rowOffsets(prepared, rows: kernelHeight, columns: kernelWidth)
+        offsets.withUnsafeBufferPointer { offsets in
+            weights.bias.withUnsafeBufferPointer { bias in
+                guard let offsets = offsets.baseAddress, let bias = bias.baseAddress else { return }
+                let grid = ColumnGrid(rows: out.height, width: out.width, bRowStride: prepared.phaseWidth,
+                                      cRowStride: out.width)
+                isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
+                                     bRowOffsets: offsets, c: output, ldc: out.height * out.width, grid: grid),
+                         threads: threads)
+            }
+        }
+    }
+
+    func runWinograd(isa: any KernelISA.Type, a: UnsafePointer<Float>, g: WinogradGeometry,
+                     prepared: UnsafePointer<Float>, intermediate: UnsafeMutablePointer<Float>,
+                     output: UnsafeMutablePointer<Float>, threads: Int) {
+        let v = intermediate
+        let m = v + 36 * inChannels * g.tileStride + bReadSlack
+        isa.winogradInput(g, prepared: prepared, v: v, threads: threads)
+        let offsets = (0..<inChannels).map { $0 * g.tileStride }
+        let panelsStride = (outChannels + microRows - 1) / microRows * inChannels * microRows
+        offsets.withUnsafeBufferPointer { offsets in
+            guard let offsets = offsets.baseAddress else { return }
+            isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels, k: inChannels, b: v, bRowOffsets: offsets,
+                                 c: m, ldc: g.tileStride, grid: .matrix(columns: g.tiles), batch: 36,
+                                 aBatchStride: panelsStride, bBatchStride: inChannels * g.tileStride,
+                                 cBatchStride: outChannels * g.tileStride), threads: threads)
+        }
+        separateBias.withOptionalPointer { bias in
+            isa.winogradOutput(g, m: m, bias: bias, output: output, threads: threads)
+        }
+    }
+
+    func runFolded(isa: any KernelISA.Type, a: UnsafePointer<Float>, prepared: PaddedLayout,
+                   scratch: UnsafePointer<Float>, partial: UnsafeMutablePointer<Float>,
+                   output: UnsafeMutablePointer<Float>, threads: Int) {
+        let out = outputSize(height: prepared.height, width: prepared.width)
+        let kw = kernelWidth, partialWidth = out.width + kw - 1
+        let offsets = rowOffsets(prepared, rows: kernelHeight, columns: 1)
+        offsets.withUnsafeBufferPointer { offsets in
+            guard let offsets = offsets.baseAddress else { return }
+            let grid = ColumnGrid(rows: out.height, width: partialWidth, bRowStride: prepared.phaseWidth,
+                                  cRowStride: partialWidth)
+            isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels * kw, k: weights.depth, b: scratch,
+                                 bRowOffsets: offsets, c: partial, ldc: out.height * partialWidth, grid: grid),
+                     threads: threads)
+        }
+        let plane = out.height * partialWidth
+        parallelRanges(outChannels * out.height, threads: threads) { rows in
+            for item in rows {
+                let (o, y) = item.quotientAndRemainder(dividingBy: out.height)
+                let target = output + (o * out.height + y) * out.width
+                let bias = separateBias?[o] ?? 0
+                target.update(repeating: bias, count: out.width)
+                for kx in 0..<kw {
+                    let source = partial + (o * kw + kx) * plane + y * partialWidth + kx
+                    for x in 0..<out.width { target[x] += source[x] }
                 }
             }
         }

@@ -8,7 +8,8 @@ extension KernelISA {
         }
     }
 
-    /// One thread's share: column blocks `items` (ordered batch, run, block). The K loop is outermost so
+    /// One thread's share: column blocks `items` (ordered batch, block, run: consecutive output rows of a
+    /// convolution share all but one input row per channel, so their B rows are still in L1/L2). The K loop is outermost so
     /// the A block for one depth pass stays in L2 while every column block streams past it. Each B
     /// micro-panel is first copied contiguous: B rows are far apart (channel planes), and reading them in
     /// place lands many rows in the same L1 sets.
@@ -31,8 +32,8 @@ extension KernelISA {
             let offsets = p.bRowOffsets + pc
             for item in items {
                 let batch = item / itemsPerBatch
-                let run = (item % itemsPerBatch) / blocksPerRun
-                let x0 = (item % blocksPerRun) * nr
+                let (block, run) = (item % itemsPerBatch).quotientAndRemainder(dividingBy: p.grid.rows)
+                let x0 = block * nr
                 let width = min(nr, p.grid.width - x0)
                 let a = p.a + batch * p.aBatchStride + pc * microRows
                 let b = p.b + batch * p.bBatchStride + run * p.grid.bRowStride + x0

@@ -6,7 +6,7 @@ struct LayerBenchmarks {
     let threads: Int
 
     func conv(channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int, padding: Int,
-              algorithm: ConvAlgorithm) -> (milliseconds: Double, gflops: Double) {
+              algorithm: ConvAlgorithm?) -> (milliseconds: Double, gflops: Double) {
         var random = SplitMix(state: 3)
         let weights = (0..<outChannels * channels * kernel * kernel).map { _ in random.nextFloat() * 0.05 }
         let input = (0..<channels * size * size).map { _ in random.nextFloat() }
@@ -19,10 +19,10 @@ struct LayerBenchmarks {
         var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
-                measure(runs: 5) {
+                measure(runs: 7, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
                              workspace: ws, threads: threads)
-                }.median
+                }.min
             }
         }
         let flops = 2.0 * Double(outChannels * channels * kernel * kernel * out.height * out.width)
@@ -41,10 +41,10 @@ struct LayerBenchmarks {
         var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
-                measure(runs: 5) {
+                measure(runs: 7, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
                              workspace: ws, threads: threads)
-                }.median
+                }.min
             }
         }
         let flops = 2.0 * Double(outChannels * channels * 9 * size * size)
@@ -52,14 +52,14 @@ struct LayerBenchmarks {
     }
 
     func report() {
-        let convs: [(String, Int, Int, Int, Int, Int, Int, ConvAlgorithm)] = [
+        let convs: [(String, Int, Int, Int, Int, Int, Int, ConvAlgorithm?)] = [
             ("7x7 3->64 @256", 3, 64, 256, 7, 1, 3, .implicitGEMM),
             ("3x3s2 64->128 @256", 64, 128, 256, 3, 2, 1, .implicitGEMM),
             ("3x3s2 128->256 @128", 128, 256, 128, 3, 2, 1, .implicitGEMM),
             ("3x3 256->256 @64 direct", 256, 256, 64, 3, 1, 1, .implicitGEMM),
             ("3x3 256->256 @64 winograd", 256, 256, 64, 3, 1, 1, .winograd),
             ("3x3 128->128 @32 winograd", 128, 128, 32, 3, 1, 1, .winograd),
-            ("7x7 64->3 @256", 64, 3, 256, 7, 1, 3, .implicitGEMM),
+            ("7x7 64->3 @256", 64, 3, 256, 7, 1, 3, nil),
         ]
         for (name, c, o, size, k, s, p, algorithm) in convs {
             let r = conv(channels: c, outChannels: o, size: size, kernel: k, stride: s, padding: p, algorithm: algorithm)

@@ -19,14 +19,30 @@ struct Summary {
     }
 }
 
-/// Runs `body` `warmup` times untimed, then `runs` timed.
-func measure(runs: Int, warmup: Int = 1, _ body: () -> Void) -> Summary {
+/// Runs `body` `warmup` times untimed, then `runs` timed (wall clock, or the thread's CPU time).
+func measure(runs: Int, warmup: Int = 1, cpuTime: Bool = false, _ body: () -> Void) -> Summary {
     for _ in 0..<warmup { body() }
-    return Summary((0..<runs).map { _ in seconds(body) })
+    return Summary((0..<runs).map { _ in cpuTime ? threadCPUSeconds(body) : seconds(body) })
 }
 
 func format(_ value: Double, _ digits: Int = 1) -> String {
     let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
     let rounded = (value * scale).rounded() / scale
     return "\(rounded)"
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// CPU seconds the calling thread spent in `body`: immune to other processes sharing the cores, so
+/// single-threaded kernel comparisons stay meaningful on a busy machine.
+func threadCPUSeconds(_ body: () -> Void) -> Double {
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+    body()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
 }

@@ -56,6 +56,8 @@ import Testing
         ConvCase(channels: 40, outChannels: 6, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
         ConvCase(channels: 4, outChannels: 5, height: 7, width: 9, kernel: 3, stride: 1, padding: 0, mode: .zero, algorithm: .winograd),
         ConvCase(channels: 300, outChannels: 3, height: 5, width: 6, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .implicitGEMM),
+        ConvCase(channels: 70, outChannels: 3, height: 12, width: 40, kernel: 7, stride: 1, padding: 3, mode: .reflect, algorithm: .foldedColumns),
+        ConvCase(channels: 5, outChannels: 8, height: 9, width: 7, kernel: 3, stride: 1, padding: 0, mode: .zero, algorithm: .foldedColumns),
     ]
 
     @Test(arguments: paths, convCases)
