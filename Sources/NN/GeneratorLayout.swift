@@ -1,0 +1,119 @@
+/// Where every parameter of a generator lives: its state-dict name and shape.
+///
+/// The single source of the naming scheme, used to list expected tensors, to check a weights file and to
+/// build the layers, so the three can never disagree.
+///
+/// `resnet` uses the official PyTorch `ResnetGenerator` `nn.Sequential` indices (n = n_blocks):
+/// `model.1` conv7 3->ngf, `model.2` IN, `model.4`/`model.7` stride-2 convs, `model.5`/`model.8` IN,
+/// `model.{10+i}.conv_block.{1,5}` block convs with `.{2,6}` IN, `model.{10+n}`/`model.{13+n}`
+/// transposed convs with `model.{11+n}`/`model.{14+n}` IN, `model.{17+n}` conv7 ngf->3.
+///
+/// `unet-resnet` (this project's names): `stem.conv`/`stem.norm` (conv7 3->ngf), `down.{0,1}.conv`/`.norm`
+/// (stride 2, ngf->2ngf->4ngf), `blocks.{i}.conv1`/`norm1`/`conv2`/`norm2` (4ngf), `up.0.deconv`/`.norm`
+/// (concat[blocks, down.1] 8ngf -> 2ngf), `up.1.deconv`/`.norm` (concat[up.0, down.0] 4ngf -> ngf),
+/// `head.conv` (concat[up.1, stem] 2ngf -> 3, conv7). Every conv has a bias; norms have `weight`/`bias`
+/// only when affine.
+struct GeneratorLayout: Sendable {
+    struct Conv: Sendable {
+        let prefix: String
+        /// [Cout, Cin, K, K] for convolutions, [Cin, Cout, K, K] for transposed convolutions.
+        let weightShape: [Int]
+        let outChannels: Int
+    }
+    struct Norm: Sendable {
+        let prefix: String
+        let channels: Int
+    }
+    struct Stage: Sendable {
+        let conv: Conv
+        let norm: Norm
+    }
+    struct Block: Sendable {
+        let conv1: Conv, norm1: Norm, conv2: Conv, norm2: Norm
+    }
+
+    let stem: Stage
+    let down: [Stage]
+    let blocks: [Block]
+    let up: [Stage]
+    let head: Conv
+
+    init(config: GeneratorConfig) {
+        let ngf = config.ngf, rgb = GeneratorConfig.imageChannels
+        let unet = config.architecture == .unetResnet
+        let names = unet ? Self.unetNames(nBlocks: config.nBlocks) : Self.resnetNames(nBlocks: config.nBlocks)
+        func conv(_ prefix: String, _ cin: Int, _ cout: Int, _ k: Int) -> Conv {
+            Conv(prefix: prefix, weightShape: [cout, cin, k, k], outChannels: cout)
+        }
+        func deconv(_ prefix: String, _ cin: Int, _ cout: Int) -> Conv {
+            Conv(prefix: prefix, weightShape: [cin, cout, 3, 3], outChannels: cout)
+        }
+        stem = Stage(conv: conv(names.stem.conv, rgb, ngf, 7), norm: Norm(prefix: names.stem.norm, channels: ngf))
+        down = (0..<2).map { i in
+            let cin = ngf << i
+            return Stage(conv: conv(names.down[i].conv, cin, 2 * cin, 3), norm: Norm(prefix: names.down[i].norm, channels: 2 * cin))
+        }
+        let width = 4 * ngf
+        blocks = names.blocks.map { b in
+            Block(conv1: conv(b.conv1, width, width, 3), norm1: Norm(prefix: b.norm1, channels: width),
+                  conv2: conv(b.conv2, width, width, 3), norm2: Norm(prefix: b.norm2, channels: width))
+        }
+        up = (0..<2).map { i in
+            let cout = ngf << (1 - i)
+            let cin = unet ? 4 * cout : 2 * cout  // U-Net: the encoder feature of the same size is concatenated
+            return Stage(conv: deconv(names.up[i].conv, cin, cout), norm: Norm(prefix: names.up[i].norm, channels: cout))
+        }
+        head = conv(names.head, unet ? 2 * ngf : ngf, rgb, 7)
+    }
+
+    /// What a parameter does, which decides how it is initialised.
+    enum Role: Sendable { case convWeight, convBias, normScale, normShift }
+
+    struct Parameter: Sendable {
+        let name: String
+        let shape: [Int]
+        let role: Role
+    }
+
+    /// Every parameter in a fixed order (stem to head).
+    func parameters(affine: Bool) -> [Parameter] {
+        var list: [Parameter] = []
+        func add(_ conv: Conv) {
+            list.append(Parameter(name: conv.prefix + ".weight", shape: conv.weightShape, role: .convWeight))
+            list.append(Parameter(name: conv.prefix + ".bias", shape: [conv.outChannels], role: .convBias))
+        }
+        func add(_ norm: Norm) {
+            guard affine else { return }
+            list.append(Parameter(name: norm.prefix + ".weight", shape: [norm.channels], role: .normScale))
+            list.append(Parameter(name: norm.prefix + ".bias", shape: [norm.channels], role: .normShift))
+        }
+        for stage in [stem] + down { add(stage.conv); add(stage.norm) }
+        for block in blocks { add(block.conv1); add(block.norm1); add(block.conv2); add(block.norm2) }
+        for stage in up { add(stage.conv); add(stage.norm) }
+        add(head)
+        return list
+    }
+
+    private typealias StageNames = (conv: String, norm: String)
+    private typealias BlockNames = (conv1: String, norm1: String, conv2: String, norm2: String)
+    private typealias Names = (stem: StageNames, down: [StageNames], blocks: [BlockNames], up: [StageNames], head: String)
+
+    private static func resnetNames(nBlocks n: Int) -> Names {
+        (stem: ("model.1", "model.2"),
+         down: [("model.4", "model.5"), ("model.7", "model.8")],
+         blocks: (0..<n).map { i in
+             let p = "model.\(10 + i).conv_block"
+             return ("\(p).1", "\(p).2", "\(p).5", "\(p).6")
+         },
+         up: [("model.\(10 + n)", "model.\(11 + n)"), ("model.\(13 + n)", "model.\(14 + n)")],
+         head: "model.\(17 + n)")
+    }
+
+    private static func unetNames(nBlocks n: Int) -> Names {
+        (stem: ("stem.conv", "stem.norm"),
+         down: [("down.0.conv", "down.0.norm"), ("down.1.conv", "down.1.norm")],
+         blocks: (0..<n).map { i in ("blocks.\(i).conv1", "blocks.\(i).norm1", "blocks.\(i).conv2", "blocks.\(i).norm2") },
+         up: [("up.0.deconv", "up.0.norm"), ("up.1.deconv", "up.1.norm")],
+         head: "head.conv")
+    }
+}
