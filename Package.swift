@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["KernelsCore", "KernelsPortable", "KernelsAVX2", "KernelsAVX512", "CCPUFeatures"],
             swiftSettings: hot
         ),
-        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
+        .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
         .target(name: "HTTP"),
         .target(
             name: "CartoonService",
@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "cartoonify-bench", dependencies: ["Kernels"], swiftSettings: hot),
+        .executableTarget(name: "cartoonify-bench", dependencies: ["Kernels", "NN", "Tensor"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify",
             dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN"]),
     ]

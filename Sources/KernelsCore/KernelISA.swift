@@ -25,6 +25,15 @@ public protocol KernelISA: Sendable {
     static func winogradOutput(_ geometry: WinogradGeometry, m: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                output: UnsafeMutablePointer<Float>, threads: Int)
 
+    /// Per-channel mean and biased variance of `channels` planes of `plane` floats, into
+    /// `statistics[2c]`, `statistics[2c + 1]`.
+    static func channelStatistics(_ x: UnsafePointer<Float>, channels: Int, plane: Int,
+                                  into statistics: UnsafeMutablePointer<Float>, threads: Int)
+
+    /// `output = [residual +] [max(0,] x * scale[c] + shift[c] [)]` over `channels` planes; `output` may be `x`.
+    static func applyChannelAffine(_ x: UnsafePointer<Float>, channels: Int, plane: Int, affine: ChannelAffine,
+                                   residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, threads: Int)
+
     /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
     static func multiplyAddProbe(iterations: Int) -> Float
 }

@@ -131,3 +131,44 @@ import Testing
         #expect(maxAbsDifference(output, expected) < 1e-4)
     }
 }
+
+/// Instance-norm statistics and the fused affine / ReLU / residual pass.
+@Suite struct ChannelOpsTests {
+    @Test(arguments: KernelPath.supported)
+    func statisticsMatchTwoPassDouble(path: KernelPath) {
+        var random = TestRandom(state: 4)
+        let channels = 3, plane = 2_500  // not a multiple of any vector width or of the 1024-value runs
+        // A large offset checks the single pass against cancellation.
+        let x = (0..<channels * plane).map { 1000 + random.next() * Float($0 / plane + 1) }
+        var statistics = [Float](repeating: .nan, count: 2 * channels)
+        statistics.withUnsafeMutableBufferPointer { s in
+            path.isa.channelStatistics(x, channels: channels, plane: plane, into: s.baseAddress!, threads: 2)
+        }
+        for c in 0..<channels {
+            let values = x[c * plane ..< (c + 1) * plane].map(Double.init)
+            let mean = values.reduce(0, +) / Double(plane)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(plane)
+            #expect(abs(Double(statistics[2 * c]) - mean) < 1e-4)
+            #expect(abs(Double(statistics[2 * c + 1]) - variance) < 1e-4 * max(1, variance))
+        }
+    }
+
+    @Test(arguments: KernelPath.supported, [false, true])
+    func affineMatchesScalar(path: KernelPath, relu: Bool) {
+        var random = TestRandom(state: 5)
+        let channels = 2, plane = 37
+        let x = random.array(channels * plane), residual = random.array(channels * plane)
+        let scale = random.array(channels), shift = random.array(channels)
+        var output = [Float](repeating: .nan, count: x.count)
+        output.withUnsafeMutableBufferPointer { out in
+            path.isa.applyChannelAffine(x, channels: channels, plane: plane,
+                                        affine: ChannelAffine(scale: scale, shift: shift, relu: relu),
+                                        residual: residual, output: out.baseAddress!, threads: 2)
+        }
+        let expected = x.indices.map { i in
+            let v = x[i] * scale[i / plane] + shift[i / plane]
+            return (relu ? max(v, 0) : v) + residual[i]
+        }
+        #expect(maxAbsDifference(output, expected) < 1e-6)
+    }
+}
