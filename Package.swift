@@ -65,7 +65,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "cartoonify-bench", dependencies: ["Kernels", "NN", "Tensor"], swiftSettings: hot),
+        .executableTarget(
+            name: "cartoonify-bench",
+            dependencies: ["Kernels", "NN", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: hot
+        ),
         .executableTarget(
             name: "cartoonify",
             dependencies: [
