@@ -86,32 +86,33 @@ public struct Conv2dPlan: Sendable {
                             mode: paddingMode, rowPeriod: stride, columnPeriod: winograd ? 4 : stride)
     }
 
-    func winogradGeometry(height: Int, width: Int) -> WinogradGeometry {
+    func winogradGeometry(height: Int, width: Int, threads: Int) -> WinogradGeometry {
         let out = outputSize(height: height, width: width)
         let prepared = layout(height: height, width: width)
         return WinogradGeometry(inChannels: inChannels, outChannels: outChannels, outputHeight: out.height,
                                 outputWidth: out.width, preparedWidth: prepared.phaseWidth,
-                                preparedPhaseSize: prepared.phaseSize, preparedChannelStride: prepared.channelStride)
+                                preparedPhaseSize: prepared.phaseSize, preparedChannelStride: prepared.channelStride,
+                                threads: threads)
     }
 
     /// Floats of scratch after the prepared input: Winograd's transformed input and products, or the
     /// folded-column partial sums.
-    func intermediateCount(height: Int, width: Int) -> Int {
+    func intermediateCount(height: Int, width: Int, threads: Int) -> Int {
         let out = outputSize(height: height, width: width)
         switch algorithm {
         case .implicitGEMM:
             return 0
         case .winograd:
-            let g = winogradGeometry(height: height, width: width)
-            return 36 * (inChannels + outChannels) * g.tileStride + 2 * bReadSlack
+            let g = winogradGeometry(height: height, width: width, threads: threads)
+            return min(max(threads, 1), g.blocks) * g.blockScratch
         case .foldedColumns:
             return outChannels * kernelWidth * out.height * (out.width + kernelWidth - 1)
         }
     }
 
-    /// Floats of scratch `run` needs for an input of this size.
-    public func workspaceCount(height: Int, width: Int) -> Int {
-        layout(height: height, width: width).count + intermediateCount(height: height, width: width)
+    /// Floats of scratch `run` needs for an input of this size on `threads` threads.
+    public func workspaceCount(height: Int, width: Int, threads: Int) -> Int {
+        layout(height: height, width: width).count + intermediateCount(height: height, width: width, threads: threads)
     }
 
     /// Convolves the NCHW `input` (`inChannels x height x width`) into `output` (`outChannels x outputSize`).
@@ -119,7 +120,8 @@ public struct Conv2dPlan: Sendable {
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
                     affine: ChannelAffine? = nil, threads: Int) {
-        precondition(workspace.count >= workspaceCount(height: height, width: width), "workspace too small")
+        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: threads),
+                     "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
         prepared.prepare(input: input, output: scratch, affine: affine, threads: threads)
@@ -130,8 +132,11 @@ public struct Conv2dPlan: Sendable {
             case .implicitGEMM:
                 runImplicit(isa: isa, a: a, prepared: prepared, scratch: scratch, output: output, threads: threads)
             case .winograd:
-                runWinograd(isa: isa, a: a, g: winogradGeometry(height: height, width: width), prepared: scratch,
-                            intermediate: intermediate, output: output, threads: threads)
+                separateBias.withOptionalPointer { bias in
+                    isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: threads),
+                                            prepared: scratch, weights: a, bias: bias, scratch: intermediate,
+                                            output: output, threads: threads)
+                }
             case .foldedColumns:
                 runFolded(isa: isa, a: a, prepared: prepared, scratch: scratch, partial: intermediate,
                           output: output, threads: threads)
@@ -164,26 +169,6 @@ public struct Conv2dPlan: Sendable {
                                      bRowOffsets: offsets, c: output, ldc: out.height * out.width, grid: grid),
                          threads: threads)
             }
-        }
-    }
-
-    func runWinograd(isa: any KernelISA.Type, a: UnsafePointer<Float>, g: WinogradGeometry,
-                     prepared: UnsafePointer<Float>, intermediate: UnsafeMutablePointer<Float>,
-                     output: UnsafeMutablePointer<Float>, threads: Int) {
-        let v = intermediate
-        let m = v + 36 * inChannels * g.tileStride + bReadSlack
-        isa.winogradInput(g, prepared: prepared, v: v, threads: threads)
-        let offsets = (0..<inChannels).map { $0 * g.tileStride }
-        let panelsStride = (outChannels + microRows - 1) / microRows * inChannels * microRows
-        offsets.withUnsafeBufferPointer { offsets in
-            guard let offsets = offsets.baseAddress else { return }
-            isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels, k: inChannels, b: v, bRowOffsets: offsets,
-                                 c: m, ldc: g.tileStride, grid: .matrix(columns: g.tiles), batch: 36,
-                                 aBatchStride: panelsStride, bBatchStride: inChannels * g.tileStride,
-                                 cBatchStride: outChannels * g.tileStride), threads: threads)
-        }
-        separateBias.withOptionalPointer { bias in
-            isa.winogradOutput(g, m: m, bias: bias, output: output, threads: threads)
         }
     }
 

@@ -17,13 +17,13 @@ public protocol KernelISA: Sendable {
     /// Runs a batch of packed-weight GEMMs with implicit B (see `GEMMProblem`).
     static func gemm(_ problem: GEMMProblem, threads: Int)
 
-    /// Winograd F(4x4, 3x3) input transform of a prepared (padded) image into `v` (see `WinogradGeometry`).
-    static func winogradInput(_ geometry: WinogradGeometry, prepared: UnsafePointer<Float>,
-                              v: UnsafeMutablePointer<Float>, threads: Int)
-
-    /// Winograd F(4x4, 3x3) output transform of the 36 GEMM products `m` into an NCHW plane set, adding bias.
-    static func winogradOutput(_ geometry: WinogradGeometry, m: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               output: UnsafeMutablePointer<Float>, threads: Int)
+    /// Winograd F(4x4, 3x3) convolution of a prepared (padded, column-phase-split) image with transformed
+    /// weights (36 `PackedPanels` matrices back to back), adding bias. `scratch` holds
+    /// `min(threads, blocks) * blockScratch` floats (see `WinogradGeometry`).
+    static func winogradConvolution(_ geometry: WinogradGeometry, prepared: UnsafePointer<Float>,
+                                    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                    scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+                                    threads: Int)
 
     /// Per-channel mean and biased variance of `channels` planes of `plane` floats, into
     /// `statistics[2c]`, `statistics[2c + 1]`.

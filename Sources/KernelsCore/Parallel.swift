@@ -14,15 +14,22 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// threads by the core count, so `workers * threads` <= cores never oversubscribes the machine.
 @inlinable
 public func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    parallelParts(count, threads: threads) { _, range in body(range) }
+}
+
+/// `parallelRanges` that also passes each range's part number (0 ..< min(threads, count)), so a part can
+/// use its own slice of a shared scratch buffer.
+@inlinable
+public func parallelParts(_ count: Int, threads: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
     let parts = max(1, min(threads, count))
     if parts == 1 {
-        body(0..<count)
+        body(0, 0..<count)
         return
     }
     withoutActuallyEscaping(body) { escapable in
         let box = UncheckedSendable(escapable)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            box.value(count * part / parts ..< count * (part + 1) / parts)
+            box.value(part, count * part / parts ..< count * (part + 1) / parts)
         }
     }
 }

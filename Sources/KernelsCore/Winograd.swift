@@ -2,35 +2,50 @@
 /// patch positions each become one GEMM (out channels x in channels) x (in channels x tiles).
 /// The prepared input is split by column into 4 phases (`PaddedLayout` with column period 4), so column
 /// `4 * tx + j` of every tile row is contiguous across `tx`.
+///
+/// Tiles are processed in blocks: each block is transformed, multiplied and transformed back while its
+/// transformed input and products (36 x channels x `blockTiles`) are still in cache, instead of streaming
+/// whole-image matrices through memory; blocks are independent, so threads need no barrier.
 public struct WinogradGeometry: Sendable {
     public var inChannels: Int
     public var outChannels: Int
     public var tilesHigh: Int
     public var tilesWide: Int
-    /// Row stride (floats) of the transformed input/product matrices: `tiles` rounded up to 16.
-    public var tileStride: Int
     public var preparedWidth: Int
     public var preparedPhaseSize: Int
     public var preparedChannelStride: Int
     public var outputHeight: Int
     public var outputWidth: Int
+    /// Tiles per block (the last may hold fewer) and the row stride of a block's matrices.
+    public var blockTiles: Int
+    public var blockStride: Int
 
     public var tiles: Int { tilesHigh * tilesWide }
+    public var blocks: Int { (tiles + blockTiles - 1) / blockTiles }
+    /// Floats of scratch one block in flight needs: its transformed input and products.
+    public var blockScratch: Int { 36 * (inChannels + outChannels) * blockStride + 2 * bReadSlack }
 
+    /// Blocks of at most 64 tiles, and at least one per thread.
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
-                preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int) {
+                preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.outputHeight = outputHeight
         self.outputWidth = outputWidth
         tilesHigh = (outputHeight + 3) / 4
         tilesWide = (outputWidth + 3) / 4
-        tileStride = (tilesHigh * tilesWide + 15) / 16 * 16
         self.preparedWidth = preparedWidth
         self.preparedPhaseSize = preparedPhaseSize
         self.preparedChannelStride = preparedChannelStride
+        let tiles = tilesHigh * tilesWide
+        let blocks = max(min(threads, (tiles + 15) / 16), (tiles + winogradBlockTiles - 1) / winogradBlockTiles)
+        blockTiles = ((tiles + blocks - 1) / blocks + 15) / 16 * 16
+        blockStride = blockTiles
     }
 }
+
+/// Upper bound of tiles per block: a 256-channel block's matrices stay near L2 (2 x 36 x 256 x 64 floats).
+public let winogradBlockTiles = 64
 
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf).
@@ -58,28 +73,61 @@ extension KernelISA {
     }
 
     @inlinable
-    public static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
-                                     v: UnsafeMutablePointer<Float>, threads: Int) {
-        let w = Vector.scalarCount
-        parallelRanges(g.inChannels * g.tilesHigh, threads: threads) { rows in
-            let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
-            defer { block.deallocate() }
-            for item in rows {
-                let (c, ty) = item.quotientAndRemainder(dividingBy: g.tilesHigh)
-                let patchTop = prepared + c * g.preparedChannelStride + 4 * ty * g.preparedWidth
-                var tx = 0
-                while tx < g.tilesWide {
-                    for i in 0..<6 {
-                        let row = patchTop + i * g.preparedWidth + tx
-                        for j in 0..<6 { block[i * 6 + j] = load(row + (j % 4) * g.preparedPhaseSize + j / 4) }
-                    }
-                    for j in 0..<6 { inputPass(block + j, 6) }
-                    for i in 0..<6 { inputPass(block + 6 * i, 1) }
-                    let lanes = min(w, g.tilesWide - tx)
-                    let target = v + c * g.tileStride + ty * g.tilesWide + tx
-                    for e in 0..<36 { store(block[e], target + e * g.inChannels * g.tileStride, lanes: lanes) }
-                    tx += w
+    public static func winogradConvolution(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
+                                           weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                           scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+                                           threads: Int) {
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
+        defer { offsets.deallocate() }
+        for c in 0..<g.inChannels { offsets[c] = c * g.blockStride }
+        let panelsStride = (g.outChannels + microRows - 1) / microRows * g.inChannels * microRows
+        parallelParts(g.blocks, threads: threads) { part, blocks in
+            let v = scratch + part * g.blockScratch
+            let m = v + 36 * g.inChannels * g.blockStride + bReadSlack
+            for block in blocks {
+                let tiles = block * g.blockTiles ..< min(g.tiles, (block + 1) * g.blockTiles)
+                winogradInput(g, prepared: prepared, tiles: tiles, v: v)
+                let problem = GEMMProblem(
+                    a: weights, bias: nil, m: g.outChannels, k: g.inChannels, b: v, bRowOffsets: offsets, c: m,
+                    ldc: g.blockStride, grid: .matrix(columns: tiles.count), batch: 36, aBatchStride: panelsStride,
+                    bBatchStride: g.inChannels * g.blockStride, cBatchStride: g.outChannels * g.blockStride)
+                let blocksPerRun = (tiles.count + microColumns - 1) / microColumns
+                gemmItems(problem, 0 ..< 36 * blocksPerRun, blocksPerRun: blocksPerRun)
+                winogradOutput(g, m: m, tiles: tiles, bias: bias, output: output)
+            }
+        }
+    }
+
+    /// Calls `body(t, tx, lanes)` for each run of up to one vector of tiles in `tiles` that share a tile row.
+    @inlinable @inline(__always)
+    static func forEachTileVector(_ g: WinogradGeometry, _ tiles: Range<Int>, _ body: (Int, Int, Int) -> Void) {
+        var t = tiles.lowerBound
+        while t < tiles.upperBound {
+            let tx = t % g.tilesWide
+            let lanes = min(Vector.scalarCount, g.tilesWide - tx, tiles.upperBound - t)
+            body(t, tx, lanes)
+            t += lanes
+        }
+    }
+
+    /// Transforms the 6x6 patches of `tiles` into `v[e][c][t - tiles.lowerBound]` (row stride `blockStride`).
+    @inlinable
+    static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>, tiles: Range<Int>,
+                              v: UnsafeMutablePointer<Float>) {
+        let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
+        defer { block.deallocate() }
+        for c in 0..<g.inChannels {
+            let channel = prepared + c * g.preparedChannelStride
+            forEachTileVector(g, tiles) { t, tx, lanes in
+                let patchTop = channel + 4 * (t / g.tilesWide) * g.preparedWidth + tx
+                for i in 0..<6 {
+                    let row = patchTop + i * g.preparedWidth
+                    for j in 0..<6 { block[i * 6 + j] = load(row + (j % 4) * g.preparedPhaseSize + j / 4) }
                 }
+                for j in 0..<6 { inputPass(block + j, 6) }
+                for i in 0..<6 { inputPass(block + 6 * i, 1) }
+                let target = v + c * g.blockStride + t - tiles.lowerBound
+                for e in 0..<36 { store(block[e], target + e * g.inChannels * g.blockStride, lanes: lanes) }
             }
         }
     }
@@ -97,43 +145,40 @@ extension KernelISA {
         out[3 * outStride] = diff12 + Vector(repeating: 8) * diff34 + m5
     }
 
+    /// Transforms the products `m[e][k][t - tiles.lowerBound]` of `tiles` back into output pixels, adding bias.
     @inlinable
-    public static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                      output: UnsafeMutablePointer<Float>, threads: Int) {
+    static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, tiles: Range<Int>,
+                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
         let w = Vector.scalarCount
-        parallelRanges(g.outChannels * g.tilesHigh, threads: threads) { rows in
-            let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36 + 24 + 16)
-            defer { block.deallocate() }
-            let half = block + 36, result = block + 60
-            for item in rows {
-                let (k, ty) = item.quotientAndRemainder(dividingBy: g.tilesHigh)
-                let bk = bias?[k] ?? 0, b = Vector(repeating: bk)
-                var tx = 0
-                while tx < g.tilesWide {
-                    let source = m + k * g.tileStride + ty * g.tilesWide + tx
-                    for e in 0..<36 { block[e] = load(source + e * g.outChannels * g.tileStride) }
-                    // Columns first (6 passes down i), then rows of the 4 x 6 intermediate.
-                    for j in 0..<6 { outputPass(block + j, 6, half + j, 6) }
-                    for r in 0..<4 { outputPass(half + 6 * r, 1, result + 4 * r, 1) }
-                    let lanes = min(w, g.tilesWide - tx)
-                    let columns = min(4 * lanes, g.outputWidth - 4 * tx)
-                    for r in 0..<min(4, g.outputHeight - 4 * ty) {
-                        let row = output + (k * g.outputHeight + 4 * ty + r) * g.outputWidth + 4 * tx
-                        let y0 = result[4 * r] + b, y1 = result[4 * r + 1] + b
-                        let y2 = result[4 * r + 2] + b, y3 = result[4 * r + 3] + b
-                        if columns == 4 * w {
-                            // Interleave the four column vectors into one output row segment.
-                            for lane in 0..<w {
-                                row[4 * lane] = y0[lane]
-                                row[4 * lane + 1] = y1[lane]
-                                row[4 * lane + 2] = y2[lane]
-                                row[4 * lane + 3] = y3[lane]
-                            }
-                        } else {
-                            for x in 0..<columns { row[x] = result[4 * r + x % 4][x / 4] + bk }
+        let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36 + 24 + 16)
+        defer { block.deallocate() }
+        let half = block + 36, result = block + 60
+        for k in 0..<g.outChannels {
+            let bk = bias?[k] ?? 0, b = Vector(repeating: bk)
+            let plane = output + k * g.outputHeight * g.outputWidth
+            forEachTileVector(g, tiles) { t, tx, lanes in
+                let source = m + k * g.blockStride + t - tiles.lowerBound
+                for e in 0..<36 { block[e] = load(source + e * g.outChannels * g.blockStride) }
+                // Columns first (6 passes down i), then rows of the 4 x 6 intermediate.
+                for j in 0..<6 { outputPass(block + j, 6, half + j, 6) }
+                for r in 0..<4 { outputPass(half + 6 * r, 1, result + 4 * r, 1) }
+                let y0 = 4 * (t / g.tilesWide)
+                let columns = min(4 * lanes, g.outputWidth - 4 * tx)
+                for r in 0..<min(4, g.outputHeight - y0) {
+                    let row = plane + (y0 + r) * g.outputWidth + 4 * tx
+                    if columns == 4 * w {
+                        // Interleave the four column vectors into one output row segment.
+                        let c0 = result[4 * r] + b, c1 = result[4 * r + 1] + b
+                        let c2 = result[4 * r + 2] + b, c3 = result[4 * r + 3] + b
+                        for lane in 0..<w {
+                            row[4 * lane] = c0[lane]
+                            row[4 * lane + 1] = c1[lane]
+                            row[4 * lane + 2] = c2[lane]
+                            row[4 * lane + 3] = c3[lane]
                         }
+                    } else {
+                        for x in 0..<columns { row[x] = result[4 * r + x % 4][x / 4] + bk }
                     }
-                    tx += w
                 }
             }
         }

@@ -38,14 +38,16 @@ struct ForwardPass {
         let ngf = plan.config.ngf
         let full = ngf * height * width, quarter = full / 4
         let unet = plan.config.architecture == .unetResnet
-        var workspaceCount = max(plan.stem.workspaceCount(height: height, width: width),
-                                 plan.head.workspaceCount(height: height, width: width))
+        var workspaceCount = max(plan.stem.workspaceCount(height: height, width: width, threads: threads),
+                                 plan.head.workspaceCount(height: height, width: width, threads: threads))
         for (i, stage) in plan.down.enumerated() {
-            workspaceCount = max(workspaceCount, stage.conv.workspaceCount(height: height >> i, width: width >> i))
+            workspaceCount = max(workspaceCount,
+                                 stage.conv.workspaceCount(height: height >> i, width: width >> i, threads: threads))
         }
         for block in plan.blocks {
-            workspaceCount = max(workspaceCount, block.conv1.workspaceCount(height: height / 4, width: width / 4),
-                                 block.conv2.workspaceCount(height: height / 4, width: width / 4))
+            workspaceCount = max(workspaceCount,
+                                 block.conv1.workspaceCount(height: height / 4, width: width / 4, threads: threads),
+                                 block.conv2.workspaceCount(height: height / 4, width: width / 4, threads: threads))
         }
         for (i, stage) in plan.up.enumerated() {
             let divisor = 4 >> i

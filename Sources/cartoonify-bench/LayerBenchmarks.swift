@@ -16,7 +16,7 @@ struct LayerBenchmarks {
         }
         let out = plan.outputSize(height: size, width: size)
         var output = [Float](repeating: 0, count: outChannels * out.height * out.width)
-        var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size))
+        var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size, threads: threads))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
                 measure(runs: 7, cpuTime: threads == 1) {

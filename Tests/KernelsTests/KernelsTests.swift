@@ -54,6 +54,7 @@ import Testing
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 40, outChannels: 6, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
+        ConvCase(channels: 7, outChannels: 9, height: 38, width: 70, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 4, outChannels: 5, height: 7, width: 9, kernel: 3, stride: 1, padding: 0, mode: .zero, algorithm: .winograd),
         ConvCase(channels: 300, outChannels: 3, height: 5, width: 6, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 70, outChannels: 3, height: 12, width: 40, kernel: 7, stride: 1, padding: 3, mode: .reflect, algorithm: .foldedColumns),
@@ -81,7 +82,7 @@ import Testing
             }
         }
         var output = [Float](repeating: .nan, count: expected.count)
-        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: conv.height, width: conv.width))
+        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: conv.height, width: conv.width, threads: 2))
         for threads in [1, 2] {
             scale.withUnsafeBufferPointer { sc in
                 shift.withUnsafeBufferPointer { sh in
