@@ -8,8 +8,9 @@ extension KernelISA {
         }
     }
 
-    /// One thread's share: column blocks `items` (ordered batch, block, run: consecutive output rows of a
-    /// convolution share all but one input row per channel, so their B rows are still in L1/L2). The K loop is outermost so
+    /// One thread's share: column blocks `items` (ordered batch, run, block: the blocks of one output row
+    /// read neighbouring segments of the same input rows, which streams well, and the next output row
+    /// shares all but one input row per channel with it, still in L2). The K loop is outermost so
     /// the A block for one depth pass stays in L2 while every column block streams past it. Each B
     /// micro-panel is first copied contiguous: B rows are far apart (channel planes), and reading them in
     /// place lands many rows in the same L1 sets.
@@ -32,7 +33,7 @@ extension KernelISA {
             let offsets = p.bRowOffsets + pc
             for item in items {
                 let batch = item / itemsPerBatch
-                let (block, run) = (item % itemsPerBatch).quotientAndRemainder(dividingBy: p.grid.rows)
+                let (run, block) = (item % itemsPerBatch).quotientAndRemainder(dividingBy: blocksPerRun)
                 let x0 = block * nr
                 let width = min(nr, p.grid.width - x0)
                 let a = p.a + batch * p.aBatchStride + pc * microRows

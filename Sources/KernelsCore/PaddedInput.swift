@@ -120,7 +120,7 @@ public struct PaddedLayout: Sendable, Equatable {
     }
 
     /// `destination[phase * phaseStride + q] = row[q * columnPeriod + phase]`, with the common periods
-    /// spelled out so the compiler turns them into vector shuffles.
+    /// spelled out (and wrapping index arithmetic) so the compiler turns them into vector shuffles.
     func deal(_ row: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, phaseStride: Int) {
         let d0 = destination, d1 = destination + phaseStride
         switch columnPeriod {
@@ -128,16 +128,16 @@ public struct PaddedLayout: Sendable, Equatable {
             destination.update(from: row, count: phaseWidth)
         case 2:
             for q in 0..<phaseWidth {
-                d0[q] = row[2 * q]
-                d1[q] = row[2 * q + 1]
+                d0[q] = row[2 &* q]
+                d1[q] = row[2 &* q &+ 1]
             }
         case 4:
             let d2 = destination + 2 * phaseStride, d3 = destination + 3 * phaseStride
             for q in 0..<phaseWidth {
-                d0[q] = row[4 * q]
-                d1[q] = row[4 * q + 1]
-                d2[q] = row[4 * q + 2]
-                d3[q] = row[4 * q + 3]
+                d0[q] = row[4 &* q]
+                d1[q] = row[4 &* q &+ 1]
+                d2[q] = row[4 &* q &+ 2]
+                d3[q] = row[4 &* q &+ 3]
             }
         default:
             for q in 0..<phaseWidth {

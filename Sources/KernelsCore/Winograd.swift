@@ -25,7 +25,7 @@ public struct WinogradGeometry: Sendable {
     /// Floats of scratch one block in flight needs: its transformed input and products.
     public var blockScratch: Int { 36 * (inChannels + outChannels) * blockStride + 2 * bReadSlack }
 
-    /// Blocks of at most 64 tiles, and at least one per thread.
+    /// Blocks of at most `winogradBlockTiles` tiles, and at least one per thread.
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
                 preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int) {
         self.inChannels = inChannels
@@ -44,8 +44,8 @@ public struct WinogradGeometry: Sendable {
     }
 }
 
-/// Upper bound of tiles per block: a 256-channel block's matrices stay near L2 (2 x 36 x 256 x 64 floats).
-public let winogradBlockTiles = 64
+/// Upper bound of tiles per block: a 256-channel block's two matrices (2 x 36 x 256 x 32 floats) stay near L2.
+public let winogradBlockTiles = 32
 
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf).
@@ -151,7 +151,11 @@ extension KernelISA {
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
         let w = Vector.scalarCount
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36 + 24 + 16)
-        defer { block.deallocate() }
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: 4 * w)
+        defer {
+            block.deallocate()
+            columns.deallocate()
+        }
         let half = block + 36, result = block + 60
         for k in 0..<g.outChannels {
             let bk = bias?[k] ?? 0, b = Vector(repeating: bk)
@@ -163,21 +167,23 @@ extension KernelISA {
                 for j in 0..<6 { outputPass(block + j, 6, half + j, 6) }
                 for r in 0..<4 { outputPass(half + 6 * r, 1, result + 4 * r, 1) }
                 let y0 = 4 * (t / g.tilesWide)
-                let columns = min(4 * lanes, g.outputWidth - 4 * tx)
+                let width = min(4 * lanes, g.outputWidth - 4 * tx)
                 for r in 0..<min(4, g.outputHeight - y0) {
                     let row = plane + (y0 + r) * g.outputWidth + 4 * tx
-                    if columns == 4 * w {
+                    if width == 4 * w {
                         // Interleave the four column vectors into one output row segment.
-                        let c0 = result[4 * r] + b, c1 = result[4 * r + 1] + b
-                        let c2 = result[4 * r + 2] + b, c3 = result[4 * r + 3] + b
+                        // Interleave the four column vectors into one output row segment: a constant-trip
+                        // loop over memory (wrapping index arithmetic, no overflow traps), which the
+                        // vectoriser turns into permutes and full stores.
+                        for s in 0..<4 { store(result[4 * r + s] + b, columns + s * w) }
                         for lane in 0..<w {
-                            row[4 * lane] = c0[lane]
-                            row[4 * lane + 1] = c1[lane]
-                            row[4 * lane + 2] = c2[lane]
-                            row[4 * lane + 3] = c3[lane]
+                            row[4 &* lane] = columns[lane]
+                            row[4 &* lane &+ 1] = columns[w &+ lane]
+                            row[4 &* lane &+ 2] = columns[2 &* w &+ lane]
+                            row[4 &* lane &+ 3] = columns[3 &* w &+ lane]
                         }
                     } else {
-                        for x in 0..<columns { row[x] = result[4 * r + x % 4][x / 4] + bk }
+                        for x in 0..<width { row[x] = result[4 * r + x % 4][x / 4] + bk }
                     }
                 }
             }

@@ -4,6 +4,9 @@ import Kernels
 struct LayerBenchmarks {
     let path: KernelPath
     let threads: Int
+    /// Only layers whose name contains this (for profiling one layer).
+    var only: String?
+    var runs = 7
 
     func conv(channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int, padding: Int,
               algorithm: ConvAlgorithm?) -> (milliseconds: Double, gflops: Double) {
@@ -19,7 +22,7 @@ struct LayerBenchmarks {
         var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size, threads: threads))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
-                measure(runs: 7, cpuTime: threads == 1) {
+                measure(runs: runs, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
                              workspace: ws, threads: threads)
                 }.min
@@ -41,7 +44,7 @@ struct LayerBenchmarks {
         var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
-                measure(runs: 7, cpuTime: threads == 1) {
+                measure(runs: runs, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
                              workspace: ws, threads: threads)
                 }.min
@@ -61,13 +64,15 @@ struct LayerBenchmarks {
             ("3x3 128->128 @32 winograd", 128, 128, 32, 3, 1, 1, .winograd),
             ("7x7 64->3 @256", 64, 3, 256, 7, 1, 3, nil),
         ]
-        for (name, c, o, size, k, s, p, algorithm) in convs {
+        for (name, c, o, size, k, s, p, algorithm) in convs where only.map(name.contains) ?? true {
             let r = conv(channels: c, outChannels: o, size: size, kernel: k, stride: s, padding: p, algorithm: algorithm)
             print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s (direct-equivalent)")
         }
         for (c, o, size) in [(256, 128, 64), (128, 64, 128)] {
+            let name = "convT \(c)->\(o) @\(size)"
+            guard only.map(name.contains) ?? true else { continue }
             let r = convTranspose(channels: c, outChannels: o, size: size)
-            print("  convT \(c)->\(o) @\(size): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s")
+            print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s")
         }
     }
 }
