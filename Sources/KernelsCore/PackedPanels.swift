@@ -1,8 +1,8 @@
 /// Rows of A handled by one micro-kernel call. Fixed across ISAs so packed weights are ISA-independent.
 public let microRows = 6
 
-/// Depth of one pass over K: an A block (M x 256) stays in L2 and a B micro-panel (256 x NR) in L1.
-public let depthBlock = 256
+/// Most depth of one pass over K: a packed B micro-panel (depth x NR) stays in L1.
+public let depthBlock = 320
 
 /// Floats every B buffer must stay readable past its last addressed column: edge column blocks load a
 /// full NR-wide row segment (NR <= 32) and discard the extra lanes.
