@@ -124,7 +124,7 @@ public struct Conv2dPlan: Sendable {
                      "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        prepared.prepare(input: input, output: scratch, affine: affine, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
         let intermediate = scratch + prepared.count
         weights.values.withUnsafeBufferPointer { a in
             guard let a = a.baseAddress else { return }

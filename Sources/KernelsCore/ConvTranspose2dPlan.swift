@@ -88,7 +88,7 @@ public struct ConvTranspose2dPlan: Sendable {
         precondition(workspace.count >= workspaceCount(height: height, width: width), "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        prepared.prepare(input: input, output: scratch, affine: affine, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
         let out = outputSize(height: height, width: width)
         for py in 0..<stride {
             for px in 0..<stride {

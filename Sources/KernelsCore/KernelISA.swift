@@ -14,6 +14,10 @@ public protocol KernelISA: Sendable {
     /// `acc + a * b`: a fused multiply-add where the ISA has one, a multiply and an add elsewhere.
     static func mulAdd(_ acc: Vector, _ a: Vector, _ b: Vector) -> Vector
 
+    /// Pads (and phase-splits) an NCHW input as `layout` describes, applying `affine` on the way.
+    static func prepareInput(_ layout: PaddedLayout, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                             affine: ChannelAffine?, threads: Int)
+
     /// Runs a batch of packed-weight GEMMs with implicit B (see `GEMMProblem`).
     static func gemm(_ problem: GEMMProblem, threads: Int)
 

@@ -73,76 +73,11 @@ public struct PaddedLayout: Sendable, Equatable {
     }
 
     /// The source coordinate padded index `i` reads, or nil for a zero.
+    @inlinable
     func source(_ i: Int, before: Int, after: Int, size: Int) -> Int? {
         let s = i - before
         if s >= 0 && s < size { return s }
         if mode == .zero || i >= before + size + after { return nil }
         return s < 0 ? -s : 2 * (size - 1) - s
-    }
-
-    /// Fills `output` (`count` floats) from the NCHW `input`, applying `affine` to real pixels.
-    public func prepare(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                        affine: ChannelAffine?, threads: Int) {
-        let rowLength = columnPeriod * phaseWidth
-        parallelRanges(channels, threads: threads) { range in
-            let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
-            defer { row.deallocate() }
-            for c in range {
-                let scale = affine?.scale[c] ?? 1, shift = affine?.shift[c] ?? 0
-                let relu = affine?.relu ?? false
-                let plane = input + c * height * width
-                for y in 0..<rowPeriod * phaseHeight {
-                    let destination = output + offset(channel: c, y: y, x: 0)
-                    guard let sy = source(y, before: padTop, after: padBottom, size: height) else {
-                        for phase in 0..<columnPeriod {
-                            (destination + phase * phaseSize).update(repeating: 0, count: phaseWidth)
-                        }
-                        continue
-                    }
-                    let src = plane + sy * width
-                    // Transform the source row once into the padded row, then deal it out to the phases.
-                    let inner = row + padLeft
-                    if relu {
-                        for x in 0..<width { inner[x] = max(src[x] * scale + shift, 0) }
-                    } else {
-                        for x in 0..<width { inner[x] = src[x] * scale + shift }
-                    }
-                    for x in 0..<padLeft {
-                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { inner[$0] } ?? 0
-                    }
-                    for x in padLeft + width ..< rowLength {
-                        row[x] = source(x, before: padLeft, after: padRight, size: width).map { inner[$0] } ?? 0
-                    }
-                    deal(row, into: destination, phaseStride: phaseSize)
-                }
-            }
-        }
-    }
-
-    /// `destination[phase * phaseStride + q] = row[q * columnPeriod + phase]`, with the common periods
-    /// spelled out (and wrapping index arithmetic) so the compiler turns them into vector shuffles.
-    func deal(_ row: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, phaseStride: Int) {
-        let d0 = destination, d1 = destination + phaseStride
-        switch columnPeriod {
-        case 1:
-            destination.update(from: row, count: phaseWidth)
-        case 2:
-            for q in 0..<phaseWidth {
-                d0[q] = row[2 &* q]
-                d1[q] = row[2 &* q &+ 1]
-            }
-        case 4:
-            let d2 = destination + 2 * phaseStride, d3 = destination + 3 * phaseStride
-            for q in 0..<phaseWidth {
-                d0[q] = row[4 &* q]
-                d1[q] = row[4 &* q &+ 1]
-                d2[q] = row[4 &* q &+ 2]
-                d3[q] = row[4 &* q &+ 3]
-            }
-        default:
-            for q in 0..<phaseWidth {
-                for phase in 0..<columnPeriod { destination[phase * phaseStride + q] = row[q * columnPeriod + phase] }
-            }
-        }
     }
 }

@@ -172,16 +172,8 @@ extension KernelISA {
                     let row = plane + (y0 + r) * g.outputWidth + 4 * tx
                     if width == 4 * w {
                         // Interleave the four column vectors into one output row segment.
-                        // Interleave the four column vectors into one output row segment: a constant-trip
-                        // loop over memory (wrapping index arithmetic, no overflow traps), which the
-                        // vectoriser turns into permutes and full stores.
                         for s in 0..<4 { store(result[4 * r + s] + b, columns + s * w) }
-                        for lane in 0..<w {
-                            row[4 &* lane] = columns[lane]
-                            row[4 &* lane &+ 1] = columns[w &+ lane]
-                            row[4 &* lane &+ 2] = columns[2 &* w &+ lane]
-                            row[4 &* lane &+ 3] = columns[3 &* w &+ lane]
-                        }
+                        interleave4(columns, count: w, into: row)
                     } else {
                         for x in 0..<width { row[x] = result[4 * r + x % 4][x / 4] + bk }
                     }
