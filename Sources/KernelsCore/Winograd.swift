@@ -48,18 +48,19 @@ public struct WinogradGeometry: Sendable {
 public let winogradBlockTiles = 32
 
 extension KernelISA {
-    /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf).
+    /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf), in registers.
     @inlinable @inline(__always)
-    static func inputPass(_ p: UnsafeMutablePointer<Vector>, _ stride: Int) {
-        let d0 = p[0], d1 = p[stride], d2 = p[2 * stride], d3 = p[3 * stride], d4 = p[4 * stride]
-        let d5 = p[5 * stride]
-        let four = Vector(repeating: 4), five = Vector(repeating: 5), two = Vector(repeating: 2)
-        p[0] = four * d0 - five * d2 + d4
-        p[stride] = d3 + d4 - four * (d1 + d2)
-        p[2 * stride] = four * (d1 - d2) - d3 + d4
-        p[3 * stride] = two * (d3 - d1) - d2 + d4
-        p[4 * stride] = two * (d1 - d3) - d2 + d4
-        p[5 * stride] = four * d1 - five * d3 + d5
+    static func inputPass(_ d0: Vector, _ d1: Vector, _ d2: Vector, _ d3: Vector, _ d4: Vector, _ d5: Vector)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector) {
+        let four = Vector(repeating: 4), minusFour = Vector(repeating: -4), minusFive = Vector(repeating: -5)
+        let two = Vector(repeating: 2)
+        let d4MinusD2 = d4 - d2
+        return (mulAdd(mulAdd(d4, d0, four), d2, minusFive),
+                mulAdd(d3 + d4, d1 + d2, minusFour),
+                mulAdd(d4 - d3, d1 - d2, four),
+                mulAdd(d4MinusD2, d3 - d1, two),
+                mulAdd(d4MinusD2, d1 - d3, two),
+                mulAdd(mulAdd(d5, d1, four), d3, minusFive))
     }
 
     /// Stores the first `lanes` lanes of `v` (all of them when the vector is full).
@@ -116,33 +117,44 @@ extension KernelISA {
                               v: UnsafeMutablePointer<Float>) {
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
         defer { block.deallocate() }
+        let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
         for c in 0..<g.inChannels {
             let channel = prepared + c * g.preparedChannelStride
             forEachTileVector(g, tiles) { t, tx, lanes in
-                let patchTop = channel + 4 * (t / g.tilesWide) * g.preparedWidth + tx
-                for i in 0..<6 {
-                    let row = patchTop + i * g.preparedWidth
-                    for j in 0..<6 { block[i * 6 + j] = load(row + (j % 4) * g.preparedPhaseSize + j / 4) }
+                let patchTop = channel + 4 * (t / g.tilesWide) * pw + tx
+                // Columns (down i) straight from the prepared rows, then rows (along j) straight to V:
+                // one pass through memory in between.
+                for j in 0..<6 {
+                    let column = patchTop + (j % 4) * g.preparedPhaseSize + j / 4
+                    let r = inputPass(load(column), load(column + pw), load(column + 2 * pw), load(column + 3 * pw),
+                                      load(column + 4 * pw), load(column + 5 * pw))
+                    block[j] = r.0; block[6 + j] = r.1; block[12 + j] = r.2
+                    block[18 + j] = r.3; block[24 + j] = r.4; block[30 + j] = r.5
                 }
-                for j in 0..<6 { inputPass(block + j, 6) }
-                for i in 0..<6 { inputPass(block + 6 * i, 1) }
                 let target = v + c * g.blockStride + t - tiles.lowerBound
-                for e in 0..<36 { store(block[e], target + e * g.inChannels * g.blockStride, lanes: lanes) }
+                for i in 0..<6 {
+                    let row = block + 6 * i, out = target + 6 * i * matrixStride
+                    let r = inputPass(row[0], row[1], row[2], row[3], row[4], row[5])
+                    store(r.0, out, lanes: lanes)
+                    store(r.1, out + matrixStride, lanes: lanes)
+                    store(r.2, out + 2 * matrixStride, lanes: lanes)
+                    store(r.3, out + 3 * matrixStride, lanes: lanes)
+                    store(r.4, out + 4 * matrixStride, lanes: lanes)
+                    store(r.5, out + 5 * matrixStride, lanes: lanes)
+                }
             }
         }
     }
 
-    /// One 6-to-4 pass of A^T, reading `p[k * stride]` and writing `out[r * outStride]`.
+    /// One 6-to-4 pass of A^T, in registers.
     @inlinable @inline(__always)
-    static func outputPass(_ p: UnsafePointer<Vector>, _ stride: Int, _ out: UnsafeMutablePointer<Vector>,
-                           _ outStride: Int) {
-        let m0 = p[0], m1 = p[stride], m2 = p[2 * stride], m3 = p[3 * stride], m4 = p[4 * stride]
-        let m5 = p[5 * stride]
+    static func outputPass(_ m0: Vector, _ m1: Vector, _ m2: Vector, _ m3: Vector, _ m4: Vector, _ m5: Vector)
+        -> (Vector, Vector, Vector, Vector) {
         let sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4
-        out[0] = m0 + sum12 + sum34
-        out[outStride] = diff12 + Vector(repeating: 2) * diff34
-        out[2 * outStride] = sum12 + Vector(repeating: 4) * sum34
-        out[3 * outStride] = diff12 + Vector(repeating: 8) * diff34 + m5
+        return (m0 + sum12 + sum34,
+                mulAdd(diff12, diff34, Vector(repeating: 2)),
+                mulAdd(sum12, sum34, Vector(repeating: 4)),
+                mulAdd(diff12 + m5, diff34, Vector(repeating: 8)))
     }
 
     /// Transforms the products `m[e][k][t - tiles.lowerBound]` of `tiles` back into output pixels, adding bias.
@@ -150,32 +162,41 @@ extension KernelISA {
     static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, tiles: Range<Int>,
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
         let w = Vector.scalarCount
-        let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36 + 24 + 16)
+        let half = UnsafeMutablePointer<Vector>.allocate(capacity: 24)
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: 4 * w)
         defer {
-            block.deallocate()
+            half.deallocate()
             columns.deallocate()
         }
-        let half = block + 36, result = block + 60
+        let matrixStride = g.outChannels * g.blockStride
         for k in 0..<g.outChannels {
-            let bk = bias?[k] ?? 0, b = Vector(repeating: bk)
+            let b = Vector(repeating: bias?[k] ?? 0)
             let plane = output + k * g.outputHeight * g.outputWidth
             forEachTileVector(g, tiles) { t, tx, lanes in
                 let source = m + k * g.blockStride + t - tiles.lowerBound
-                for e in 0..<36 { block[e] = load(source + e * g.outChannels * g.blockStride) }
-                // Columns first (6 passes down i), then rows of the 4 x 6 intermediate.
-                for j in 0..<6 { outputPass(block + j, 6, half + j, 6) }
-                for r in 0..<4 { outputPass(half + 6 * r, 1, result + 4 * r, 1) }
+                // Columns (down i) straight from the products, then rows of the 4 x 6 intermediate.
+                for j in 0..<6 {
+                    let column = source + j * matrixStride
+                    let r = outputPass(load(column), load(column + 6 * matrixStride), load(column + 12 * matrixStride),
+                                       load(column + 18 * matrixStride), load(column + 24 * matrixStride),
+                                       load(column + 30 * matrixStride))
+                    half[j] = r.0; half[6 + j] = r.1; half[12 + j] = r.2; half[18 + j] = r.3
+                }
                 let y0 = 4 * (t / g.tilesWide)
                 let width = min(4 * lanes, g.outputWidth - 4 * tx)
                 for r in 0..<min(4, g.outputHeight - y0) {
                     let row = plane + (y0 + r) * g.outputWidth + 4 * tx
+                    let h = half + 6 * r
+                    let y = outputPass(h[0], h[1], h[2], h[3], h[4], h[5])
+                    store(y.0 + b, columns)
+                    store(y.1 + b, columns + w)
+                    store(y.2 + b, columns + 2 * w)
+                    store(y.3 + b, columns + 3 * w)
+                    // Interleave the four column vectors into one output row segment.
                     if width == 4 * w {
-                        // Interleave the four column vectors into one output row segment.
-                        for s in 0..<4 { store(result[4 * r + s] + b, columns + s * w) }
                         interleave4(columns, count: w, into: row)
                     } else {
-                        for x in 0..<width { row[x] = result[4 * r + x % 4][x / 4] + bk }
+                        for x in 0..<width { row[x] = columns[(x % 4) * w + x / 4] }
                     }
                 }
             }
