@@ -1,14 +1,49 @@
+/// Where the micro-kernel finds row k of its B micro-panel.
+public protocol MicroPanelRows {
+    func row(_ k: Int) -> UnsafePointer<Float>
+}
+
+/// A packed micro-panel: rows `stride` floats apart.
+@usableFromInline
+struct PackedRows: MicroPanelRows {
+    @usableFromInline let base: UnsafePointer<Float>
+    @usableFromInline let stride: Int
+
+    @inlinable init(base: UnsafePointer<Float>, stride: Int) {
+        self.base = base
+        self.stride = stride
+    }
+
+    @inlinable @inline(__always)
+    func row(_ k: Int) -> UnsafePointer<Float> { base + k &* stride }
+}
+
+/// B read in place: rows at their implicit-GEMM offsets.
+@usableFromInline
+struct OffsetRows: MicroPanelRows {
+    @usableFromInline let base: UnsafePointer<Float>
+    @usableFromInline let offsets: UnsafePointer<Int>
+
+    @inlinable init(base: UnsafePointer<Float>, offsets: UnsafePointer<Int>) {
+        self.base = base
+        self.offsets = offsets
+    }
+
+    @inlinable @inline(__always)
+    func row(_ k: Int) -> UnsafePointer<Float> { base + offsets[k] }
+}
+
 extension KernelISA {
     /// Columns one micro-kernel call produces: two vectors.
     @inlinable
     public static var microColumns: Int { 2 * Vector.scalarCount }
 
-    /// The 6 x (2 vectors) register tile over a packed B micro-panel (`depth` rows of `microColumns`):
+    /// The 6 x (2 vectors) register tile over a B micro-panel of `depth` rows of `microColumns`:
     /// 12 accumulators, two B loads and six broadcasts per k.
     /// Starts from C (`accumulate`), else from the bias (6 values) or zero.
     @inlinable @inline(__always)
-    static func microKernel(
-        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    static func microKernel<Rows: MicroPanelRows>(
+        depth: Int, a: UnsafePointer<Float>, b: Rows,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?
     ) {
         let w = Vector.scalarCount
@@ -32,8 +67,9 @@ extension KernelISA {
             c00 = Vector(); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00
             c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00
         }
-        var ap = a, bp = b
-        for _ in 0..<depth {
+        var ap = a
+        for k in 0..<depth {
+            let bp = b.row(k)
             let b0 = load(bp), b1 = load(bp + w)
             var av = Vector(repeating: ap[0])
             c00 = mulAdd(c00, av, b0); c01 = mulAdd(c01, av, b1)
@@ -48,7 +84,6 @@ extension KernelISA {
             av = Vector(repeating: ap[5])
             c50 = mulAdd(c50, av, b0); c51 = mulAdd(c51, av, b1)
             ap += microRows
-            bp += 2 * w
         }
         store(c00, c); store(c01, c + w)
         store(c10, c + ldc); store(c11, c + ldc + w)

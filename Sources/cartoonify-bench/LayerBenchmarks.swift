@@ -63,6 +63,8 @@ struct LayerBenchmarks {
             ("3x3 256->256 @64 winograd", 256, 256, 64, 3, 1, 1, .winograd),
             ("3x3 128->128 @32 winograd", 128, 128, 32, 3, 1, 1, .winograd),
             ("7x7 64->3 @256", 64, 3, 256, 7, 1, 3, nil),
+            ("3x3s2 64->128 @64", 64, 128, 64, 3, 2, 1, .implicitGEMM),
+            ("7x7 32->3 @128", 32, 3, 128, 7, 1, 3, nil),
         ]
         for (name, c, o, size, k, s, p, algorithm) in convs where only.map(name.contains) ?? true {
             let r = conv(channels: c, outChannels: o, size: size, kernel: k, stride: s, padding: p, algorithm: algorithm)
