@@ -10,7 +10,8 @@ import Testing
         #expect(KernelPath.supported.contains(KernelPath.best))
     }
 
-    @Test(arguments: paths, [(m: 7, k: 300, n: 45, threads: 1), (m: 12, k: 64, n: 64, threads: 2), (m: 1, k: 5, n: 3, threads: 2)])
+    @Test(arguments: paths, [(m: 7, k: 300, n: 45, threads: 1), (m: 12, k: 64, n: 64, threads: 2), (m: 1, k: 5, n: 3, threads: 2),
+                                 (m: 40, k: 700, n: 70, threads: 2)])
     func gemmMatchesNaive(path: KernelPath, shape: (m: Int, k: Int, n: Int, threads: Int)) {
         var random = TestRandom(state: 1)
         let a = random.array(shape.m * shape.k), b = random.array(shape.k * shape.n + bReadSlack)
@@ -51,6 +52,8 @@ import Testing
     static let convCases: [ConvCase] = [
         ConvCase(channels: 3, outChannels: 8, height: 13, width: 37, kernel: 7, stride: 1, padding: 3, mode: .reflect, algorithm: .implicitGEMM),
         ConvCase(channels: 5, outChannels: 7, height: 9, width: 10, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
+        ConvCase(channels: 9, outChannels: 31, height: 11, width: 40, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
+        ConvCase(channels: 20, outChannels: 29, height: 12, width: 9, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 40, outChannels: 6, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
@@ -104,7 +107,7 @@ import Testing
                              (kernel: 3, stride: 1, padding: 1, outputPadding: 0), (kernel: 5, stride: 3, padding: 2, outputPadding: 2)])
     func transposedConvolutionMatchesNaive(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int)) {
         var random = TestRandom(state: 3)
-        let channels = 6, outChannels = 5, height = 7, width = 9
+        let channels = 6, outChannels = 27, height = 7, width = 9
         let input = random.array(channels * height * width)
         let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
         let bias = random.array(outChannels)
