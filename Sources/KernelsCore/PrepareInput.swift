@@ -76,11 +76,13 @@ extension KernelISA {
         }
     }
 
-    /// `row[4 * i + s] = columns[s * count + i]`: the inverse of `deal` for period 4, kept out of line so
-    /// its trip count stays a run-time value and the loop vectoriser (not the unroller) handles it.
+    /// `row[4 * i + s] = columns[s * stride + i]` for i < count: the inverse of `deal` for period 4, kept
+    /// out of line so its trip count stays a run-time value and the loop vectoriser (not the unroller)
+    /// handles it.
     @inlinable @inline(never)
-    static func interleave4(_ columns: UnsafePointer<Float>, count: Int, into row: UnsafeMutablePointer<Float>) {
-        let c1 = columns + count, c2 = columns + 2 * count, c3 = columns + 3 * count
+    static func interleave4(_ columns: UnsafePointer<Float>, stride: Int, count: Int,
+                            into row: UnsafeMutablePointer<Float>) {
+        let c1 = columns + stride, c2 = columns + 2 * stride, c3 = columns + 3 * stride
         var target = row
         for i in 0..<count {
             target[0] = columns[i]

@@ -16,7 +16,9 @@ public struct WinogradGeometry: Sendable {
     public var preparedChannelStride: Int
     public var outputHeight: Int
     public var outputWidth: Int
-    /// Tiles per block (the last may hold fewer) and the row stride of a block's matrices.
+    /// Tiles per block (the last may hold fewer) and the row stride of a block's matrices: one vector
+    /// longer, so the input transform always stores whole vectors (lanes past a tile row's end are
+    /// overwritten by the next row's vector, or land in that slack).
     public var blockTiles: Int
     public var blockStride: Int
 
@@ -40,7 +42,7 @@ public struct WinogradGeometry: Sendable {
         let tiles = tilesHigh * tilesWide
         let blocks = max(min(threads, (tiles + 15) / 16), (tiles + winogradBlockTiles - 1) / winogradBlockTiles)
         blockTiles = ((tiles + blocks - 1) / blocks + 15) / 16 * 16
-        blockStride = blockTiles
+        blockStride = blockTiles + 16
     }
 }
 
@@ -61,16 +63,6 @@ extension KernelISA {
                 mulAdd(d4MinusD2, d3 - d1, two),
                 mulAdd(d4MinusD2, d1 - d3, two),
                 mulAdd(mulAdd(d5, d1, four), d3, minusFive))
-    }
-
-    /// Stores the first `lanes` lanes of `v` (all of them when the vector is full).
-    @inlinable @inline(__always)
-    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
-        if lanes == Vector.scalarCount {
-            store(v, p)
-        } else {
-            for lane in 0..<lanes { p[lane] = v[lane] }
-        }
     }
 
     @inlinable
@@ -120,7 +112,7 @@ extension KernelISA {
         let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
         for c in 0..<g.inChannels {
             let channel = prepared + c * g.preparedChannelStride
-            forEachTileVector(g, tiles) { t, tx, lanes in
+            forEachTileVector(g, tiles) { t, tx, _ in
                 let patchTop = channel + 4 * (t / g.tilesWide) * pw + tx
                 // Columns (down i) straight from the prepared rows, then rows (along j) straight to V:
                 // one pass through memory in between.
@@ -135,12 +127,12 @@ extension KernelISA {
                 for i in 0..<6 {
                     let row = block + 6 * i, out = target + 6 * i * matrixStride
                     let r = inputPass(row[0], row[1], row[2], row[3], row[4], row[5])
-                    store(r.0, out, lanes: lanes)
-                    store(r.1, out + matrixStride, lanes: lanes)
-                    store(r.2, out + 2 * matrixStride, lanes: lanes)
-                    store(r.3, out + 3 * matrixStride, lanes: lanes)
-                    store(r.4, out + 4 * matrixStride, lanes: lanes)
-                    store(r.5, out + 5 * matrixStride, lanes: lanes)
+                    store(r.0, out)
+                    store(r.1, out + matrixStride)
+                    store(r.2, out + 2 * matrixStride)
+                    store(r.3, out + 3 * matrixStride)
+                    store(r.4, out + 4 * matrixStride)
+                    store(r.5, out + 5 * matrixStride)
                 }
             }
         }
@@ -193,8 +185,8 @@ extension KernelISA {
                     store(y.2 + b, columns + 2 * w)
                     store(y.3 + b, columns + 3 * w)
                     // Interleave the four column vectors into one output row segment.
-                    if width == 4 * w {
-                        interleave4(columns, count: w, into: row)
+                    if width == 4 * lanes {
+                        interleave4(columns, stride: w, count: lanes, into: row)
                     } else {
                         for x in 0..<width { row[x] = columns[(x % 4) * w + x / 4] }
                     }
