@@ -4,6 +4,9 @@ public let l2WeightBytes = 640 * 1024
 /// Row panels of A above which a B micro-panel is worth copying contiguous before use.
 public let packingPanels = 4
 
+/// Column blocks of one output row packed together.
+public let packingGroup = 4
+
 extension KernelISA {
     @inlinable
     public static func gemm(_ problem: GEMMProblem, threads: Int) {
@@ -32,7 +35,7 @@ extension KernelISA {
         let passDepth = (p.k + passes - 1) / passes
         let itemsPerBatch = p.grid.rows * blocksPerRun
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: microRows * nr)
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: passDepth * nr)
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: packingGroup * passDepth * nr)
         defer {
             scratch.deallocate()
             packedB.deallocate()
@@ -40,29 +43,39 @@ extension KernelISA {
         let w = Vector.scalarCount
         let pack = panels > packingPanels
 
-        func run(item: Int, pass: Int) {
+        /// Column blocks `group` (consecutive blocks of one run) for one pass over K. Packed micro-panels
+        /// are copied for the whole group at once: each B row is then read as one longer contiguous
+        /// segment, which streams better than many 128-byte pieces.
+        func run(group: Range<Int>, pass: Int) {
             let pc = pass * passDepth
             let depth = min(passDepth, p.k - pc)
             let accumulate = pass > 0
             let offsets = p.bRowOffsets + pc
-            let batch = item / itemsPerBatch
-            let (run, block) = (item % itemsPerBatch).quotientAndRemainder(dividingBy: blocksPerRun)
-            let x0 = block * nr
-            let width = min(nr, p.grid.width - x0)
+            let batch = group.lowerBound / itemsPerBatch
+            let (run, firstBlock) = (group.lowerBound % itemsPerBatch).quotientAndRemainder(dividingBy: blocksPerRun)
             let a = p.a + batch * p.aBatchStride + pc * microRows
-            let b = p.b + batch * p.bBatchStride + run * p.grid.bRowStride + x0
-            let c = p.c + batch * p.cBatchStride + run * p.grid.cRowStride + x0 * p.grid.cColumnStride
+            let b = p.b + batch * p.bBatchStride + run * p.grid.bRowStride + firstBlock * nr
+            let c = p.c + batch * p.cBatchStride + run * p.grid.cRowStride + firstBlock * nr * p.grid.cColumnStride
             if pack {
                 for k in 0..<depth {
-                    let source = b + offsets[k], row = packedB + k * nr
-                    store(load(source), row)
-                    store(load(source + w), row + w)
+                    let source = b + offsets[k]
+                    for g in 0..<group.count {
+                        let row = packedB + (g * depth + k) * nr
+                        store(load(source + g * nr), row)
+                        store(load(source + g * nr + w), row + w)
+                    }
                 }
-                panelsOf(a: a, c: c, width: width, depth: depth, accumulate: accumulate,
-                         rows: PackedRows(base: packedB, stride: nr))
-            } else {
-                panelsOf(a: a, c: c, width: width, depth: depth, accumulate: accumulate,
-                         rows: OffsetRows(base: b, offsets: offsets))
+            }
+            for g in 0..<group.count {
+                let x0 = (firstBlock + g) * nr
+                let width = min(nr, p.grid.width - x0), cg = c + g * nr * p.grid.cColumnStride
+                if pack {
+                    panelsOf(a: a, c: cg, width: width, depth: depth, accumulate: accumulate,
+                             rows: PackedRows(base: packedB + g * depth * nr, stride: nr))
+                } else {
+                    panelsOf(a: a, c: cg, width: width, depth: depth, accumulate: accumulate,
+                             rows: OffsetRows(base: b + g * nr, offsets: offsets))
+                }
             }
         }
 
@@ -92,13 +105,21 @@ extension KernelISA {
             }
         }
 
+        var groups: [Range<Int>] = []
+        var start = items.lowerBound
+        while start < items.upperBound {
+            let block = start % itemsPerBatch % blocksPerRun
+            let end = start + min(packingGroup, blocksPerRun - block, items.upperBound - start)
+            groups.append(start..<end)
+            start = end
+        }
         if panels * microRows * p.k * MemoryLayout<Float>.size <= l2WeightBytes {
-            for item in items {
-                for pass in 0..<passes { run(item: item, pass: pass) }
+            for group in groups {
+                for pass in 0..<passes { run(group: group, pass: pass) }
             }
         } else {
             for pass in 0..<passes {
-                for item in items { run(item: item, pass: pass) }
+                for group in groups { run(group: group, pass: pass) }
             }
         }
     }
