@@ -3,7 +3,7 @@ extension KernelISA {
     public static func channelStatistics(_ x: UnsafePointer<Float>, channels: Int, plane: Int,
                                          into statistics: UnsafeMutablePointer<Float>, threads: Int) {
         let w = Vector.scalarCount
-        parallelRanges(channels, threads: threads) { range in
+        parallelRanges(channels, threads: threads, work: channels * plane) { range in
             for c in range {
                 let values = x + c * plane
                 // Sums of (x - first value) keep the single pass accurate when the mean dwarfs the spread;
@@ -44,7 +44,7 @@ extension KernelISA {
                                           residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                           threads: Int) {
         let w = Vector.scalarCount
-        parallelRanges(channels, threads: threads) { range in
+        parallelRanges(channels, threads: threads, work: 2 * channels * plane) { range in
             for c in range {
                 let source = x + c * plane, target = output + c * plane
                 let added = residual.map { $0 + c * plane }

@@ -187,7 +187,7 @@ public struct Conv2dPlan: Sendable {
                      threads: threads)
         }
         let plane = out.height * partialWidth
-        parallelRanges(outChannels * out.height, threads: threads) { rows in
+        parallelRanges(outChannels * out.height, threads: threads, work: kw * outChannels * plane) { rows in
             for item in rows {
                 let (o, y) = item.quotientAndRemainder(dividingBy: out.height)
                 let target = output + (o * out.height + y) * out.width

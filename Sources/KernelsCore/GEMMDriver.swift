@@ -12,7 +12,8 @@ extension KernelISA {
     public static func gemm(_ problem: GEMMProblem, threads: Int) {
         let blocksPerRun = (problem.grid.width + microColumns - 1) / microColumns
         let items = problem.batch * problem.grid.rows * blocksPerRun
-        parallelRanges(items, threads: threads) { range in
+        let work = items * problem.m * problem.k * microColumns / 16
+        parallelRanges(items, threads: threads, work: work) { range in
             gemmItems(problem, range, blocksPerRun: blocksPerRun)
         }
     }

@@ -6,7 +6,7 @@ extension KernelISA {
         let rowLength = layout.columnPeriod * layout.phaseWidth
         let (height, width) = (layout.height, layout.width)
         let (padLeft, padRight) = (layout.padLeft, layout.padRight)
-        parallelRanges(layout.channels, threads: threads) { range in
+        parallelRanges(layout.channels, threads: threads, work: layout.count) { range in
             let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
             defer { row.deallocate() }
             for c in range {

@@ -74,7 +74,8 @@ extension KernelISA {
         defer { offsets.deallocate() }
         for c in 0..<g.inChannels { offsets[c] = c * g.blockStride }
         let panelsStride = (g.outChannels + microRows - 1) / microRows * g.inChannels * microRows
-        parallelParts(g.blocks, threads: threads) { part, blocks in
+        let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
+        parallelParts(g.blocks, threads: threads, work: work) { part, blocks in
             let v = scratch + part * g.blockScratch
             let m = v + 36 * g.inChannels * g.blockStride + bReadSlack
             for block in blocks {

@@ -10,7 +10,7 @@ struct KernelBenchmarks {
         let iterations = 20_000_000
         let isa = path.isa
         let time = measure(runs: 5) {
-            parallelRanges(threads, threads: threads) { range in
+            parallelRanges(threads, threads: threads, work: .max) { range in
                 for _ in range { sink(isa.multiplyAddProbe(iterations: iterations)) }
             }
         }.min
