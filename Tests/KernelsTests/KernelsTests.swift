@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test(arguments: paths, [(m: 7, k: 300, n: 45, threads: 1), (m: 12, k: 64, n: 64, threads: 2), (m: 1, k: 5, n: 3, threads: 2),
-                                 (m: 40, k: 700, n: 70, threads: 2)])
+                                 (m: 40, k: 700, n: 70, threads: 2), (m: 64, k: 300, n: 300, threads: 2)])
     func gemmMatchesNaive(path: KernelPath, shape: (m: Int, k: Int, n: Int, threads: Int)) {
         var random = TestRandom(state: 1)
         let a = random.array(shape.m * shape.k), b = random.array(shape.k * shape.n + bReadSlack)
@@ -54,6 +54,9 @@ import Testing
         ConvCase(channels: 5, outChannels: 7, height: 9, width: 10, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 9, outChannels: 31, height: 11, width: 40, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 20, outChannels: 29, height: 12, width: 9, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        // Big enough to be split across threads (see parallelGrainWork).
+        ConvCase(channels: 64, outChannels: 64, height: 40, width: 40, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        ConvCase(channels: 16, outChannels: 40, height: 64, width: 64, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 40, outChannels: 6, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
