@@ -38,6 +38,9 @@ public protocol KernelISA: Sendable {
     static func applyChannelAffine(_ x: UnsafePointer<Float>, channels: Int, plane: Int, affine: ChannelAffine,
                                    residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, threads: Int)
 
+    /// `x = tanh(x)` in place, as a rational approximation accurate to a few float ulps.
+    static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, threads: Int)
+
     /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
     static func multiplyAddProbe(iterations: Int) -> Float
 }

@@ -171,10 +171,7 @@ struct ForwardPass {
                 source = UnsafePointer(headConcat)
             }
             conv(plan.head, source, height: h, width: w, affine: headConcat == nil ? affine : nil, into: output)
-            let count = GeneratorConfig.imageChannels * fullPlane
-            parallelRanges(count, threads: threads, work: 16 * count) { range in
-                for i in range { output[i] = tanh(output[i]) }
-            }
+            isa.tanhInPlace(output, count: GeneratorConfig.imageChannels * fullPlane, threads: threads)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Testing
 
@@ -177,5 +178,14 @@ import Testing
             return (relu ? max(v, 0) : v) + residual[i]
         }
         #expect(maxAbsDifference(output, expected) < 1e-6)
+    }
+
+    @Test(arguments: KernelPath.supported)
+    func tanhMatchesLibm(path: KernelPath) {
+        let values = (0..<4001).map { Float($0 - 2000) / 200 } + [-100, 100, .leastNonzeroMagnitude, 0]
+        var x = values
+        x.withUnsafeMutableBufferPointer { path.isa.tanhInPlace($0.baseAddress!, count: $0.count, threads: 2) }
+        let worst = zip(x, values).map { abs(Double($0) - Foundation.tanh(Double($1))) }.max() ?? .infinity
+        #expect(worst < 1e-6)
     }
 }
