@@ -92,15 +92,27 @@ extension KernelISA {
                 if direct && rows == microRows {
                     microKernel(depth: depth, a: ap, b: b, c: cp, ldc: p.ldc, accumulate: accumulate, bias: bias)
                 } else {
+                    // Edge tiles and strided output (transposed-convolution phases) go through a tile
+                    // in scratch; the copies step pointers, keeping index arithmetic out of the loop.
                     let colStride = p.grid.cColumnStride
                     if accumulate {
                         for r in 0..<rows {
-                            for x in 0..<width { scratch[r * nr + x] = cp[r * p.ldc + x * colStride] }
+                            var source = UnsafePointer(cp + r * p.ldc)
+                            let target = scratch + r * nr
+                            for x in 0..<width {
+                                target[x] = source.pointee
+                                source += colStride
+                            }
                         }
                     }
                     microKernel(depth: depth, a: ap, b: b, c: scratch, ldc: nr, accumulate: accumulate, bias: bias)
                     for r in 0..<rows {
-                        for x in 0..<width { cp[r * p.ldc + x * colStride] = scratch[r * nr + x] }
+                        var target = cp + r * p.ldc
+                        let source = scratch + r * nr
+                        for x in 0..<width {
+                            target.pointee = source[x]
+                            target += colStride
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 /// Where the micro-kernel finds row k of its B micro-panel.
-public protocol MicroPanelRows {
+@usableFromInline
+protocol MicroPanelRows {
     func row(_ k: Int) -> UnsafePointer<Float>
 }
 
