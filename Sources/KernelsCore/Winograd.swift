@@ -46,6 +46,31 @@ public struct WinogradGeometry: Sendable {
     }
 }
 
+/// The runs of up to `width` tiles of a tile range that share a tile row: (first tile, its column, count).
+@usableFromInline
+struct TileVectors: Sequence, IteratorProtocol {
+    @usableFromInline let tilesWide: Int
+    @usableFromInline let width: Int
+    @usableFromInline let end: Int
+    @usableFromInline var t: Int
+
+    @inlinable init(_ g: WinogradGeometry, _ tiles: Range<Int>, width: Int) {
+        tilesWide = g.tilesWide
+        self.width = width
+        end = tiles.upperBound
+        t = tiles.lowerBound
+    }
+
+    @inlinable
+    mutating func next() -> (t: Int, tx: Int, lanes: Int)? {
+        guard t < end else { return nil }
+        let tx = t % tilesWide
+        let lanes = Swift.min(width, tilesWide - tx, end - t)
+        t += lanes
+        return (t - lanes, tx, lanes)
+    }
+}
+
 /// Upper bound of tiles per block: a 256-channel block's two matrices (2 x 36 x 256 x 32 floats) stay near L2.
 public let winogradBlockTiles = 32
 
@@ -92,18 +117,6 @@ extension KernelISA {
         }
     }
 
-    /// Calls `body(t, tx, lanes)` for each run of up to one vector of tiles in `tiles` that share a tile row.
-    @inlinable @inline(__always)
-    static func forEachTileVector(_ g: WinogradGeometry, _ tiles: Range<Int>, _ body: (Int, Int, Int) -> Void) {
-        var t = tiles.lowerBound
-        while t < tiles.upperBound {
-            let tx = t % g.tilesWide
-            let lanes = min(Vector.scalarCount, g.tilesWide - tx, tiles.upperBound - t)
-            body(t, tx, lanes)
-            t += lanes
-        }
-    }
-
     /// Transforms the 6x6 patches of `tiles` into `v[e][c][t - tiles.lowerBound]` (row stride `blockStride`).
     @inlinable
     static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>, tiles: Range<Int>,
@@ -113,7 +126,7 @@ extension KernelISA {
         let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
         for c in 0..<g.inChannels {
             let channel = prepared + c * g.preparedChannelStride
-            forEachTileVector(g, tiles) { t, tx, _ in
+            for (t, tx, _) in TileVectors(g, tiles, width: Vector.scalarCount) {
                 let patchTop = channel + 4 * (t / g.tilesWide) * pw + tx
                 // Columns (down i) straight from the prepared rows, then rows (along j) straight to V:
                 // one pass through memory in between.
@@ -165,7 +178,7 @@ extension KernelISA {
         for k in 0..<g.outChannels {
             let b = Vector(repeating: bias?[k] ?? 0)
             let plane = output + k * g.outputHeight * g.outputWidth
-            forEachTileVector(g, tiles) { t, tx, lanes in
+            for (t, tx, lanes) in TileVectors(g, tiles, width: Vector.scalarCount) {
                 let source = m + k * g.blockStride + t - tiles.lowerBound
                 // Columns (down i) straight from the products, then rows of the 4 x 6 intermediate.
                 for j in 0..<6 {
