@@ -46,7 +46,9 @@ public struct WinogradGeometry: Sendable {
     }
 }
 
-/// The runs of up to `width` tiles of a tile range that share a tile row: (first tile, its column, count).
+/// The tiles of a range in runs that fill one vector: part of a tile row, or — when a tile row is at
+/// most half a vector (32-pixel maps on AVX-512) — two whole tile rows, so the transforms do not run
+/// half-empty. Yields (first tile, its column, tiles, tile rows).
 @usableFromInline
 struct TileVectors: Sequence, IteratorProtocol {
     @usableFromInline let tilesWide: Int
@@ -62,12 +64,13 @@ struct TileVectors: Sequence, IteratorProtocol {
     }
 
     @inlinable
-    mutating func next() -> (t: Int, tx: Int, lanes: Int)? {
+    mutating func next() -> (t: Int, tx: Int, lanes: Int, rows: Int)? {
         guard t < end else { return nil }
         let tx = t % tilesWide
-        let lanes = Swift.min(width, tilesWide - tx, end - t)
+        let rows = tx == 0 && 2 * tilesWide <= width && t + 2 * tilesWide <= end ? 2 : 1
+        let lanes = rows == 2 ? 2 * tilesWide : Swift.min(width, tilesWide - tx, end - t)
         t += lanes
-        return (t - lanes, tx, lanes)
+        return (t - lanes, tx, lanes, rows)
     }
 }
 
@@ -124,18 +127,34 @@ extension KernelISA {
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
         defer { block.deallocate() }
         let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
+        // Lanes of a two-tile-row vector that come from the second row (see `TileVectors`).
+        var lane = Vector()
+        for l in 0..<Vector.scalarCount { lane[l] = Float(l) }
+        let secondRow = lane .>= Vector(repeating: Float(g.tilesWide))
+        let secondRowOffset = 4 * pw - g.tilesWide
         for c in 0..<g.inChannels {
             let channel = prepared + c * g.preparedChannelStride
-            for (t, tx, _) in TileVectors(g, tiles, width: Vector.scalarCount) {
+            for (t, tx, _, rows) in TileVectors(g, tiles, width: Vector.scalarCount) {
                 let patchTop = channel + 4 * (t / g.tilesWide) * pw + tx
                 // Columns (down i) straight from the prepared rows, then rows (along j) straight to V:
-                // one pass through memory in between.
-                for j in 0..<6 {
-                    let column = patchTop + (j % 4) * g.preparedPhaseSize + j / 4
-                    let r = inputPass(load(column), load(column + pw), load(column + 2 * pw), load(column + 3 * pw),
-                                      load(column + 4 * pw), load(column + 5 * pw))
-                    block[j] = r.0; block[6 + j] = r.1; block[12 + j] = r.2
-                    block[18 + j] = r.3; block[24 + j] = r.4; block[30 + j] = r.5
+                // one pass through memory in between. `fetch` reads one vector of a patch row.
+                func columnPasses(_ fetch: (UnsafePointer<Float>) -> Vector) {
+                    for j in 0..<6 {
+                        let column = patchTop + (j % 4) * g.preparedPhaseSize + j / 4
+                        let r = inputPass(fetch(column), fetch(column + pw), fetch(column + 2 * pw),
+                                          fetch(column + 3 * pw), fetch(column + 4 * pw), fetch(column + 5 * pw))
+                        block[j] = r.0; block[6 + j] = r.1; block[12 + j] = r.2
+                        block[18 + j] = r.3; block[24 + j] = r.4; block[30 + j] = r.5
+                    }
+                }
+                if rows == 1 {
+                    columnPasses { load($0) }
+                } else {
+                    columnPasses { p in
+                        var v = load(p)
+                        v.replace(with: load(p + secondRowOffset), where: secondRow)
+                        return v
+                    }
                 }
                 let target = v + c * g.blockStride + t - tiles.lowerBound
                 for i in 0..<6 {
@@ -178,7 +197,7 @@ extension KernelISA {
         for k in 0..<g.outChannels {
             let b = Vector(repeating: bias?[k] ?? 0)
             let plane = output + k * g.outputHeight * g.outputWidth
-            for (t, tx, lanes) in TileVectors(g, tiles, width: Vector.scalarCount) {
+            for (t, tx, lanes, rows) in TileVectors(g, tiles, width: Vector.scalarCount) {
                 let source = m + k * g.blockStride + t - tiles.lowerBound
                 // Columns (down i) straight from the products, then rows of the 4 x 6 intermediate.
                 for j in 0..<6 {
@@ -188,21 +207,26 @@ extension KernelISA {
                                        load(column + 30 * matrixStride))
                     half[j] = r.0; half[6 + j] = r.1; half[12 + j] = r.2; half[18 + j] = r.3
                 }
-                let y0 = 4 * (t / g.tilesWide)
-                let width = min(4 * lanes, g.outputWidth - 4 * tx)
-                for r in 0..<min(4, g.outputHeight - y0) {
-                    let row = plane + (y0 + r) * g.outputWidth + 4 * tx
+                let tilesPerRow = lanes / rows
+                let width = min(4 * tilesPerRow, g.outputWidth - 4 * tx)
+                for r in 0..<4 {
                     let h = half + 6 * r
                     let y = outputPass(h[0], h[1], h[2], h[3], h[4], h[5])
                     store(y.0 + b, columns)
                     store(y.1 + b, columns + w)
                     store(y.2 + b, columns + 2 * w)
                     store(y.3 + b, columns + 3 * w)
-                    // Interleave the four column vectors into one output row segment.
-                    if width == 4 * lanes {
-                        interleave4(columns, stride: w, count: lanes, into: row)
-                    } else {
-                        for x in 0..<width { row[x] = columns[(x % 4) * w + x / 4] }
+                    for tileRow in 0..<rows {
+                        let y0 = 4 * (t / g.tilesWide + tileRow)
+                        guard y0 + r < g.outputHeight else { continue }
+                        let row = plane + (y0 + r) * g.outputWidth + 4 * tx
+                        let first = columns + tileRow * tilesPerRow
+                        // Interleave the four column vectors into one output row segment.
+                        if width == 4 * tilesPerRow {
+                            interleave4(first, stride: w, count: tilesPerRow, into: row)
+                        } else {
+                            for x in 0..<width { row[x] = first[(x % 4) * w + x / 4] }
+                        }
                     }
                 }
             }

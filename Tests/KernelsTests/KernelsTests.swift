@@ -57,6 +57,9 @@ import Testing
         ConvCase(channels: 20, outChannels: 29, height: 12, width: 9, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         // Big enough to be split across threads (see parallelGrainWork).
         ConvCase(channels: 64, outChannels: 64, height: 40, width: 40, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        // Tile rows of 8 and 4 tiles: two tile rows share a vector on AVX-512 (and AVX2 for 4).
+        ConvCase(channels: 5, outChannels: 9, height: 32, width: 32, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        ConvCase(channels: 5, outChannels: 9, height: 22, width: 15, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
         ConvCase(channels: 16, outChannels: 40, height: 64, width: 64, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .implicitGEMM),
         ConvCase(channels: 11, outChannels: 13, height: 10, width: 14, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
