@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Swift (cartoonify-bench) vs ONNX Runtime on the same generator weights and input, in one run.
 
-For each configuration the Swift benchmark runs first (release build), dumping its input and output;
-the same weights are regenerated here (cyclegan_reference.random_weights, the bit-identical twin of
-Generator.randomWeights), exported to ONNX via torch, and timed in ONNX Runtime with the same thread
-count on the same input. Prints latency, the Swift/ORT ratio and the largest output difference.
+The same weights are regenerated here (cyclegan_reference.random_weights, the bit-identical twin of
+Generator.randomWeights) and exported to ONNX via torch; then the Swift benchmark (release build) runs
+every configuration, dumping its input and output; then ONNX Runtime runs the same input with the same
+thread count. The phases are kept apart so no runtime's idle spinning threads steal the cores from
+the next. Prints latency, the Swift/ORT ratio and the largest output difference.
 
     swift build -c release --product cartoonify-bench
     python3 scripts/bench_ort.py --threads 2 --runs 10
@@ -34,15 +35,19 @@ def run_swift(args, name):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_ort(args, name, x):
+def export_onnx(args, name):
     ngf, n_blocks, size = CONFIGS[name]
     model = ResnetGenerator(ngf=ngf, n_blocks=n_blocks).eval()
     shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     model.load_state_dict({k: torch.from_numpy(v) for k, v in random_weights(shapes, args.seed).items()})
     path = os.path.join(args.out, f"{name}.onnx")
     with torch.no_grad():
-        torch.onnx.export(model, torch.from_numpy(x), path, input_names=["input"], output_names=["output"],
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(model, torch.zeros(1, 3, size, size), path, input_names=["input"],
+                          output_names=["output"], opset_version=17, dynamo=False)
+    return path
+
+
+def run_ort(args, path, x):
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
     options.inter_op_num_threads = 1
@@ -74,23 +79,25 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore")  # torch.onnx.export's TorchScript deprecation chatter
     os.makedirs(args.out, exist_ok=True)
-    torch.set_num_threads(args.threads)
     print(f"load: {os.getloadavg()[0]:.2f} (1-min average), threads {args.threads}, {args.runs} runs; "
           f"onnxruntime {ort.__version__}, torch {torch.__version__}")
     header = f"{'config':14} {'GFLOP':>6} {'Swift min/median/p90 ms':>26} {'ORT min/median/p90 ms':>24} " \
              f"{'Swift/ORT':>9} {'max |diff|':>10} {'Swift RSS MB':>12}"
+    torch.set_num_threads(1)
+    paths = {name: export_onnx(args, name) for name in args.configs}
+    swift = {name: run_swift(args, name) for name in args.configs}
     print(header)
     for name in args.configs:
         ngf, n_blocks, size = CONFIGS[name]
-        swift = run_swift(args, name)
         x = np.fromfile(os.path.join(args.out, f"{name}.input.f32"), dtype="<f4").reshape(1, 3, size, size)
         swift_y = np.fromfile(os.path.join(args.out, f"{name}.output.f32"), dtype="<f4").reshape(1, 3, size, size)
-        ort_summary, ort_y = run_ort(args, name, x)
+        ort_summary, ort_y = run_ort(args, paths[name], x)
         diff = float(np.abs(ort_y - swift_y).max())
-        s = f"{swift['min_ms']:.1f}/{swift['median_ms']:.1f}/{swift['p90_ms']:.1f}"
+        sw = swift[name]
+        s = f"{sw['min_ms']:.1f}/{sw['median_ms']:.1f}/{sw['p90_ms']:.1f}"
         o = f"{ort_summary['min_ms']:.1f}/{ort_summary['median_ms']:.1f}/{ort_summary['p90_ms']:.1f}"
-        ratio = swift["median_ms"] / ort_summary["median_ms"]
-        print(f"{name:14} {swift['gflop']:6.1f} {s:>26} {o:>24} {ratio:9.2f} {diff:10.2e} {swift['peak_rss_mb']:12.0f}")
+        ratio = sw["median_ms"] / ort_summary["median_ms"]
+        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {o:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f}")
         sys.stdout.flush()
 
 
