@@ -49,6 +49,44 @@ import Testing
         }
     }
 
+    /// Workers share one plan, each with its own arena, at the same time.
+    @Test func concurrentForwardsOnOnePlanAgree() throws {
+        let config = GeneratorConfig(ngf: 8, nBlocks: 2, inputSize: 32)
+        let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 3))
+        let plan = GeneratorPlan(generator)
+        let inputs = (0..<4).map { i in
+            Tensor(shape: [1, 3, 32, 32], storage: (0..<3 * 32 * 32).map { Float(($0 * (i + 7)) % 97) / 48 - 1 })
+        }
+        let expected = inputs.map { generator.forward($0) }
+        let results = Results(count: inputs.count)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            results.set(i, plan.forward(inputs[i], arena: InferenceArena(), threads: 1))
+        }
+        for i in inputs.indices {
+            #expect(try #require(results.get(i)).maxAbsDifference(expected[i]) <= 1e-4)
+        }
+    }
+
+    /// Outputs written from several threads, read after they joined.
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Tensor?]
+
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+
+        func set(_ i: Int, _ value: Tensor) {
+            lock.lock()
+            values[i] = value
+            lock.unlock()
+        }
+
+        func get(_ i: Int) -> Tensor? {
+            lock.lock()
+            defer { lock.unlock() }
+            return values[i]
+        }
+    }
+
     @Test func observerSeesEveryLayerOnce() throws {
         let config = GeneratorConfig(ngf: 4, nBlocks: 3, inputSize: 16)
         let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 1))
