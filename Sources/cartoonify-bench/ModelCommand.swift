@@ -47,7 +47,7 @@ struct ModelCommand: ParsableCommand {
         for model in config {
             let config = model.generator
             let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: seed))
-            let plan = GeneratorPlan(generator, kernels: path)
+            let (plan, planSeconds) = timed { GeneratorPlan(generator, kernels: path) }
             let size = config.inputSize
             var rng = SplitMix64(seed: seed + 1)
             let input = Tensor(shape: [1, 3, size, size],
@@ -79,6 +79,7 @@ struct ModelCommand: ParsableCommand {
                     "\"config\": \"\(model.rawValue)\"", "\"kernels\": \"\(path)\"", "\"threads\": \(options.threads)",
                     "\"min_ms\": \(summary.min * 1e3)", "\"median_ms\": \(summary.median * 1e3)",
                     "\"p90_ms\": \(summary.p90 * 1e3)", "\"gflop\": \(gflop)", "\"peak_rss_mb\": \(peakRSSMegabytes())",
+                    "\"plan_ms\": \(planSeconds * 1e3)",
                 ]
                 print("{" + fields.joined(separator: ", ") + "}")
                 continue
@@ -93,7 +94,7 @@ struct ModelCommand: ParsableCommand {
                 print("    \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(format(time * 1e3, 2)) ms  "
                       + "\(format(100 * time / total))%")
             }
-            print("  peak RSS \(format(peakRSSMegabytes())) MB")
+            print("  plan built in \(format(planSeconds * 1e3)) ms; peak RSS \(format(peakRSSMegabytes())) MB")
         }
     }
 

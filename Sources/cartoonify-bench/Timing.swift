@@ -5,6 +5,15 @@ func seconds(_ body: () -> Void) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
+/// The value `body` returns and the seconds it took.
+func timed<T>(_ body: () -> T) -> (T, Double) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let value = body()
+    let elapsed = start.duration(to: clock.now)
+    return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+}
+
 /// min / median / p90 of repeated measurements.
 struct Summary {
     let min: Double
