@@ -214,24 +214,29 @@ extension Optional where Wrapped == [Float] {
 
 /// U = G g G^T for every (out, in) pair, in Double, laid out [36][out][in].
 func winogradFilterTransform(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int) -> [Float] {
-    let g: [[Double]] = [
-        [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-        [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+    let g: [Double] = [
+        1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+        1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
     ]
     var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
-    for o in 0..<outChannels {
-        for c in 0..<inChannels {
-            let kernel = (o * inChannels + c) * 9
-            var gk = [[Double]](repeating: [0, 0, 0], count: 6)  // G g: 6 x 3
-            for i in 0..<6 {
-                for j in 0..<3 {
-                    gk[i][j] = (0..<3).reduce(0) { $0 + g[i][$1] * Double(weights[kernel + $1 * 3 + j]) }
+    var gk = [Double](repeating: 0, count: 18)  // G g: 6 x 3, reused for every pair
+    u.withUnsafeMutableBufferPointer { u in
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let kernel = (o * inChannels + c) * 9
+                for i in 0..<6 {
+                    for j in 0..<3 {
+                        var sum = 0.0
+                        for k in 0..<3 { sum += g[i * 3 + k] * Double(weights[kernel + k * 3 + j]) }
+                        gk[i * 3 + j] = sum
+                    }
                 }
-            }
-            for i in 0..<6 {
-                for j in 0..<6 {
-                    let value = (0..<3).reduce(0) { $0 + gk[i][$1] * g[j][$1] }
-                    u[((i * 6 + j) * outChannels + o) * inChannels + c] = Float(value)
+                for i in 0..<6 {
+                    for j in 0..<6 {
+                        var sum = 0.0
+                        for k in 0..<3 { sum += gk[i * 3 + k] * g[j * 3 + k] }
+                        u[((i * 6 + j) * outChannels + o) * inChannels + c] = Float(sum)
+                    }
                 }
             }
         }
