@@ -103,8 +103,7 @@ public struct Conv2dPlan: Sendable {
         case .implicitGEMM:
             return 0
         case .winograd:
-            let g = winogradGeometry(height: height, width: width, threads: threads)
-            return min(max(threads, 1), g.blocks) * g.blockScratch
+            return winogradGeometry(height: height, width: width, threads: threads).scratchCount(threads: threads)
         case .foldedColumns:
             return outChannels * kernelWidth * out.height * (out.width + kernelWidth - 1)
         }

@@ -6,6 +6,11 @@
 /// Tiles are processed in blocks: each block is transformed, multiplied and transformed back while its
 /// transformed input and products (36 x channels x `blockTiles`) are still in cache, instead of streaming
 /// whole-image matrices through memory; blocks are independent, so threads need no barrier.
+///
+/// Small maps (fewer tiles than a block per thread, e.g. 32x32) are one block, and threads split its
+/// channels instead (`splitsChannels`): the transformed weights (4x the weights, streamed from memory
+/// every layer) are then read once, each thread reading only its output channels' share, rather than
+/// every thread reading all of them for a sliver of tiles. That costs two barriers.
 public struct WinogradGeometry: Sendable {
     public var inChannels: Int
     public var outChannels: Int
@@ -21,13 +26,19 @@ public struct WinogradGeometry: Sendable {
     /// overwritten by the next row's vector, or land in that slack).
     public var blockTiles: Int
     public var blockStride: Int
+    public var splitsChannels: Bool
 
     public var tiles: Int { tilesHigh * tilesWide }
     public var blocks: Int { (tiles + blockTiles - 1) / blockTiles }
     /// Floats of scratch one block in flight needs: its transformed input and products.
     public var blockScratch: Int { 36 * (inChannels + outChannels) * blockStride + 2 * bReadSlack }
+    /// Floats of scratch a convolution needs on `threads` threads.
+    public func scratchCount(threads: Int) -> Int {
+        (splitsChannels ? 1 : min(max(threads, 1), blocks)) * blockScratch
+    }
 
-    /// Blocks of at most `winogradBlockTiles` tiles, and at least one per thread.
+    /// Blocks of at most `winogradBlockTiles` tiles; one block split by channels when there are fewer
+    /// tiles than a block per thread.
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
                 preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int) {
         self.inChannels = inChannels
@@ -40,7 +51,8 @@ public struct WinogradGeometry: Sendable {
         self.preparedPhaseSize = preparedPhaseSize
         self.preparedChannelStride = preparedChannelStride
         let tiles = tilesHigh * tilesWide
-        let blocks = max(min(threads, (tiles + 15) / 16), (tiles + winogradBlockTiles - 1) / winogradBlockTiles)
+        splitsChannels = threads > 1 && tiles <= threads * winogradBlockTiles
+        let blocks = splitsChannels ? 1 : (tiles + winogradBlockTiles - 1) / winogradBlockTiles
         blockTiles = ((tiles + blocks - 1) / blocks + 15) / 16 * 16
         blockStride = blockTiles + 16
     }
@@ -74,8 +86,9 @@ struct TileVectors: Sequence, IteratorProtocol {
     }
 }
 
-/// Upper bound of tiles per block: a 256-channel block's two matrices (2 x 36 x 256 x 32 floats) stay near L2.
-public let winogradBlockTiles = 32
+/// Upper bound of tiles per block: bigger blocks read the transformed weights fewer times, smaller
+/// ones keep their matrices (2 x 36 x channels x tiles floats) nearer L2; 64 measured best on cold weights.
+public let winogradBlockTiles = 64
 
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf), in registers.
@@ -101,21 +114,44 @@ extension KernelISA {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
         defer { offsets.deallocate() }
         for c in 0..<g.inChannels { offsets[c] = c * g.blockStride }
-        let panelsStride = (g.outChannels + microRows - 1) / microRows * g.inChannels * microRows
+        let panels = (g.outChannels + microRows - 1) / microRows
+        let panelsStride = panels * g.inChannels * microRows
         let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
+
+        /// The 36 GEMMs of one block for the output channels of row panels `rows`.
+        func multiply(tiles: Range<Int>, panels rows: Range<Int>, v: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
+            let first = rows.lowerBound * microRows
+            let problem = GEMMProblem(
+                a: weights + first * g.inChannels, bias: nil, m: min(g.outChannels, rows.upperBound * microRows) - first,
+                k: g.inChannels, b: v, bRowOffsets: offsets, c: m + first * g.blockStride, ldc: g.blockStride,
+                grid: .matrix(columns: tiles.count), batch: 36, aBatchStride: panelsStride,
+                bBatchStride: g.inChannels * g.blockStride, cBatchStride: g.outChannels * g.blockStride)
+            let blocksPerRun = (tiles.count + microColumns - 1) / microColumns
+            gemmItems(problem, 0 ..< 36 * blocksPerRun, blocksPerRun: blocksPerRun)
+        }
+
+        let v = scratch, m = scratch + 36 * g.inChannels * g.blockStride + bReadSlack
+        if g.splitsChannels {
+            let tiles = 0..<g.tiles
+            parallelRanges(g.inChannels, threads: threads, work: work) { channels in
+                winogradInput(g, prepared: prepared, tiles: tiles, channels: channels, v: v)
+            }
+            parallelRanges(panels, threads: threads, work: work) { rows in
+                multiply(tiles: tiles, panels: rows, v: v, m: m)
+            }
+            parallelRanges(g.outChannels, threads: threads, work: work) { channels in
+                winogradOutput(g, m: m, tiles: tiles, channels: channels, bias: bias, output: output)
+            }
+            return
+        }
         parallelParts(g.blocks, threads: threads, work: work) { part, blocks in
             let v = scratch + part * g.blockScratch
             let m = v + 36 * g.inChannels * g.blockStride + bReadSlack
             for block in blocks {
                 let tiles = block * g.blockTiles ..< min(g.tiles, (block + 1) * g.blockTiles)
-                winogradInput(g, prepared: prepared, tiles: tiles, v: v)
-                let problem = GEMMProblem(
-                    a: weights, bias: nil, m: g.outChannels, k: g.inChannels, b: v, bRowOffsets: offsets, c: m,
-                    ldc: g.blockStride, grid: .matrix(columns: tiles.count), batch: 36, aBatchStride: panelsStride,
-                    bBatchStride: g.inChannels * g.blockStride, cBatchStride: g.outChannels * g.blockStride)
-                let blocksPerRun = (tiles.count + microColumns - 1) / microColumns
-                gemmItems(problem, 0 ..< 36 * blocksPerRun, blocksPerRun: blocksPerRun)
-                winogradOutput(g, m: m, tiles: tiles, bias: bias, output: output)
+                winogradInput(g, prepared: prepared, tiles: tiles, channels: 0..<g.inChannels, v: v)
+                multiply(tiles: tiles, panels: 0..<panels, v: v, m: m)
+                winogradOutput(g, m: m, tiles: tiles, channels: 0..<g.outChannels, bias: bias, output: output)
             }
         }
     }
@@ -123,7 +159,7 @@ extension KernelISA {
     /// Transforms the 6x6 patches of `tiles` into `v[e][c][t - tiles.lowerBound]` (row stride `blockStride`).
     @inlinable
     static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>, tiles: Range<Int>,
-                              v: UnsafeMutablePointer<Float>) {
+                              channels: Range<Int>, v: UnsafeMutablePointer<Float>) {
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
         defer { block.deallocate() }
         let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
@@ -132,7 +168,7 @@ extension KernelISA {
         for l in 0..<Vector.scalarCount { lane[l] = Float(l) }
         let secondRow = lane .>= Vector(repeating: Float(g.tilesWide))
         let secondRowOffset = 4 * pw - g.tilesWide
-        for c in 0..<g.inChannels {
+        for c in channels {
             let channel = prepared + c * g.preparedChannelStride
             for (t, tx, _, rows) in TileVectors(g, tiles, width: Vector.scalarCount) {
                 let patchTop = channel + 4 * (t / g.tilesWide) * pw + tx
@@ -185,7 +221,7 @@ extension KernelISA {
     /// Transforms the products `m[e][k][t - tiles.lowerBound]` of `tiles` back into output pixels, adding bias.
     @inlinable
     static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, tiles: Range<Int>,
-                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                               channels: Range<Int>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
         let w = Vector.scalarCount
         let half = UnsafeMutablePointer<Vector>.allocate(capacity: 24)
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: 4 * w)
@@ -194,7 +230,7 @@ extension KernelISA {
             columns.deallocate()
         }
         let matrixStride = g.outChannels * g.blockStride
-        for k in 0..<g.outChannels {
+        for k in channels {
             let b = Vector(repeating: bias?[k] ?? 0)
             let plane = output + k * g.outputHeight * g.outputWidth
             for (t, tx, lanes, rows) in TileVectors(g, tiles, width: Vector.scalarCount) {

@@ -55,8 +55,10 @@ import Testing
         ConvCase(channels: 5, outChannels: 7, height: 9, width: 10, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 9, outChannels: 31, height: 11, width: 40, kernel: 3, stride: 2, padding: 1, mode: .zero, algorithm: .implicitGEMM),
         ConvCase(channels: 20, outChannels: 29, height: 12, width: 9, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
-        // Big enough to be split across threads (see parallelGrainWork).
+        // Big enough to be split across threads (see parallelGrainWork): by channels (100 tiles) and by
+        // tile blocks (256 tiles).
         ConvCase(channels: 64, outChannels: 64, height: 40, width: 40, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
+        ConvCase(channels: 32, outChannels: 40, height: 64, width: 64, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
         // Tile rows of 8 and 4 tiles: two tile rows share a vector on AVX-512 (and AVX2 for 4).
         ConvCase(channels: 5, outChannels: 9, height: 32, width: 32, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 5, outChannels: 9, height: 22, width: 15, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
