@@ -5,6 +5,16 @@ import PackageDescription
 /// the generator ~100x slower than release and the end-to-end tests would crawl.
 let hot: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// Per-ISA kernel targets: the same generic kernels instantiated under different `-march` levels, picked
+/// at run time from cpuid. The flags are x86-only; elsewhere those targets compile as plain portable code.
+#if arch(x86_64)
+let avx2: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v3"])]
+let avx512: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4"])]
+#else
+let avx2 = hot
+let avx512 = hot
+#endif
+
 let package = Package(
     name: "cartoonify",
     platforms: [.macOS(.v14)],
@@ -27,7 +37,17 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
         .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
-        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
+        .target(name: "CCPUFeatures"),
+        .target(name: "KernelsCore", swiftSettings: hot),
+        .target(name: "KernelsPortable", dependencies: ["KernelsCore"], swiftSettings: hot),
+        .target(name: "KernelsAVX2", dependencies: ["KernelsCore"], swiftSettings: avx2),
+        .target(name: "KernelsAVX512", dependencies: ["KernelsCore"], swiftSettings: avx512),
+        .target(
+            name: "Kernels",
+            dependencies: ["KernelsCore", "KernelsPortable", "KernelsAVX2", "KernelsAVX512", "CCPUFeatures"],
+            swiftSettings: hot
+        ),
+        .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
@@ -49,6 +69,11 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "cartoonify-bench",
+            dependencies: ["Kernels", "NN", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: hot
+        ),
+        .executableTarget(
             name: "cartoonify",
             dependencies: [
                 "CartoonService", "NN", "Imaging",
@@ -65,8 +90,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),
