@@ -7,10 +7,11 @@
 /// transformed input and products (36 x channels x `blockTiles`) are still in cache, instead of streaming
 /// whole-image matrices through memory; blocks are independent, so threads need no barrier.
 ///
-/// Small maps (fewer tiles than a block per thread, e.g. 32x32) are one block, and threads split its
-/// channels instead (`splitsChannels`): the transformed weights (4x the weights, streamed from memory
-/// every layer) are then read once, each thread reading only its output channels' share, rather than
-/// every thread reading all of them for a sliver of tiles. That costs two barriers.
+/// Small maps (fewer tiles than a block per thread, e.g. 32x32) with large transformed weights (4x the
+/// weights, streamed from memory every layer) are one block, and threads split its channels instead
+/// (`splitsChannels`): the weights are then read once, each thread reading only its output channels'
+/// share, rather than every thread reading all of them for a sliver of tiles. That costs two barriers,
+/// which only pay off above `winogradSplitWeightBytes`.
 public struct WinogradGeometry: Sendable {
     public var inChannels: Int
     public var outChannels: Int
@@ -37,8 +38,8 @@ public struct WinogradGeometry: Sendable {
         (splitsChannels ? 1 : min(max(threads, 1), blocks)) * blockScratch
     }
 
-    /// Blocks of at most `winogradBlockTiles` tiles; one block split by channels when there are fewer
-    /// tiles than a block per thread.
+    /// Blocks of `winogradBlockTiles` tiles (small maps: one), at least one per thread; or one block
+    /// split by channels (see above).
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
                 preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int) {
         self.inChannels = inChannels
@@ -51,8 +52,11 @@ public struct WinogradGeometry: Sendable {
         self.preparedPhaseSize = preparedPhaseSize
         self.preparedChannelStride = preparedChannelStride
         let tiles = tilesHigh * tilesWide
+        let transformedWeightBytes = 36 * inChannels * outChannels * MemoryLayout<Float>.size
         splitsChannels = threads > 1 && tiles <= threads * winogradBlockTiles
-        let blocks = splitsChannels ? 1 : (tiles + winogradBlockTiles - 1) / winogradBlockTiles
+            && transformedWeightBytes >= winogradSplitWeightBytes
+        let most = tiles <= 2 * winogradBlockTiles ? 2 * winogradBlockTiles : winogradBlockTiles
+        let blocks = splitsChannels ? 1 : max(min(threads, (tiles + 15) / 16), (tiles + most - 1) / most)
         blockTiles = ((tiles + blocks - 1) / blocks + 15) / 16 * 16
         blockStride = blockTiles + 16
     }
@@ -86,9 +90,13 @@ struct TileVectors: Sequence, IteratorProtocol {
     }
 }
 
-/// Upper bound of tiles per block: bigger blocks read the transformed weights fewer times, smaller
-/// ones keep their matrices (2 x 36 x channels x tiles floats) nearer L2; 64 measured best on cold weights.
-public let winogradBlockTiles = 64
+/// Transformed-weight size from which small maps are split by channels (256 x 256 channels: 9.4 MB).
+public let winogradSplitWeightBytes = 4 << 20
+
+/// Tiles per block: a 256-channel block's matrices (2 x 36 x 256 x 48 floats) stay near L2, and the
+/// transformed weights are reread from L3 per block. Maps of at most two blocks use one block of up to
+/// twice that: their weights come from memory every layer, and one pass over them is what counts.
+public let winogradBlockTiles = 32
 
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf), in registers.
