@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import NN
 import Testing
 import TestSupport
 @testable import CartoonService
@@ -180,6 +181,59 @@ import Glibc
         try expectHealthy(server)
     }
 
+    // MARK: SIGTERM under load
+
+    /// Clients keep posting while the server process is told to stop. Every request that reached the
+    /// server is either answered 200 or refused with 503 before work began; once the listener is closed,
+    /// connecting fails. Nothing is cut off, and the process exits 0.
+    @Test func sigtermUnderLoadLosesNoRequest() throws {
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID()).safetensors")
+        let config = GeneratorConfig(architecture: .resnet, ngf: 8, nBlocks: 2, inputSize: 128)
+        try SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 5), metadata: Generator.metadata(for: config))
+            .write(to: weights)
+        defer { try? FileManager.default.removeItem(at: weights) }
+        let server = try ServerProcessTests.ServerProcess(arguments: [
+            "--host", "127.0.0.1", "--port", "0", "--workers", "2", "--queue-depth", "4", "--weights", weights.path,
+        ])
+        let port = try server.port()
+        #expect(waitFor { (try? RawHTTPClient(port: port).get("/readyz").status) == 200 })
+
+        let request = httpRequest("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg"), ("Connection", "close")],
+                                  body: try Photos.jpeg())
+        let outcomes = DrainOutcomes()
+        let clients = DispatchGroup()
+        for _ in 0..<12 {
+            Thread.detachNewThread { [outcomes] in
+                defer { clients.leave() }
+                while !outcomes.isFinished {
+                    let client: RawHTTPClient
+                    do {
+                        client = try RawHTTPClient(port: port, timeout: .seconds(60))
+                    } catch {
+                        return outcomes.record(.refused)  // the listener is closed: nothing was sent
+                    }
+                    client.send(request)
+                    do {
+                        outcomes.record(.answered(try client.readResponse().status))
+                    } catch {
+                        outcomes.record(.lost("\(error)"))
+                    }
+                }
+            }
+            clients.enter()
+        }
+        #expect(waitFor(.seconds(60)) { outcomes.answered >= 30 })
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(server.waitForExit() == 0, "\(server.log)")
+        outcomes.finish()
+        #expect(clients.wait(timeout: .now() + 60) == .success)
+
+        let all = outcomes.all
+        #expect(!all.contains { if case .lost = $0 { true } else { false } }, "\(all.filter { if case .lost = $0 { true } else { false } })")
+        #expect(all.allSatisfy { if case .answered(let status) = $0 { [200, 503].contains(status) } else { true } })
+        #expect(all.contains(.answered(200)))
+    }
+
     // MARK: Helpers
 
     /// The health check and a real inference answer 200, and every connection is closed again (a
@@ -194,6 +248,25 @@ import Glibc
         // A worker counts itself idle just after it replies.
         #expect(waitFor { server.service.pool.running == 0 && server.service.pool.waiting == 0 }, sourceLocation: sourceLocation)
     }
+}
+
+/// What each client of the SIGTERM test saw, in the order they saw it.
+final class DrainOutcomes: @unchecked Sendable {
+    enum Outcome: Equatable {
+        case answered(Int)
+        case refused
+        case lost(String)
+    }
+
+    private let lock = NSLock()
+    private var outcomes: [Outcome] = []
+    private var finished = false
+
+    func record(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
+    func finish() { lock.withLock { finished = true } }
+    var isFinished: Bool { lock.withLock { finished } }
+    var all: [Outcome] { lock.withLock { outcomes } }
+    var answered: Int { lock.withLock { outcomes.count { if case .answered = $0 { true } else { false } } } }
 }
 
 /// Polls `condition` for up to `limit`: a bound on a broken server, never a timing assertion.
