@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the release server on loopback with wrk (and scripts/loadtest.lua).
-#   scripts/loadtest.sh [phase...]      phases: throughput leak slow (default: all three)
+#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain (default: all four)
 # Environment:
 #   CONFIGS="small official"   throughput configurations: small = bundled weights (ngf 32, 6 blocks, 128 px);
 #                              official = ngf 64, 9 blocks, 256 px (made once with `cartoonify init-weights`)
@@ -17,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow)
+[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain)
 export PHOTO=${PHOTO:-$root/Tests/FaceDetectionTests/Fixtures/obama.jpg}
 scratch="$root/.build-load"
 mkdir -p "$scratch"
@@ -193,10 +193,35 @@ PY
     stop_server
 }
 
+# SIGTERM in the middle of a keep-alive run: in-flight requests finish (200, `Connection: close`),
+# requests that arrive while it drains get 503, and once the listener is closed new connections are
+# refused, which wrk counts as write errors (its non-blocking connect fails at the first write). A read
+# error or timeout would be a request cut off: there must be none, and the server must exit 0.
+# HardeningTests.sigtermUnderLoadLosesNoRequest tells refusals and cut-offs apart exactly.
+drain() {
+    start_server "$(weights_for small)"
+    local out="$scratch/wrk-drain.out"
+    wrk -t 2 -c 8 -d 10s --timeout 60s -s "$lua" "http://127.0.0.1:$port/cartoonify" >"$out" &
+    local wrk_pid=$!
+    sleep 4
+    kill -TERM "$server_pid"
+    local code=0
+    wait "$server_pid" || code=$?
+    server_pid=""
+    wait "$wrk_pid" || true
+    local result
+    result=$(grep '^RESULT' "$out" || echo "RESULT wrk_failed=1")
+    echo "drain small c=8, SIGTERM after 4 s: server exit $code, ${result#RESULT } | load:$(uptime | sed 's/.*load average://')"
+    if [ "$code" -ne 0 ] || echo "$result" | grep -qE '(read_errors|timeouts|wrk_failed)=[1-9]|status_(4|50[0-24-9])'; then
+        echo "  a request was lost or the server did not exit 0" >&2
+        status=1
+    fi
+}
+
 for phase in "${phases[@]}"; do
     case $phase in
-        throughput | leak | slow) "$phase" ;;
-        *) echo "unknown phase '$phase' (throughput, leak, slow)" >&2; exit 2 ;;
+        throughput | leak | slow | drain) "$phase" ;;
+        *) echo "unknown phase '$phase' (throughput, leak, slow, drain)" >&2; exit 2 ;;
     esac
 done
 exit $status
