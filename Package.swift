@@ -5,12 +5,23 @@ import PackageDescription
 /// the generator ~100x slower than release and the end-to-end tests would crawl.
 let hot: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// Per-ISA kernel targets: the same generic kernels instantiated under different `-march` levels, picked
+/// at run time from cpuid. The flags are x86-only; elsewhere those targets compile as plain portable code.
+#if arch(x86_64)
+let avx2: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v3"])]
+let avx512: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4"])]
+#else
+let avx2 = hot
+let avx512 = hot
+#endif
+
 let package = Package(
     name: "cartoonify",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cartoonify-server", targets: ["cartoonify-server"]),
         .executable(name: "cartoonify", targets: ["cartoonify"]),
+        .executable(name: "cartoonify-train", targets: ["cartoonify-train"]),
         // For the fuzz targets in Fuzz/, a separate package that depends on this one by path.
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Imaging", targets: ["Imaging"]),
@@ -29,7 +40,17 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
         .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
-        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: hot),
+        .target(name: "CCPUFeatures"),
+        .target(name: "KernelsCore", swiftSettings: hot),
+        .target(name: "KernelsPortable", dependencies: ["KernelsCore"], swiftSettings: hot),
+        .target(name: "KernelsAVX2", dependencies: ["KernelsCore"], swiftSettings: avx2),
+        .target(name: "KernelsAVX512", dependencies: ["KernelsCore"], swiftSettings: avx512),
+        .target(
+            name: "Kernels",
+            dependencies: ["KernelsCore", "KernelsPortable", "KernelsAVX2", "KernelsAVX512", "CCPUFeatures"],
+            swiftSettings: hot
+        ),
+        .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
@@ -41,6 +62,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
@@ -50,19 +72,30 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "cartoonify-bench",
+            dependencies: ["Kernels", "NN", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: hot
+        ),
+        .executableTarget(
             name: "cartoonify",
             dependencies: [
                 "CartoonService", "NN", "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "cartoonify-train",
+            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Socket client and fixtures shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),

@@ -6,20 +6,33 @@ import Tensor
 /// One photo in, one PNG cartoon out: decode, frame, resize to the model, generate, resize to the asked
 /// size, encode. Plain values in and out, so the CLI and the tests run exactly what the server runs.
 public struct CartoonPipeline: Sendable {
-    public let generator: Generator
+    /// The generator compiled for the fast kernels; shared read-only by every worker.
+    public let plan: GeneratorPlan
     public let detector: FaceDetector
     public var decodeLimits: DecodeLimits
     public var pngCompressionLevel: Int
 
     public init(generator: Generator, detector: FaceDetector = .bundled, decodeLimits: DecodeLimits = DecodeLimits(),
                 pngCompressionLevel: Int = 1) {
-        self.generator = generator
+        plan = GeneratorPlan(generator)
         self.detector = detector
         self.decodeLimits = decodeLimits
         self.pngCompressionLevel = pngCompressionLevel
     }
 
-    public var modelSize: Int { generator.config.inputSize }
+    public var modelSize: Int { plan.config.inputSize }
+
+    /// What one run may use: the calling worker's activation memory, and how many cores one inference
+    /// may spread over (workers x threads should not exceed the cores).
+    public struct Resources {
+        public let arena: InferenceArena
+        public let threads: Int
+
+        public init(arena: InferenceArena = InferenceArena(), threads: Int = 1) {
+            self.arena = arena
+            self.threads = threads
+        }
+    }
 
     public struct Result: Sendable {
         public var png: [UInt8]
@@ -31,7 +44,7 @@ public struct CartoonPipeline: Sendable {
     }
 
     /// `checkpoint` runs between stages and throws to abandon work nobody waits for any more.
-    public func run(_ bytes: [UInt8], options: CartoonOptions,
+    public func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
                     checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
         let photo = try decode(bytes)
         try checkpoint()
@@ -39,7 +52,7 @@ public struct CartoonPipeline: Sendable {
         try checkpoint()
         let clock = ContinuousClock()
         let start = clock.now
-        let cartoon = stylize(framed)
+        let cartoon = stylize(framed, resources: resources)
         let inferenceTime = start.duration(to: clock.now)
         try checkpoint()
         let size = options.size ?? modelSize
@@ -68,21 +81,18 @@ public struct CartoonPipeline: Sendable {
         case .center:
             return (photo.centerSquareCrop(), nil, nil)
         case .face:
-            let faces = detector.detect(in: photo)
-            guard let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height) else {
-                return (photo.centerSquareCrop(), nil, false)
-            }
-            let box = FaceCropPolicy.cropBox(for: face, imageWidth: photo.width, imageHeight: photo.height)
-            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), face, true)
+            let crop = FaceCropPolicy.crop(faces: detector.detect(in: photo), imageWidth: photo.width, imageHeight: photo.height)
+            let box = crop.box
+            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), crop.face, crop.face != nil)
         }
     }
 
     /// Model-sized in, model-sized out; no resampling when the input already has the model's size.
-    func stylize(_ image: RGBImage) -> RGBImage {
+    func stylize(_ image: RGBImage, resources: Resources) -> RGBImage {
         let size = modelSize
         let input = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
         let tensor = Tensor(shape: [1, 3, size, size], storage: input.planarFloats())
-        let output = generator.forward(tensor)
+        let output = plan.forward(tensor, arena: resources.arena, threads: resources.threads)
         return RGBImage(planarFloats: output.storage, width: size, height: size)
     }
 }

@@ -17,6 +17,8 @@ public final class CartoonService: Sendable {
     let logger: Logger
     let phase = Mutex<Phase>(.starting)
     let pool: WorkerPool
+    /// One per worker, indexed by `WorkerPool.Worker.index`, touched only by that worker's thread.
+    let arenas: [WorkerArena]
     let apiKey: APIKey?
     private let servers = Mutex<(main: HTTPServer?, metrics: HTTPServer?)>((nil, nil))
 
@@ -24,6 +26,7 @@ public final class CartoonService: Sendable {
         self.configuration = configuration
         self.logger = logger
         pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth)
+        arenas = (0..<configuration.workers).map { _ in WorkerArena() }
         apiKey = configuration.apiKey.map(APIKey.init)
     }
 
@@ -96,4 +99,9 @@ public final class CartoonService: Sendable {
     var isReady: Bool {
         phase.withLock { if case .ready = $0 { true } else { false } }
     }
+}
+
+/// A worker's activation memory. Unchecked: each instance is used by exactly one worker thread.
+final class WorkerArena: @unchecked Sendable {
+    let arena = InferenceArena()
 }

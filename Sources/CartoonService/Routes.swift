@@ -75,7 +75,8 @@ extension CartoonService {
             return reject(error, nil)
         }
         let timeout = configuration.requestTimeout
-        let accepted = pool.submit { [self] _ in
+        let threads = configuration.resolvedInferenceThreads
+        let accepted = pool.submit { [self] worker in
             guard !context.isCancelled else { return reject(.clientGone, "client_gone") }
             guard context.receivedAt.duration(to: .now) <= timeout else {
                 return reject(.deadlineExceeded, "deadline_exceeded")
@@ -83,7 +84,8 @@ extension CartoonService {
             do throws(ServiceError) {
                 // Multipart parsing walks the whole body: worker work, not I/O-thread work.
                 let bytes = try ImageUpload.bytes(of: request)
-                let result = try pipeline.run(bytes, options: options) { () throws(ServiceError) in
+                let resources = CartoonPipeline.Resources(arena: arenas[worker.index].arena, threads: threads)
+                let result = try pipeline.run(bytes, options: options, resources: resources) { () throws(ServiceError) in
                     if context.isCancelled { throw .clientGone }
                 }
                 metrics.recordInference(result.inferenceTime)

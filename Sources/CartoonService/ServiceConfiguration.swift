@@ -9,6 +9,8 @@ public struct ServiceConfiguration: Sendable {
     public var weightsPath = "weights/default.safetensors"
     /// Inference threads; each runs one request at a time from start to PNG.
     public var workers = ServiceConfiguration.activeProcessorCount
+    /// Cores one inference may spread over; nil picks `cores / workers` so the pool never oversubscribes.
+    public var inferenceThreads: Int?
     /// Requests allowed to wait for a worker; one more is answered 503 at once.
     public var queueDepth = 16
     /// How long a request may wait in the queue before it is answered 504 without running.
@@ -24,6 +26,12 @@ public struct ServiceConfiguration: Sendable {
     public var metricsPort: Int?
 
     public init() {}
+
+    /// Few workers with several threads each give the lowest latency; one thread per worker on every core
+    /// gives the best throughput under load. Either way workers x threads <= cores.
+    public var resolvedInferenceThreads: Int {
+        inferenceThreads ?? max(1, Self.activeProcessorCount / max(1, workers))
+    }
 
     public static var activeProcessorCount: Int {
         max(1, ProcessInfo.processInfo.activeProcessorCount)

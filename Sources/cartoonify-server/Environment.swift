@@ -23,6 +23,14 @@ struct Environment {
         try value(flag, name, default: fallback) { $0 }
     }
 
+    /// For settings with no default: nil when neither the flag nor the variable is given.
+    func optionalInt(_ flag: Int?, _ name: String) throws -> Int? {
+        if let flag { return flag }
+        guard let raw = values[name], !raw.isEmpty else { return nil }
+        guard let parsed = Int(raw) else { throw ValidationError("\(name)='\(raw)' is not a whole number.") }
+        return parsed
+    }
+
     func optionalString(_ flag: String?, _ name: String) -> String? {
         flag ?? values[name].flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -20,6 +20,8 @@ struct ServerCommand: ParsableCommand {
     var weights: String?
     @Option(help: "Inference threads. [CARTOONIFY_WORKERS, default: active processors]")
     var workers: Int?
+    @Option(help: "Cores one inference may use. [CARTOONIFY_INFERENCE_THREADS, default: processors / workers]")
+    var inferenceThreads: Int?
     @Option(help: "Requests that may wait for a worker before 503. [CARTOONIFY_QUEUE_DEPTH, default 16]")
     var queueDepth: Int?
     @Option(help: "Largest request body in bytes. [CARTOONIFY_MAX_BODY_BYTES, default 20971520]")
@@ -57,6 +59,7 @@ struct ServerCommand: ParsableCommand {
         let ports = try service.start()
         logger.info("listening", metadata: [
             "host": "\(config.http.host)", "port": "\(ports.port)", "workers": "\(config.workers)",
+            "inference_threads": "\(config.resolvedInferenceThreads)",
             "metrics_port": "\(ports.metricsPort.map(String.init) ?? "main")",
         ])
         do {
@@ -79,18 +82,19 @@ struct ServerCommand: ParsableCommand {
         config.weightsPath = try env.string(weights, "CARTOONIFY_WEIGHTS", default: config.weightsPath)
         config.workers = try env.int(workers, "CARTOONIFY_WORKERS", default: config.workers)
         config.queueDepth = try env.int(queueDepth, "CARTOONIFY_QUEUE_DEPTH", default: config.queueDepth)
+        config.inferenceThreads = try env.optionalInt(inferenceThreads, "CARTOONIFY_INFERENCE_THREADS")
         config.requestTimeout = .seconds(try env.int(requestTimeout, "CARTOONIFY_REQUEST_TIMEOUT", default: 30))
         config.drainTimeout = .seconds(try env.int(drainTimeout, "CARTOONIFY_DRAIN_TIMEOUT", default: 25))
-        config.metricsPort = try metricsPort ?? env.values["CARTOONIFY_METRICS_PORT"].map {
-            guard let port = Int($0) else { throw ValidationError("CARTOONIFY_METRICS_PORT='\($0)' is not a port.") }
-            return port
-        }
+        config.metricsPort = try env.optionalInt(metricsPort, "CARTOONIFY_METRICS_PORT")
         config.apiKey = env.optionalString(nil, "CARTOONIFY_API_KEY")
         guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
             throw ValidationError("ports must be from 0 to 65535.")
         }
-        guard config.workers >= 1, config.queueDepth >= 0, config.http.maxBodyBytes >= 1, config.http.maxConnections >= 1 else {
-            throw ValidationError("workers, max body bytes and max connections must be positive; queue depth must not be negative.")
+        guard config.workers >= 1, config.queueDepth >= 0, config.http.maxBodyBytes >= 1, config.http.maxConnections >= 1,
+              config.inferenceThreads.map({ $0 >= 1 }) ?? true
+        else {
+            throw ValidationError(
+                "workers, inference threads, max body bytes and max connections must be positive; queue depth must not be negative.")
         }
         return config
     }

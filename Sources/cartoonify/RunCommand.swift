@@ -25,7 +25,9 @@ struct RunCommand: ParsableCommand {
         let options = try CartoonOptions(query: query)
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
-        let result = try CartoonPipeline(generator: loaded.generator).run(bytes, options: options)
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let result = try CartoonPipeline(generator: loaded.generator)
+            .run(bytes, options: options, resources: .init(threads: threads))
         try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)
         let face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
             ?? (result.faceDetected == false ? "no face found, center crop" : "no detection")

@@ -52,19 +52,19 @@ import Glibc
 
         // Declared too large: refused from the head alone, before any body byte is sent.
         let declared = try RawHTTPClient(port: server.port)
-        declared.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Type: image/jpeg\r\nContent-Length: 10000000\r\n\r\n")
+        try declared.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Type: image/jpeg\r\nContent-Length: 10000000\r\n\r\n")
         #expect(try declared.readResponse().status == 413)
 
         // Asking to continue with a body too large: 413 instead of 100 Continue.
         let asking = try RawHTTPClient(port: server.port)
-        asking.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
+        try asking.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
         #expect(try asking.readResponse().status == 413)
 
         // Chunked, growing past the limit chunk by chunk: refused once the limit is crossed.
         let chunked = try RawHTTPClient(port: server.port)
-        chunked.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n")
+        try chunked.send("POST /cartoonify HTTP/1.1\r\nHost: a\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n")
         let chunk = Array("4000\r\n".utf8) + [UInt8](repeating: 0xAB, count: 0x4000) + Array("\r\n".utf8)
-        for _ in 0..<5 { chunked.send(chunk) }
+        for _ in 0..<5 { try chunked.send(chunk) }
         #expect(try chunked.readResponse().status == 413)
 
         // Sent in full anyway, over the limit.
@@ -211,8 +211,8 @@ import Glibc
                     } catch {
                         return outcomes.record(.refused)  // the listener is closed: nothing was sent
                     }
-                    client.send(request)
                     do {
+                        try client.send(request)
                         outcomes.record(.answered(try client.readResponse().status))
                     } catch {
                         outcomes.record(.lost("\(error)"))

@@ -19,11 +19,11 @@ import TestSupport
     @Test func headAnswersHeadersOnly() throws {
         let server = try TestService()
         let client = try RawHTTPClient(port: server.port)
-        client.send(httpRequest("HEAD", "/healthz"))
+        try client.send(httpRequest("HEAD", "/healthz"))
         let head = try client.readResponse(head: true)
         #expect(head.status == 200)
         #expect(head.header("Content-Length") == String(#"{"status":"ok"}"#.utf8.count))
-        client.send(httpRequest("GET", "/healthz"))
+        try client.send(httpRequest("GET", "/healthz"))
         #expect(try client.readResponse().text == #"{"status":"ok"}"#)
     }
 
@@ -56,7 +56,7 @@ import TestSupport
         let server = try TestService { $0.metricsPort = 0 }
         #expect(try server.send("GET", "/metrics").status == 404)
         let client = try RawHTTPClient(port: try #require(server.metricsPort))
-        client.send(httpRequest("GET", "/metrics"))
+        try client.send(httpRequest("GET", "/metrics"))
         let metrics = try client.readResponse()
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("cartoonify_queue_depth"))

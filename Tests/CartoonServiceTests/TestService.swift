@@ -48,7 +48,7 @@ final class TestService {
         -> RawHTTPClient.Response
     {
         let client = try RawHTTPClient(port: port)
-        client.send(httpRequest(method, target, headers: headers, body: body))
+        try client.send(httpRequest(method, target, headers: headers, body: body))
         return try client.readResponse(head: method == "HEAD")
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+import TestSupport
 @testable import HTTP
 
 @Suite struct DrainTests {
@@ -12,8 +13,8 @@ import Testing
             respond(HTTPResponse(status: 200, body: Array(request.path.utf8)))
         }
         let port = try server.start()
-        var fresh: TestClient? = try TestClient(port: port)
-        var reused: TestClient? = try TestClient(port: port)
+        var fresh: RawHTTPClient? = try RawHTTPClient(port: port)
+        var reused: RawHTTPClient? = try RawHTTPClient(port: port)
         try reused?.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try reused?.readResponse().text == "/first")
         #expect(eventually { server.openConnections == 2 })
@@ -23,7 +24,7 @@ import Testing
             _ = server.shutdown(gracePeriod: .seconds(10))
             done.signal()
         }
-        #expect(eventually { (try? TestClient(port: port)) == nil }, "draining closes the listener")
+        #expect(eventually { (try? RawHTTPClient(port: port)) == nil }, "draining closes the listener")
 
         for (client, path) in [(fresh, "/fresh"), (reused, "/again")] {
             try client?.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -42,7 +43,7 @@ import Testing
             respond(HTTPResponse(status: 200))
         }
         let port = try server.start()
-        let silent = try TestClient(port: port)
+        let silent = try RawHTTPClient(port: port)
         #expect(eventually { server.openConnections == 1 })
         #expect(server.shutdown(gracePeriod: .seconds(10)))
         #expect(try silent.isClosedByServer())

@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Echoes the request: body back, method/path/query in headers. `/slow` answers after 50 ms from another
@@ -71,7 +72,7 @@ private func threadCount() -> Int {
 struct HTTPServerTests {
     @Test func keepAliveServesSeveralRequestsOnOneConnection() throws {
         try withServer { server, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             for index in 0..<3 {
                 try client.send("GET /item/\(index)?q=a+b HTTP/1.1\r\nHost: test\r\n\r\n")
                 let response = try client.readResponse()
@@ -91,7 +92,7 @@ struct HTTPServerTests {
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\nPOST /fast HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbodyGET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /end HTTP/1.1\r\nHost: t\r\n\r\n")
             let bodies = try (0..<4).map { _ in try client.readResponse().text }
             #expect(bodies == ["/slow", "body", "/slow", "/end"])
@@ -100,9 +101,9 @@ struct HTTPServerTests {
 
     @Test func headSendsHeadersWithoutBody() throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("HEAD /twelve-chars! HTTP/1.1\r\nHost: t\r\n\r\n")
-            let head = try client.readResponse(bodyless: true)
+            let head = try client.readResponse(head: true)
             #expect(head.status == 200)
             #expect(head.headers["X-Method"] == "HEAD")
             #expect(head.headers["Content-Length"] == "14")
@@ -114,7 +115,7 @@ struct HTTPServerTests {
 
     @Test func expectContinueGetsContinueThenTheResponse() throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
             #expect(try client.read(count: 25) == Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             try client.send("hello")
@@ -126,7 +127,7 @@ struct HTTPServerTests {
 
     @Test func expectContinueWithTooLargeLengthGets413AtOnce() throws {
         try withServer(testConfiguration { $0.maxBodyBytes = 1024 }) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1025\r\nExpect: 100-continue\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 413)
@@ -139,7 +140,7 @@ struct HTTPServerTests {
 
     @Test func chunkedUploadIsReassembled() throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             let payload = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
             var request = Array("POST /chunks HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
             for start in stride(from: 0, to: payload.count, by: 1500) {
@@ -160,12 +161,12 @@ struct HTTPServerTests {
             $0.bodyTimeout = .milliseconds(300)
         }
         try withServer(configuration) { _, port in
-            let stalledHead = try TestClient(port: port)
+            let stalledHead = try RawHTTPClient(port: port)
             try stalledHead.send("GET /never HTTP/1.1\r\nHost: t\r\nX-Partial: ")
-            let stalledBody = try TestClient(port: port)
+            let stalledBody = try RawHTTPClient(port: port)
             try stalledBody.send("POST /never HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
 
-            let other = try TestClient(port: port)
+            let other = try RawHTTPClient(port: port)
             try other.send("GET /served HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try other.readResponse().text == "/served")
 
@@ -182,7 +183,7 @@ struct HTTPServerTests {
         let held = HeldRequests()
         let exchanges = Exchanges()
         try withServer(handler: held.handler, observer: exchanges.observer) { server, port in
-            var client: TestClient? = try TestClient(port: port)
+            var client: RawHTTPClient? = try RawHTTPClient(port: port)
             try client?.send("GET /work HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(eventually { held.count == 1 })
             let request = try #require(held.take())
@@ -199,8 +200,8 @@ struct HTTPServerTests {
         let held = HeldRequests()
         let server = HTTPServer(configuration: testConfiguration(), handler: held.handler)
         let port = try server.start()
-        var busy: TestClient? = try TestClient(port: port)
-        let idle = try TestClient(port: port)
+        var busy: RawHTTPClient? = try RawHTTPClient(port: port)
+        let idle = try RawHTTPClient(port: port)
         try busy?.send("GET /work HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(eventually { held.count == 1 })
         let request = try #require(held.take())
@@ -213,7 +214,7 @@ struct HTTPServerTests {
             done.signal()
         }
         #expect(try idle.isClosedByServer(), "idle keep-alive connections are closed after the last call")
-        #expect(throws: (any Error).self, "the listener is closed") { _ = try TestClient(port: port) }
+        #expect(throws: (any Error).self, "the listener is closed") { _ = try RawHTTPClient(port: port) }
         #expect(drained.withLock { $0 } == nil, "shutdown waits for the in-flight request")
         request.respond(HTTPResponse(status: 200, body: Array("finished".utf8)))
         let response = try #require(try busy?.readResponse())
@@ -230,7 +231,7 @@ struct HTTPServerTests {
         let held = HeldRequests()
         let server = HTTPServer(configuration: testConfiguration(), handler: held.handler)
         let port = try server.start()
-        let client = try TestClient(port: port)
+        let client = try RawHTTPClient(port: port)
         try client.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(eventually { held.count == 1 })
         let request = try #require(held.take())
@@ -243,7 +244,7 @@ struct HTTPServerTests {
     @Test func malformedRequestGetsJSON400AndClose() throws {
         let exchanges = Exchanges()
         try withServer(observer: exchanges.observer) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 400)
@@ -268,7 +269,7 @@ struct HTTPServerTests {
     ])
     func serverMadeErrors(request: String, status: Int, code: String) throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(request)
             let response = try client.readResponse()
             #expect(response.status == status)
@@ -281,7 +282,7 @@ struct HTTPServerTests {
     @Test func observerSeesEveryExchange() throws {
         let exchanges = Exchanges()
         try withServer(observer: exchanges.observer) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             let request = "POST /echo HTTP/1.1\r\nHost: t\r\nX-Request-Id: abc-123\r\nContent-Length: 3\r\n\r\nxyz"
             try client.send(request)
             let response = try client.readResponse()
@@ -299,10 +300,10 @@ struct HTTPServerTests {
 
     @Test func connectionsBeyondTheLimitGet503() throws {
         try withServer(testConfiguration { $0.maxConnections = 1 }) { server, port in
-            let first = try TestClient(port: port)
+            let first = try RawHTTPClient(port: port)
             try first.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try first.readResponse().status == 200)
-            let second = try TestClient(port: port)
+            let second = try RawHTTPClient(port: port)
             let refused = try second.readResponse()
             #expect(refused.status == 503)
             #expect(refused.text.contains("\"error\":\"too_many_connections\""))
@@ -313,7 +314,7 @@ struct HTTPServerTests {
 
     @Test func idleKeepAliveConnectionsTimeOut() throws {
         try withServer(testConfiguration { $0.idleTimeout = .milliseconds(200) }) { server, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try client.readResponse().status == 200)
             #expect(try client.isClosedByServer())
@@ -324,7 +325,7 @@ struct HTTPServerTests {
 
     @Test func http10ClosesByDefault() throws {
         try withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET /old HTTP/1.0\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.text == "/old")
@@ -335,7 +336,7 @@ struct HTTPServerTests {
 
     @Test func handlerThatNeverRespondsYields500() throws {
         try withServer(handler: { _, _, _ in }) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET /forgotten HTTP/1.1\r\nHost: t\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 500)
@@ -346,7 +347,7 @@ struct HTTPServerTests {
     @Test func idleConnectionsCostNoThreads() throws {
         try withServer { server, port in
             let threadsBefore = threadCount()
-            let clients = try (0..<300).map { _ in try TestClient(port: port) }
+            let clients = try (0..<300).map { _ in try RawHTTPClient(port: port) }
             #expect(eventually { server.openConnections == clients.count })
             // Not "==": other suites may run beside this one; a thread per connection would add 300.
             #expect(threadCount() - threadsBefore < 10)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,12 +10,10 @@ import Glibc
 public final class RawHTTPClient {
     public struct Response: Sendable {
         public var status: Int
-        public var headers: [(String, String)]
+        public var headers: HTTPHeaders
         public var body: [UInt8]
 
-        public func header(_ name: String) -> String? {
-            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
-        }
+        public func header(_ name: String) -> String? { headers[name] }
 
         public var text: String { String(decoding: body, as: UTF8.self) }
     }
@@ -57,16 +56,16 @@ public final class RawHTTPClient {
 
     deinit { close(fd) }
 
-    public func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return }
+            guard sent > 0 else { throw ClientError.closed }
             offset += sent
         }
     }
 
-    public func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Half-closes the write side, as a client does that has nothing more to say.
     public func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
@@ -79,9 +78,10 @@ public final class RawHTTPClient {
         var lines = headerText.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst().split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw ClientError.malformed(headerText) }
-        let headers: [(String, String)] = lines.compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        var headers = HTTPHeaders()
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         var response = Response(status: status, headers: headers, body: [])
         if head || status == 100 || status == 204 || status == 304 { return response }
@@ -96,14 +96,28 @@ public final class RawHTTPClient {
     }
 
     public func get(_ target: String) throws -> Response {
-        send(httpRequest("GET", target))
+        try send(httpRequest("GET", target))
         return try readResponse()
     }
 
-    /// True when the server has closed the connection (read returns EOF) within the timeout.
-    public func isClosedByServer() -> Bool {
-        var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
+    /// Reads exactly `count` bytes.
+    public func read(count: Int) throws -> [UInt8] {
+        try fill(count)
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[..<count])
+    }
+
+    /// Bytes received but not yet consumed by a read.
+    public var unreadBytes: [UInt8] { buffer }
+
+    /// True when the server closed the connection (after anything still unread); throws on timeout.
+    public func isClosedByServer() throws -> Bool {
+        do {
+            try receiveMore()
+        } catch ClientError.closed {
+            return true
+        }
+        return false
     }
 
     private func readChunked() throws -> [UInt8] {
@@ -153,7 +167,16 @@ public final class RawHTTPClient {
     }
 }
 
-/// `POST` request bytes with a Content-Length body.
+/// Polls `condition` up to `attempts` times, 10 ms apart; the bound keeps a broken server from hanging tests.
+public func eventually(attempts: Int = 500, _ condition: () -> Bool) -> Bool {
+    for _ in 0..<attempts {
+        if condition() { return true }
+        usleep(10_000)
+    }
+    return condition()
+}
+
+/// Request bytes; POST and any request with a body get a Content-Length.
 public func httpRequest(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) -> [UInt8] {
     var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     for (name, value) in headers { text += "\(name): \(value)\r\n" }

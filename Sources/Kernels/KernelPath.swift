@@ -1,0 +1,49 @@
+import CCPUFeatures
+import KernelsAVX2
+import KernelsAVX512
+@_exported import KernelsCore
+import KernelsPortable
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The kernel instantiations one binary carries, best last.
+public enum KernelPath: String, Sendable, CaseIterable, Comparable {
+    case portable
+    case avx2
+    case avx512
+
+    /// The instantiation for this path.
+    public var isa: any KernelISA.Type {
+        switch self {
+        case .portable: Portable.self
+        case .avx2: AVX2.self
+        case .avx512: AVX512.self
+        }
+    }
+
+    /// The best path this CPU runs, read once from cpuid. `CARTOONIFY_KERNELS=portable|avx2|avx512` can
+    /// lower it (for comparisons), never raise it past what the CPU supports.
+    public static let best: KernelPath = {
+        let supported = allCases[min(cpuLevel, allCases.count - 1)]
+        if let requested = getenv("CARTOONIFY_KERNELS").flatMap({ KernelPath(rawValue: String(cString: $0)) }),
+           requested < supported {
+            return requested
+        }
+        return supported
+    }()
+
+    /// Every path this CPU can run (the portable one always).
+    public static var supported: [KernelPath] { Array(allCases.prefix(cpuLevel + 1)) }
+
+    private static let cpuLevel = Int(cartoonify_cpu_kernel_level())
+
+    public static func < (lhs: KernelPath, rhs: KernelPath) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}

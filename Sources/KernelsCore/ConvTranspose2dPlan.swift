@@ -1,0 +1,125 @@
+/// A transposed convolution (PyTorch `ConvTranspose2d`, IOHW weights, batch 1), decomposed into
+/// `stride x stride` output phases. Output pixel `(s*m + a, s*n + b)` only meets the kernel taps with
+/// `ky = a + padding (mod s)`, `kx = b + padding (mod s)`, each a fixed input offset, so every phase is a
+/// small stride-1 implicit GEMM with no multiplications by inserted zeros (k3 s2: 1, 2, 2, 4 taps).
+public struct ConvTranspose2dPlan: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+    public let outputPadding: Int
+
+    /// Taps of one phase along one axis: kernel index and input offset (`m + offset`).
+    struct Tap: Sendable {
+        let kernel: Int
+        let offset: Int
+    }
+
+    struct Phase: Sendable {
+        let rowTaps: [Tap]
+        let columnTaps: [Tap]
+        let weights: PackedPanels
+    }
+
+    /// Indexed `a * stride + b`.
+    let phases: [Phase]
+    let paddingBefore: Int
+    let paddingAfter: Int
+
+    public init(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, inChannels: Int,
+                outChannels: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int) {
+        precondition(weights.count == inChannels * outChannels * kernelSize * kernelSize, "weight count does not match the shape")
+        precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
+        precondition(kernelSize >= stride && padding < kernelSize && outputPadding < stride, "unsupported geometry")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.outputPadding = outputPadding
+        let taps: [[Tap]] = (0..<stride).map { a in
+            (0..<kernelSize).filter { (a + padding - $0) % stride == 0 }
+                .map { Tap(kernel: $0, offset: (a + padding - $0) / stride) }
+        }
+        let offsets = taps.flatMap { $0.map(\.offset) }
+        paddingBefore = max(0, -(offsets.min() ?? 0))
+        paddingAfter = max(0, offsets.max() ?? 0)
+        let biasArray = bias.map(Array.init)
+        var phases = [Phase]()
+        for a in 0..<stride {
+            for b in 0..<stride {
+                let rows = taps[a], columns = taps[b]
+                let depth = inChannels * rows.count * columns.count
+                let packed = PackedPanels(rows: outChannels, depth: depth, bias: biasArray) { o, k in
+                    let (c, tap) = k.quotientAndRemainder(dividingBy: rows.count * columns.count)
+                    let ky = rows[tap / columns.count].kernel, kx = columns[tap % columns.count].kernel
+                    return weights[((c * outChannels + o) * kernelSize + ky) * kernelSize + kx]
+                }
+                phases.append(Phase(rowTaps: rows, columnTaps: columns, weights: packed))
+            }
+        }
+        self.phases = phases
+    }
+
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        let size = { (n: Int) in (n - 1) * stride - 2 * padding + kernelSize + outputPadding }
+        return (size(height), size(width))
+    }
+
+    /// The input zero-padded so every phase's last output row/column reads inside the buffer.
+    func layout(height: Int, width: Int) -> PaddedLayout {
+        let out = outputSize(height: height, width: width)
+        let last = { (n: Int) in (n + stride - 1) / stride - 1 }
+        let after = { (outSize: Int, size: Int) in max(paddingAfter, last(outSize) + paddingAfter - (size - 1)) }
+        return PaddedLayout(channels: inChannels, height: height, width: width, padTop: paddingBefore,
+                            padBottom: after(out.height, height), padLeft: paddingBefore,
+                            padRight: after(out.width, width), mode: .zero)
+    }
+
+    public func workspaceCount(height: Int, width: Int) -> Int {
+        layout(height: height, width: width).count
+    }
+
+    /// Transposed-convolves the NCHW `input` into `output`; `affine` is applied to the input on the fly.
+    public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
+                    output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
+                    affine: ChannelAffine? = nil, threads: Int) {
+        precondition(workspace.count >= workspaceCount(height: height, width: width), "workspace too small")
+        guard let scratch = workspace.baseAddress else { return }
+        let prepared = layout(height: height, width: width)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
+        let out = outputSize(height: height, width: width)
+        for py in 0..<stride {
+            for px in 0..<stride {
+                let phase = phases[py * stride + px]
+                let rows = (out.height - py + stride - 1) / stride, columns = (out.width - px + stride - 1) / stride
+                guard rows > 0 && columns > 0 else { continue }
+                var offsets = [Int]()
+                offsets.reserveCapacity(phase.weights.depth)
+                for c in 0..<inChannels {
+                    for ty in phase.rowTaps {
+                        for tx in phase.columnTaps {
+                            offsets.append(prepared.offset(channel: c, y: ty.offset + paddingBefore,
+                                                           x: tx.offset + paddingBefore))
+                        }
+                    }
+                }
+                let grid = ColumnGrid(rows: rows, width: columns, bRowStride: prepared.phaseWidth,
+                                      cRowStride: stride * out.width, cColumnStride: stride)
+                offsets.withUnsafeBufferPointer { offsets in
+                    phase.weights.values.withUnsafeBufferPointer { a in
+                        phase.weights.bias.withUnsafeBufferPointer { bias in
+                            guard let offsets = offsets.baseAddress, let a = a.baseAddress,
+                                  let bias = bias.baseAddress else { return }
+                            isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: phase.weights.depth,
+                                                 b: scratch, bRowOffsets: offsets,
+                                                 c: output + py * out.width + px, ldc: out.height * out.width,
+                                                 grid: grid), threads: threads)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// Base-pointer access for the kernels: tensors here are never empty (layers check their shapes first), so a
+/// missing base address is a programmer error, reported once here instead of unwrapped at every call site.
+extension Array where Element == Float {
+    @inline(__always)
+    package func withBase<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("kernel called on an empty buffer") }
+            return try body(base)
+        }
+    }
+
+    @inline(__always)
+    package mutating func withMutableBase<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+        try withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("kernel called on an empty buffer") }
+            return try body(base)
+        }
+    }
+}

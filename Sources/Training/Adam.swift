@@ -1,0 +1,62 @@
+import Foundation
+import NN
+import Tensor
+
+/// Adam's hyper-parameters; CycleGAN uses lr 2e-4, beta1 0.5.
+public struct AdamConfig: Sendable, Equatable {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+
+    public init(beta1: Double = 0.5, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}
+
+/// The moments of one network's optimiser: part of a checkpoint, so a resumed run continues exactly.
+public struct AdamState: Sendable {
+    public var step: Int
+    public var firstMoments: [String: Tensor]
+    public var secondMoments: [String: Tensor]
+
+    public init(step: Int = 0, firstMoments: [String: Tensor] = [:], secondMoments: [String: Tensor] = [:]) {
+        self.step = step
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+    }
+
+    /// One Adam step with PyTorch's arithmetic (`torch.optim.Adam`, no weight decay), so the first training
+    /// step can be compared with PyTorch's to float precision.
+    public mutating func update(_ parameters: inout ParameterSet, gradients: [String: Tensor],
+                                learningRate: Double, config: AdamConfig) {
+        step += 1
+        // Scalars are formed in Double and rounded once, as PyTorch does with its Python-float hyper-parameters.
+        let stepSize = Float(learningRate / (1 - pow(config.beta1, Double(step))))
+        let root2 = Float((1 - pow(config.beta2, Double(step))).squareRoot())
+        let (oneMinusBeta1, beta2, oneMinusBeta2, epsilon) = (Float(1 - config.beta1), Float(config.beta2), Float(1 - config.beta2), Float(config.epsilon))
+        for name in parameters.sortedNames {
+            guard let gradient = gradients[name], var parameter = parameters.tensors[name] else { continue }
+            var m = firstMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
+            var v = secondMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
+            let count = parameter.count
+            gradient.storage.withBase { g in
+                m.withMutableBase { m in
+                    v.withMutableBase { v in
+                        parameter.storage.withMutableBase { p in
+                            for i in 0..<count {
+                                m[i] += (g[i] - m[i]) * oneMinusBeta1
+                                v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
+                                p[i] -= stepSize * (m[i] / (v[i].squareRoot() / root2 + epsilon))
+                            }
+                        }
+                    }
+                }
+            }
+            parameters.tensors[name] = parameter
+            firstMoments[name] = Tensor(shape: parameter.shape, storage: m)
+            secondMoments[name] = Tensor(shape: parameter.shape, storage: v)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import NN
+import Tensor
+
+/// A `CycleGANState` as one safetensors file (DESIGN.md "Trainer files"): the networks under `G.`, `F.`,
+/// `D_cartoon.`, `D_photo.`, Adam moments under `adam_m.<net>.`/`adam_v.<net>.`, the image pools as
+/// `pool.cartoon`/`pool.photo` (`[n, 3, S, S]`), and step, optimiser steps, RNG state and configuration in
+/// `__metadata__`. The configuration is stored so a resume can refuse a checkpoint of another model.
+public enum Checkpoint {
+    static let format = "cartoonify-cyclegan-checkpoint-1"
+    static var networks: [(prefix: String, parameters: WritableKeyPath<CycleGANState, ParameterSet>,
+                           adam: WritableKeyPath<CycleGANState, AdamState>)] {
+        [("G", \.g, \.adamG), ("F", \.f, \.adamF),
+         ("D_cartoon", \.dCartoon, \.adamDCartoon), ("D_photo", \.dPhoto, \.adamDPhoto)]
+    }
+
+    /// The checkpoint file for `state`; `extra` adds run information (data folders, seed) to the metadata.
+    public static func file(for state: CycleGANState, extra: [String: String] = [:]) -> SafeTensorsFile {
+        var tensors: [String: Tensor] = [:]
+        var metadata = extra.merging(configurationMetadata(state.config)) { $1 }
+        metadata["format"] = format
+        metadata["step"] = String(state.step)
+        metadata["rng_state"] = String(state.rng.state)
+        for network in networks {
+            let parameters = state[keyPath: network.parameters], adam = state[keyPath: network.adam]
+            for (name, tensor) in parameters.tensors { tensors["\(network.prefix).\(name)"] = tensor }
+            for (name, tensor) in adam.firstMoments { tensors["adam_m.\(network.prefix).\(name)"] = tensor }
+            for (name, tensor) in adam.secondMoments { tensors["adam_v.\(network.prefix).\(name)"] = tensor }
+            metadata["adam_step.\(network.prefix)"] = String(adam.step)
+        }
+        for (key, pool) in [("cartoon", state.poolCartoon), ("photo", state.poolPhoto)] where !pool.images.isEmpty {
+            let shape = [pool.images.count] + pool.images[0].shape.dropFirst()
+            tensors["pool.\(key)"] = Tensor(shape: shape, storage: pool.images.flatMap(\.storage))
+        }
+        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+    }
+
+    /// Writes atomically: a killed run leaves the previous checkpoint or the new one, never a partial file.
+    public static func write(_ state: CycleGANState, extra: [String: String] = [:], to path: String) throws(TrainingError) {
+        try AtomicFile.store(file(for: state, extra: extra).serialized(), at: path)
+    }
+
+    /// Reads a checkpoint written by `write`; `config` is what this run was asked for and must match.
+    public static func read(from path: String, config: CycleGANConfig) throws(TrainingError) -> (CycleGANState, [String: String]) {
+        let file: SafeTensorsFile
+        do {
+            file = try SafeTensorsFile.read(from: URL(fileURLWithPath: path))
+        } catch {
+            throw .badCheckpoint(path: path, reason: String(describing: error))
+        }
+        let metadata = file.metadata
+        guard metadata["format"] == format else {
+            throw .badCheckpoint(path: path, reason: "not a cartoonify-train checkpoint (format \(metadata["format"] ?? "missing"))")
+        }
+        let expected = configurationMetadata(config)
+        for key in expected.keys.sorted() where metadata[key] != expected[key] {
+            throw .checkpointMismatch("\(key) is \(metadata[key] ?? "missing") in the checkpoint, \(expected[key] ?? "") in this run")
+        }
+        func integer(_ key: String) throws(TrainingError) -> UInt64 {
+            guard let text = metadata[key], let value = UInt64(text) else {
+                throw .badCheckpoint(path: path, reason: "metadata \(key) is missing or not a number")
+            }
+            return value
+        }
+        let shapes = [Generator.tensorNames(config: config.generator), Generator.tensorNames(config: config.generator),
+                      config.discriminator.tensorShapes, config.discriminator.tensorShapes]
+        var state = CycleGANState(config: config, g: ParameterSet(tensors: [:]), f: ParameterSet(tensors: [:]),
+                                  dCartoon: ParameterSet(tensors: [:]), dPhoto: ParameterSet(tensors: [:]),
+                                  step: Int(try integer("step")), rng: SplitMix64(seed: try integer("rng_state")))
+        for (network, shapes) in zip(networks, shapes) {
+            func tensors(_ prefix: String, required: Bool) throws(TrainingError) -> [String: Tensor] {
+                var found: [String: Tensor] = [:]
+                for (name, shape) in shapes {
+                    guard let tensor = file.tensors["\(prefix)\(name)"] else {
+                        if required { throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) is missing") }
+                        continue
+                    }
+                    guard tensor.shape == shape else {
+                        throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) has shape \(tensor.shape), expected \(shape)")
+                    }
+                    found[name] = tensor
+                }
+                return found
+            }
+            let adamStep = Int(try integer("adam_step.\(network.prefix)"))
+            state[keyPath: network.parameters] = ParameterSet(tensors: try tensors("\(network.prefix).", required: true))
+            state[keyPath: network.adam] = AdamState(
+                step: adamStep,
+                firstMoments: try tensors("adam_m.\(network.prefix).", required: adamStep > 0),
+                secondMoments: try tensors("adam_v.\(network.prefix).", required: adamStep > 0))
+        }
+        state.poolCartoon = try pool(file.tensors["pool.cartoon"], capacity: config.poolSize, path: path)
+        state.poolPhoto = try pool(file.tensors["pool.photo"], capacity: config.poolSize, path: path)
+        return (state, metadata)
+    }
+
+    private static func pool(_ tensor: Tensor?, capacity: Int, path: String) throws(TrainingError) -> ImagePool {
+        guard let tensor else { return ImagePool(capacity: capacity) }
+        guard tensor.shape.count == 4, tensor.shape[0] <= capacity else {
+            throw .badCheckpoint(path: path, reason: "image pool has shape \(tensor.shape) (capacity \(capacity))")
+        }
+        let plane = tensor.count / max(1, tensor.shape[0])
+        let single = [1] + tensor.shape.dropFirst()
+        let images = (0..<tensor.shape[0]).map { k in
+            Tensor(shape: single, storage: Array(tensor.storage[(k * plane)..<((k + 1) * plane)]))
+        }
+        return ImagePool(capacity: capacity, images: images)
+    }
+
+    /// The fields that define the model and objective; a resumed run must agree on all of them.
+    static func configurationMetadata(_ config: CycleGANConfig) -> [String: String] {
+        Generator.metadata(for: config.generator).merging([
+            "ndf": String(config.discriminator.ndf), "d_layers": String(config.discriminator.layers),
+            "lambda_cycle": String(config.lambdaCycle), "lambda_identity": String(config.lambdaIdentity),
+            "beta1": String(config.adam.beta1), "beta2": String(config.adam.beta2), "pool_size": String(config.poolSize),
+        ]) { $1 }
+    }
+}

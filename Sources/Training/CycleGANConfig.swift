@@ -1,0 +1,70 @@
+import NN
+
+/// Everything that defines the four networks and the objective (CycleGAN paper defaults).
+public struct CycleGANConfig: Sendable, Equatable {
+    public var generator: GeneratorConfig
+    public var discriminator: PatchGANConfig
+    public var lambdaCycle: Float
+    /// Identity loss weight, as a fraction of `lambdaCycle` (the official `lambda_identity`).
+    public var lambdaIdentity: Float
+    public var adam: AdamConfig
+    public var poolSize: Int
+
+    public init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
+                lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+        self.generator = generator
+        self.discriminator = discriminator
+        self.lambdaCycle = lambdaCycle
+        self.lambdaIdentity = lambdaIdentity
+        self.adam = adam
+        self.poolSize = poolSize
+    }
+
+    /// Sizes the networks cannot be built or trained with, named by their command-line flags.
+    public func validate() throws(TrainingError) {
+        let size = generator.inputSize
+        guard size >= 8, size % GeneratorConfig.totalStride == 0 else {
+            throw .invalidOption("--size \(size) must be a multiple of \(GeneratorConfig.totalStride) and at least 8")
+        }
+        guard size >= discriminator.minimumInputSize else {
+            throw .invalidOption("--size \(size) is too small for a \(discriminator.layers)-layer PatchGAN "
+                + "(needs at least \(discriminator.minimumInputSize))")
+        }
+        guard generator.ngf >= 1, generator.nBlocks >= 0 else {
+            throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
+        }
+        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0 else {
+            throw .invalidOption("pool size and loss weights must not be negative")
+        }
+    }
+}
+
+/// The losses of one step, named as in the log (photo = domain A, cartoon = domain B of the official code).
+public struct StepLosses: Sendable, Equatable {
+    /// LSGAN loss of G: D_cartoon(G(photo)) pushed to 1 (official `loss_G_A`).
+    public var adversarialG: Float = 0
+    /// LSGAN loss of F: D_photo(F(cartoon)) pushed to 1 (`loss_G_B`).
+    public var adversarialF: Float = 0
+    /// lambda_cycle * |F(G(photo)) - photo| (`loss_cycle_A`).
+    public var cyclePhoto: Float = 0
+    /// lambda_cycle * |G(F(cartoon)) - cartoon| (`loss_cycle_B`).
+    public var cycleCartoon: Float = 0
+    /// lambda_cycle * lambda_identity * |G(cartoon) - cartoon| (`loss_idt_A`).
+    public var identityG: Float = 0
+    /// lambda_cycle * lambda_identity * |F(photo) - photo| (`loss_idt_B`).
+    public var identityF: Float = 0
+    /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
+    public var discriminatorCartoon: Float = 0
+    /// The same for D_photo (`loss_D_B`).
+    public var discriminatorPhoto: Float = 0
+
+    public init() {}
+
+    public var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF }
+
+    /// Log keys and values, in a fixed order.
+    public var named: [(String, Float)] {
+        [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
+         ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto)]
+    }
+}

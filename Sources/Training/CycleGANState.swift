@@ -1,0 +1,56 @@
+import NN
+import Tensor
+
+/// Everything a run needs to continue exactly: the four networks, both optimisers, the image pools, the step
+/// counter and the random state. A checkpoint is this value on disk.
+public struct CycleGANState: Sendable {
+    public var config: CycleGANConfig
+    /// photo -> cartoon (the exported generator).
+    public var g: ParameterSet
+    /// cartoon -> photo.
+    public var f: ParameterSet
+    public var dCartoon: ParameterSet
+    public var dPhoto: ParameterSet
+    public var adamG: AdamState
+    public var adamF: AdamState
+    public var adamDCartoon: AdamState
+    public var adamDPhoto: AdamState
+    public var poolCartoon: ImagePool
+    public var poolPhoto: ImagePool
+    /// Completed training steps.
+    public var step: Int
+    public var rng: SplitMix64
+
+    /// Fresh networks initialised N(0, 0.02), each from its own stream derived from `seed`.
+    public init(config: CycleGANConfig, seed: UInt64) {
+        func stream(_ key: UInt64) -> UInt64 {
+            var rng = SplitMix64.derived(from: seed, key)
+            return rng.next()
+        }
+        self.init(config: config,
+                  g: ParameterSet(tensors: Generator.randomWeights(config: config.generator, seed: stream(1))),
+                  f: ParameterSet(tensors: Generator.randomWeights(config: config.generator, seed: stream(2))),
+                  dCartoon: .initialized(config.discriminator, seed: stream(3)),
+                  dPhoto: .initialized(config.discriminator, seed: stream(4)),
+                  rng: .derived(from: seed, 5))
+    }
+
+    public init(config: CycleGANConfig, g: ParameterSet, f: ParameterSet, dCartoon: ParameterSet, dPhoto: ParameterSet,
+                adamG: AdamState = AdamState(), adamF: AdamState = AdamState(),
+                adamDCartoon: AdamState = AdamState(), adamDPhoto: AdamState = AdamState(),
+                poolCartoon: ImagePool? = nil, poolPhoto: ImagePool? = nil, step: Int = 0, rng: SplitMix64) {
+        self.config = config
+        self.g = g
+        self.f = f
+        self.dCartoon = dCartoon
+        self.dPhoto = dPhoto
+        self.adamG = adamG
+        self.adamF = adamF
+        self.adamDCartoon = adamDCartoon
+        self.adamDPhoto = adamDPhoto
+        self.poolCartoon = poolCartoon ?? ImagePool(capacity: config.poolSize)
+        self.poolPhoto = poolPhoto ?? ImagePool(capacity: config.poolSize)
+        self.step = step
+        self.rng = rng
+    }
+}

@@ -1,0 +1,93 @@
+import NN
+import Tensor
+
+extension CycleGANState {
+    /// One training iteration in the official order (`optimize_parameters`): generators first with the
+    /// discriminators frozen, then both discriminators on real images and pooled, detached fakes.
+    /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1].
+    public mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double) -> StepLosses {
+        var losses = StepLosses()
+        let generators = config.generator, discriminators = config.discriminator
+        let lambda = config.lambdaCycle, lambdaIdentity = config.lambdaCycle * config.lambdaIdentity
+
+        // Generators G (photo -> cartoon) and F (cartoon -> photo).
+        let tape = Tape()
+        let realPhoto = tape.constant(photos), realCartoon = tape.constant(cartoons)
+        let gVars = g.variables(on: tape, trainable: true), fVars = f.variables(on: tape, trainable: true)
+        let dCartoonFrozen = dCartoon.variables(on: tape, trainable: false)
+        let dPhotoFrozen = dPhoto.variables(on: tape, trainable: false)
+        let fakeCartoon = tape.generator(realPhoto, config: generators, parameters: gVars)
+        let reconstructedPhoto = tape.generator(fakeCartoon, config: generators, parameters: fVars)
+        let fakePhoto = tape.generator(realCartoon, config: generators, parameters: fVars)
+        let reconstructedCartoon = tape.generator(fakePhoto, config: generators, parameters: gVars)
+        var terms: [Variable] = []
+        func term(_ v: Variable, _ weight: Float, _ keyPath: WritableKeyPath<StepLosses, Float>) {
+            let weighted = weight == 1 ? v : tape.scale(v, by: weight)
+            losses[keyPath: keyPath] = tape.value(weighted).storage[0]
+            terms.append(weighted)
+        }
+        if lambdaIdentity > 0 {
+            let identityCartoon = tape.generator(realCartoon, config: generators, parameters: gVars)
+            term(tape.meanAbsoluteError(identityCartoon, realCartoon), lambdaIdentity, \.identityG)
+            let identityPhoto = tape.generator(realPhoto, config: generators, parameters: fVars)
+            term(tape.meanAbsoluteError(identityPhoto, realPhoto), lambdaIdentity, \.identityF)
+        }
+        term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
+             1, \.adversarialG)
+        term(tape.meanSquaredError(tape.patchGAN(fakePhoto, config: discriminators, parameters: dPhotoFrozen), target: 1),
+             1, \.adversarialF)
+        term(tape.meanAbsoluteError(reconstructedPhoto, realPhoto), lambda, \.cyclePhoto)
+        term(tape.meanAbsoluteError(reconstructedCartoon, realCartoon), lambda, \.cycleCartoon)
+        tape.backward(from: terms.dropFirst().reduce(terms[0]) { tape.add($0, $1) })
+        let adam = config.adam
+        adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: adam)
+        adamF.update(&f, gradients: gradients(fVars, on: tape), learningRate: learningRate, config: adam)
+
+        // Discriminators, on fakes from the generators before their update (as the official code does).
+        let pooledCartoon = poolCartoon.query(tape.value(fakeCartoon), rng: &rng)
+        let pooledPhoto = poolPhoto.query(tape.value(fakePhoto), rng: &rng)
+        losses.discriminatorCartoon = trainDiscriminator(
+            \.dCartoon, adam: \.adamDCartoon, real: cartoons, fake: pooledCartoon, learningRate: learningRate)
+        losses.discriminatorPhoto = trainDiscriminator(
+            \.dPhoto, adam: \.adamDPhoto, real: photos, fake: pooledPhoto, learningRate: learningRate)
+        step += 1
+        return losses
+    }
+
+    /// 0.5 * (MSE(D(real), 1) + MSE(D(fake), 0)), one Adam step; returns the loss.
+    private mutating func trainDiscriminator(
+        _ network: WritableKeyPath<CycleGANState, ParameterSet>, adam: WritableKeyPath<CycleGANState, AdamState>,
+        real: Tensor, fake: Tensor, learningRate: Double
+    ) -> Float {
+        let tape = Tape()
+        let vars = self[keyPath: network].variables(on: tape, trainable: true)
+        let config = self.config.discriminator
+        let realLoss = tape.meanSquaredError(tape.patchGAN(tape.constant(real), config: config, parameters: vars), target: 1)
+        let fakeLoss = tape.meanSquaredError(tape.patchGAN(tape.constant(fake), config: config, parameters: vars), target: 0)
+        let loss = tape.scale(tape.add(realLoss, fakeLoss), by: 0.5)
+        tape.backward(from: loss)
+        // Moved out and back: `update` cannot borrow two parts of `self` at once.
+        var parameters = self[keyPath: network]
+        self[keyPath: network] = ParameterSet(tensors: [:])
+        self[keyPath: adam].update(&parameters, gradients: gradients(vars, on: tape),
+                                   learningRate: learningRate, config: self.config.adam)
+        self[keyPath: network] = parameters
+        return tape.value(loss).storage[0]
+    }
+
+    private func gradients(_ vars: [String: Variable], on tape: Tape) -> [String: Tensor] {
+        vars.compactMapValues { tape.gradient(of: $0) }
+    }
+
+    /// G(photo) without recording gradients, for sample sheets and export checks.
+    public func cartoonify(_ photos: Tensor) -> Tensor { Self.run(g, photos, config.generator) }
+
+    /// F(cartoon), for the reconstruction column of sample sheets.
+    public func photographize(_ cartoons: Tensor) -> Tensor { Self.run(f, cartoons, config.generator) }
+
+    private static func run(_ network: ParameterSet, _ input: Tensor, _ config: GeneratorConfig) -> Tensor {
+        let tape = Tape()
+        return tape.value(tape.generator(tape.constant(input), config: config,
+                                         parameters: network.variables(on: tape, trainable: false)))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The image files of one training domain: every .jpg/.jpeg/.png below `root` (any depth, any case, hidden
+/// entries skipped), sorted by path so the data order depends only on the seed. Other files (Cartoonset's
+/// CSVs) are ignored.
+public struct ImageFolder: Sendable, Equatable {
+    public let root: String
+    public let files: [String]
+
+    public static let extensions: Set<String> = ["jpg", "jpeg", "png"]
+
+    public init(scanning root: String) throws(TrainingError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+            throw .missingFolder(root)
+        }
+        guard isDirectory.boolValue else { throw .notAFolder(root) }
+        let base = URL(fileURLWithPath: root)
+        var files: [String] = []
+        // Hidden entries (macOS `._name.jpg` resource forks, `.cache/`) are never training images.
+        if let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
+                                                       options: [.skipsHiddenFiles]) {
+            for case let url as URL in walker where Self.extensions.contains(url.pathExtension.lowercased()) {
+                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                    files.append(url.path)
+                }
+            }
+        }
+        guard !files.isEmpty else { throw .noImages(folder: root) }
+        self.root = root
+        self.files = files.sorted()
+    }
+}

@@ -1,0 +1,33 @@
+import NN
+import Tensor
+
+/// One network's trainable tensors by state-dict name. Names are iterated sorted everywhere, so
+/// initialisation, optimiser updates and checkpoints do not depend on dictionary order.
+public struct ParameterSet: Sendable {
+    public var tensors: [String: Tensor]
+
+    public init(tensors: [String: Tensor]) { self.tensors = tensors }
+
+    public var sortedNames: [String] { tensors.keys.sorted() }
+    public var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
+
+    /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights
+    /// N(0, 0.02), biases 0, names in sorted order (the generators use `Generator.randomWeights`, the same rule).
+    public static func initialized(_ discriminator: PatchGANConfig, seed: UInt64) -> ParameterSet {
+        var rng = SplitMix64(seed: seed)
+        var tensors: [String: Tensor] = [:]
+        let shapes = discriminator.tensorShapes
+        for name in shapes.keys.sorted() {
+            guard let shape = shapes[name] else { continue }
+            tensors[name] = shape.count == 4
+                ? Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian() * 0.02) })
+                : Tensor(zeros: shape)
+        }
+        return ParameterSet(tensors: tensors)
+    }
+
+    /// Registers every tensor on `tape`: trainable when `trainable`, else frozen (no gradient is computed).
+    func variables(on tape: Tape, trainable: Bool) -> [String: Variable] {
+        tensors.mapValues { trainable ? tape.parameter($0) : tape.constant($0) }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import NN
+import Tensor
+
+/// Everything `cartoonify-train` can be asked to do.
+public struct TrainingOptions: Sendable {
+    public var photos: String
+    public var cartoons: String
+    public var output: String
+    public var model: CycleGANConfig
+    /// The run's length: `steps` when set, else `epochs` (200 when neither is).
+    public var steps: Int?
+    public var epochs: Int?
+    public var batchSize: Int = 1
+    public var learningRate: Double = 2e-4
+    public var checkpointDirectory: String
+    public var checkpointEvery: Int = 500
+    public var sampleEvery: Int = 500
+    public var resume: Bool = false
+    public var seed: UInt64 = 0
+    public var photoPreprocessing: SquarePreprocessing = .pad
+    public var cartoonPreprocessing: SquarePreprocessing = .center
+    public var validationPhotos: Int = 4
+
+    public init(photos: String, cartoons: String, output: String, model: CycleGANConfig, checkpointDirectory: String) {
+        self.photos = photos
+        self.cartoons = cartoons
+        self.output = output
+        self.model = model
+        self.checkpointDirectory = checkpointDirectory
+    }
+
+    /// Problems with the options themselves, found before any data is read.
+    public func validate() throws(TrainingError) {
+        try model.validate()
+        guard batchSize >= 1 else { throw .invalidOption("--batch-size must be at least 1") }
+        if let steps, steps < 1 { throw .invalidOption("--steps must be at least 1") }
+        if let epochs, epochs < 1 { throw .invalidOption("--epochs must be at least 1") }
+        guard checkpointEvery >= 1, sampleEvery >= 1 else {
+            throw .invalidOption("--checkpoint-every and --sample-every must be at least 1")
+        }
+    }
+
+    var checkpointPath: String { (checkpointDirectory as NSString).appendingPathComponent("checkpoint.safetensors") }
+    var logPath: String { (checkpointDirectory as NSString).appendingPathComponent("losses.jsonl") }
+    func samplePath(step: Int) -> String {
+        (checkpointDirectory as NSString).appendingPathComponent(String(format: "samples/step-%07d.png", step))
+    }
+}
+
+/// What a finished (or stopped) run reports.
+public struct TrainingSummary: Sendable {
+    public var completedSteps: Int
+    public var totalSteps: Int
+    public var resumedFrom: Int?
+    public var skippedFiles: Int
+    public var lastLosses: StepLosses?
+}
+
+/// The training loop: data on a producer thread, one CycleGAN step per batch, a loss line per step, sample
+/// sheets and checkpoints every N steps, and the exported generator at the end.
+public enum TrainingRun {
+    /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming).
+    /// `output` receives the progress display and messages as raw text (stderr by default).
+    public static func run(_ options: TrainingOptions, stopAfter: Int? = nil,
+                           output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) throws(TrainingError) -> TrainingSummary {
+        let message = { (line: String) in output(line + "\n") }
+        try options.validate()
+        let photos = try ImageFolder(scanning: options.photos)
+        let cartoons = try ImageFolder(scanning: options.cartoons)
+        let size = options.model.generator.inputSize
+        let source = DataSource(
+            photos: photos, cartoons: cartoons,
+            photoAugmentation: Augmentation(preprocessing: options.photoPreprocessing, cropSize: size),
+            cartoonAugmentation: Augmentation(preprocessing: options.cartoonPreprocessing, cropSize: size),
+            batchSize: options.batchSize, seed: options.seed)
+        let totalSteps = options.steps ?? (options.epochs ?? 200) * source.stepsPerEpoch
+        message("photos: \(photos.files.count) in \(photos.root); cartoons: \(cartoons.files.count) in \(cartoons.root); "
+            + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
+
+        let runMetadata = ["seed": String(options.seed), "batch_size": String(options.batchSize),
+                           "photos": photos.root, "cartoons": cartoons.root, "total_steps": String(totalSteps)]
+        var state = CycleGANState(config: options.model, seed: options.seed)
+        var resumedFrom: Int?
+        if options.resume {
+            if FileManager.default.fileExists(atPath: options.checkpointPath) {
+                let (restored, metadata) = try Checkpoint.read(from: options.checkpointPath, config: options.model)
+                for key in ["seed", "batch_size"] where metadata[key] != runMetadata[key] {
+                    throw .checkpointMismatch("--\(key.replacingOccurrences(of: "_", with: "-")) is \(runMetadata[key] ?? "") "
+                        + "but the checkpoint was made with \(metadata[key] ?? "missing")")
+                }
+                state = restored
+                resumedFrom = state.step
+                message("resuming from step \(state.step) (\(options.checkpointPath))")
+            } else {
+                message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")
+            }
+        }
+        let validation = source.validationPhotos(count: options.validationPhotos)
+        let log = try LossLog(path: options.logPath)
+        let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
+        var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
+        let lastStep = min(totalSteps, stopAfter.map { state.step + $0 } ?? totalSteps)
+        let loader = BatchLoader(source: source, steps: state.step..<lastStep)
+        var skipped = 0
+        var lastLosses: StepLosses?
+
+        while state.step < lastStep {
+            let batch = try loader.next()
+            if batch.skippedFiles > skipped {
+                progress.finishLine()
+                message("skipped \(batch.skippedFiles) unreadable image file(s) so far")
+                skipped = batch.skippedFiles
+            }
+            let started = Date()
+            let step = state.step
+            let rate = schedule.rate(atStep: step)
+            let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate)
+            let seconds = Date().timeIntervalSince(started)
+            lastLosses = losses
+            try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)
+            progress.update(completedSteps: state.step, epoch: source.epoch(ofStep: step), losses: losses, seconds: seconds)
+            let finished = state.step == lastStep
+            if let validation, state.step % options.sampleEvery == 0 || state.step == totalSteps {
+                try SampleSheet.write(state: state, photos: validation, to: options.samplePath(step: state.step))
+            }
+            if state.step % options.checkpointEvery == 0 || finished {
+                try Checkpoint.write(state, extra: runMetadata, to: options.checkpointPath)
+            }
+        }
+        progress.finishLine()
+        if state.step == totalSteps {
+            let provenance = TrainingProvenance(photos: photos.root, photoCount: photos.files.count, cartoons: cartoons.root,
+                                                cartoonCount: cartoons.files.count, steps: state.step, seed: options.seed)
+            try GeneratorExport.write(state, provenance: provenance, to: options.output)
+            message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters)")
+        }
+        return TrainingSummary(completedSteps: state.step, totalSteps: totalSteps, resumedFrom: resumedFrom,
+                               skippedFiles: skipped, lastLosses: lastLosses)
+    }
+}

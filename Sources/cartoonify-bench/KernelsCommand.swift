@@ -1,0 +1,40 @@
+import ArgumentParser
+import Kernels
+
+/// Peak multiply-add rate, GEMM efficiency and single convolution layers, per kernel path.
+struct KernelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels", abstract: "FMA peak, GEMM GFLOP/s and per-layer convolution times.")
+
+    @OptionGroup var options: KernelOptions
+
+    @Flag(help: "Also time single convolution layers of the official generator.")
+    var layers = false
+
+    @Option(help: "With --layers: only the layers whose name contains this; skips the peak and GEMM runs.")
+    var only: String?
+
+    @Option(help: "With --layers: timed runs per layer.")
+    var runs = 7
+
+    func run() throws {
+        let paths = options.kernels == nil ? KernelPath.supported.reversed() : [try options.path()]
+        for path in paths {
+            for threads in Set([1, options.threads]).sorted() {
+                let layerBench = LayerBenchmarks(path: path, threads: threads, only: only, runs: runs)
+                if only != nil {
+                    layerBench.report()
+                    continue
+                }
+                let bench = KernelBenchmarks(path: path, threads: threads)
+                let peak = bench.peak()
+                print("\(path) threads \(threads): multiply-add peak \(format(peak)) GFLOP/s")
+                for (m, k, n) in [(256, 256, 256), (1020, 1024, 1024), (256, 2304, 4096)] {
+                    let gflops = bench.gemm(m: m, k: k, n: n)
+                    print("  gemm \(m)x\(k)x\(n): \(format(gflops)) GFLOP/s = \(format(100 * gflops / peak))% of peak")
+                }
+                if layers { layerBench.report() }
+            }
+        }
+    }
+}

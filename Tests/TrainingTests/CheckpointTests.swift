@@ -1,0 +1,56 @@
+import Foundation
+import NN
+import Tensor
+import Testing
+import Training
+
+@Suite struct CheckpointTests {
+    static let config = CycleGANConfig(
+        generator: GeneratorConfig(architecture: .unetResnet, ngf: 4, nBlocks: 1, inputSize: 16),
+        discriminator: PatchGANConfig(ndf: 4, layers: 2), poolSize: 3)
+
+    /// Everything a step depends on survives the file: the next step after a round trip is bit-identical.
+    @Test func roundTripContinuesIdentically() throws {
+        var state = CycleGANState(config: Self.config, seed: 11)
+        for k in 0..<4 {
+            _ = state.trainStep(photos: randomTensor([1, 3, 16, 16], seed: UInt64(k)),
+                                cartoons: randomTensor([1, 3, 16, 16], seed: UInt64(100 + k)), learningRate: 2e-4)
+        }
+        let file = Checkpoint.file(for: state, extra: ["seed": "11"])
+        let names = Set(file.tensors.keys)
+        for prefix in ["G.", "F.", "D_cartoon.", "D_photo.", "adam_m.G.", "adam_v.D_photo."] {
+            #expect(names.contains { $0.hasPrefix(prefix) }, "no tensor under \(prefix)")
+        }
+        #expect(file.tensors["pool.cartoon"]?.shape == [3, 3, 16, 16])   // capacity 3, 4 fakes seen
+        #expect(file.metadata["step"] == "4" && file.metadata["architecture"] == "unet-resnet")
+        #expect(file.metadata["seed"] == "11" && file.metadata["adam_step.G"] == "4")
+
+        let root = try GeneratedImages.temporaryFolder("checkpoint")
+        defer { GeneratedImages.remove(root) }
+        let path = root.appendingPathComponent("c.safetensors").path
+        try Checkpoint.write(state, to: path)
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        var (restored, _) = try Checkpoint.read(from: path, config: Self.config)
+        #expect(restored.step == 4 && restored.rng.state == state.rng.state)
+
+        let photos = randomTensor([1, 3, 16, 16], seed: 50), cartoons = randomTensor([1, 3, 16, 16], seed: 51)
+        let expected = state.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4)
+        let actual = restored.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4)
+        #expect(actual == expected)
+        for name in state.g.sortedNames { #expect(restored.g.tensors[name] == state.g.tensors[name]) }
+        for name in state.dPhoto.sortedNames { #expect(restored.dPhoto.tensors[name] == state.dPhoto.tensors[name]) }
+    }
+
+    @Test func unusableFilesAreNamed() throws {
+        let root = try GeneratedImages.temporaryFolder("checkpoint")
+        defer { GeneratedImages.remove(root) }
+        let path = root.appendingPathComponent("c.safetensors").path
+        try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TrainingError.self) { try Checkpoint.read(from: path, config: Self.config) }
+        // A weights file (not a checkpoint) is refused by its format field.
+        try SafeTensorsFile(tensors: ["x": Tensor(zeros: [1])], metadata: [:]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TrainingError.badCheckpoint(path: path, reason: "not a cartoonify-train checkpoint (format missing)")) {
+            try Checkpoint.read(from: path, config: Self.config)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import NN
+import Tensor
+import Testing
+import Training
+
+/// Every backward pass against central finite differences.
+@Suite struct GradientCheckTests {
+    @Test(arguments: [(1, 0), (2, 1), (1, 3)])
+    func conv2d(stride: Int, padding: Int) {
+        let x = randomTensor([2, 3, 7, 6], seed: 1)
+        let w = randomTensor([4, 3, 3, 3], seed: 2, scale: 0.5)
+        let b = randomTensor([4], seed: 3)
+        let error = worstGradientError(inputs: [x, w, b]) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding)
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func conv2dFourByFourStrideTwoWithoutBias() {
+        let x = randomTensor([1, 2, 9, 8], seed: 4)
+        let w = randomTensor([3, 2, 4, 4], seed: 5, scale: 0.5)
+        let error = worstGradientError(inputs: [x, w]) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1)
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func convTranspose2d() {
+        let x = randomTensor([2, 4, 5, 4], seed: 6)
+        let w = randomTensor([4, 3, 3, 3], seed: 7, scale: 0.5)
+        let b = randomTensor([3], seed: 8)
+        let error = worstGradientError(inputs: [x, w, b]) { tape, v in
+            let y = tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1, outputPadding: 1)
+            #expect(tape.value(y).shape == [2, 3, 10, 8])
+            return y
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func reflectionPad() {
+        let x = randomTensor([2, 2, 5, 4], seed: 9)
+        let error = worstGradientError(inputs: [x]) { tape, v in tape.reflectionPad(v[0], 3) }
+        #expect(error < 2e-3)
+    }
+
+    @Test func instanceNormWithoutAffine() {
+        let x = randomTensor([2, 3, 5, 4], seed: 10, scale: 2)
+        let error = worstGradientError(inputs: [x], epsilon: 1e-2) { tape, v in tape.instanceNorm(v[0]) }
+        #expect(error < 5e-3)
+    }
+
+    @Test func instanceNormAffine() {
+        let x = randomTensor([2, 3, 4, 4], seed: 11, scale: 2)
+        let g = randomTensor([3], seed: 12)
+        let b = randomTensor([3], seed: 13)
+        let error = worstGradientError(inputs: [x, g, b]) { tape, v in tape.instanceNorm(v[0], weight: v[1], bias: v[2]) }
+        #expect(error < 5e-3)
+    }
+
+    /// Inputs kept away from 0 so no finite-difference step crosses a kink.
+    private func awayFromZero(_ t: Tensor) -> Tensor {
+        Tensor(shape: t.shape, storage: t.storage.map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 })
+    }
+
+    @Test func activations() {
+        let x = awayFromZero(randomTensor([1, 2, 4, 5], seed: 14))
+        #expect(worstGradientError(inputs: [x]) { tape, v in tape.relu(v[0]) } < 2e-3)
+        #expect(worstGradientError(inputs: [x]) { tape, v in tape.leakyReLU(v[0], slope: 0.2) } < 2e-3)
+        #expect(worstGradientError(inputs: [x], epsilon: 1e-3) { tape, v in tape.tanh(v[0]) } < 2e-3)
+    }
+
+    @Test func addScaleConcat() {
+        let a = randomTensor([2, 2, 3, 3], seed: 15)
+        let b = randomTensor([2, 2, 3, 3], seed: 16)
+        let c = randomTensor([2, 3, 3, 3], seed: 17)
+        #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.scale(tape.add(v[0], v[1]), by: 1.5) } < 2e-3)
+        #expect(worstGradientError(inputs: [a, c]) { tape, v in tape.concatChannels(v[0], v[1]) } < 2e-3)
+    }
+
+    @Test func losses() {
+        let a = randomTensor([2, 1, 3, 3], seed: 18)
+        let b = awayFromZero(randomTensor([2, 1, 3, 3], seed: 19))
+        let zeros = Tensor(zeros: [2, 1, 3, 3])
+        #expect(worstGradientError(inputs: [a]) { tape, v in tape.meanSquaredError(v[0], target: 1) } < 2e-3)
+        // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
+        #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
+    }
+}
+
+/// Layers large enough that the backward passes unfold in several bands and split GEMMs over threads.
+@Suite struct BandedGradientTests {
+    @Test func conv2dSevenBySevenOverSeveralBands() {
+        let x = randomTensor([1, 32, 64, 64], seed: 20)
+        let w = randomTensor([3, 32, 7, 7], seed: 21, scale: 0.05)
+        let b = randomTensor([3], seed: 22)
+        let error = worstGradientError(inputs: [x, w, b], samples: 12) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 3)
+        }
+        #expect(error < 5e-3)
+    }
+
+    @Test func convTransposeOverSeveralBands() {
+        let x = randomTensor([1, 8, 64, 64], seed: 23)
+        let w = randomTensor([8, 64, 3, 3], seed: 24, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 12) { tape, v in
+            tape.convTranspose2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1, outputPadding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+}

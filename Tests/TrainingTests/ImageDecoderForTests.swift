@@ -1,0 +1,6 @@
+import Foundation
+import Imaging
+
+enum ImageDecoderForTests {
+    static func decode(_ data: Data) throws -> RGBImage { try ImageDecoder.decode([UInt8](data)) }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import NN
+import Tensor
+import Testing
+import Training
+
+/// Short real runs on generated images: the whole loop, checkpoints, resume and export.
+@Suite struct TrainingRunTests {
+    static let model = CycleGANConfig(
+        generator: GeneratorConfig(architecture: .resnet, ngf: 4, nBlocks: 1, inputSize: 16),
+        discriminator: PatchGANConfig(ndf: 8, layers: 2))
+
+    static func options(_ root: URL, _ photos: URL, _ cartoons: URL, steps: Int, model: CycleGANConfig = model) throws -> TrainingOptions {
+        let directory = try GeneratedImages.temporaryFolder("run", in: root)
+        var options = TrainingOptions(photos: photos.path, cartoons: cartoons.path,
+                                      output: directory.appendingPathComponent("cartoon.safetensors").path,
+                                      model: model, checkpointDirectory: directory.appendingPathComponent("training").path)
+        options.steps = steps
+        options.seed = 7
+        options.checkpointEvery = 4
+        options.sampleEvery = 4
+        return options
+    }
+
+    static func lossLines(_ options: TrainingOptions) throws -> [[String: Double]] {
+        let text = try String(contentsOfFile: options.checkpointDirectory + "/losses.jsonl", encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            var line = try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Double])
+            line["seconds"] = nil
+            return line
+        }
+    }
+
+    @Test func lossesFallOnGeneratedImages() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 8, cartoons: 8, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 60)
+        options.learningRate = 1e-3
+        _ = try TrainingRun.run(options, output: { _ in })
+        let lines = try Self.lossLines(options)
+        #expect(lines.count == 60)
+        func mean(_ keys: [String], _ range: Range<Int>) -> Double {
+            range.map { i in keys.map { lines[i][$0] ?? .nan }.reduce(0, +) }.reduce(0, +) / Double(range.count)
+        }
+        // The adversarial terms oscillate by design; reconstruction must clearly improve.
+        let reconstruction = ["cycle_photo", "cycle_cartoon", "idt_G", "idt_F"]
+        print("reconstruction losses, first 10 vs last 10 steps:", mean(reconstruction, 0..<10), mean(reconstruction, 50..<60))
+        #expect(mean(reconstruction, 50..<60) < 0.75 * mean(reconstruction, 0..<10))
+        for key in reconstruction { #expect(mean([key], 50..<60) < mean([key], 0..<10), "\(key) did not fall") }
+        // Sample sheets: 3 columns of 16 px, one row per validation photo (4).
+        let sheet = try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/samples/step-0000060.png"))
+        let image = try ImageDecoderForTests.decode(sheet)
+        #expect(image.width == 48 && image.height == 64)
+    }
+
+    @Test func resumeContinuesExactly() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4, in: root)
+        let straight = try Self.options(root, photos, cartoons, steps: 10)
+        _ = try TrainingRun.run(straight, output: { _ in })
+
+        var interrupted = try Self.options(root, photos, cartoons, steps: 10)
+        let first = try TrainingRun.run(interrupted, stopAfter: 6, output: { _ in })
+        #expect(first.completedSteps == 6)
+        #expect(!FileManager.default.fileExists(atPath: interrupted.output))
+        interrupted.resume = true
+        let second = try TrainingRun.run(interrupted, output: { _ in })
+        #expect(second.resumedFrom == 6)
+
+        let a = try SafeTensorsFile.read(from: URL(fileURLWithPath: straight.checkpointDirectory + "/checkpoint.safetensors"))
+        let b = try SafeTensorsFile.read(from: URL(fileURLWithPath: interrupted.checkpointDirectory + "/checkpoint.safetensors"))
+        #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted())
+        #expect(a.tensors.keys.contains("pool.cartoon") && a.tensors.keys.contains("adam_v.D_photo.model.0.weight"))
+        for name in a.tensors.keys { #expect(a.tensors[name] == b.tensors[name], "\(name) differs after resume") }
+        #expect(a.metadata["rng_state"] == b.metadata["rng_state"] && a.metadata["step"] == "10")
+        #expect(try Self.lossLines(straight) == Self.lossLines(interrupted))
+    }
+
+    @Test(arguments: [GeneratorArchitecture.resnet, .unetResnet])
+    func exportLoadsInTheServerFormat(architecture: GeneratorArchitecture) throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        var model = Self.model
+        model.generator.architecture = architecture
+        let options = try Self.options(root, photos, cartoons, steps: 3, model: model)
+        _ = try TrainingRun.run(options, output: { _ in })
+        let loaded = try Generator.load(from: URL(fileURLWithPath: options.output))
+        #expect(loaded.generator.config == model.generator)
+        #expect(loaded.metadata["trained_steps"] == "3")
+        #expect(loaded.metadata["seed"] == "7")
+        #expect(loaded.metadata["photos"] == photos.path && loaded.metadata["cartoons"] == cartoons.path)
+        #expect(loaded.metadata["photo_count"] == "3" && loaded.metadata["date"] != nil)
+
+        let (state, _) = try Checkpoint.read(from: options.checkpointDirectory + "/checkpoint.safetensors", config: model)
+        let input = randomTensor([1, 3, 16, 16], seed: 5)
+        #expect(loaded.generator.forward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-6)
+    }
+
+    @Test func resumeRefusesAnotherModel() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 2)
+        _ = try TrainingRun.run(options, output: { _ in })
+        options.resume = true
+        options.model.generator.ngf = 8
+        #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
+        options.model.generator.ngf = 4
+        options.seed = 8
+        #expect(throws: TrainingError.checkpointMismatch("--seed is 8 but the checkpoint was made with 7")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+    }
+
+    @Test func invalidOptionsAreNamed() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 1, cartoons: 1, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 1)
+        options.model.generator.inputSize = 18
+        #expect(throws: TrainingError.invalidOption("--size 18 must be a multiple of 4 and at least 8")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.model.generator.inputSize = 8
+        #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }   // PatchGAN needs 12
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Swift (cartoonify-bench) vs ONNX Runtime on the same generator weights and input, in one run.
+
+The same weights are regenerated here (cyclegan_reference.random_weights, the bit-identical twin of
+Generator.randomWeights) and exported to ONNX via torch; then the Swift benchmark (release build) runs
+every configuration, dumping its input and output; then ONNX Runtime runs the same input with the same
+thread count. The phases are kept apart so no runtime's idle spinning threads steal the cores from
+the next. Prints latency, the Swift/ORT ratio and the largest output difference.
+
+    swift build -c release --product cartoonify-bench
+    python3 scripts/bench_ort.py --threads 2 --runs 10
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cyclegan_reference import ResnetGenerator, random_weights  # noqa: E402
+
+CONFIGS = {"official": (64, 9, 256), "ngf64-b6-128": (64, 6, 128), "ngf32-b6-128": (32, 6, 128)}
+
+
+def run_swift(args, name):
+    command = [args.bench, "model", "--config", name, "--runs", str(args.runs), "--threads", str(args.threads),
+               "--seed", str(args.seed), "--dump", args.out, "--json"]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def export_onnx(args, name):
+    ngf, n_blocks, size = CONFIGS[name]
+    model = ResnetGenerator(ngf=ngf, n_blocks=n_blocks).eval()
+    shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in random_weights(shapes, args.seed).items()})
+    path = os.path.join(args.out, f"{name}.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, torch.zeros(1, 3, size, size), path, input_names=["input"],
+                          output_names=["output"], opset_version=17, dynamo=False)
+    return path
+
+
+def run_ort(args, path, x):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = args.threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    feed = {"input": x}
+    for _ in range(2):
+        y = session.run(None, feed)[0]
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        y = session.run(None, feed)[0]
+        times.append(time.perf_counter() - start)
+    times.sort()
+    summary = {"min_ms": times[0] * 1e3, "median_ms": times[len(times) // 2] * 1e3,
+               "p90_ms": times[min(len(times) - 1, len(times) * 9 // 10)] * 1e3}
+    return summary, y
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench", default=".build/release/cartoonify-bench")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    parser.add_argument("--out", default="bench-out")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")  # torch.onnx.export's TorchScript deprecation chatter
+    os.makedirs(args.out, exist_ok=True)
+    print(f"load: {os.getloadavg()[0]:.2f} (1-min average), threads {args.threads}, {args.runs} runs; "
+          f"onnxruntime {ort.__version__}, torch {torch.__version__}")
+    header = f"{'config':14} {'GFLOP':>6} {'Swift min/median/p90 ms':>26} {'ORT min/median/p90 ms':>24} " \
+             f"{'Swift/ORT':>9} {'max |diff|':>10} {'Swift RSS MB':>12}"
+    torch.set_num_threads(1)
+    paths = {name: export_onnx(args, name) for name in args.configs}
+    swift = {name: run_swift(args, name) for name in args.configs}
+    print(header)
+    for name in args.configs:
+        ngf, n_blocks, size = CONFIGS[name]
+        x = np.fromfile(os.path.join(args.out, f"{name}.input.f32"), dtype="<f4").reshape(1, 3, size, size)
+        swift_y = np.fromfile(os.path.join(args.out, f"{name}.output.f32"), dtype="<f4").reshape(1, 3, size, size)
+        ort_summary, ort_y = run_ort(args, paths[name], x)
+        diff = float(np.abs(ort_y - swift_y).max())
+        sw = swift[name]
+        s = f"{sw['min_ms']:.1f}/{sw['median_ms']:.1f}/{sw['p90_ms']:.1f}"
+        o = f"{ort_summary['min_ms']:.1f}/{ort_summary['median_ms']:.1f}/{ort_summary['p90_ms']:.1f}"
+        ratio = sw["median_ms"] / ort_summary["median_ms"]
+        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {o:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
