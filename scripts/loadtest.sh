@@ -11,8 +11,9 @@
 #   PHOTO=...                  the JPEG posted (default: a 42 KB portrait from the face detection fixtures)
 #   WORKERS=...                server workers (default: the server's own, one per core)
 # Every RESULT line is printed with `uptime`, since the numbers depend on what else the machine runs.
-# Exit status: 1 if any run saw an error other than a designed 503 (or 504 past the queue deadline is
-# reported, not hidden), if RSS grew by more than 10% over the leak run, or if a server did not drain.
+# Exit status: 1 if a run saw anything but 200, 503 (queue full) or 504 (waited past the request
+# timeout), if RSS grew by more than 10% over the leak run, or if a server lost a request or did not
+# drain and exit 0 on SIGTERM.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
