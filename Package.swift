@@ -22,6 +22,9 @@ let package = Package(
         .executable(name: "cartoonify-server", targets: ["cartoonify-server"]),
         .executable(name: "cartoonify", targets: ["cartoonify"]),
         .executable(name: "cartoonify-train", targets: ["cartoonify-train"]),
+        // For the fuzz targets in Fuzz/, a separate package that depends on this one by path.
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -91,6 +91,11 @@ public final class CartoonService: Sendable {
         return served && worked
     }
 
+    /// Connections open on the main port, idle ones included.
+    var openConnections: Int {
+        servers.withLock { $0.main?.openConnections ?? 0 }
+    }
+
     var isReady: Bool {
         phase.withLock { if case .ready = $0 { true } else { false } }
     }

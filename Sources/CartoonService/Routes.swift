@@ -54,7 +54,7 @@ extension CartoonService {
     func metricsResponse() -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        return HTTPResponse(status: 200, headers: headers, body: metrics.exposition(waiting: pool.waiting, running: pool.running))
+        return HTTPResponse(status: 200, headers: headers, body: metrics.exposition(waiting: pool.waiting, running: pool.running, connections: openConnections))
     }
 
     /// Checks auth, readiness and the query on the I/O thread (cheap, and a refusal costs no queue slot),

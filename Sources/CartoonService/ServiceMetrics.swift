@@ -9,6 +9,7 @@ public final class ServiceMetrics: Sendable {
     private let inference: CoreMetrics.Timer
     private let queueDepth: CoreMetrics.Gauge
     private let inFlight: CoreMetrics.Gauge
+    private let openConnections: CoreMetrics.Gauge
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -22,6 +23,7 @@ public final class ServiceMetrics: Sendable {
         inference = CoreMetrics.Timer(label: "cartoonify_inference_duration_seconds", factory: factory)
         queueDepth = CoreMetrics.Gauge(label: "cartoonify_queue_depth", factory: factory)
         inFlight = CoreMetrics.Gauge(label: "cartoonify_inference_in_flight", factory: factory)
+        openConnections = CoreMetrics.Gauge(label: "cartoonify_http_open_connections", factory: factory)
     }
 
     /// One finished HTTP exchange, including the errors the HTTP layer answered by itself.
@@ -41,10 +43,12 @@ public final class ServiceMetrics: Sendable {
         CoreMetrics.Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
-    /// The text exposition, with the pool's gauges read at scrape time so they are never stale.
-    public func exposition(waiting: Int, running: Int) -> [UInt8] {
+    /// The text exposition, with the pool's and the server's gauges read at scrape time so they are never
+    /// stale. Open connections show idle and slow clients, which hold descriptors but no worker.
+    public func exposition(waiting: Int, running: Int, connections: Int) -> [UInt8] {
         queueDepth.record(waiting)
         inFlight.record(running)
+        openConnections.record(connections)
         return registry.emitToBuffer()
     }
 }

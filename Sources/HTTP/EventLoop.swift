@@ -12,6 +12,8 @@ final class EventLoop {
     private static let listenerID: UInt64 = 0
     /// How long a closing connection drains late client bytes before the socket is closed for good.
     private static let lingerTime: Duration = .seconds(2)
+    /// How long an idle connection may still send a request once draining has begun.
+    private static let lastCall: Duration = .seconds(1)
     /// Pausing accept after EMFILE lets closing connections free descriptors instead of spinning.
     private static let acceptPause: Duration = .milliseconds(100)
 
@@ -391,10 +393,17 @@ final class EventLoop {
                 respond(response, connectionID: id, sequence: sequence)
             case .drain:
                 draining = true
+                // Connections the kernel already completed would be reset by closing the listener, though
+                // their clients may have sent a request: take them, so they get an answer instead.
+                acceptConnections()
                 closeListener()
                 acceptResumesAt = nil
-                for connection in Array(connections.values) where connection.phase == .idle {
-                    close(connection)
+                // An idle connection may carry a request that is on its way: a fresh one whose client has
+                // connected but not yet written, or a keep-alive one reused just now. Closing it at once
+                // would lose that request; it gets a last call to send it (and is answered, then closed).
+                let lastCall = clock.now + Self.lastCall
+                for connection in connections.values where connection.phase == .idle {
+                    setDeadline(connection, min(connection.deadline ?? lastCall, lastCall))
                 }
             case .forceClose:
                 for connection in Array(connections.values) { close(connection) }

@@ -92,7 +92,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, lets requests already being read or handled finish and their responses be
-    /// written, and closes idle connections. Returns true once everything closed within `gracePeriod`;
+    /// written, and closes idle connections after a one-second last call (a request one sends meanwhile
+    /// is still answered, with `Connection: close`). Returns true once everything closed within `gracePeriod`;
     /// false when the grace ran out and the rest was closed by force (their contexts are cancelled).
     /// Idempotent: later calls return the first outcome.
     public func shutdown(gracePeriod: Duration) -> Bool {

@@ -213,7 +213,7 @@ struct HTTPServerTests {
             drained.withLock { $0 = result }
             done.signal()
         }
-        #expect(try idle.isClosedByServer(), "idle keep-alive connections are closed at once")
+        #expect(try idle.isClosedByServer(), "idle keep-alive connections are closed after the last call")
         #expect(throws: (any Error).self, "the listener is closed") { _ = try RawHTTPClient(port: port) }
         #expect(drained.withLock { $0 } == nil, "shutdown waits for the in-flight request")
         request.respond(HTTPResponse(status: 200, body: Array("finished".utf8)))
