@@ -1,4 +1,5 @@
 import Kernels
+import Tensor
 
 /// Peak multiply-add throughput and GEMM efficiency for one kernel path.
 struct KernelBenchmarks {
@@ -19,9 +20,9 @@ struct KernelBenchmarks {
 
     /// GFLOP/s of `C = A * B` (`m x k` times `k x n`) with packed A.
     func gemm(m: Int, k: Int, n: Int) -> Double {
-        var random = SplitMix(state: 7)
-        let a = (0..<m * k).map { _ in random.nextFloat() }
-        let b = (0..<k * n + bReadSlack).map { _ in random.nextFloat() }
+        var random = SplitMix64(seed: 7)
+        let a = (0..<m * k).map { _ in random.nextUniform(bound: 1) }
+        let b = (0..<k * n + bReadSlack).map { _ in random.nextUniform(bound: 1) }
         let packed = a.withUnsafeBufferPointer { PackedPanels(rowMajor: $0, rows: m, depth: k, bias: nil) }
         let offsets = (0..<k).map { $0 * n }
         var c = [Float](repeating: 0, count: m * n)
@@ -46,19 +47,4 @@ struct KernelBenchmarks {
 @inline(never)
 func sink(_ value: Float) {
     if value == .infinity { print("unexpected infinity") }
-}
-
-/// Small deterministic generator for benchmark data.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
 }

@@ -1,4 +1,5 @@
 import Kernels
+import Tensor
 
 /// Times single convolution layers of the official generator in isolation.
 struct LayerBenchmarks {
@@ -10,9 +11,9 @@ struct LayerBenchmarks {
 
     func conv(channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int, padding: Int,
               algorithm: ConvAlgorithm?) -> (milliseconds: Double, gflops: Double) {
-        var random = SplitMix(state: 3)
-        let weights = (0..<outChannels * channels * kernel * kernel).map { _ in random.nextFloat() * 0.05 }
-        let input = (0..<channels * size * size).map { _ in random.nextFloat() }
+        var random = SplitMix64(seed: 3)
+        let weights = (0..<outChannels * channels * kernel * kernel).map { _ in random.nextUniform(bound: 1) * 0.05 }
+        let input = (0..<channels * size * size).map { _ in random.nextUniform(bound: 1) }
         let plan = weights.withUnsafeBufferPointer {
             Conv2dPlan(weights: $0, bias: nil, outChannels: outChannels, inChannels: channels, kernelHeight: kernel,
                        kernelWidth: kernel, stride: stride, padding: padding, paddingMode: .reflect, algorithm: algorithm)
@@ -33,9 +34,9 @@ struct LayerBenchmarks {
     }
 
     func convTranspose(channels: Int, outChannels: Int, size: Int) -> (milliseconds: Double, gflops: Double) {
-        var random = SplitMix(state: 4)
-        let weights = (0..<outChannels * channels * 9).map { _ in random.nextFloat() * 0.05 }
-        let input = (0..<channels * size * size).map { _ in random.nextFloat() }
+        var random = SplitMix64(seed: 4)
+        let weights = (0..<outChannels * channels * 9).map { _ in random.nextUniform(bound: 1) * 0.05 }
+        let input = (0..<channels * size * size).map { _ in random.nextUniform(bound: 1) }
         let plan = weights.withUnsafeBufferPointer {
             ConvTranspose2dPlan(weights: $0, bias: nil, inChannels: channels, outChannels: outChannels, kernelSize: 3,
                                 stride: 2, padding: 1, outputPadding: 1)

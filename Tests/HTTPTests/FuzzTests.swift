@@ -1,17 +1,6 @@
 import Testing
+import TestSupport
 @testable import HTTP
-
-/// SplitMix64: a seeded generator so every run mutates the same way and a failure reproduces.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let interestingBytes: [UInt8] = Array("\r\n :;-0aZ\t\"".utf8) + [0, 0x7F, 0xFF]
 
@@ -30,19 +19,8 @@ private func mutate(_ input: [UInt8], using random: inout SeededGenerator) -> [U
     return bytes
 }
 
-private func run(_ chunks: [ArraySlice<UInt8>]) -> ([ParseEvent], HTTPParseError?) {
-    var parser = RequestParser(limits: ParserLimits(maxHeaderBytes: 256, maxHeaderCount: 8, maxBodyBytes: 64))
-    var events: [ParseEvent] = []
-    for chunk in chunks {
-        parser.append(chunk)
-        do {
-            while let event = try parser.next() { events.append(event) }
-        } catch {
-            return (events, error)
-        }
-    }
-    return (events, nil)
-}
+/// Small limits, so mutations hit every limit check.
+private let fuzzLimits = ParserLimits(maxHeaderBytes: 256, maxHeaderCount: 8, maxBodyBytes: 64)
 
 @Suite("Mutated input")
 struct FuzzTests {
@@ -56,11 +34,11 @@ struct FuzzTests {
         var failures = 0
         for round in 0..<3000 {
             let input = mutate(seeds[round % seeds.count], using: &random)
-            let whole = run([input[...]])
+            let whole = parse([input[...]], limits: fuzzLimits)
             if whole.1 != nil { failures += 1 }
             let first = Int.random(in: 0...input.count, using: &random)
             let second = Int.random(in: first...input.count, using: &random)
-            let split = run([input[..<first], input[first..<second], input[second...]])
+            let split = parse([input[..<first], input[first..<second], input[second...]], limits: fuzzLimits)
             #expect(split.0 == whole.0, "round \(round)")
             #expect(split.1 == whole.1, "round \(round)")
         }

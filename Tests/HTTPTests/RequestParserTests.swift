@@ -4,7 +4,7 @@ import Testing
 private let limits = ParserLimits(maxHeaderBytes: 16 * 1024, maxHeaderCount: 100, maxBodyBytes: 1024 * 1024)
 
 /// Feeds `chunks` one by one, draining events after each; stops at the first error.
-private func parse(_ chunks: [ArraySlice<UInt8>], limits: ParserLimits = limits) -> (events: [ParseEvent], error: HTTPParseError?) {
+func parse(_ chunks: [ArraySlice<UInt8>], limits: ParserLimits = limits) -> (events: [ParseEvent], error: HTTPParseError?) {
     var parser = RequestParser(limits: limits)
     var events: [ParseEvent] = []
     for chunk in chunks {

@@ -1,5 +1,6 @@
 import Imaging
 import Testing
+import TestSupport
 
 /// Damaged input must come back as an image or an `ImageError`: never a crash, a hang or a stray `exit()`
 /// from libjpeg/libpng. Typed throws guarantee the error type; these tests make the codecs walk every path.
@@ -24,7 +25,7 @@ import Testing
     @Test(arguments: files)
     func randomBitFlips(_ file: String) throws {
         let bytes = try Fixtures.bytes(file)
-        var random = SplitMix64(state: UInt64(bytes.count))
+        var random = SeededGenerator(state: UInt64(bytes.count))
         for _ in 0..<400 {
             var damaged = bytes
             for _ in 0..<Int.random(in: 1...4, using: &random) {

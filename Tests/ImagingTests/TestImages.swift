@@ -1,20 +1,9 @@
 import Imaging
-
-/// Deterministic pseudo-random numbers (SplitMix64), so fuzz and round-trip tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 enum TestImages {
     static func noise(width: Int, height: Int, seed: UInt64) -> RGBImage {
-        var random = SplitMix64(state: seed)
+        var random = SeededGenerator(state: seed)
         let pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &random) }
         return RGBImage(width: width, height: height, pixels: pixels)!
     }
