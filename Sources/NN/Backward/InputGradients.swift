@@ -1,0 +1,55 @@
+import Kernels
+import Tensor
+
+extension TrainingKernels {
+    /// dX of `conv2d` (OIHW `weights`, geometry `g`) from its output gradient: the adjoint convolution.
+    /// Stride 1: a stride-1 convolution of dY with the flipped, transposed kernel and padding k-1-p (so
+    /// Winograd for 3x3 layers; a negative padding becomes a crop). Larger strides: the transposed
+    /// convolution with the same weights, its output padding picked to reach the input size.
+    static func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry) -> Tensor {
+        let (outChannels, inChannels, k, _) = weights.nchw
+        if g.stride == 1 {
+            var flipped = [Float](repeating: 0, count: weights.count)
+            let taps = k * k
+            weights.storage.withBase { ws in
+                flipped.withMutableBase { fs in
+                    for o in 0..<outChannels {
+                        for c in 0..<inChannels {
+                            let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
+                            for t in 0..<taps { target[taps - 1 - t] = source[t] }
+                        }
+                    }
+                }
+            }
+            let padding = k - 1 - g.padding
+            let full = convolve(dy, weights: flipped, outChannels: inChannels, kernel: k, bias: nil, stride: 1,
+                                padding: max(padding, 0))
+            return crop(full, top: max(-padding, 0), height: g.height, width: g.width)
+        }
+        let base = { (outSize: Int) in (outSize - 1) * g.stride - 2 * g.padding + k }
+        let outputPadding = max(g.height - base(g.outHeight), g.width - base(g.outWidth))
+        let full = convolveTransposed(dy, weights: weights.storage, outChannels: inChannels, kernel: k, bias: nil,
+                                      stride: g.stride, padding: g.padding, outputPadding: outputPadding)
+        return crop(full, top: 0, height: g.height, width: g.width)
+    }
+
+    /// The `height x width` window of every plane starting at (`top`, `top`); the tensor itself when it
+    /// is already that size.
+    static func crop(_ t: Tensor, top: Int, height: Int, width: Int) -> Tensor {
+        let (batch, channels, fullHeight, fullWidth) = t.nchw
+        if top == 0 && fullHeight == height && fullWidth == width { return t }
+        precondition(top + height <= fullHeight && top + width <= fullWidth, "crop outside the tensor")
+        var out = [Float](repeating: 0, count: batch * channels * height * width)
+        t.storage.withBase { src in
+            out.withMutableBase { dst in
+                for plane in 0..<(batch * channels) {
+                    for y in 0..<height {
+                        (dst + (plane * height + y) * width)
+                            .update(from: src + (plane * fullHeight + top + y) * fullWidth + top, count: width)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch, channels, height, width], storage: out)
+    }
+}
