@@ -51,7 +51,7 @@ extension Conv2dPlan {
 extension PackedPanels {
     /// Packs a row-major `rows x depth` matrix with pointer loops (the closure initialiser costs a call
     /// per element).
-    init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?) {
+    public init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?) {
         precondition(rows > 0 && depth > 0 && matrix.count == rows * depth, "matrix size does not match rows x depth")
         let panels = (rows + microRows - 1) / microRows
         var values = [Float](repeating: 0, count: panels * depth * microRows)

@@ -11,15 +11,25 @@ extension TrainingKernels {
     /// `[N, J, outHeight, outWidth]`. A convolution's dW is R with image = input, gradient = dY (OIHW);
     /// a transposed convolution's dW is R with image = dY, gradient = its input (IOHW).
     ///
-    /// Computed as Rᵀ = U · Gᵀ on the packed GEMM: U is unfolded straight into the micro-kernel's panel
-    /// layout (no im2col buffer), Gᵀ is read in place. Pixels are cut into chunks fixed by the problem's
-    /// size (not the thread count); chunks run in parallel, each into its own partial sum, and the partial
-    /// sums are added in chunk order, so the result does not depend on the thread count.
+    /// Images with many channels take the channels-last GEMMs (no unfolding at all); images with few
+    /// (RGB) would leave those GEMMs' columns mostly idle and take the packed unfolding instead.
     static func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
         let (batch, channels, height, width) = image.nchw
-        let (gradientBatch, j, outHeight, outWidth) = gradient.nchw
+        let (gradientBatch, _, outHeight, outWidth) = gradient.nchw
         precondition(gradientBatch == batch && channels == g.channels && height == g.height && width == g.width
                      && outHeight == g.outHeight && outWidth == g.outWidth, "unfolded product: shapes disagree")
+        return channels >= channelsLastMinimum
+            ? channelsLastProduct(image: image, geometry: g, gradient: gradient)
+            : packedUnfoldProduct(image: image, geometry: g, gradient: gradient)
+    }
+
+    /// R as Rᵀ = U · Gᵀ on the packed GEMM: U is unfolded straight into the micro-kernel's panel layout
+    /// (no im2col buffer), Gᵀ is read in place. Pixels are cut into chunks fixed by the problem's size (not
+    /// the thread count); chunks run in parallel, each into its own partial sum, and the partial sums are
+    /// added in chunk order, so the result does not depend on the thread count.
+    static func packedUnfoldProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+        let (batch, channels, height, width) = image.nchw
+        let (_, j, outHeight, outWidth) = gradient.nchw
         let pixels = outHeight * outWidth, patch = g.patchSize
         let chunksPerImage = max((patch * pixels + unfoldedChunkFloats - 1) / unfoldedChunkFloats, pixels >= 512 ? 2 : 1)
         let chunkLength = (pixels + chunksPerImage - 1) / chunksPerImage

@@ -1,0 +1,70 @@
+import Kernels
+import Tensor
+
+extension TrainingKernels {
+    /// Image channels from which the channels-last weight gradient fills its GEMM columns well enough.
+    static let channelsLastMinimum = 16
+
+    /// `unfoldedProduct` with no unfolding: for one kernel tap (ky, kx), `R[j][c][ky][kx]` is
+    /// `sum over p of G[j][p] · image[c][p * s + (ky, kx) - pad]`, a GEMM whose B row p is one padded pixel's
+    /// channel vector. With the image stored channels-last (padded NHWC), that row is contiguous, so the
+    /// packed GEMM reads it in place through row offsets; each tap is the same offsets shifted by one
+    /// constant. G is packed once per image and shared by all taps; the image is transposed once (a pass over
+    /// it, against the k² x patch floats an unfolding writes). Kernel columns of one kernel row are a batch
+    /// (their B differs by one channel vector), so each GEMM call has k x column-blocks items for the cores.
+    static func channelsLastProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+        let (batch, channels, height, width) = image.nchw
+        let (_, j, outHeight, outWidth) = gradient.nchw
+        let k = g.kernelH, s = g.stride, pad = g.padding
+        let paddedHeight = height + 2 * pad, paddedWidth = width + 2 * pad
+        let pixels = outHeight * outWidth, taps = k * k, tapSize = j * channels
+        let offsets = (0..<pixels).map { p in ((p / outWidth) * s * paddedWidth + (p % outWidth) * s) * channels }
+        var channelsLast = [Float](repeating: 0, count: paddedHeight * paddedWidth * channels + bReadSlack)
+        var rows = [Float](repeating: 0, count: height * width * channels)
+        // [tap][j][c] per image; the first image's slice collects the sum.
+        var products = [Float](repeating: 0, count: (batch > 1 ? 2 : 1) * taps * tapSize)
+        for n in 0..<batch {
+            image.storage.withBase { xs in
+                rows.withMutableBase { rs in
+                    transpose(xs + n * channels * height * width, rows: channels, cols: height * width, into: rs)
+                    channelsLast.withMutableBase { cl in
+                        for y in 0..<height {
+                            (cl + ((y + pad) * paddedWidth + pad) * channels).update(from: rs + y * width * channels,
+                                                                                     count: width * channels)
+                        }
+                    }
+                }
+            }
+            let packed = gradient.storage.withUnsafeBufferPointer { gs in
+                PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
+                             rows: j, depth: pixels, bias: nil)
+            }
+            let target = n == 0 ? 0 : taps * tapSize
+            channelsLast.withBase { cl in
+                packed.values.withBase { a in
+                    offsets.withUnsafeBufferPointer { os in
+                        products.withMutableBase { ps in
+                            guard let os = os.baseAddress else { return }
+                            for ky in 0..<k {
+                                isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels,
+                                                     bRowOffsets: os, c: ps + target + ky * k * tapSize, ldc: channels,
+                                                     grid: .matrix(columns: channels), batch: k, bBatchStride: channels,
+                                                     cBatchStride: tapSize),
+                                         threads: threads)
+                            }
+                            if n > 0 {
+                                for i in 0..<(taps * tapSize) { ps[i] += ps[target + i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // [tap][j][c] -> [j][c][tap]
+        var result = [Float](repeating: 0, count: taps * tapSize)
+        products.withBase { ps in
+            result.withMutableBase { rs in transpose(ps, rows: taps, cols: tapSize, into: rs) }
+        }
+        return result
+    }
+}
