@@ -9,7 +9,7 @@ extension Conv2dPlan {
     /// the general path).
     public static func reweighted(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
                                   outChannels: Int, inChannels: Int, kernelSize: Int, stride: Int, padding: Int,
-                                  paddingMode: PaddingMode) -> Conv2dPlan {
+                                  paddingMode: PaddingMode, threads: Int) -> Conv2dPlan {
         let depth = inChannels * kernelSize * kernelSize
         precondition(weights.count == outChannels * depth, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
@@ -19,7 +19,8 @@ extension Conv2dPlan {
         if kernelSize == 3 && stride == 1 && !foldFits {
             return Conv2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: 1,
                               padding: padding, paddingMode: paddingMode, algorithm: .winograd,
-                              weights: winogradPanels(weights, outChannels: outChannels, inChannels: inChannels),
+                              weights: winogradPanels(weights, outChannels: outChannels, inChannels: inChannels,
+                                                       threads: threads),
                               separateBias: biasArray)
         }
         if foldFits {
@@ -91,41 +92,44 @@ private func filterPass(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Floa
 
 /// The 36 transformed matrices, stacked as one tall matrix of `36 * paddedRows` rows (panels never straddle
 /// two positions), packed: the layout `Conv2dPlan.init` builds for Winograd, in Float.
-func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int) -> PackedPanels {
+func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int,
+                    threads: Int) -> PackedPanels {
     let paddedRows = (outChannels + microRows - 1) / microRows * microRows
     let depth = inChannels, rows = 36 * paddedRows
     var values = [Float](repeating: 0, count: rows * depth)
     values.withUnsafeMutableBufferPointer { out in
         guard let target = out.baseAddress, let source = weights.baseAddress else { return }
-        // 18 vectors of G g, then the 36 of G g G^T.
-        let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 54)
-        defer { scratch.deallocate() }
-        let half = scratch, u = scratch + 18
-        for o in 0..<outChannels {
-            for c0 in stride(from: 0, to: inChannels, by: 8) {
-                let lanes = min(8, inChannels - c0)
-                let kernels = source + (o * inChannels + c0) * 9
-                func tap(_ t: Int) -> SIMD8<Float> {
-                    var v = SIMD8<Float>()
-                    for l in 0..<lanes { v[l] = kernels[l * 9 + t] }
-                    return v
-                }
-                // Columns of g (down the kernel rows), then the rows of G g.
-                for j in 0..<3 {
-                    let r = filterPass(tap(j), tap(3 + j), tap(6 + j))
-                    half[j] = r.0; half[3 + j] = r.1; half[6 + j] = r.2
-                    half[9 + j] = r.3; half[12 + j] = r.4; half[15 + j] = r.5
-                }
-                for i in 0..<6 {
-                    let r = filterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
-                    u[6 * i] = r.0; u[6 * i + 1] = r.1; u[6 * i + 2] = r.2
-                    u[6 * i + 3] = r.3; u[6 * i + 4] = r.4; u[6 * i + 5] = r.5
-                }
-                for e in 0..<36 {
-                    let r = e * paddedRows + o
-                    let dst = target + (r / microRows) * depth * microRows + r % microRows + c0 * microRows
-                    let value = u[e]
-                    for l in 0..<lanes { dst[l * microRows] = value[l] }
+        parallelRanges(outChannels, threads: threads, work: 36 * outChannels * inChannels) { outputs in
+            // 18 vectors of G g, then the 36 of G g G^T.
+            let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 54)
+            defer { scratch.deallocate() }
+            let half = scratch, u = scratch + 18
+            for o in outputs {
+                for c0 in stride(from: 0, to: inChannels, by: 8) {
+                    let lanes = min(8, inChannels - c0)
+                    let kernels = source + (o * inChannels + c0) * 9
+                    func tap(_ t: Int) -> SIMD8<Float> {
+                        var v = SIMD8<Float>()
+                        for l in 0..<lanes { v[l] = kernels[l * 9 + t] }
+                        return v
+                    }
+                    // Columns of g (down the kernel rows), then the rows of G g.
+                    for j in 0..<3 {
+                        let r = filterPass(tap(j), tap(3 + j), tap(6 + j))
+                        half[j] = r.0; half[3 + j] = r.1; half[6 + j] = r.2
+                        half[9 + j] = r.3; half[12 + j] = r.4; half[15 + j] = r.5
+                    }
+                    for i in 0..<6 {
+                        let r = filterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
+                        u[6 * i] = r.0; u[6 * i + 1] = r.1; u[6 * i + 2] = r.2
+                        u[6 * i + 3] = r.3; u[6 * i + 4] = r.4; u[6 * i + 5] = r.5
+                    }
+                    for e in 0..<36 {
+                        let r = e * paddedRows + o
+                        let dst = target + (r / microRows) * depth * microRows + r % microRows + c0 * microRows
+                        let value = u[e]
+                        for l in 0..<lanes { dst[l * microRows] = value[l] }
+                    }
                 }
             }
         }

@@ -37,9 +37,10 @@ public struct AdamState: Sendable {
         let root2 = Float((1 - pow(config.beta2, Double(step))).squareRoot())
         let (oneMinusBeta1, beta2, oneMinusBeta2, epsilon) = (Float(1 - config.beta1), Float(config.beta2), Float(1 - config.beta2), Float(config.epsilon))
         for name in parameters.sortedNames {
-            guard let gradient = gradients[name], var parameter = parameters.tensors[name] else { continue }
-            var m = firstMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
-            var v = secondMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
+            // Taken out of their dictionaries so the in-place update below does not copy them first.
+            guard let gradient = gradients[name], var parameter = parameters.tensors.removeValue(forKey: name) else { continue }
+            var m = firstMoments.removeValue(forKey: name)?.storage ?? [Float](repeating: 0, count: parameter.count)
+            var v = secondMoments.removeValue(forKey: name)?.storage ?? [Float](repeating: 0, count: parameter.count)
             let count = parameter.count
             gradient.storage.withBase { g in
                 m.withMutableBase { m in

@@ -20,18 +20,15 @@ extension TrainingKernels {
         let pixels = outHeight * outWidth, taps = k * k, tapSize = j * channels
         let offsets = (0..<pixels).map { p in ((p / outWidth) * s * paddedWidth + (p % outWidth) * s) * channels }
         var channelsLast = [Float](repeating: 0, count: paddedHeight * paddedWidth * channels + bReadSlack)
-        var rows = [Float](repeating: 0, count: height * width * channels)
         // [tap][j][c] per image; the first image's slice collects the sum.
-        var products = [Float](repeating: 0, count: (batch > 1 ? 2 : 1) * taps * tapSize)
+        var products = [Float](filling: (batch > 1 ? 2 : 1) * taps * tapSize) { _ in }
         for n in 0..<batch {
             image.storage.withBase { xs in
-                rows.withMutableBase { rs in
-                    transpose(xs + n * channels * height * width, rows: channels, cols: height * width, into: rs)
-                    channelsLast.withMutableBase { cl in
-                        for y in 0..<height {
-                            (cl + ((y + pad) * paddedWidth + pad) * channels).update(from: rs + y * width * channels,
-                                                                                     count: width * channels)
-                        }
+                channelsLast.withMutableBase { cl in
+                    let source = xs + n * channels * height * width
+                    for y in 0..<height {
+                        transpose(source + y * width, rows: channels, cols: width, sourceStride: height * width,
+                                  into: cl + ((y + pad) * paddedWidth + pad) * channels, destinationStride: channels)
                     }
                 }
             }
@@ -61,10 +58,8 @@ extension TrainingKernels {
             }
         }
         // [tap][j][c] -> [j][c][tap]
-        var result = [Float](repeating: 0, count: taps * tapSize)
-        products.withBase { ps in
-            result.withMutableBase { rs in transpose(ps, rows: taps, cols: tapSize, into: rs) }
+        return [Float](filling: taps * tapSize) { rs in
+            products.withBase { ps in transpose(ps, rows: taps, cols: tapSize, into: rs) }
         }
-        return result
     }
 }

@@ -9,10 +9,9 @@ extension TrainingKernels {
     static func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry) -> Tensor {
         let (outChannels, inChannels, k, _) = weights.nchw
         if g.stride == 1 {
-            var flipped = [Float](repeating: 0, count: weights.count)
             let taps = k * k
-            weights.storage.withBase { ws in
-                flipped.withMutableBase { fs in
+            let flipped = [Float](filling: weights.count) { fs in
+                weights.storage.withBase { ws in
                     for o in 0..<outChannels {
                         for c in 0..<inChannels {
                             let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
@@ -39,9 +38,8 @@ extension TrainingKernels {
         let (batch, channels, fullHeight, fullWidth) = t.nchw
         if top == 0 && fullHeight == height && fullWidth == width { return t }
         precondition(top + height <= fullHeight && top + width <= fullWidth, "crop outside the tensor")
-        var out = [Float](repeating: 0, count: batch * channels * height * width)
-        t.storage.withBase { src in
-            out.withMutableBase { dst in
+        let out = [Float](filling: batch * channels * height * width) { dst in
+            t.storage.withBase { src in
                 for plane in 0..<(batch * channels) {
                     for y in 0..<height {
                         (dst + (plane * height + y) * width)

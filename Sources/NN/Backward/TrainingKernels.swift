@@ -29,7 +29,8 @@ enum TrainingKernels {
         let plan = weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
-                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: .zero)
+                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: .zero,
+                                      threads: threads)
             }
         }
         let out = plan.outputSize(height: height, width: width)
@@ -63,10 +64,9 @@ enum TrainingKernels {
     ) -> Tensor {
         let (batch, channels, height, width) = x.nchw
         let inPlane = channels * height * width, outPlane = outChannels * outHeight * outWidth
-        var output = [Float](repeating: 0, count: batch * outPlane)
-        withScratch(workspace) { ws in
-            x.storage.withBase { xs in
-                output.withMutableBase { ys in
+        let output = [Float](filling: batch * outPlane) { ys in
+            withScratch(workspace) { ws in
+                x.storage.withBase { xs in
                     for n in 0..<batch { run(xs + n * inPlane, ys + n * outPlane, ws) }
                 }
             }

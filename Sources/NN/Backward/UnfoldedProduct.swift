@@ -76,9 +76,9 @@ extension TrainingKernels {
                 }
             }
         }
-        var result = [Float](repeating: 0, count: patch * j)
-        partials.withBase { ps in result.withMutableBase { transpose(ps, rows: patch, cols: j, into: $0) } }
-        return result
+        return [Float](filling: patch * j) { rs in
+            partials.withBase { ps in transpose(ps, rows: patch, cols: j, into: rs) }
+        }
     }
 
     /// Unfolds `pixels` of im2col(`image`) straight into `PackedPanels` layout: 6-row panels stored k-major
