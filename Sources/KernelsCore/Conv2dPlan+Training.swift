@@ -91,44 +91,69 @@ private func filterPass(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Floa
 }
 
 /// The 36 transformed matrices, stacked as one tall matrix of `36 * paddedRows` rows (panels never straddle
-/// two positions), packed: the layout `Conv2dPlan.init` builds for Winograd, in Float.
+/// two positions), packed: the layout `Conv2dPlan.init` builds for Winograd, in Float. Vectorised across
+/// the six output channels of a panel, so each of the 36 results of an (input channel, panel) pair is one
+/// contiguous store into its packed row (the two spare lanes land in the next channel's slot, which is
+/// written after; the last channel stores exactly six).
 func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int,
                     threads: Int) -> PackedPanels {
-    let paddedRows = (outChannels + microRows - 1) / microRows * microRows
-    let depth = inChannels, rows = 36 * paddedRows
+    let panels = (outChannels + microRows - 1) / microRows
+    let depth = inChannels, rows = 36 * panels * microRows, panelSize = depth * microRows
+    // The weights as [in][tap][out] (plus one vector of slack), so the six output channels of a panel
+    // load as one vector.
+    var regrouped = [Float](repeating: 0, count: weights.count + 8)
+    regrouped.withUnsafeMutableBufferPointer { r in
+        guard let target = r.baseAddress, let source = weights.baseAddress else { return }
+        // A transpose of [out][in * 9], in 16 x 16 tiles so neither side strides through memory.
+        let depth = inChannels * 9
+        for o0 in stride(from: 0, to: outChannels, by: 16) {
+            for k0 in stride(from: 0, to: depth, by: 16) {
+                for o in o0..<min(o0 + 16, outChannels) {
+                    for k in k0..<min(k0 + 16, depth) { target[k * outChannels + o] = source[o * depth + k] }
+                }
+            }
+        }
+    }
     var values = [Float](repeating: 0, count: rows * depth)
     values.withUnsafeMutableBufferPointer { out in
-        guard let target = out.baseAddress, let source = weights.baseAddress else { return }
-        parallelRanges(outChannels, threads: threads, work: 36 * outChannels * inChannels) { outputs in
-            // 18 vectors of G g, then the 36 of G g G^T.
-            let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 54)
-            defer { scratch.deallocate() }
-            let half = scratch, u = scratch + 18
-            for o in outputs {
-                for c0 in stride(from: 0, to: inChannels, by: 8) {
-                    let lanes = min(8, inChannels - c0)
-                    let kernels = source + (o * inChannels + c0) * 9
-                    func tap(_ t: Int) -> SIMD8<Float> {
-                        var v = SIMD8<Float>()
-                        for l in 0..<lanes { v[l] = kernels[l * 9 + t] }
-                        return v
-                    }
-                    // Columns of g (down the kernel rows), then the rows of G g.
-                    for j in 0..<3 {
-                        let r = filterPass(tap(j), tap(3 + j), tap(6 + j))
-                        half[j] = r.0; half[3 + j] = r.1; half[6 + j] = r.2
-                        half[9 + j] = r.3; half[12 + j] = r.4; half[15 + j] = r.5
-                    }
-                    for i in 0..<6 {
-                        let r = filterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
-                        u[6 * i] = r.0; u[6 * i + 1] = r.1; u[6 * i + 2] = r.2
-                        u[6 * i + 3] = r.3; u[6 * i + 4] = r.4; u[6 * i + 5] = r.5
-                    }
-                    for e in 0..<36 {
-                        let r = e * paddedRows + o
-                        let dst = target + (r / microRows) * depth * microRows + r % microRows + c0 * microRows
-                        let value = u[e]
-                        for l in 0..<lanes { dst[l * microRows] = value[l] }
+        guard let target = out.baseAddress else { return }
+        regrouped.withUnsafeBufferPointer { r in
+            guard let source = r.baseAddress else { return }
+            parallelRanges(panels, threads: threads, work: 36 * outChannels * inChannels) { range in
+                // 18 vectors of G g, then the 36 of G g G^T.
+                let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 54)
+                defer { scratch.deallocate() }
+                let half = scratch, u = scratch + 18
+                for panel in range {
+                    // Lanes past the panel's real rows (the last panel) read neighbours; they are zeroed.
+                    var lane = SIMD8<Float>()
+                    for l in 0..<8 { lane[l] = Float(l) }
+                    let real = lane .< SIMD8(repeating: Float(min(microRows, outChannels - panel * microRows)))
+                    for c in 0..<inChannels {
+                        let kernels = source + c * 9 * outChannels + panel * microRows
+                        func tap(_ t: Int) -> SIMD8<Float> {
+                            let v = UnsafeRawPointer(kernels + t * outChannels).loadUnaligned(as: SIMD8<Float>.self)
+                            return v.replacing(with: 0, where: .!real)
+                        }
+                        // Columns of g (down the kernel rows), then the rows of G g.
+                        for j in 0..<3 {
+                            let r = filterPass(tap(j), tap(3 + j), tap(6 + j))
+                            half[j] = r.0; half[3 + j] = r.1; half[6 + j] = r.2
+                            half[9 + j] = r.3; half[12 + j] = r.4; half[15 + j] = r.5
+                        }
+                        for i in 0..<6 {
+                            let r = filterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
+                            u[6 * i] = r.0; u[6 * i + 1] = r.1; u[6 * i + 2] = r.2
+                            u[6 * i + 3] = r.3; u[6 * i + 4] = r.4; u[6 * i + 5] = r.5
+                        }
+                        for e in 0..<36 {
+                            let dst = target + (e * panels + panel) * panelSize + c * microRows
+                            if c + 1 < inChannels {
+                                UnsafeMutableRawPointer(dst).storeBytes(of: u[e], as: SIMD8<Float>.self)
+                            } else {
+                                for l in 0..<microRows { dst[l] = u[e][l] }
+                            }
+                        }
                     }
                 }
             }
