@@ -46,10 +46,30 @@ public struct AdamState: Sendable {
                 m.withMutableBase { m in
                     v.withMutableBase { v in
                         parameter.storage.withMutableBase { p in
-                            for i in 0..<count {
-                                m[i] += (g[i] - m[i]) * oneMinusBeta1
-                                v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
-                                p[i] -= stepSize * (m[i] / (v[i].squareRoot() / root2 + epsilon))
+                            // Eight lanes at a time (the tail through zero-padded vectors); lane arithmetic is
+                            // the scalar formula, so results do not depend on the vector width.
+                            for start in stride(from: 0, to: count, by: 8) {
+                                let lanes = min(8, count - start)
+                                func load(_ x: UnsafePointer<Float>) -> SIMD8<Float> {
+                                    if lanes == 8 { return UnsafeRawPointer(x + start).loadUnaligned(as: SIMD8<Float>.self) }
+                                    var vector = SIMD8<Float>()
+                                    for l in 0..<lanes { vector[l] = x[start + l] }
+                                    return vector
+                                }
+                                func store(_ vector: SIMD8<Float>, _ x: UnsafeMutablePointer<Float>) {
+                                    if lanes == 8 {
+                                        UnsafeMutableRawPointer(x + start).storeBytes(of: vector, as: SIMD8<Float>.self)
+                                    } else {
+                                        for l in 0..<lanes { x[start + l] = vector[l] }
+                                    }
+                                }
+                                let gradient = load(g)
+                                var first = load(m), second = load(v)
+                                first += (gradient - first) * oneMinusBeta1
+                                second = second * beta2 + oneMinusBeta2 * gradient * gradient
+                                store(first, m)
+                                store(second, v)
+                                store(load(p) - stepSize * (first / (second.squareRoot() / root2 + epsilon)), p)
                             }
                         }
                     }

@@ -46,8 +46,9 @@ enum TrainingKernels {
         let (_, inChannels, height, width) = x.nchw
         let plan = weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
-                ConvTranspose2dPlan(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
-                                    kernelSize: kernel, stride: stride, padding: padding, outputPadding: outputPadding)
+                ConvTranspose2dPlan.reweighted(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
+                                               kernelSize: kernel, stride: stride, padding: padding,
+                                               outputPadding: outputPadding)
             }
         }
         let out = plan.outputSize(height: height, width: width)

@@ -1,0 +1,55 @@
+/// Transposed-convolution plans for training (see `Conv2dPlan.reweighted`): the same phases as
+/// `init(weights:...)`, packed with pointer loops instead of a closure call per weight.
+extension ConvTranspose2dPlan {
+    public static func reweighted(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
+                                  inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int,
+                                  outputPadding: Int) -> ConvTranspose2dPlan {
+        precondition(weights.count == inChannels * outChannels * kernelSize * kernelSize, "weight count does not match the shape")
+        precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
+        // The taps and paddings depend on the geometry alone: take them from a one-channel plan.
+        let single = [Float](repeating: 0, count: kernelSize * kernelSize)
+        let geometry = single.withUnsafeBufferPointer {
+            ConvTranspose2dPlan(weights: $0, bias: nil, inChannels: 1, outChannels: 1, kernelSize: kernelSize,
+                                stride: stride, padding: padding, outputPadding: outputPadding)
+        }
+        let biasArray = bias.map(Array.init)
+        let phases = geometry.phases.map { phase in
+            let taps = phase.rowTaps.count * phase.columnTaps.count, depth = inChannels * taps
+            let panels = (outChannels + microRows - 1) / microRows
+            var values = [Float](repeating: 0, count: panels * depth * microRows)
+            values.withUnsafeMutableBufferPointer { out in
+                guard let target = out.baseAddress, let source = weights.baseAddress else { return }
+                for o in 0..<outChannels {
+                    var dst = target + (o / microRows) * depth * microRows + o % microRows
+                    for c in 0..<inChannels {
+                        let kernel = source + (c * outChannels + o) * kernelSize * kernelSize
+                        for ty in phase.rowTaps {
+                            for tx in phase.columnTaps {
+                                dst.pointee = kernel[ty.kernel * kernelSize + tx.kernel]
+                                dst += microRows
+                            }
+                        }
+                    }
+                }
+            }
+            return Phase(rowTaps: phase.rowTaps, columnTaps: phase.columnTaps,
+                         weights: PackedPanels(rows: outChannels, depth: depth, values: values, bias: biasArray))
+        }
+        return ConvTranspose2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
+                                   stride: stride, padding: padding, outputPadding: outputPadding, phases: phases,
+                                   paddingBefore: geometry.paddingBefore, paddingAfter: geometry.paddingAfter)
+    }
+
+    init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int,
+         phases: [Phase], paddingBefore: Int, paddingAfter: Int) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.outputPadding = outputPadding
+        self.phases = phases
+        self.paddingBefore = paddingBefore
+        self.paddingAfter = paddingAfter
+    }
+}
