@@ -30,7 +30,8 @@ extension Conv2dPlan {
         }
         return Conv2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
                           padding: padding, paddingMode: paddingMode, algorithm: .implicitGEMM,
-                          weights: PackedPanels(packing: weights, rows: outChannels, depth: depth, bias: biasArray),
+                          weights: PackedPanels(packing: weights, rows: outChannels, depth: depth, bias: biasArray,
+                                                threads: threads),
                           separateBias: nil)
     }
 
@@ -51,19 +52,21 @@ extension Conv2dPlan {
 
 extension PackedPanels {
     /// Packs a row-major `rows x depth` matrix with pointer loops (the closure initialiser costs a call
-    /// per element).
-    public init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?) {
+    /// per element), panels split over `threads`.
+    public init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?, threads: Int) {
         precondition(rows > 0 && depth > 0 && matrix.count == rows * depth, "matrix size does not match rows x depth")
         let panels = (rows + microRows - 1) / microRows
         var values = [Float](repeating: 0, count: panels * depth * microRows)
         values.withUnsafeMutableBufferPointer { out in
             guard let target = out.baseAddress, let source = matrix.baseAddress else { return }
-            for r in 0..<rows {
-                var dst = target + (r / microRows) * depth * microRows + r % microRows
-                let src = source + r * depth
-                for k in 0..<depth {
-                    dst.pointee = src[k]
-                    dst += microRows
+            parallelRanges(panels, threads: threads, work: rows * depth) { range in
+                for r in (range.lowerBound * microRows)..<min(rows, range.upperBound * microRows) {
+                    var dst = target + (r / microRows) * depth * microRows + r % microRows
+                    let src = source + r * depth
+                    for k in 0..<depth {
+                        dst.pointee = src[k]
+                        dst += microRows
+                    }
                 }
             }
         }

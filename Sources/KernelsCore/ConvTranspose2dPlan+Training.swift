@@ -3,7 +3,7 @@
 extension ConvTranspose2dPlan {
     public static func reweighted(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
                                   inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int,
-                                  outputPadding: Int) -> ConvTranspose2dPlan {
+                                  outputPadding: Int, threads: Int) -> ConvTranspose2dPlan {
         precondition(weights.count == inChannels * outChannels * kernelSize * kernelSize, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
         // The taps and paddings depend on the geometry alone: take them from a one-channel plan.
@@ -17,16 +17,20 @@ extension ConvTranspose2dPlan {
             let taps = phase.rowTaps.count * phase.columnTaps.count, depth = inChannels * taps
             let panels = (outChannels + microRows - 1) / microRows
             var values = [Float](repeating: 0, count: panels * depth * microRows)
+            let tapOffsets = phase.rowTaps.flatMap { ty in phase.columnTaps.map { ty.kernel * kernelSize + $0.kernel } }
             values.withUnsafeMutableBufferPointer { out in
-                guard let target = out.baseAddress, let source = weights.baseAddress else { return }
-                for o in 0..<outChannels {
-                    var dst = target + (o / microRows) * depth * microRows + o % microRows
-                    for c in 0..<inChannels {
-                        let kernel = source + (c * outChannels + o) * kernelSize * kernelSize
-                        for ty in phase.rowTaps {
-                            for tx in phase.columnTaps {
-                                dst.pointee = kernel[ty.kernel * kernelSize + tx.kernel]
-                                dst += microRows
+                tapOffsets.withUnsafeBufferPointer { offsets in
+                    guard let target = out.baseAddress, let source = weights.baseAddress,
+                          let offsets = offsets.baseAddress else { return }
+                    parallelRanges(panels, threads: threads, work: outChannels * depth) { range in
+                        for o in (range.lowerBound * microRows)..<min(outChannels, range.upperBound * microRows) {
+                            var dst = target + (o / microRows) * depth * microRows + o % microRows
+                            for c in 0..<inChannels {
+                                let kernel = source + (c * outChannels + o) * kernelSize * kernelSize
+                                for t in 0..<taps {
+                                    dst.pointee = kernel[offsets[t]]
+                                    dst += microRows
+                                }
                             }
                         }
                     }

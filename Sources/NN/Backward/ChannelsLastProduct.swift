@@ -20,21 +20,25 @@ extension TrainingKernels {
         let pixels = outHeight * outWidth, taps = k * k, tapSize = j * channels
         let offsets = (0..<pixels).map { p in ((p / outWidth) * s * paddedWidth + (p % outWidth) * s) * channels }
         var channelsLast = [Float](repeating: 0, count: paddedHeight * paddedWidth * channels + bReadSlack)
-        // [tap][j][c] per image; the first image's slice collects the sum.
+        // R in its final [j][c][tap] layout: each tap's GEMM writes C with a column stride of k² (through
+        // the driver's edge-tile path), so no transpose follows. A second image's product goes to a second
+        // copy and is added.
         var products = [Float](filling: (batch > 1 ? 2 : 1) * taps * tapSize) { _ in }
         for n in 0..<batch {
             image.storage.withBase { xs in
                 channelsLast.withMutableBase { cl in
                     let source = xs + n * channels * height * width
-                    for y in 0..<height {
-                        transpose(source + y * width, rows: channels, cols: width, sourceStride: height * width,
-                                  into: cl + ((y + pad) * paddedWidth + pad) * channels, destinationStride: channels)
+                    parallelRanges(height, threads: threads, work: channels * height * width) { rows in
+                        for y in rows {
+                            transpose(source + y * width, rows: channels, cols: width, sourceStride: height * width,
+                                      into: cl + ((y + pad) * paddedWidth + pad) * channels, destinationStride: channels)
+                        }
                     }
                 }
             }
             let packed = gradient.storage.withUnsafeBufferPointer { gs in
                 PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
-                             rows: j, depth: pixels, bias: nil)
+                             rows: j, depth: pixels, bias: nil, threads: threads)
             }
             let target = n == 0 ? 0 : taps * tapSize
             channelsLast.withBase { cl in
@@ -44,9 +48,10 @@ extension TrainingKernels {
                             guard let os = os.baseAddress else { return }
                             for ky in 0..<k {
                                 isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels,
-                                                     bRowOffsets: os, c: ps + target + ky * k * tapSize, ldc: channels,
-                                                     grid: .matrix(columns: channels), batch: k, bBatchStride: channels,
-                                                     cBatchStride: tapSize),
+                                                     bRowOffsets: os, c: ps + target + ky * k, ldc: channels * taps,
+                                                     grid: ColumnGrid(rows: 1, width: channels, bRowStride: 0, cRowStride: 0,
+                                                                      cColumnStride: taps),
+                                                     batch: k, bBatchStride: channels, cBatchStride: 1),
                                          threads: threads)
                             }
                             if n > 0 {
@@ -57,9 +62,6 @@ extension TrainingKernels {
                 }
             }
         }
-        // [tap][j][c] -> [j][c][tap]
-        return [Float](filling: taps * tapSize) { rs in
-            products.withBase { ps in transpose(ps, rows: taps, cols: tapSize, into: rs) }
-        }
+        return batch > 1 ? Array(products[0..<(taps * tapSize)]) : products
     }
 }

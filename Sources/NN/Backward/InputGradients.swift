@@ -2,13 +2,13 @@ import Kernels
 import Tensor
 
 extension TrainingKernels {
-    /// dX of `conv2d` (OIHW `weights`, geometry `g`) from its output gradient: the adjoint convolution.
-    /// Stride 1: a stride-1 convolution of dY with the flipped, transposed kernel and padding k-1-p (so
-    /// Winograd for 3x3 layers; a negative padding becomes a crop). Larger strides: the transposed
-    /// convolution with the same weights, its output padding picked to reach the input size.
+    /// dX of `conv2d` (OIHW `weights`, geometry `g`) from its output gradient: the transposed convolution
+    /// with the same weights, its output padding picked to reach the input size. 3x3 stride-1 layers (and
+    /// paddings the transposed plan does not take) instead convolve dY with the flipped, transposed kernel
+    /// and padding k-1-p, which is Winograd for 3x3 (a negative padding becomes a crop).
     static func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry) -> Tensor {
         let (outChannels, inChannels, k, _) = weights.nchw
-        if g.stride == 1 {
+        if g.stride == 1 && (k == 3 || g.padding >= k) {
             let taps = k * k
             let flipped = [Float](filling: weights.count) { fs in
                 weights.storage.withBase { ws in

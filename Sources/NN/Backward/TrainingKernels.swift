@@ -48,7 +48,7 @@ enum TrainingKernels {
             bias.withOptionalBuffer { b in
                 ConvTranspose2dPlan.reweighted(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
                                                kernelSize: kernel, stride: stride, padding: padding,
-                                               outputPadding: outputPadding)
+                                               outputPadding: outputPadding, threads: threads)
             }
         }
         let out = plan.outputSize(height: height, width: width)
