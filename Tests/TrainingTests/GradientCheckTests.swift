@@ -102,6 +102,17 @@ import Training
         #expect(error < 5e-3)
     }
 
+    /// Whole 4x4 output tiles: the weight gradient takes transposed Winograd (padded and unpadded, a batch).
+    @Test(arguments: [([2, 16, 8, 12], 1), ([1, 24, 10, 6], 0)])
+    func conv2dWinogradWeightGradient(shape: [Int], padding: Int) {
+        let x = randomTensor(shape, seed: 38)
+        let w = randomTensor([16, shape[1], 3, 3], seed: 39, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 24) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: 1, padding: padding)
+        }
+        #expect(error < 5e-3)
+    }
+
     /// 4x4 kernels over 16 channels, stride 1 and 2 (the discriminator's layers).
     @Test(arguments: [1, 2])
     func conv2dFourByFourManyChannels(stride: Int) {

@@ -27,13 +27,8 @@ extension TrainingKernels {
         for n in 0..<batch {
             image.storage.withBase { xs in
                 channelsLast.withMutableBase { cl in
-                    let source = xs + n * channels * height * width
-                    parallelRanges(height, threads: threads, work: channels * height * width) { rows in
-                        for y in rows {
-                            transpose(source + y * width, rows: channels, cols: width, sourceStride: height * width,
-                                      into: cl + ((y + pad) * paddedWidth + pad) * channels, destinationStride: channels)
-                        }
-                    }
+                    fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
+                                     width: width, padding: pad, into: cl)
                 }
             }
             let packed = gradient.storage.withUnsafeBufferPointer { gs in

@@ -11,13 +11,17 @@ extension TrainingKernels {
     /// `[N, J, outHeight, outWidth]`. A convolution's dW is R with image = input, gradient = dY (OIHW);
     /// a transposed convolution's dW is R with image = dY, gradient = its input (IOHW).
     ///
-    /// Images with many channels take the channels-last GEMMs (no unfolding at all); images with few
-    /// (RGB) would leave those GEMMs' columns mostly idle and take the packed unfolding instead.
+    /// 3x3 stride-1 layers take Winograd; other images with many channels the channels-last GEMMs (no
+    /// unfolding at all); images with few (RGB) would leave those GEMMs' columns mostly idle and take the
+    /// packed unfolding instead.
     static func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (gradientBatch, _, outHeight, outWidth) = gradient.nchw
         precondition(gradientBatch == batch && channels == g.channels && height == g.height && width == g.width
                      && outHeight == g.outHeight && outWidth == g.outWidth, "unfolded product: shapes disagree")
+        if winogradWeightGradientFits(g, gradientChannels: gradient.shape[1]) {
+            return winogradWeightGradient(image: image, geometry: g, gradient: gradient)
+        }
         return channels >= channelsLastMinimum
             ? channelsLastProduct(image: image, geometry: g, gradient: gradient)
             : packedUnfoldProduct(image: image, geometry: g, gradient: gradient)
