@@ -36,7 +36,8 @@ extension TrainingKernels {
                         for n in 0..<batch {
                             fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
                                              width: width, padding: g.padding, into: cl + n * paddedPlane * channels)
-                            transpose(gs + n * j * pixels, rows: j, cols: pixels, into: gl + n * pixels * j)
+                            fillChannelsLast(gs + n * j * pixels, channels: j, height: outHeight, width: outWidth,
+                                             padding: 0, into: gl + n * pixels * j)
                         }
                     }
                 }
@@ -69,13 +70,14 @@ extension TrainingKernels {
         var packed = [Float](repeating: 0, count: 36 * panelStride)
         u.withBase { us in
             packed.withMutableBase { ps in
-                for e in 0..<36 {
-                    for t in 0..<tiles {
-                        let source = us + (e * tiles + t) * j
-                        for panel in 0..<panels {
-                            let rows = min(microRows, j - panel * microRows)
-                            (ps + e * panelStride + (panel * tiles + t) * microRows)
-                                .update(from: source + panel * microRows, count: rows)
+                parallelRanges(36, threads: threads, work: 36 * tiles * j) { positions in
+                    for e in positions {
+                        for t in 0..<tiles {
+                            let source = us + (e * tiles + t) * j
+                            for panel in 0..<panels {
+                                let target = ps + e * panelStride + (panel * tiles + t) * microRows
+                                for r in 0..<min(microRows, j - panel * microRows) { target[r] = source[panel * microRows + r] }
+                            }
                         }
                     }
                 }
