@@ -14,11 +14,18 @@ extension Tape {
         let g = ConvGeometry(channels: x.shape[1], height: x.shape[2], width: x.shape[3],
                              kernelH: k, kernelW: k, stride: stride, padding: padding)
         precondition(g.outHeight >= 1 && g.outWidth >= 1, "conv2d: kernel \(k) does not fit input \(x.shape)")
-        let output = TrainingKernels.convolve(x, weights: w.storage, outChannels: outChannels, kernel: k,
-                                              bias: bias.map { value($0).storage }, stride: stride, padding: padding)
+        let key = PlanCache.Key(weight: weight.id, bias: bias?.id, role: .forward, stride: stride, padding: padding,
+                                outputPadding: 0)
+        let plan = plans.convolution(key) {
+            TrainingKernels.convolutionPlan(weights: w.storage, inChannels: x.shape[1], outChannels: outChannels, kernel: k,
+                                            bias: bias.map { value($0).storage }, stride: stride, padding: padding)
+        }
+        let output = TrainingKernels.convolve(x, plan: plan)
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+        let plans = self.plans
         return record(output, inputs: inputs) { dy, needs in
-            let dx = needs[0] ? TrainingKernels.convolutionInputGradient(dy, weights: w, geometry: g) : nil
+            let dx = needs[0]
+                ? TrainingKernels.convolutionInputGradient(dy, weights: w, geometry: g, plans: plans, weight: weight.id) : nil
             let dw = needs[1]
                 ? Tensor(shape: w.shape, storage: TrainingKernels.unfoldedProduct(image: x, geometry: g, gradient: dy)) : nil
             return [dx, dw] + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: g.outHeight * g.outWidth) : nil] : [])

@@ -25,16 +25,25 @@ enum TrainingKernels {
     /// `conv2d` of the engine (zero padding, OIHW weights) for a batch, on a `Conv2dPlan`.
     static func convolve(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
                          stride: Int, padding: Int) -> Tensor {
-        let (batch, inChannels, height, width) = x.nchw
-        let plan = weights.withUnsafeBufferPointer { w in
+        convolve(x, plan: convolutionPlan(weights: weights, inChannels: x.shape[1], outChannels: outChannels,
+                                          kernel: kernel, bias: bias, stride: stride, padding: padding))
+    }
+
+    static func convolutionPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
+                                stride: Int, padding: Int) -> Conv2dPlan {
+        weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
                                       kernelSize: kernel, stride: stride, padding: padding, paddingMode: .zero,
                                       threads: threads)
             }
         }
+    }
+
+    static func convolve(_ x: Tensor, plan: Conv2dPlan) -> Tensor {
+        let (_, _, height, width) = x.nchw
         let out = plan.outputSize(height: height, width: width)
-        return runBatch(x, outChannels: outChannels, outHeight: out.height, outWidth: out.width,
+        return runBatch(x, outChannels: plan.outChannels, outHeight: out.height, outWidth: out.width,
                         workspace: plan.workspaceCount(height: height, width: width, threads: threads)) { src, dst, ws in
             plan.run(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws, threads: threads)
         }
@@ -43,14 +52,25 @@ enum TrainingKernels {
     /// `convTranspose2d` of the engine (IOHW weights) for a batch, on a `ConvTranspose2dPlan`.
     static func convolveTransposed(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
                                    stride: Int, padding: Int, outputPadding: Int) -> Tensor {
-        let (_, inChannels, height, width) = x.nchw
-        let plan = weights.withUnsafeBufferPointer { w in
+        convolveTransposed(x, plan: transposedPlan(weights: weights, inChannels: x.shape[1], outChannels: outChannels,
+                                                   kernel: kernel, bias: bias, stride: stride, padding: padding,
+                                                   outputPadding: outputPadding))
+    }
+
+    static func transposedPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
+                               stride: Int, padding: Int, outputPadding: Int) -> ConvTranspose2dPlan {
+        weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 ConvTranspose2dPlan.reweighted(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
                                                kernelSize: kernel, stride: stride, padding: padding,
                                                outputPadding: outputPadding, threads: threads)
             }
         }
+    }
+
+    static func convolveTransposed(_ x: Tensor, plan: ConvTranspose2dPlan) -> Tensor {
+        let (_, _, height, width) = x.nchw
+        let outChannels = plan.outChannels
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: outChannels, outHeight: out.height, outWidth: out.width,
                         workspace: plan.workspaceCount(height: height, width: width)) { src, dst, ws in
