@@ -37,18 +37,39 @@ public struct AdamState: Sendable {
         let root2 = Float((1 - pow(config.beta2, Double(step))).squareRoot())
         let (oneMinusBeta1, beta2, oneMinusBeta2, epsilon) = (Float(1 - config.beta1), Float(config.beta2), Float(1 - config.beta2), Float(config.epsilon))
         for name in parameters.sortedNames {
-            guard let gradient = gradients[name], var parameter = parameters.tensors[name] else { continue }
-            var m = firstMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
-            var v = secondMoments[name]?.storage ?? [Float](repeating: 0, count: parameter.count)
+            // Taken out of their dictionaries so the in-place update below does not copy them first.
+            guard let gradient = gradients[name], var parameter = parameters.tensors.removeValue(forKey: name) else { continue }
+            var m = firstMoments.removeValue(forKey: name)?.storage ?? [Float](repeating: 0, count: parameter.count)
+            var v = secondMoments.removeValue(forKey: name)?.storage ?? [Float](repeating: 0, count: parameter.count)
             let count = parameter.count
             gradient.storage.withBase { g in
                 m.withMutableBase { m in
                     v.withMutableBase { v in
                         parameter.storage.withMutableBase { p in
-                            for i in 0..<count {
-                                m[i] += (g[i] - m[i]) * oneMinusBeta1
-                                v[i] = v[i] * beta2 + oneMinusBeta2 * g[i] * g[i]
-                                p[i] -= stepSize * (m[i] / (v[i].squareRoot() / root2 + epsilon))
+                            // Eight lanes at a time (the tail through zero-padded vectors); lane arithmetic is
+                            // the scalar formula, so results do not depend on the vector width.
+                            for start in stride(from: 0, to: count, by: 8) {
+                                let lanes = min(8, count - start)
+                                func load(_ x: UnsafePointer<Float>) -> SIMD8<Float> {
+                                    if lanes == 8 { return UnsafeRawPointer(x + start).loadUnaligned(as: SIMD8<Float>.self) }
+                                    var vector = SIMD8<Float>()
+                                    for l in 0..<lanes { vector[l] = x[start + l] }
+                                    return vector
+                                }
+                                func store(_ vector: SIMD8<Float>, _ x: UnsafeMutablePointer<Float>) {
+                                    if lanes == 8 {
+                                        UnsafeMutableRawPointer(x + start).storeBytes(of: vector, as: SIMD8<Float>.self)
+                                    } else {
+                                        for l in 0..<lanes { x[start + l] = vector[l] }
+                                    }
+                                }
+                                let gradient = load(g)
+                                var first = load(m), second = load(v)
+                                first += (gradient - first) * oneMinusBeta1
+                                second = second * beta2 + oneMinusBeta2 * gradient * gradient
+                                store(first, m)
+                                store(second, v)
+                                store(load(p) - stepSize * (first / (second.squareRoot() / root2 + epsilon)), p)
                             }
                         }
                     }

@@ -67,6 +67,7 @@ struct TrainCommand: ParsableCommand {
     var benchmark: Int?
 
     func run() throws {
+        AllocatorTuning.keepLargeBuffersInHeap()
         guard let architecture = GeneratorArchitecture(rawValue: generator) else {
             throw ValidationError("--generator must be one of: " + GeneratorArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -87,8 +87,54 @@ import Training
     }
 }
 
-/// Layers large enough that the backward passes unfold in several bands and split GEMMs over threads.
+/// Layers large enough for the fast kernel paths: Winograd, channels-last weight gradients, pixel chunks
+/// split over threads.
 @Suite struct BandedGradientTests {
+    /// 16 channels: Winograd forward and data gradient, channels-last weight gradient (non-square image).
+    @Test(arguments: [(1, 1), (1, 0), (2, 1)])
+    func conv2dManyChannels(stride: Int, padding: Int) {
+        let x = randomTensor([2, 16, 11, 9], seed: 30)
+        let w = randomTensor([16, 16, 3, 3], seed: 31, scale: 0.2)
+        let b = randomTensor([16], seed: 32)
+        let error = worstGradientError(inputs: [x, w, b], samples: 16) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// Whole 4x4 output tiles: the weight gradient takes transposed Winograd (padded and unpadded, a batch).
+    @Test(arguments: [([2, 16, 8, 12], 1), ([1, 24, 10, 6], 0)])
+    func conv2dWinogradWeightGradient(shape: [Int], padding: Int) {
+        let x = randomTensor(shape, seed: 38)
+        let w = randomTensor([16, shape[1], 3, 3], seed: 39, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 24) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: 1, padding: padding)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// 4x4 kernels over 16 channels, stride 1 and 2 (the discriminator's layers).
+    @Test(arguments: [1, 2])
+    func conv2dFourByFourManyChannels(stride: Int) {
+        let x = randomTensor([1, 16, 10, 9], seed: 33)
+        let w = randomTensor([20, 16, 4, 4], seed: 34, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 16) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: stride, padding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// A transposed convolution whose output (the image of its weight gradient) has 16 channels.
+    @Test func convTransposeManyChannels() {
+        let x = randomTensor([2, 12, 5, 6], seed: 35)
+        let w = randomTensor([12, 16, 3, 3], seed: 36, scale: 0.2)
+        let b = randomTensor([16], seed: 37)
+        let error = worstGradientError(inputs: [x, w, b], samples: 16) { tape, v in
+            tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+
     @Test func conv2dSevenBySevenOverSeveralBands() {
         let x = randomTensor([1, 32, 64, 64], seed: 20)
         let w = randomTensor([3, 32, 7, 7], seed: 21, scale: 0.05)

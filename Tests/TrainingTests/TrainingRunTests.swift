@@ -96,7 +96,9 @@ import Training
 
         let (state, _) = try Checkpoint.read(from: options.checkpointDirectory + "/checkpoint.safetensors", config: model)
         let input = randomTensor([1, 3, 16, 16], seed: 5)
-        #expect(loaded.generator.forward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-6)
+        // The engine's reference forward against the trainer's (per-ISA kernels, Winograd): same weights,
+        // different summation orders.
+        #expect(loaded.generator.forward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-5)
     }
 
     @Test func resumeRefusesAnotherModel() throws {

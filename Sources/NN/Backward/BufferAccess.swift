@@ -17,3 +17,16 @@ extension Array where Element == Float {
         }
     }
 }
+
+extension Array where Element == Float {
+    /// An array of `count` floats that `fill` writes completely, skipping the zero fill (a pass over
+    /// memory per op that the kernels overwrite anyway).
+    @inline(__always)
+    package init(filling count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) {
+        self.init(unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
+            guard let base = buffer.baseAddress else { preconditionFailure("allocation without storage") }
+            fill(base)
+            initialized = count
+        }
+    }
+}

@@ -19,6 +19,8 @@ public final class Tape {
         let pullback: Pullback?
     }
 
+    /// Convolution plans of this pass's weights, shared by the ops and their pullbacks.
+    let plans = PlanCache()
     private var values: [Tensor] = []
     private var nodes: [Node] = []
     private var gradients: [Tensor?] = []

@@ -1,0 +1,62 @@
+import Kernels
+import Tensor
+
+extension TrainingKernels {
+    /// Image channels from which the channels-last weight gradient fills its GEMM columns well enough.
+    static let channelsLastMinimum = 16
+
+    /// `unfoldedProduct` with no unfolding: for one kernel tap (ky, kx), `R[j][c][ky][kx]` is
+    /// `sum over p of G[j][p] · image[c][p * s + (ky, kx) - pad]`, a GEMM whose B row p is one padded pixel's
+    /// channel vector. With the image stored channels-last (padded NHWC), that row is contiguous, so the
+    /// packed GEMM reads it in place through row offsets; each tap is the same offsets shifted by one
+    /// constant. G is packed once per image and shared by all taps; the image is transposed once (a pass over
+    /// it, against the k² x patch floats an unfolding writes). Kernel columns of one kernel row are a batch
+    /// (their B differs by one channel vector), so each GEMM call has k x column-blocks items for the cores.
+    static func channelsLastProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+        let (batch, channels, height, width) = image.nchw
+        let (_, j, outHeight, outWidth) = gradient.nchw
+        let k = g.kernelH, s = g.stride, pad = g.padding
+        let paddedHeight = height + 2 * pad, paddedWidth = width + 2 * pad
+        let pixels = outHeight * outWidth, taps = k * k, tapSize = j * channels
+        let offsets = (0..<pixels).map { p in ((p / outWidth) * s * paddedWidth + (p % outWidth) * s) * channels }
+        var channelsLast = [Float](repeating: 0, count: paddedHeight * paddedWidth * channels + bReadSlack)
+        // R in its final [j][c][tap] layout: each tap's GEMM writes C with a column stride of k² (through
+        // the driver's edge-tile path), so no transpose follows. A second image's product goes to a second
+        // copy and is added.
+        var products = [Float](filling: (batch > 1 ? 2 : 1) * taps * tapSize) { _ in }
+        for n in 0..<batch {
+            image.storage.withBase { xs in
+                channelsLast.withMutableBase { cl in
+                    fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
+                                     width: width, padding: pad, into: cl)
+                }
+            }
+            let packed = gradient.storage.withUnsafeBufferPointer { gs in
+                PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
+                             rows: j, depth: pixels, bias: nil, threads: threads)
+            }
+            let target = n == 0 ? 0 : taps * tapSize
+            channelsLast.withBase { cl in
+                packed.values.withBase { a in
+                    offsets.withUnsafeBufferPointer { os in
+                        products.withMutableBase { ps in
+                            guard let os = os.baseAddress else { return }
+                            for ky in 0..<k {
+                                isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels,
+                                                     bRowOffsets: os, c: ps + target + ky * k, ldc: channels * taps,
+                                                     grid: ColumnGrid(rows: 1, width: channels, bRowStride: 0, cRowStride: 0,
+                                                                      cColumnStride: taps),
+                                                     batch: k, bBatchStride: channels, cBatchStride: 1),
+                                         threads: threads)
+                            }
+                            if n > 0 {
+                                for i in 0..<(taps * tapSize) { ps[i] += ps[target + i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return batch > 1 ? Array(products[0..<(taps * tapSize)]) : products
+    }
+}
