@@ -4,12 +4,13 @@
 # Environment:
 #   CONFIGS="small official"   throughput configurations: small = bundled weights (ngf 32, 6 blocks, 128 px);
 #                              official = ngf 64, 9 blocks, 256 px (made once with `cartoonify init-weights`)
-#   CLIENTS="1 2 8 64"         concurrent connections per throughput run
+#   CLIENTS="1 2 4 16 64"      concurrent connections per throughput run (64 > 2 workers + queue 16: designed 503s)
 #   DURATION_small=20 DURATION_official=60   seconds per throughput run (wrk -d)
 #   LEAK_REQUESTS=10000        requests between the two RSS readings of the leak phase (small config)
 #   SLOW_CLIENTS=1000          idle + trickling connections held open during the slow-client phase
 #   PHOTO=...                  the JPEG posted (default: a 42 KB portrait from the face detection fixtures)
 #   WORKERS=...                server workers (default: the server's own, one per core)
+#   INFERENCE_THREADS=...      cores one inference may use (default: the server's own, cores / workers)
 # Every RESULT line is printed with `uptime`, since the numbers depend on what else the machine runs.
 # Exit status: 1 if a run saw anything but 200, 503 (queue full) or 504 (waited past the request
 # timeout), if RSS grew by more than 10% over the leak run, or if a server lost a request or did not
@@ -54,6 +55,7 @@ start_server() {
     port=$(free_port)
     local args=(--host 127.0.0.1 --port "$port" --weights "$1" --log-level warning)
     [ -z "${WORKERS:-}" ] || args+=(--workers "$WORKERS")
+    [ -z "${INFERENCE_THREADS:-}" ] || args+=(--inference-threads "$INFERENCE_THREADS")
     "$bin/cartoonify-server" "${args[@]}" 2>"$scratch/server.log" &
     server_pid=$!
     for _ in $(seq 1 600); do
@@ -117,7 +119,7 @@ throughput() {
         local default_duration=20
         [ "$config" = official ] && default_duration=60
         run_wrk 1 600 warm-up 2
-        for connections in ${CLIENTS:-1 2 8 64}; do
+        for connections in ${CLIENTS:-1 2 4 16 64}; do
             run_wrk "$connections" "${!duration_var:-$default_duration}" "throughput $config"
         done
         stop_server
