@@ -31,9 +31,9 @@ import Glibc
             slow.append(socket)
             // Connect in batches the server has accepted: a burst past the listen backlog (511) leaves
             // handshakes to SYN-ACK retransmission, which can take longer than the wait below.
-            if slow.count % 128 == 0 { _ = waitFor { server.service.openConnections >= slow.count } }
+            if slow.count % 128 == 0 { _ = eventually(within: .seconds(15)) { server.service.openConnections >= slow.count } }
         }
-        #expect(waitFor { server.service.openConnections == count }, "the server accepted \(server.service.openConnections) of \(count)")
+        #expect(eventually(within: .seconds(15)) { server.service.openConnections == count }, "the server accepted \(server.service.openConnections) of \(count)")
 
         let photo = try Photos.jpeg()
         for round in 0..<3 {
@@ -198,7 +198,7 @@ import Glibc
             "--host", "127.0.0.1", "--port", "0", "--workers", "2", "--queue-depth", "4", "--weights", weights.path,
         ])
         let port = try server.port()
-        #expect(waitFor { (try? RawHTTPClient(port: port).get("/readyz").status) == 200 })
+        #expect(eventually(within: .seconds(15)) { (try? RawHTTPClient(port: port).get("/readyz").status) == 200 })
 
         let request = httpRequest("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg"), ("Connection", "close")],
                                   body: try Photos.jpeg())
@@ -224,7 +224,7 @@ import Glibc
             }
             clients.enter()
         }
-        #expect(waitFor(.seconds(60)) { outcomes.answered >= 30 })
+        #expect(eventually(within: .seconds(60)) { outcomes.answered >= 30 })
         kill(server.process.processIdentifier, SIGTERM)
         #expect(server.waitForExit() == 0, "\(server.log)")
         outcomes.finish()
@@ -245,10 +245,10 @@ import Glibc
         let cartoon = try server.send("POST", "/cartoonify?crop=center", headers: [("Content-Type", "image/jpeg")], body: try Photos.jpeg())
         #expect(cartoon.status == 200, sourceLocation: sourceLocation)
         #expect(cartoon.header("Content-Type") == "image/png", sourceLocation: sourceLocation)
-        #expect(waitFor { server.service.openConnections == 0 }, "\(server.service.openConnections) connections still open",
+        #expect(eventually(within: .seconds(15)) { server.service.openConnections == 0 }, "\(server.service.openConnections) connections still open",
                 sourceLocation: sourceLocation)
         // A worker counts itself idle just after it replies.
-        #expect(waitFor { server.service.pool.running == 0 && server.service.pool.waiting == 0 }, sourceLocation: sourceLocation)
+        #expect(eventually(within: .seconds(15)) { server.service.pool.running == 0 && server.service.pool.waiting == 0 }, sourceLocation: sourceLocation)
     }
 }
 
@@ -269,16 +269,6 @@ final class DrainOutcomes: @unchecked Sendable {
     var isFinished: Bool { lock.withLock { finished } }
     var all: [Outcome] { lock.withLock { outcomes } }
     var answered: Int { lock.withLock { outcomes.count { if case .answered = $0 { true } else { false } } } }
-}
-
-/// Polls `condition` for up to `limit`: a bound on a broken server, never a timing assertion.
-func waitFor(_ limit: Duration = .seconds(15), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.01)
-    }
-    return condition()
 }
 
 enum SlowClients {

@@ -167,9 +167,10 @@ public final class RawHTTPClient {
     }
 }
 
-/// Polls `condition` up to `attempts` times, 10 ms apart; the bound keeps a broken server from hanging tests.
-public func eventually(attempts: Int = 500, _ condition: () -> Bool) -> Bool {
-    for _ in 0..<attempts {
+/// Polls `condition` every 10 ms for up to `limit`: a bound on a broken server, never a timing assertion.
+public func eventually(within limit: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
         if condition() { return true }
         usleep(10_000)
     }
