@@ -1,8 +1,9 @@
 /// Plans for training, where the weights change every step and every layer is re-planned twice per pass
-/// (forward, and the flipped kernel of its data gradient). `Conv2dPlan.init` transforms Winograd weights
-/// in Double pair by pair and packs through a per-element closure: right for a plan built once at load,
-/// but it would cost training more than the convolutions themselves. These build the same plans with a
-/// Float filter transform vectorised across input channels, written straight into the packed layout.
+/// (forward, and the flipped kernel of its data gradient). `Conv2dPlan.init` packs through a per-element
+/// closure and keeps Winograd weights as taps that every run transforms: right for an inference plan built
+/// once at load and run once per image, but a training plan serves a whole batch, and per-element packing
+/// would cost training more than the convolutions themselves. These pack with pointer loops and transform
+/// Winograd weights once, vectorised, written straight into the packed layout.
 extension Conv2dPlan {
     /// The plan `init(weights:...)` would choose (algorithm nil), with fast weight preparation for
     /// Winograd and implicit GEMM (folded columns, used only by layers with few output channels, keep
@@ -46,6 +47,7 @@ extension Conv2dPlan {
         self.paddingMode = paddingMode
         self.algorithm = algorithm
         self.weights = weights
+        winogradTaps = false
         self.separateBias = separateBias
     }
 }
@@ -83,18 +85,8 @@ extension PackedPanels {
     }
 }
 
-/// One axis of G g G^T for F(4x4, 3x3) (points 0, +-1, +-2, inf; the rows of `winogradFilterTransform`'s G).
-@inline(__always)
-private func filterPass(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>)
-    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-    let outer = g0 + g2
-    let a = outer * (-1.0 / 6), b = g1 * (1.0 / 6)
-    let c = g0 * (1.0 / 24) + g2 * (1.0 / 6), d = g1 * (1.0 / 12)
-    return (g0 * 0.25, a - b, a + b, c + d, c - d, g2)
-}
-
 /// The 36 transformed matrices, stacked as one tall matrix of `36 * paddedRows` rows (panels never straddle
-/// two positions), packed: the layout `Conv2dPlan.init` builds for Winograd, in Float. Vectorised across
+/// two positions), packed: the layout a Winograd run multiplies by. Vectorised across
 /// the six output channels of a panel, so each of the 36 results of an (input channel, panel) pair is one
 /// contiguous store into its packed row (the two spare lanes land in the next channel's slot, which is
 /// written after; the last channel stores exactly six).
@@ -140,12 +132,12 @@ func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inC
                         }
                         // Columns of g (down the kernel rows), then the rows of G g.
                         for j in 0..<3 {
-                            let r = filterPass(tap(j), tap(3 + j), tap(6 + j))
+                            let r = winogradFilterPass(tap(j), tap(3 + j), tap(6 + j))
                             half[j] = r.0; half[3 + j] = r.1; half[6 + j] = r.2
                             half[9 + j] = r.3; half[12 + j] = r.4; half[15 + j] = r.5
                         }
                         for i in 0..<6 {
-                            let r = filterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
+                            let r = winogradFilterPass(half[3 * i], half[3 * i + 1], half[3 * i + 2])
                             u[6 * i] = r.0; u[6 * i + 1] = r.1; u[6 * i + 2] = r.2
                             u[6 * i + 3] = r.3; u[6 * i + 4] = r.4; u[6 * i + 5] = r.5
                         }

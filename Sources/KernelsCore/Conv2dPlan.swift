@@ -11,7 +11,9 @@ public enum ConvAlgorithm: Sendable, Equatable {
 }
 
 /// A 2-D convolution (PyTorch `Conv2d`, OIHW weights, batch 1) prepared once at load: weights packed for
-/// the micro-kernel (or Winograd-transformed), so a forward pass does no weight work.
+/// the micro-kernel. Winograd weights are kept as packed taps and transformed by each run into its
+/// workspace (36/9 = 4x the weights: ~170 MB resident for the official model otherwise); training plans,
+/// which serve a whole batch, keep them transformed (`reweighted`).
 public struct Conv2dPlan: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -21,9 +23,12 @@ public struct Conv2dPlan: Sendable {
     public let padding: Int
     public let paddingMode: PaddingMode
     public let algorithm: ConvAlgorithm
-    /// `implicitGEMM`: out x (in*kh*kw) with the bias; `winograd`: 36 out x in matrices back to back;
-    /// `foldedColumns`: (out*kw) x (in*kh).
+    /// `implicitGEMM`: out x (in*kh*kw) with the bias; `winograd`: 36 transformed out x in matrices back to
+    /// back, or (`winogradTaps`) the 9 untransformed ones, one per kernel position; `foldedColumns`:
+    /// (out*kw) x (in*kh).
     let weights: PackedPanels
+    /// Winograd: `weights` holds the 9 tap matrices, which `run` transforms into its workspace.
+    let winogradTaps: Bool
     /// The bias where it is added outside the GEMM (Winograd, folded columns).
     let separateBias: [Float]?
 
@@ -48,18 +53,19 @@ public struct Conv2dPlan: Sendable {
         self.padding = padding
         self.paddingMode = paddingMode
         self.algorithm = chosen
+        winogradTaps = chosen == .winograd
         let biasArray = bias.map(Array.init)
         switch chosen {
         case .implicitGEMM:
             self.weights = PackedPanels(rowMajor: weights, rows: outChannels, depth: depth, bias: biasArray)
             separateBias = nil
         case .winograd:
-            let u = winogradFilterTransform(weights, outChannels: outChannels, inChannels: inChannels)
-            // 36 matrices stacked as one tall matrix whose panels never straddle two positions.
+            // 9 matrices stacked as one tall matrix whose panels never straddle two positions: the layout
+            // of the 36 transformed ones, so the transform is elementwise.
             let paddedRows = (outChannels + microRows - 1) / microRows * microRows
-            self.weights = PackedPanels(rows: 36 * paddedRows, depth: inChannels, bias: nil) { r, c in
-                let (e, o) = r.quotientAndRemainder(dividingBy: paddedRows)
-                return o < outChannels ? u[(e * outChannels + o) * inChannels + c] : 0
+            self.weights = PackedPanels(rows: 9 * paddedRows, depth: inChannels, bias: nil) { r, c in
+                let (tap, o) = r.quotientAndRemainder(dividingBy: paddedRows)
+                return o < outChannels ? weights[(o * inChannels + c) * 9 + tap] : 0
             }
             separateBias = biasArray
         case .foldedColumns:
@@ -95,8 +101,8 @@ public struct Conv2dPlan: Sendable {
                                 threads: threads)
     }
 
-    /// Floats of scratch after the prepared input: Winograd's transformed input and products, or the
-    /// folded-column partial sums.
+    /// Floats of scratch after the prepared input: Winograd's transformed input and products (and weights,
+    /// when transformed per run), or the folded-column partial sums.
     func intermediateCount(height: Int, width: Int, threads: Int) -> Int {
         let out = outputSize(height: height, width: width)
         switch algorithm {
@@ -104,6 +110,7 @@ public struct Conv2dPlan: Sendable {
             return 0
         case .winograd:
             return winogradGeometry(height: height, width: width, threads: threads).scratchCount(threads: threads)
+                + (winogradTaps ? 4 * weights.values.count : 0)
         case .foldedColumns:
             return outChannels * kernelWidth * out.height * (out.width + kernelWidth - 1)
         }
@@ -131,10 +138,12 @@ public struct Conv2dPlan: Sendable {
             case .implicitGEMM:
                 runImplicit(isa: isa, a: a, prepared: prepared, scratch: scratch, output: output, threads: threads)
             case .winograd:
+                let geometry = winogradGeometry(height: height, width: width, threads: threads)
+                let transformed = intermediate + geometry.scratchCount(threads: threads)
                 separateBias.withOptionalPointer { bias in
-                    isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: threads),
-                                            prepared: scratch, weights: a, bias: bias, scratch: intermediate,
-                                            output: output, threads: threads)
+                    isa.winogradConvolution(geometry, prepared: scratch,
+                                            weights: winogradTaps ? .taps(a, into: transformed) : .transformed(a),
+                                            bias: bias, scratch: intermediate, output: output, threads: threads)
                 }
             case .foldedColumns:
                 runFolded(isa: isa, a: a, prepared: prepared, scratch: scratch, partial: intermediate,
@@ -209,36 +218,4 @@ extension Optional where Wrapped == [Float] {
         case .none: body(nil)
         }
     }
-}
-
-/// U = G g G^T for every (out, in) pair, in Double, laid out [36][out][in].
-func winogradFilterTransform(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int) -> [Float] {
-    let g: [Double] = [
-        1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
-        1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
-    ]
-    var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
-    var gk = [Double](repeating: 0, count: 18)  // G g: 6 x 3, reused for every pair
-    u.withUnsafeMutableBufferPointer { u in
-        for o in 0..<outChannels {
-            for c in 0..<inChannels {
-                let kernel = (o * inChannels + c) * 9
-                for i in 0..<6 {
-                    for j in 0..<3 {
-                        var sum = 0.0
-                        for k in 0..<3 { sum += g[i * 3 + k] * Double(weights[kernel + k * 3 + j]) }
-                        gk[i * 3 + j] = sum
-                    }
-                }
-                for i in 0..<6 {
-                    for j in 0..<6 {
-                        var sum = 0.0
-                        for k in 0..<3 { sum += gk[i * 3 + k] * g[j * 3 + k] }
-                        u[((i * 6 + j) * outChannels + o) * inChannels + c] = Float(sum)
-                    }
-                }
-            }
-        }
-    }
-    return u
 }

@@ -22,10 +22,10 @@ public protocol KernelISA: Sendable {
     static func gemm(_ problem: GEMMProblem, threads: Int)
 
     /// Winograd F(4x4, 3x3) convolution of a prepared (padded, column-phase-split) image with transformed
-    /// weights (36 `PackedPanels` matrices back to back), adding bias. `scratch` holds
-    /// `min(threads, blocks) * blockScratch` floats (see `WinogradGeometry`).
+    /// weights (36 `PackedPanels` matrices back to back, or transformed first from their taps), adding bias.
+    /// `scratch` holds `min(threads, blocks) * blockScratch` floats (see `WinogradGeometry`).
     static func winogradConvolution(_ geometry: WinogradGeometry, prepared: UnsafePointer<Float>,
-                                    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                    weights: WinogradWeights, bias: UnsafePointer<Float>?,
                                     scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
                                     threads: Int)
 

@@ -98,6 +98,27 @@ public let winogradSplitWeightBytes = 4 << 20
 /// twice that: their weights come from memory every layer, and one pass over them is what counts.
 public let winogradBlockTiles = 32
 
+/// The 36 transformed weight matrices a Winograd convolution multiplies by (`PackedPanels` of out x in,
+/// back to back, each padded to whole panels).
+public enum WinogradWeights {
+    /// Transformed when the plan was built (training plans, which serve a whole batch).
+    case transformed(UnsafePointer<Float>)
+    /// Transformed by the convolution itself, from the 9 tap matrices (`PackedPanels` of out x in, one per
+    /// kernel position, laid out as the transformed ones) into `into`: inference plans keep only the taps
+    /// resident, 4x smaller, and each run rewrites the 36 matrices into its own workspace.
+    case taps(UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
+}
+
+/// One axis of G g G^T for F(4x4, 3x3) (points 0, +-1, +-2, inf):
+/// G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1].
+@inlinable @inline(__always)
+func winogradFilterPass<V: SIMD>(_ g0: V, _ g1: V, _ g2: V) -> (V, V, V, V, V, V) where V.Scalar == Float {
+    let outer = g0 + g2
+    let a = outer * (-1.0 / 6), b = g1 * (1.0 / 6)
+    let c = g0 * (1.0 / 24) + g2 * (1.0 / 6), d = g1 * (1.0 / 12)
+    return (g0 * 0.25, a - b, a + b, c + d, c - d, g2)
+}
+
 extension KernelISA {
     /// One 6-point pass of B^T (Lavin & Gray, points 0, +-1, +-2, inf), in registers.
     @inlinable @inline(__always)
@@ -116,15 +137,26 @@ extension KernelISA {
 
     @inlinable
     public static func winogradConvolution(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
-                                           weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                           weights filters: WinogradWeights, bias: UnsafePointer<Float>?,
                                            scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
                                            threads: Int) {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
         defer { offsets.deallocate() }
         for c in 0..<g.inChannels { offsets[c] = c * g.blockStride }
         let panels = (g.outChannels + microRows - 1) / microRows
-        let panelsStride = panels * g.inChannels * microRows
+        let panelSize = g.inChannels * microRows, panelsStride = panels * panelSize
         let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
+        let weights = switch filters {
+        case .transformed(let transformed): transformed
+        case .taps(_, into: let target): UnsafePointer(target)
+        }
+
+        /// Transforms the weights of row panels `rows`, when the plan holds taps.
+        func transform(_ rows: Range<Int>) {
+            guard case .taps(let taps, into: let target) = filters else { return }
+            winogradFilterTransform(taps: taps, matrixSize: panelsStride,
+                                    elements: rows.lowerBound * panelSize ..< rows.upperBound * panelSize, into: target)
+        }
 
         /// The 36 GEMMs of one block for the output channels of row panels `rows`.
         func multiply(tiles: Range<Int>, panels rows: Range<Int>, v: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
@@ -144,13 +176,19 @@ extension KernelISA {
             parallelRanges(g.inChannels, threads: threads, work: work) { channels in
                 winogradInput(g, prepared: prepared, tiles: tiles, channels: channels, v: v)
             }
+            // Each thread transforms the weights of the output channels it multiplies: no extra barrier.
             parallelRanges(panels, threads: threads, work: work) { rows in
+                transform(rows)
                 multiply(tiles: tiles, panels: rows, v: v, m: m)
             }
             parallelRanges(g.outChannels, threads: threads, work: work) { channels in
                 winogradOutput(g, m: m, tiles: tiles, channels: channels, bias: bias, output: output)
             }
             return
+        }
+        // Every block multiplies by all the weights: transform them first, split by output channels.
+        if case .taps = filters {
+            parallelRanges(panels, threads: threads, work: 45 * panelsStride) { rows in transform(rows) }
         }
         parallelParts(g.blocks, threads: threads, work: work) { part, blocks in
             let v = scratch + part * g.blockScratch
@@ -162,6 +200,45 @@ extension KernelISA {
                 winogradOutput(g, m: m, tiles: tiles, channels: 0..<g.outChannels, bias: bias, output: output)
             }
         }
+    }
+
+    /// U = G g G^T for `elements` of every matrix: tap matrix t (kernel row t / 3, column t % 3) at
+    /// `taps + t * matrixSize`, transformed matrix e (6 x 6 position e / 6, e % 6) at `u + e * matrixSize`.
+    /// Each element is one (out, in) pair in the same packed place in all 45 matrices, so the transform is
+    /// elementwise: full-vector loads and stores, no shuffles.
+    @inlinable
+    static func winogradFilterTransform(taps: UnsafePointer<Float>, matrixSize: Int, elements: Range<Int>,
+                                        into u: UnsafeMutablePointer<Float>) {
+        /// The 36 results of the 9 vectors `fetch(t)`, handed to `put(e, value)`.
+        @inline(__always)
+        func transform(_ fetch: (Int) -> Vector, _ put: (Int, Vector) -> Void) {
+            // Columns of g (down the kernel rows), then the rows of G g.
+            let c0 = winogradFilterPass(fetch(0), fetch(3), fetch(6))
+            let c1 = winogradFilterPass(fetch(1), fetch(4), fetch(7))
+            let c2 = winogradFilterPass(fetch(2), fetch(5), fetch(8))
+            func row(_ i: Int, _ g0: Vector, _ g1: Vector, _ g2: Vector) {
+                let r = winogradFilterPass(g0, g1, g2)
+                put(6 * i, r.0); put(6 * i + 1, r.1); put(6 * i + 2, r.2)
+                put(6 * i + 3, r.3); put(6 * i + 4, r.4); put(6 * i + 5, r.5)
+            }
+            row(0, c0.0, c1.0, c2.0); row(1, c0.1, c1.1, c2.1); row(2, c0.2, c1.2, c2.2)
+            row(3, c0.3, c1.3, c2.3); row(4, c0.4, c1.4, c2.4); row(5, c0.5, c1.5, c2.5)
+        }
+        let w = Vector.scalarCount
+        var i = elements.lowerBound
+        while i + w <= elements.upperBound {
+            transform({ load(taps + $0 * matrixSize + i) }, { store($1, u + $0 * matrixSize + i) })
+            i += w
+        }
+        let rest = elements.upperBound - i
+        guard rest > 0 else { return }
+        transform({ t in
+            var v = Vector()
+            for l in 0..<rest { v[l] = taps[t * matrixSize + i + l] }
+            return v
+        }, { e, v in
+            for l in 0..<rest { u[e * matrixSize + i + l] = v[l] }
+        })
     }
 
     /// Transforms the 6x6 patches of `tiles` into `v[e][c][t - tiles.lowerBound]` (row stride `blockStride`).
