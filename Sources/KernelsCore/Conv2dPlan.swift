@@ -11,9 +11,10 @@ public enum ConvAlgorithm: Sendable, Equatable {
 }
 
 /// A 2-D convolution (PyTorch `Conv2d`, OIHW weights, batch 1) prepared once at load: weights packed for
-/// the micro-kernel. Winograd weights are kept as packed taps and transformed by each run into its
-/// workspace (36/9 = 4x the weights: ~170 MB resident for the official model otherwise); training plans,
-/// which serve a whole batch, keep them transformed (`reweighted`).
+/// the micro-kernel. Large Winograd weights (`winogradTapsWeightBytes`) are kept as packed taps and
+/// transformed by each run into its workspace (36/9 = 4x the weights: ~170 MB resident for the official
+/// model otherwise); smaller ones, and training plans (`reweighted`, which serve a whole batch), are
+/// transformed once.
 public struct Conv2dPlan: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -32,10 +33,11 @@ public struct Conv2dPlan: Sendable {
     /// The bias where it is added outside the GEMM (Winograd, folded columns).
     let separateBias: [Float]?
 
-    /// `weights` is OIHW; `algorithm` nil picks the fastest that applies.
+    /// `weights` is OIHW; `algorithm` nil picks the fastest that applies; `winogradTaps` nil keeps taps
+    /// from `winogradTapsWeightBytes` of transformed weights.
     public init(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, outChannels: Int,
                 inChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
-                paddingMode: PaddingMode, algorithm: ConvAlgorithm? = nil) {
+                paddingMode: PaddingMode, algorithm: ConvAlgorithm? = nil, winogradTaps: Bool? = nil) {
         let depth = inChannels * kernelHeight * kernelWidth
         precondition(weights.count == outChannels * depth, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
@@ -53,12 +55,16 @@ public struct Conv2dPlan: Sendable {
         self.padding = padding
         self.paddingMode = paddingMode
         self.algorithm = chosen
-        winogradTaps = chosen == .winograd
+        let transformedBytes = 36 * outChannels * inChannels * MemoryLayout<Float>.size
+        self.winogradTaps = chosen == .winograd && (winogradTaps ?? (transformedBytes >= winogradTapsWeightBytes))
         let biasArray = bias.map(Array.init)
         switch chosen {
         case .implicitGEMM:
             self.weights = PackedPanels(rowMajor: weights, rows: outChannels, depth: depth, bias: biasArray)
             separateBias = nil
+        case .winograd where !self.winogradTaps:
+            self.weights = winogradPanels(weights, outChannels: outChannels, inChannels: inChannels, threads: 1)
+            separateBias = biasArray
         case .winograd:
             // 9 matrices stacked as one tall matrix whose panels never straddle two positions: the layout
             // of the 36 transformed ones, so the transform is elementwise.
@@ -98,7 +104,7 @@ public struct Conv2dPlan: Sendable {
         return WinogradGeometry(inChannels: inChannels, outChannels: outChannels, outputHeight: out.height,
                                 outputWidth: out.width, preparedWidth: prepared.phaseWidth,
                                 preparedPhaseSize: prepared.phaseSize, preparedChannelStride: prepared.channelStride,
-                                threads: threads)
+                                threads: threads, transformsWeights: winogradTaps)
     }
 
     /// Floats of scratch after the prepared input: Winograd's transformed input and products (and weights,
@@ -110,7 +116,6 @@ public struct Conv2dPlan: Sendable {
             return 0
         case .winograd:
             return winogradGeometry(height: height, width: width, threads: threads).scratchCount(threads: threads)
-                + (winogradTaps ? 4 * weights.values.count : 0)
         case .foldedColumns:
             return outChannels * kernelWidth * out.height * (out.width + kernelWidth - 1)
         }
@@ -138,11 +143,9 @@ public struct Conv2dPlan: Sendable {
             case .implicitGEMM:
                 runImplicit(isa: isa, a: a, prepared: prepared, scratch: scratch, output: output, threads: threads)
             case .winograd:
-                let geometry = winogradGeometry(height: height, width: width, threads: threads)
-                let transformed = intermediate + geometry.scratchCount(threads: threads)
                 separateBias.withOptionalPointer { bias in
-                    isa.winogradConvolution(geometry, prepared: scratch,
-                                            weights: winogradTaps ? .taps(a, into: transformed) : .transformed(a),
+                    isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: threads),
+                                            prepared: scratch, weights: winogradTaps ? .taps(a) : .transformed(a),
                                             bias: bias, scratch: intermediate, output: output, threads: threads)
                 }
             case .foldedColumns:

@@ -28,20 +28,34 @@ public struct WinogradGeometry: Sendable {
     public var blockTiles: Int
     public var blockStride: Int
     public var splitsChannels: Bool
+    /// The weights come as taps (`WinogradWeights.taps`) and each block (or channel share) transforms
+    /// the ones it multiplies by itself, `fusedPanels` panels at a time: where a thread has at most one
+    /// block, so no work is repeated and no barrier or full transformed copy is needed.
+    public var fusesTransform: Bool
+    public var fusedPanels: Int
+    /// Floats of scratch for the transformed weights (taps only): per thread when fused, else all 36 matrices.
+    public var transformScratch: Int
 
     public var tiles: Int { tilesHigh * tilesWide }
     public var blocks: Int { (tiles + blockTiles - 1) / blockTiles }
     /// Floats of scratch one block in flight needs: its transformed input and products.
     public var blockScratch: Int { 36 * (inChannels + outChannels) * blockStride + 2 * bReadSlack }
+    /// Floats of one thread's fused transform buffer: one patch row (6 positions) of `fusedPanels` panels.
+    public var fusedBufferCount: Int { 6 * fusedPanels * microRows * inChannels }
+    /// Floats of scratch the blocks in flight on `threads` threads need.
+    public func blockScratchCount(threads: Int) -> Int {
+        (splitsChannels ? 1 : min(max(threads, 1), blocks)) * blockScratch
+    }
     /// Floats of scratch a convolution needs on `threads` threads.
     public func scratchCount(threads: Int) -> Int {
-        (splitsChannels ? 1 : min(max(threads, 1), blocks)) * blockScratch
+        blockScratchCount(threads: threads) + transformScratch
     }
 
     /// Blocks of `winogradBlockTiles` tiles (small maps: one), at least one per thread; or one block
-    /// split by channels (see above).
+    /// split by channels (see above). `transformsWeights`: the weights will come as taps.
     public init(inChannels: Int, outChannels: Int, outputHeight: Int, outputWidth: Int,
-                preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int) {
+                preparedWidth: Int, preparedPhaseSize: Int, preparedChannelStride: Int, threads: Int,
+                transformsWeights: Bool = false) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.outputHeight = outputHeight
@@ -59,6 +73,12 @@ public struct WinogradGeometry: Sendable {
         let blocks = splitsChannels ? 1 : max(min(threads, (tiles + 15) / 16), (tiles + most - 1) / most)
         blockTiles = ((tiles + blocks - 1) / blocks + 15) / 16 * 16
         blockStride = blockTiles + 16
+        let panels = (outChannels + microRows - 1) / microRows
+        fusesTransform = transformsWeights && (splitsChannels || blocks <= max(threads, 1))
+        fusedPanels = max(1, min(panels, winogradFusedBytes / (6 * microRows * inChannels * MemoryLayout<Float>.size)))
+        transformScratch = !transformsWeights ? 0
+            : fusesTransform ? max(threads, 1) * 6 * fusedPanels * microRows * inChannels
+            : 36 * panels * microRows * inChannels
     }
 }
 
@@ -93,6 +113,15 @@ struct TileVectors: Sequence, IteratorProtocol {
 /// Transformed-weight size from which small maps are split by channels (256 x 256 channels: 9.4 MB).
 public let winogradSplitWeightBytes = 4 << 20
 
+/// Transformed-weight size from which inference plans keep the 9 taps and transform them per run
+/// (256 x 256 channels: 9.4 MB): such weights come from memory every layer anyway, and 4x of them is
+/// most of the model's memory. Below it, the transform's work (1/tiles of the multiplications') is
+/// not repaid by the memory saved.
+public let winogradTapsWeightBytes = 4 << 20
+
+/// Most bytes of transformed weights a fused transform writes before they are multiplied (half of L2).
+public let winogradFusedBytes = 512 << 10
+
 /// Tiles per block: a 256-channel block's matrices (2 x 36 x 256 x 48 floats) stay near L2, and the
 /// transformed weights are reread from L3 per block. Maps of at most two blocks use one block of up to
 /// twice that: their weights come from memory every layer, and one pass over them is what counts.
@@ -103,10 +132,10 @@ public let winogradBlockTiles = 32
 public enum WinogradWeights {
     /// Transformed when the plan was built (training plans, which serve a whole batch).
     case transformed(UnsafePointer<Float>)
-    /// Transformed by the convolution itself, from the 9 tap matrices (`PackedPanels` of out x in, one per
-    /// kernel position, laid out as the transformed ones) into `into`: inference plans keep only the taps
-    /// resident, 4x smaller, and each run rewrites the 36 matrices into its own workspace.
-    case taps(UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
+    /// Transformed by the convolution itself, into its scratch, from the 9 tap matrices (`PackedPanels` of
+    /// out x in, one per kernel position, laid out as the transformed ones): inference plans keep only the
+    /// taps resident, 4x smaller.
+    case taps(UnsafePointer<Float>)
 }
 
 /// One axis of G g G^T for F(4x4, 3x3) (points 0, +-1, +-2, inf):
@@ -137,7 +166,7 @@ extension KernelISA {
 
     @inlinable
     public static func winogradConvolution(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
-                                           weights filters: WinogradWeights, bias: UnsafePointer<Float>?,
+                                           weights: WinogradWeights, bias: UnsafePointer<Float>?,
                                            scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
                                            threads: Int) {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
@@ -146,49 +175,76 @@ extension KernelISA {
         let panels = (g.outChannels + microRows - 1) / microRows
         let panelSize = g.inChannels * microRows, panelsStride = panels * panelSize
         let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
-        let weights = switch filters {
-        case .transformed(let transformed): transformed
-        case .taps(_, into: let target): UnsafePointer(target)
-        }
+        let transformed = scratch + g.blockScratchCount(threads: threads)
 
-        /// Transforms the weights of row panels `rows`, when the plan holds taps.
-        func transform(_ rows: Range<Int>) {
-            guard case .taps(let taps, into: let target) = filters else { return }
-            winogradFilterTransform(taps: taps, matrixSize: panelsStride,
-                                    elements: rows.lowerBound * panelSize ..< rows.upperBound * panelSize, into: target)
-        }
-
-        /// The 36 GEMMs of one block for the output channels of row panels `rows`.
-        func multiply(tiles: Range<Int>, panels rows: Range<Int>, v: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
+        /// The GEMMs of one block for `positions` and the output channels of row panels `rows`; `a` holds
+        /// those rows' transformed weights, one position every `aStride` floats.
+        func multiply(tiles: Range<Int>, panels rows: Range<Int>, positions: Range<Int>, a: UnsafePointer<Float>,
+                      aStride: Int, v: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>) {
             let first = rows.lowerBound * microRows
             let problem = GEMMProblem(
-                a: weights + first * g.inChannels, bias: nil, m: min(g.outChannels, rows.upperBound * microRows) - first,
-                k: g.inChannels, b: v, bRowOffsets: offsets, c: m + first * g.blockStride, ldc: g.blockStride,
-                grid: .matrix(columns: tiles.count), batch: 36, aBatchStride: panelsStride,
+                a: a, bias: nil, m: min(g.outChannels, rows.upperBound * microRows) - first, k: g.inChannels,
+                b: v + positions.lowerBound * g.inChannels * g.blockStride, bRowOffsets: offsets,
+                c: m + (positions.lowerBound * g.outChannels + first) * g.blockStride, ldc: g.blockStride,
+                grid: .matrix(columns: tiles.count), batch: positions.count, aBatchStride: aStride,
                 bBatchStride: g.inChannels * g.blockStride, cBatchStride: g.outChannels * g.blockStride)
             let blocksPerRun = (tiles.count + microColumns - 1) / microColumns
-            gemmItems(problem, 0 ..< 36 * blocksPerRun, blocksPerRun: blocksPerRun)
+            gemmItems(problem, 0 ..< positions.count * blocksPerRun, blocksPerRun: blocksPerRun)
         }
 
-        let v = scratch, m = scratch + 36 * g.inChannels * g.blockStride + bReadSlack
+        /// All 36 GEMMs of one block for row panels `rows`. Fused (`fusesTransform`): their weights are
+        /// transformed here from the taps, one patch row (6 positions) of `fusedPanels` panels at a time,
+        /// into the part's buffer, and multiplied while still in L2.
+        func multiplyAll(tiles: Range<Int>, panels rows: Range<Int>, part: Int, v: UnsafePointer<Float>,
+                         m: UnsafeMutablePointer<Float>) {
+            let all = 0..<36
+            switch weights {
+            case .transformed(let u):
+                multiply(tiles: tiles, panels: rows, positions: all, a: u + rows.lowerBound * panelSize,
+                         aStride: panelsStride, v: v, m: m)
+            case .taps where !g.fusesTransform:
+                multiply(tiles: tiles, panels: rows, positions: all, a: transformed + rows.lowerBound * panelSize,
+                         aStride: panelsStride, v: v, m: m)
+            case .taps(let taps):
+                let buffer = transformed + part * g.fusedBufferCount
+                for start in stride(from: rows.lowerBound, to: rows.upperBound, by: g.fusedPanels) {
+                    let chunk = start ..< min(rows.upperBound, start + g.fusedPanels)
+                    let elements = chunk.lowerBound * panelSize ..< chunk.upperBound * panelSize
+                    for i in 0..<6 {
+                        winogradFilterTransform(taps: taps, tapStride: panelsStride, elements: elements,
+                                                patchRow: i, into: buffer, stride: elements.count)
+                        multiply(tiles: tiles, panels: chunk, positions: 6 * i ..< 6 * i + 6, a: buffer,
+                                 aStride: elements.count, v: v, m: m)
+                    }
+                }
+            }
+        }
+
         if g.splitsChannels {
             let tiles = 0..<g.tiles
+            let v = scratch, m = scratch + 36 * g.inChannels * g.blockStride + bReadSlack
             parallelRanges(g.inChannels, threads: threads, work: work) { channels in
                 winogradInput(g, prepared: prepared, tiles: tiles, channels: channels, v: v)
             }
-            // Each thread transforms the weights of the output channels it multiplies: no extra barrier.
-            parallelRanges(panels, threads: threads, work: work) { rows in
-                transform(rows)
-                multiply(tiles: tiles, panels: rows, v: v, m: m)
+            parallelParts(panels, threads: threads, work: work) { part, rows in
+                multiplyAll(tiles: tiles, panels: rows, part: part, v: v, m: m)
             }
             parallelRanges(g.outChannels, threads: threads, work: work) { channels in
                 winogradOutput(g, m: m, tiles: tiles, channels: channels, bias: bias, output: output)
             }
             return
         }
-        // Every block multiplies by all the weights: transform them first, split by output channels.
-        if case .taps = filters {
-            parallelRanges(panels, threads: threads, work: 45 * panelsStride) { rows in transform(rows) }
+        // Several blocks a thread multiply by all the weights: transform them once first, split by output
+        // channels, at the price of a barrier and writing 36 matrices through the caches.
+        if case .taps(let taps) = weights, !g.fusesTransform {
+            parallelRanges(panels, threads: threads, work: 45 * panelsStride) { rows in
+                let elements = rows.lowerBound * panelSize ..< rows.upperBound * panelSize
+                for i in 0..<6 {
+                    winogradFilterTransform(taps: taps, tapStride: panelsStride, elements: elements, patchRow: i,
+                                            into: transformed + 6 * i * panelsStride + elements.lowerBound,
+                                            stride: panelsStride)
+                }
+            }
         }
         parallelParts(g.blocks, threads: threads, work: work) { part, blocks in
             let v = scratch + part * g.blockScratch
@@ -196,48 +252,55 @@ extension KernelISA {
             for block in blocks {
                 let tiles = block * g.blockTiles ..< min(g.tiles, (block + 1) * g.blockTiles)
                 winogradInput(g, prepared: prepared, tiles: tiles, channels: 0..<g.inChannels, v: v)
-                multiply(tiles: tiles, panels: 0..<panels, v: v, m: m)
+                multiplyAll(tiles: tiles, panels: 0..<panels, part: part, v: v, m: m)
                 winogradOutput(g, m: m, tiles: tiles, channels: 0..<g.outChannels, bias: bias, output: output)
             }
         }
     }
 
-    /// U = G g G^T for `elements` of every matrix: tap matrix t (kernel row t / 3, column t % 3) at
-    /// `taps + t * matrixSize`, transformed matrix e (6 x 6 position e / 6, e % 6) at `u + e * matrixSize`.
-    /// Each element is one (out, in) pair in the same packed place in all 45 matrices, so the transform is
-    /// elementwise: full-vector loads and stores, no shuffles.
+    /// Row `patchRow` of U = G g G^T (6 positions) for `elements` of the tap matrices: tap matrix t
+    /// (kernel row t / 3, column t % 3) at `taps + t * tapStride`; position 6 * patchRow + j of element
+    /// `elements.lowerBound + x` at `u[j * stride + x]`. Each element is one (out, in) pair in the same
+    /// packed place in every matrix, so the transform is elementwise: full-vector loads and stores, no
+    /// shuffles. One patch row at a time, so a fused transform's buffer holds 6 positions, not 36: row i
+    /// of G g is three multiply-add chains, then one pass along it.
     @inlinable
-    static func winogradFilterTransform(taps: UnsafePointer<Float>, matrixSize: Int, elements: Range<Int>,
-                                        into u: UnsafeMutablePointer<Float>) {
-        /// The 36 results of the 9 vectors `fetch(t)`, handed to `put(e, value)`.
+    static func winogradFilterTransform(taps: UnsafePointer<Float>, tapStride: Int, elements: Range<Int>,
+                                        patchRow: Int, into u: UnsafeMutablePointer<Float>, stride: Int) {
+        let gRow: (Float, Float, Float) = switch patchRow {
+        case 0: (1.0 / 4, 0, 0)
+        case 1: (-1.0 / 6, -1.0 / 6, -1.0 / 6)
+        case 2: (-1.0 / 6, 1.0 / 6, -1.0 / 6)
+        case 3: (1.0 / 24, 1.0 / 12, 1.0 / 6)
+        case 4: (1.0 / 24, -1.0 / 12, 1.0 / 6)
+        default: (0, 0, 1)
+        }
+        let k0 = Vector(repeating: gRow.0), k1 = Vector(repeating: gRow.1), k2 = Vector(repeating: gRow.2)
+        /// The 6 results of the 9 vectors `fetch(t)`, handed to `put(j, value)`.
         @inline(__always)
         func transform(_ fetch: (Int) -> Vector, _ put: (Int, Vector) -> Void) {
-            // Columns of g (down the kernel rows), then the rows of G g.
-            let c0 = winogradFilterPass(fetch(0), fetch(3), fetch(6))
-            let c1 = winogradFilterPass(fetch(1), fetch(4), fetch(7))
-            let c2 = winogradFilterPass(fetch(2), fetch(5), fetch(8))
-            func row(_ i: Int, _ g0: Vector, _ g1: Vector, _ g2: Vector) {
-                let r = winogradFilterPass(g0, g1, g2)
-                put(6 * i, r.0); put(6 * i + 1, r.1); put(6 * i + 2, r.2)
-                put(6 * i + 3, r.3); put(6 * i + 4, r.4); put(6 * i + 5, r.5)
-            }
-            row(0, c0.0, c1.0, c2.0); row(1, c0.1, c1.1, c2.1); row(2, c0.2, c1.2, c2.2)
-            row(3, c0.3, c1.3, c2.3); row(4, c0.4, c1.4, c2.4); row(5, c0.5, c1.5, c2.5)
+            let h0 = mulAdd(mulAdd(fetch(0) * k0, fetch(3), k1), fetch(6), k2)
+            let h1 = mulAdd(mulAdd(fetch(1) * k0, fetch(4), k1), fetch(7), k2)
+            let h2 = mulAdd(mulAdd(fetch(2) * k0, fetch(5), k1), fetch(8), k2)
+            let r = winogradFilterPass(h0, h1, h2)
+            put(0, r.0); put(1, r.1); put(2, r.2); put(3, r.3); put(4, r.4); put(5, r.5)
         }
         let w = Vector.scalarCount
-        var i = elements.lowerBound
-        while i + w <= elements.upperBound {
-            transform({ load(taps + $0 * matrixSize + i) }, { store($1, u + $0 * matrixSize + i) })
-            i += w
+        var x = 0
+        while x + w <= elements.count {
+            let source = taps + elements.lowerBound + x, target = u + x
+            transform({ load(source + $0 * tapStride) }, { store($1, target + $0 * stride) })
+            x += w
         }
-        let rest = elements.upperBound - i
+        let rest = elements.count - x
         guard rest > 0 else { return }
+        let source = taps + elements.lowerBound + x, target = u + x
         transform({ t in
             var v = Vector()
-            for l in 0..<rest { v[l] = taps[t * matrixSize + i + l] }
+            for l in 0..<rest { v[l] = source[t * tapStride + l] }
             return v
-        }, { e, v in
-            for l in 0..<rest { u[e * matrixSize + i + l] = v[l] }
+        }, { j, v in
+            for l in 0..<rest { target[j * stride + l] = v[l] }
         })
     }
 

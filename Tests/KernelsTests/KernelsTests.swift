@@ -59,6 +59,9 @@ import Testing
         // tile blocks (256 tiles).
         ConvCase(channels: 64, outChannels: 64, height: 40, width: 40, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 32, outChannels: 40, height: 64, width: 64, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
+        // Transformed weights of 4.4 MB: split by channels on 2 threads; with taps, each thread's share is
+        // transformed in two chunks (winogradFusedBytes) on 1 thread, in ranges ending mid-vector on 2.
+        ConvCase(channels: 180, outChannels: 170, height: 16, width: 16, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         // Tile rows of 8 and 4 tiles: two tile rows share a vector on AVX-512 (and AVX2 for 4).
         ConvCase(channels: 5, outChannels: 9, height: 32, width: 32, kernel: 3, stride: 1, padding: 1, mode: .reflect, algorithm: .winograd),
         ConvCase(channels: 5, outChannels: 9, height: 22, width: 15, kernel: 3, stride: 1, padding: 1, mode: .zero, algorithm: .winograd),
@@ -86,11 +89,13 @@ import Testing
         let expected = Naive.conv2d(transformed, channels: conv.channels, height: conv.height, width: conv.width,
                                     weights: weights, bias: bias, outChannels: conv.outChannels, kernel: conv.kernel,
                                     stride: conv.stride, padding: conv.padding, mode: conv.mode)
+        // Winograd weights transformed at plan time, and kept as taps that each run transforms.
+        for taps in conv.algorithm == .winograd ? [false, true] : [false] {
         let plan = weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 Conv2dPlan(weights: w, bias: b, outChannels: conv.outChannels, inChannels: conv.channels,
                            kernelHeight: conv.kernel, kernelWidth: conv.kernel, stride: conv.stride,
-                           padding: conv.padding, paddingMode: conv.mode, algorithm: conv.algorithm)
+                           padding: conv.padding, paddingMode: conv.mode, algorithm: conv.algorithm, winogradTaps: taps)
             }
         }
         var output = [Float](repeating: .nan, count: expected.count)
@@ -108,7 +113,8 @@ import Testing
                     }
                 }
             }
-            #expect(maxAbsDifference(output, expected) < 1e-3, "\(conv) threads \(threads)")
+            #expect(maxAbsDifference(output, expected) < 1e-3, "\(conv) taps \(taps) threads \(threads)")
+        }
         }
     }
 
