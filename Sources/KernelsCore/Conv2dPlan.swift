@@ -127,7 +127,8 @@ public struct Conv2dPlan: Sendable {
     }
 
     /// Convolves the NCHW `input` (`inChannels x height x width`) into `output` (`outChannels x outputSize`).
-    /// `affine` is applied to the input on the fly (the previous layer's norm + ReLU).
+    /// `affine` is applied to the input on the fly (the previous layer's norm + ReLU). `output` may overlap
+    /// `input`: the input is only read by the preparation pass, which ends before anything is written.
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
                     affine: ChannelAffine? = nil, threads: Int) {

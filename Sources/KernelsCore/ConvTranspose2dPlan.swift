@@ -82,6 +82,7 @@ public struct ConvTranspose2dPlan: Sendable {
     }
 
     /// Transposed-convolves the NCHW `input` into `output`; `affine` is applied to the input on the fly.
+    /// `output` may overlap `input`, which is only read while it is prepared, before anything is written.
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
                     affine: ChannelAffine? = nil, threads: Int) {

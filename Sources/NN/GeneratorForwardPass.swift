@@ -5,6 +5,11 @@ import Kernels
 /// walks the layers. Raw convolution outputs stay un-normalised; their instance norm (+ ReLU) is applied
 /// by the next convolution's input stage, or by one pass where the value itself is needed (the residual
 /// stream, U-Net skips).
+///
+/// A convolution reads its input only while preparing it into the workspace, before it writes anything,
+/// so every raw output overwrites the raw input it was computed from: one full-resolution slot serves
+/// the whole chain (stem -> down -> blocks -> up), which keeps the arena (one per worker) near the
+/// largest layer's input + output + workspace instead of a slot per role.
 struct ForwardPass {
     let plan: GeneratorPlan
     let isa: any KernelISA.Type
@@ -13,12 +18,10 @@ struct ForwardPass {
     let threads: Int
     let observer: LayerObserver?
 
-    /// Full-resolution raw outputs (ngf x H x W), ping-ponged.
-    let rawA: UnsafeMutablePointer<Float>
-    let rawB: UnsafeMutablePointer<Float>
+    /// Every raw convolution output (at most ngf x H x W), each overwriting the previous.
+    let raw: UnsafeMutablePointer<Float>
     /// The residual stream (4ngf x H/4 x W/4); for U-Net, the first half of `lowConcat`.
     let stream: UnsafeMutablePointer<Float>
-    let hidden: UnsafeMutablePointer<Float>
     /// U-Net decoder inputs: [stream | e2], [up.0 | e1], [up.1 | e0]; nil for the plain ResNet.
     let lowConcat: UnsafeMutablePointer<Float>?
     let midConcat: UnsafeMutablePointer<Float>?
@@ -54,8 +57,8 @@ struct ForwardPass {
             workspaceCount = max(workspaceCount, stage.deconv.workspaceCount(height: height / divisor, width: width / divisor))
         }
         let channels = 8 * ngf
-        // rawA, rawB, stream, hidden, [low, mid, head concat], workspace, statistics, scale, shift
-        let sizes = [full, full, unet ? 0 : quarter, quarter, unet ? 2 * quarter : 0, unet ? full : 0,
+        // raw, stream, [low, mid, head concat], workspace, statistics, scale, shift
+        let sizes = [full, unet ? 0 : quarter, unet ? 2 * quarter : 0, unet ? full : 0,
                      unet ? 2 * full : 0, workspaceCount, 2 * channels, channels, channels]
         let base = arena.memory(count: sizes.reduce(0, +))
         var offsets = [Int](), running = 0
@@ -63,17 +66,15 @@ struct ForwardPass {
             offsets.append(running)
             running += size
         }
-        rawA = base + offsets[0]
-        rawB = base + offsets[1]
-        hidden = base + offsets[3]
-        lowConcat = unet ? base + offsets[4] : nil
-        midConcat = unet ? base + offsets[5] : nil
-        headConcat = unet ? base + offsets[6] : nil
-        stream = lowConcat ?? base + offsets[2]
-        workspace = UnsafeMutableBufferPointer(start: base + offsets[7], count: workspaceCount)
-        statistics = base + offsets[8]
-        scale = base + offsets[9]
-        shift = base + offsets[10]
+        raw = base + offsets[0]
+        lowConcat = unet ? base + offsets[2] : nil
+        midConcat = unet ? base + offsets[3] : nil
+        headConcat = unet ? base + offsets[4] : nil
+        stream = lowConcat ?? base + offsets[1]
+        workspace = UnsafeMutableBufferPointer(start: base + offsets[5], count: workspaceCount)
+        statistics = base + offsets[6]
+        scale = base + offsets[7]
+        shift = base + offsets[8]
     }
 
     func timed(_ name: String, _ body: () -> Void) {
@@ -117,57 +118,57 @@ struct ForwardPass {
         var affine = ChannelAffine(scale: scale, shift: shift, relu: true)
 
         timed("stem") {
-            conv(plan.stem, input, height: h, width: w, affine: nil, into: rawA)
-            affine = normalization(of: rawA, channels: ngf, plane: fullPlane, plan.stemNorm, relu: true)
+            conv(plan.stem, input, height: h, width: w, affine: nil, into: raw)
+            affine = normalization(of: raw, channels: ngf, plane: fullPlane, plan.stemNorm, relu: true)
             if let headConcat {  // e0, the head's skip
-                apply(rawA, channels: ngf, plane: fullPlane, affine, into: headConcat + ngf * fullPlane)
+                apply(raw, channels: ngf, plane: fullPlane, affine, into: headConcat + ngf * fullPlane)
             }
         }
         timed("down.0") {
-            conv(plan.down[0].conv, rawA, height: h, width: w, affine: affine, into: rawB)
-            affine = normalization(of: rawB, channels: 2 * ngf, plane: halfPlane, plan.down[0].norm, relu: true)
+            conv(plan.down[0].conv, raw, height: h, width: w, affine: affine, into: raw)
+            affine = normalization(of: raw, channels: 2 * ngf, plane: halfPlane, plan.down[0].norm, relu: true)
             if let midConcat {  // e1
-                apply(rawB, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat + 2 * ngf * halfPlane)
+                apply(raw, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat + 2 * ngf * halfPlane)
             }
         }
         timed("down.1") {
-            conv(plan.down[1].conv, rawB, height: h / 2, width: w / 2, affine: affine, into: rawA)
-            affine = normalization(of: rawA, channels: 4 * ngf, plane: quarterPlane, plan.down[1].norm, relu: true)
-            apply(rawA, channels: 4 * ngf, plane: quarterPlane, affine, into: stream)
+            conv(plan.down[1].conv, raw, height: h / 2, width: w / 2, affine: affine, into: raw)
+            affine = normalization(of: raw, channels: 4 * ngf, plane: quarterPlane, plan.down[1].norm, relu: true)
+            apply(raw, channels: 4 * ngf, plane: quarterPlane, affine, into: stream)
             if let lowConcat {  // e2
                 (lowConcat + 4 * ngf * quarterPlane).update(from: stream, count: 4 * ngf * quarterPlane)
             }
         }
         for (i, block) in plan.blocks.enumerated() {
             timed("block.\(i).conv1") {
-                conv(block.conv1, stream, height: h / 4, width: w / 4, affine: nil, into: hidden)
-                affine = normalization(of: hidden, channels: 4 * ngf, plane: quarterPlane, block.norm1, relu: true)
+                conv(block.conv1, stream, height: h / 4, width: w / 4, affine: nil, into: raw)
+                affine = normalization(of: raw, channels: 4 * ngf, plane: quarterPlane, block.norm1, relu: true)
             }
             timed("block.\(i).conv2") {
-                conv(block.conv2, hidden, height: h / 4, width: w / 4, affine: affine, into: rawA)
-                affine = normalization(of: rawA, channels: 4 * ngf, plane: quarterPlane, block.norm2, relu: false)
-                apply(rawA, channels: 4 * ngf, plane: quarterPlane, affine, residual: stream, into: stream)
+                conv(block.conv2, raw, height: h / 4, width: w / 4, affine: affine, into: raw)
+                affine = normalization(of: raw, channels: 4 * ngf, plane: quarterPlane, block.norm2, relu: false)
+                apply(raw, channels: 4 * ngf, plane: quarterPlane, affine, residual: stream, into: stream)
             }
         }
         timed("up.0") {
-            plan.up[0].deconv.run(isa: isa, input: lowConcat ?? stream, height: h / 4, width: w / 4, output: rawA,
+            plan.up[0].deconv.run(isa: isa, input: lowConcat ?? stream, height: h / 4, width: w / 4, output: raw,
                                   workspace: workspace, affine: nil, threads: threads)
-            affine = normalization(of: rawA, channels: 2 * ngf, plane: halfPlane, plan.up[0].norm, relu: true)
+            affine = normalization(of: raw, channels: 2 * ngf, plane: halfPlane, plan.up[0].norm, relu: true)
         }
         timed("up.1") {
-            var source = UnsafePointer(rawA)
+            var source = UnsafePointer(raw)
             if let midConcat {
-                apply(rawA, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat)
+                apply(raw, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat)
                 source = UnsafePointer(midConcat)
             }
-            plan.up[1].deconv.run(isa: isa, input: source, height: h / 2, width: w / 2, output: rawB,
+            plan.up[1].deconv.run(isa: isa, input: source, height: h / 2, width: w / 2, output: raw,
                                   workspace: workspace, affine: midConcat == nil ? affine : nil, threads: threads)
-            affine = normalization(of: rawB, channels: ngf, plane: fullPlane, plan.up[1].norm, relu: true)
+            affine = normalization(of: raw, channels: ngf, plane: fullPlane, plan.up[1].norm, relu: true)
         }
         timed("head") {
-            var source = UnsafePointer(rawB)
+            var source = UnsafePointer(raw)
             if let headConcat {
-                apply(rawB, channels: ngf, plane: fullPlane, affine, into: headConcat)
+                apply(raw, channels: ngf, plane: fullPlane, affine, into: headConcat)
                 source = UnsafePointer(headConcat)
             }
             conv(plan.head, source, height: h, width: w, affine: headConcat == nil ? affine : nil, into: output)
