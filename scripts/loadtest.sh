@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the release server on loopback with wrk (and scripts/loadtest.lua).
-#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain (default: all four)
+#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain memory (default: all five)
 # Environment:
 #   CONFIGS="small official"   throughput configurations: small = bundled weights (ngf 32, 6 blocks, 128 px);
 #                              official = ngf 64, 9 blocks, 256 px (made once with `cartoonify init-weights`)
@@ -8,18 +8,19 @@
 #   DURATION_small=20 DURATION_official=60   seconds per throughput run (wrk -d)
 #   LEAK_REQUESTS=10000        requests between the two RSS readings of the leak phase (small config)
 #   SLOW_CLIENTS=1000          idle + trickling connections held open during the slow-client phase
+#   DURATION_memory=30         seconds of load per worker setting in the memory phase
 #   PHOTO=...                  the JPEG posted (default: a 42 KB portrait from the face detection fixtures)
 #   WORKERS=...                server workers (default: the server's own, one per core)
 #   INFERENCE_THREADS=...      cores one inference may use (default: the server's own, cores / workers)
 # Every RESULT line is printed with `uptime`, since the numbers depend on what else the machine runs.
 # Exit status: 1 if a run saw anything but 200, 503 (queue full) or 504 (waited past the request
-# timeout), if RSS grew by more than 10% over the leak run, or if a server lost a request or did not
-# drain and exit 0 on SIGTERM.
+# timeout), if RSS grew by more than 10% over the leak run, if a server lost a request or did not
+# drain and exit 0 on SIGTERM, or if the official server's peak RSS passed issue 5's memory bound.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain)
+[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain memory)
 export PHOTO=${PHOTO:-$root/Tests/FaceDetectionTests/Fixtures/obama.jpg}
 scratch="$root/.build-load"
 mkdir -p "$scratch"
@@ -221,10 +222,58 @@ drain() {
     fi
 }
 
+# Issue 5's bound, from the weights file: prints "weights activations bound" in bytes. Weights = the
+# tensor bytes of the safetensors file; the largest activation set = the largest layer's input + output
+# activations (float32, one image) of the ResNet generator the metadata describes.
+memory_bound() {
+    python3 - "$1" <<'PY'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+meta = header.pop("__metadata__", {})
+weights = sum(end - start for start, end in (t["data_offsets"] for t in header.values()))
+ngf, s = int(meta["ngf"]), int(meta["input_size"])
+full = s * s
+# (input, output) floats of stem, down.0, down.1, a residual conv, up.0, up.1, head.
+layers = [(3 * full, ngf * full), (ngf * full, 2 * ngf * full // 4), (2 * ngf * full // 4, 4 * ngf * full // 16),
+          (4 * ngf * full // 16, 4 * ngf * full // 16), (4 * ngf * full // 16, 2 * ngf * full // 4),
+          (2 * ngf * full // 4, ngf * full), (ngf * full, 3 * full)]
+activations = 4 * max(i + o for i, o in layers)
+print(weights, activations, weights + 3 * activations + (64 << 20))
+PY
+}
+
+# Peak RSS (VmHWM: loading included) of the official server after DURATION_memory seconds of 4 clients,
+# with the default workers (one per core, each with its own arena) and with one worker on every core,
+# against weights + 3 x largest activation set + 64 MiB.
+memory() {
+    local weights activations bound
+    read -r weights activations bound < <(memory_bound "$official")
+    local mib=$((1 << 20))
+    echo "memory bound (official): weights $((weights / mib)) MiB + 3 x largest activation set $((activations / mib)) MiB" \
+        "(largest layer input + output, float32) + 64 MiB = $((bound / mib)) MiB"
+    for setting in "default" "1 2"; do
+        local WORKERS="" INFERENCE_THREADS=""
+        [ "$setting" = default ] || read -r WORKERS INFERENCE_THREADS <<<"$setting"
+        start_server "$official"
+        run_wrk 4 "${DURATION_memory:-30}" "memory official workers=${WORKERS:-default} threads=${INFERENCE_THREADS:-default}"
+        local hwm rss
+        hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+        rss=$(rss_kb)
+        echo "memory official workers=${WORKERS:-default} threads=${INFERENCE_THREADS:-default}:" \
+            "peak RSS $((hwm / 1024)) MiB (now $((rss / 1024)) MiB), bound $((bound / mib)) MiB"
+        if [ $((hwm * 1024)) -gt "$bound" ]; then
+            echo "  peak RSS above the bound" >&2
+            status=1
+        fi
+        stop_server
+    done
+}
+
 for phase in "${phases[@]}"; do
     case $phase in
-        throughput | leak | slow | drain) "$phase" ;;
-        *) echo "unknown phase '$phase' (throughput, leak, slow, drain)" >&2; exit 2 ;;
+        throughput | leak | slow | drain | memory) "$phase" ;;
+        *) echo "unknown phase '$phase' (throughput, leak, slow, drain, memory)" >&2; exit 2 ;;
     esac
 done
 exit $status
