@@ -172,9 +172,8 @@ extension KernelISA {
         defer { block.deallocate() }
         let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
         // Lanes of a two-tile-row vector that come from the second row (see `TileVectors`).
-        var lane = Vector()
-        for l in 0..<Vector.scalarCount { lane[l] = Float(l) }
-        let secondRow = lane .>= Vector(repeating: Float(g.tilesWide))
+        var secondRow = Vector.MaskStorage()
+        for l in min(g.tilesWide, Vector.scalarCount)..<Vector.scalarCount { secondRow[l] = -1 }
         let secondRowOffset = 4 * pw - g.tilesWide
         for c in channels {
             let channel = prepared + c * g.preparedChannelStride
@@ -194,11 +193,7 @@ extension KernelISA {
                 if rows == 1 {
                     columnPasses { load($0) }
                 } else {
-                    columnPasses { p in
-                        var v = load(p)
-                        v.replace(with: load(p + secondRowOffset), where: secondRow)
-                        return v
-                    }
+                    columnPasses { p in blend(load(p), load(p + secondRowOffset), mask: secondRow) }
                 }
                 let target = v + c * g.blockStride + t - tiles.lowerBound
                 for i in 0..<6 {
