@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
-        .target(name: "KernelsCore", swiftSettings: hot),
+        .target(name: "KernelsCore", dependencies: ["CCPUFeatures"], swiftSettings: hot),
         .target(name: "KernelsPortable", dependencies: ["KernelsCore"], swiftSettings: hot),
         .target(name: "KernelsAVX2", dependencies: ["KernelsCore"], swiftSettings: avx2),
         .target(name: "KernelsAVX512", dependencies: ["KernelsCore"], swiftSettings: avx512),

@@ -118,6 +118,18 @@ int cj_decoder_read_header(cj_decoder *decoder, cj_header *header) {
     return CJ_OK;
 }
 
+int cj_decoder_set_reduction(cj_decoder *decoder, unsigned denominator, uint32_t *width, uint32_t *height) {
+    if (!decoder->created) return CJ_ERROR;
+    if (setjmp(decoder->error.jump)) return CJ_ERROR;
+    struct jpeg_decompress_struct *info = &decoder->info;
+    info->scale_num = 1;
+    info->scale_denom = denominator;
+    jpeg_calc_output_dimensions(info);
+    *width = info->output_width;
+    *height = info->output_height;
+    return CJ_OK;
+}
+
 int cj_decoder_read_pixels(cj_decoder *decoder, uint8_t *pixels, size_t size) {
     if (!decoder->created) return CJ_ERROR;
     if (setjmp(decoder->error.jump)) return CJ_ERROR;

@@ -46,9 +46,13 @@ public struct CartoonPipeline: Sendable {
     /// `checkpoint` runs between stages and throws to abandon work nobody waits for any more.
     public func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
                     checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
-        let photo = try decode(bytes)
+        let decoded = try decode(bytes, minimumSide: minimumDecodedSide(options.crop))
         try checkpoint()
-        let (framed, face, detected) = frame(photo, mode: options.crop)
+        let (framed, found, detected) = frame(decoded.image, mode: options.crop)
+        let face = found.map { box in
+            let r = decoded.reduction
+            return FaceBox(x: box.x * r, y: box.y * r, width: box.width * r, height: box.height * r, score: box.score)
+        }
         try checkpoint()
         let clock = ContinuousClock()
         let start = clock.now
@@ -65,9 +69,16 @@ public struct CartoonPipeline: Sendable {
         }
     }
 
-    func decode(_ bytes: [UInt8]) throws(ServiceError) -> RGBImage {
+    /// The shorter side a photo needs for `mode`: the model's side when the whole photo (or its centre)
+    /// is shrunk to it; four times that for a face crop (1.6 face widths), so that a face filling a
+    /// sixth of the shorter side still comes out at least model-sized. Bigger JPEGs decode at 1/2 to 1/8.
+    func minimumDecodedSide(_ mode: CropMode) -> Int {
+        mode == .face ? 4 * modelSize : modelSize
+    }
+
+    func decode(_ bytes: [UInt8], minimumSide: Int) throws(ServiceError) -> DecodedImage {
         do {
-            return try ImageDecoder.decode(bytes, limits: decodeLimits)
+            return try ImageDecoder.decode(bytes, limits: decodeLimits, minimumSide: minimumSide)
         } catch {
             throw ServiceError(error)
         }

@@ -3,16 +3,24 @@ import CJPEG
 /// JPEG to RGB through libjpeg(-turbo), via the CJPEG shim that turns libjpeg's longjmp errors into
 /// status codes.
 enum JPEGDecoder {
-    static func decode(_ bytes: [UInt8], limits: DecodeLimits) throws(ImageError) -> RGBImage {
+    static func decode(_ bytes: [UInt8], limits: DecodeLimits, minimumSide: Int) throws(ImageError) -> DecodedImage {
         let markers = JPEGMarkers(scanning: bytes)
         if let size = markers.frameSize { try limits.check(width: size.width, height: size.height) }
-        let image = try bytes.withUnsafeBufferPointer { data throws(ImageError) in
-            try decodePixels(data, limits: limits)
+        let decoded = try bytes.withUnsafeBufferPointer { data throws(ImageError) in
+            try decodePixels(data, limits: limits, minimumSide: minimumSide)
         }
-        return image.applying(markers.orientation)
+        return DecodedImage(image: decoded.image.applying(markers.orientation), reduction: decoded.reduction)
     }
 
-    private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, limits: DecodeLimits) throws(ImageError) -> RGBImage {
+    /// The largest of 8, 4, 2 (else 1) that keeps the shorter side at least `minimumSide`.
+    static func reduction(width: Int, height: Int, minimumSide: Int) -> Int {
+        guard minimumSide > 0 else { return 1 }
+        let shorter = min(width, height)
+        return [8, 4, 2].first { (shorter + $0 - 1) / $0 >= minimumSide } ?? 1
+    }
+
+    private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, limits: DecodeLimits,
+                                     minimumSide: Int) throws(ImageError) -> DecodedImage {
         guard let base = data.baseAddress else { throw .corrupt("no data") }
         guard let decoder = cj_decoder_create(base, data.count, workingMemory(limits)) else { throw .corrupt("out of memory") }
         defer { cj_decoder_destroy(decoder) }
@@ -20,9 +28,16 @@ enum JPEGDecoder {
 
         var header = cj_header()
         guard cj_decoder_read_header(decoder, &header) == CJ_OK else { throw failure() }
-        let (width, height) = (Int(header.width), Int(header.height))
         // Again from libjpeg's view of the header, in case the marker walk stopped early.
-        try limits.check(width: width, height: height)
+        try limits.check(width: Int(header.width), height: Int(header.height))
+        let reduction = reduction(width: Int(header.width), height: Int(header.height), minimumSide: minimumSide)
+        var (outputWidth, outputHeight) = (header.width, header.height)
+        if reduction > 1 {
+            guard cj_decoder_set_reduction(decoder, UInt32(reduction), &outputWidth, &outputHeight) == CJ_OK else {
+                throw failure()
+            }
+        }
+        let (width, height) = (Int(outputWidth), Int(outputHeight))
         let components = Int(header.output_components)
         var samples = [UInt8](repeating: 0, count: width * height * components)
         let status = samples.withUnsafeMutableBufferPointer { cj_decoder_read_pixels(decoder, $0.baseAddress, $0.count) }
@@ -30,7 +45,7 @@ enum JPEGDecoder {
         if header.space == CJ_SPACE_CMYK {
             samples = cmykToRGB(samples, inverted: header.adobe_inverted != 0)
         }
-        return RGBImage(uncheckedWidth: width, height: height, pixels: samples)
+        return DecodedImage(image: RGBImage(uncheckedWidth: width, height: height, pixels: samples), reduction: reduction)
     }
 
     /// libjpeg's working memory cap: a progressive file keeps every DCT coefficient (2 bytes per sample,

@@ -53,7 +53,7 @@ extension KernelISA {
                 var i = 0
                 while i + w <= plane {
                     var v = mulAdd(shiftVector, load(source + i), scaleVector)
-                    if affine.relu { v.replace(with: Vector(), where: v .< Vector()) }
+                    if affine.relu { v = relu(v) }
                     if let added { v += load(added + i) }
                     store(v, target + i)
                     i += w

@@ -192,8 +192,12 @@ public struct Conv2dPlan: Sendable {
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: 1)
         offsets.withUnsafeBufferPointer { offsets in
             guard let offsets = offsets.baseAddress else { return }
-            let grid = ColumnGrid(rows: out.height, width: partialWidth, bRowStride: prepared.phaseWidth,
-                                  cRowStride: partialWidth)
+            // When the prepared rows are exactly as wide as the partial rows, the whole plane is one run:
+            // column blocks then never straddle a row's short tail.
+            let grid = prepared.phaseWidth == partialWidth
+                ? ColumnGrid.matrix(columns: out.height * partialWidth)
+                : ColumnGrid(rows: out.height, width: partialWidth, bRowStride: prepared.phaseWidth,
+                             cRowStride: partialWidth)
             isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels * kw, k: weights.depth, b: scratch,
                                  bRowOffsets: offsets, c: partial, ldc: out.height * partialWidth, grid: grid),
                      threads: threads)

@@ -56,6 +56,21 @@ extension KernelISA {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
+    /// `max(v, 0)` with -0 to +0, as bit operations: `SIMD.replace(with:where:)` and `pointwiseMax`
+    /// compile to a loop over lanes.
+    @inlinable @inline(__always)
+    static func relu(_ v: Vector) -> Vector {
+        let bits = unsafeBitCast(v, to: Vector.MaskStorage.self)
+        return unsafeBitCast(bits & ~(bits &>> Vector.MaskStorage(repeating: 31)), to: Vector.self)
+    }
+
+    /// Lanes of `b` where `mask` is all ones, of `a` where it is zero, as bit operations (see `relu`).
+    @inlinable @inline(__always)
+    static func blend(_ a: Vector, _ b: Vector, mask: Vector.MaskStorage) -> Vector {
+        let x = unsafeBitCast(a, to: Vector.MaskStorage.self), y = unsafeBitCast(b, to: Vector.MaskStorage.self)
+        return unsafeBitCast((x & ~mask) | (y & mask), to: Vector.self)
+    }
+
     /// Twelve independent accumulator chains: enough to cover FMA latency times two FMA ports.
     @inlinable
     public static func multiplyAddProbe(iterations: Int) -> Float {

@@ -36,6 +36,9 @@ public struct WinogradGeometry: Sendable {
     /// Floats of scratch for the transformed weights (taps only): per thread when fused, else all 36 matrices.
     public var transformScratch: Int
 
+    /// A channel's 36 transformed rows are contiguous (`v[c][e][t]`, `m[k][e][t]`): the transforms then
+    /// write and read one stream per channel instead of 36 streams a matrix apart.
+    public var channelStride: Int { 36 * blockStride }
     public var tiles: Int { tilesHigh * tilesWide }
     public var blocks: Int { (tiles + blockTiles - 1) / blockTiles }
     /// Floats of scratch one block in flight needs: its transformed input and products.
@@ -171,7 +174,7 @@ extension KernelISA {
                                            threads: Int) {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
         defer { offsets.deallocate() }
-        for c in 0..<g.inChannels { offsets[c] = c * g.blockStride }
+        for c in 0..<g.inChannels { offsets[c] = c * g.channelStride }
         let panels = (g.outChannels + microRows - 1) / microRows
         let panelSize = g.inChannels * microRows, panelsStride = panels * panelSize
         let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
@@ -184,10 +187,10 @@ extension KernelISA {
             let first = rows.lowerBound * microRows
             let problem = GEMMProblem(
                 a: a, bias: nil, m: min(g.outChannels, rows.upperBound * microRows) - first, k: g.inChannels,
-                b: v + positions.lowerBound * g.inChannels * g.blockStride, bRowOffsets: offsets,
-                c: m + (positions.lowerBound * g.outChannels + first) * g.blockStride, ldc: g.blockStride,
+                b: v + positions.lowerBound * g.blockStride, bRowOffsets: offsets,
+                c: m + first * g.channelStride + positions.lowerBound * g.blockStride, ldc: g.channelStride,
                 grid: .matrix(columns: tiles.count), batch: positions.count, aBatchStride: aStride,
-                bBatchStride: g.inChannels * g.blockStride, cBatchStride: g.outChannels * g.blockStride)
+                bBatchStride: g.blockStride, cBatchStride: g.blockStride)
             let blocksPerRun = (tiles.count + microColumns - 1) / microColumns
             gemmItems(problem, 0 ..< positions.count * blocksPerRun, blocksPerRun: blocksPerRun)
         }
@@ -304,17 +307,16 @@ extension KernelISA {
         })
     }
 
-    /// Transforms the 6x6 patches of `tiles` into `v[e][c][t - tiles.lowerBound]` (row stride `blockStride`).
+    /// Transforms the 6x6 patches of `tiles` into `v[c][e][t - tiles.lowerBound]` (row stride `blockStride`).
     @inlinable
     static func winogradInput(_ g: WinogradGeometry, prepared: UnsafePointer<Float>, tiles: Range<Int>,
                               channels: Range<Int>, v: UnsafeMutablePointer<Float>) {
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 36)
         defer { block.deallocate() }
-        let pw = g.preparedWidth, matrixStride = g.inChannels * g.blockStride
+        let pw = g.preparedWidth, matrixStride = g.blockStride
         // Lanes of a two-tile-row vector that come from the second row (see `TileVectors`).
-        var lane = Vector()
-        for l in 0..<Vector.scalarCount { lane[l] = Float(l) }
-        let secondRow = lane .>= Vector(repeating: Float(g.tilesWide))
+        var secondRow = Vector.MaskStorage()
+        for l in min(g.tilesWide, Vector.scalarCount)..<Vector.scalarCount { secondRow[l] = -1 }
         let secondRowOffset = 4 * pw - g.tilesWide
         for c in channels {
             let channel = prepared + c * g.preparedChannelStride
@@ -334,13 +336,9 @@ extension KernelISA {
                 if rows == 1 {
                     columnPasses { load($0) }
                 } else {
-                    columnPasses { p in
-                        var v = load(p)
-                        v.replace(with: load(p + secondRowOffset), where: secondRow)
-                        return v
-                    }
+                    columnPasses { p in blend(load(p), load(p + secondRowOffset), mask: secondRow) }
                 }
-                let target = v + c * g.blockStride + t - tiles.lowerBound
+                let target = v + c * g.channelStride + t - tiles.lowerBound
                 for i in 0..<6 {
                     let row = block + 6 * i, out = target + 6 * i * matrixStride
                     let r = inputPass(row[0], row[1], row[2], row[3], row[4], row[5])
@@ -366,7 +364,7 @@ extension KernelISA {
                 mulAdd(diff12 + m5, diff34, Vector(repeating: 8)))
     }
 
-    /// Transforms the products `m[e][k][t - tiles.lowerBound]` of `tiles` back into output pixels, adding bias.
+    /// Transforms the products `m[k][e][t - tiles.lowerBound]` of `tiles` back into output pixels, adding bias.
     @inlinable
     static func winogradOutput(_ g: WinogradGeometry, m: UnsafePointer<Float>, tiles: Range<Int>,
                                channels: Range<Int>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
@@ -377,12 +375,12 @@ extension KernelISA {
             half.deallocate()
             columns.deallocate()
         }
-        let matrixStride = g.outChannels * g.blockStride
+        let matrixStride = g.blockStride
         for k in channels {
             let b = Vector(repeating: bias?[k] ?? 0)
             let plane = output + k * g.outputHeight * g.outputWidth
             for (t, tx, lanes, rows) in TileVectors(g, tiles, width: Vector.scalarCount) {
-                let source = m + k * g.blockStride + t - tiles.lowerBound
+                let source = m + k * g.channelStride + t - tiles.lowerBound
                 // Columns (down i) straight from the products, then rows of the 4 x 6 intermediate.
                 for j in 0..<6 {
                     let column = source + j * matrixStride

@@ -96,19 +96,34 @@ import TestSupport
 
     /// The end-to-end check: Grace Hopper's portrait has wide margins and a uniform; the crop must
     /// be her face (hand-measured box 165,120 180x185 in the 512 px photo).
-    @Test func graceHopperIsCroppedToHerFace() throws {
-        let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../FaceDetectionTests/Fixtures/grace_hopper.jpg").standardized
+    static let graceHopper = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../FaceDetectionTests/Fixtures/grace_hopper.jpg").standardized
+
+    /// Posts `photo` and checks the face box against Grace Hopper's face (hand-marked on the 512-pixel
+    /// original), scaled by `scale`.
+    static func expectGraceHoppersFace(in photo: [UInt8], scale: Int) throws {
         let server = try TestService()
-        let response = try server.send("POST", "/cartoonify", headers: [("Content-Type", "image/jpeg")],
-                                       body: try [UInt8](Data(contentsOf: photo)))
+        let response = try server.send("POST", "/cartoonify", headers: [("Content-Type", "image/jpeg")], body: photo)
         #expect(response.status == 200)
         #expect(response.header("X-Face-Detected") == "true")
         let box = try #require(response.header("X-Face-Box")).split(separator: ",").compactMap { Int($0) }
         try #require(box.count == 4)
         let (x, y, w, h) = (box[0], box[1], box[2], box[3])
-        let overlap = max(0, min(x + w, 345) - max(x, 165)) * max(0, min(y + h, 305) - max(y, 120))
-        let union = w * h + 180 * 185 - overlap
+        let (fx, fy, fw, fh) = (165 * scale, 120 * scale, 180 * scale, 185 * scale)
+        let overlap = max(0, min(x + w, fx + fw) - max(x, fx)) * max(0, min(y + h, fy + fh) - max(y, fy))
+        let union = w * h + fw * fh - overlap
         #expect(Double(overlap) / Double(union) >= 0.5)
+    }
+
+    @Test func graceHopperIsCroppedToHerFace() throws {
+        try Self.expectGraceHoppersFace(in: [UInt8](Data(contentsOf: Self.graceHopper)), scale: 1)
+    }
+
+    /// A 2048-pixel JPEG is decoded at a quarter of its size; the face box still comes back in the
+    /// uploaded photo's pixels.
+    @Test func aLargePhotoIsDecodedReducedAndTheBoxIsInItsPixels() throws {
+        let original = try ImageDecoder.decode([UInt8](Data(contentsOf: Self.graceHopper)))
+        let large = try JPEGEncoder.encode(original.resized(width: 2048, height: 2048), quality: 90)
+        try Self.expectGraceHoppersFace(in: large, scale: 4)
     }
 }

@@ -129,14 +129,9 @@ import Testing
                              (kernel: 3, stride: 1, padding: 1, outputPadding: 0), (kernel: 5, stride: 3, padding: 2, outputPadding: 2)])
     func transposedConvolutionMatchesNaive(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int)) {
         var random = TestRandom(state: 3)
-        let channels = 6, outChannels = 27, height = 7, width = 9
-        let input = random.array(channels * height * width)
+        let channels = 6, outChannels = 27
         let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
         let bias = random.array(outChannels)
-        let expected = Naive.convTranspose2d(input, channels: channels, height: height, width: width, weights: weights,
-                                             bias: bias, outChannels: outChannels, kernel: geometry.kernel,
-                                             stride: geometry.stride, padding: geometry.padding,
-                                             outputPadding: geometry.outputPadding)
         let plan = weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
@@ -144,18 +139,34 @@ import Testing
                                     outputPadding: geometry.outputPadding)
             }
         }
-        let size = plan.outputSize(height: height, width: width)
-        #expect(size.height * size.width * outChannels == expected.count)
-        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: height, width: width))
-        // The output overwrites the input it is computed from (as GeneratorPlan runs).
-        var buffer = input + [Float](repeating: .nan, count: max(0, expected.count - input.count))
-        buffer.withUnsafeMutableBufferPointer { buffer in
-            workspace.withUnsafeMutableBufferPointer { ws in
-                plan.run(isa: path.isa, input: buffer.baseAddress!, height: height, width: width,
-                         output: buffer.baseAddress!, workspace: ws, threads: 2)
+        // Odd sizes leave phases of unequal size; 40 x 33 gives each thread several column blocks.
+        for (height, width) in [(7, 9), (40, 33)] {
+            let input = random.array(channels * height * width)
+            let expected = Naive.convTranspose2d(input, channels: channels, height: height, width: width, weights: weights,
+                                                 bias: bias, outChannels: outChannels, kernel: geometry.kernel,
+                                                 stride: geometry.stride, padding: geometry.padding,
+                                                 outputPadding: geometry.outputPadding)
+            let size = plan.outputSize(height: height, width: width)
+            #expect(size.height * size.width * outChannels == expected.count)
+            // In place last: the output overwrites the input it is computed from (as GeneratorPlan runs).
+            for (threads, inPlace) in [(1, false), (2, false), (3, false), (2, true)] {
+                // The input, with room for an output larger than it.
+                var buffer = input + [Float](repeating: .nan, count: max(0, expected.count - input.count))
+                var output = [Float](repeating: .nan, count: expected.count)
+                var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: height, width: width))
+                output.withUnsafeMutableBufferPointer { out in
+                    buffer.withUnsafeMutableBufferPointer { buffer in
+                        workspace.withUnsafeMutableBufferPointer { ws in
+                            plan.run(isa: path.isa, input: buffer.baseAddress!, height: height, width: width,
+                                     output: inPlace ? buffer.baseAddress! : out.baseAddress!, workspace: ws,
+                                     threads: threads)
+                        }
+                    }
+                }
+                if inPlace { output = Array(buffer.prefix(expected.count)) }
+                #expect(maxAbsDifference(output, expected) < 1e-4, "\(height)x\(width), \(threads) threads, in place \(inPlace)")
             }
         }
-        #expect(maxAbsDifference(Array(buffer.prefix(expected.count)), expected) < 1e-4)
     }
 }
 

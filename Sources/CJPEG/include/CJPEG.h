@@ -36,7 +36,10 @@ typedef struct cj_decoder cj_decoder;
  * at most `max_memory` bytes of working memory (coefficient buffers of progressive files). */
 cj_decoder *cj_decoder_create(const uint8_t *data, size_t size, size_t max_memory);
 int cj_decoder_read_header(cj_decoder *decoder, cj_header *header);
-/* Writes height rows of width * output_components bytes; `size` is checked against that. */
+/* Decode at 1/denominator of the size (1, 2, 4 or 8: libjpeg scales in the inverse DCT, so a big photo
+ * costs a fraction of the time and memory); call after read_header. The output size is written back. */
+int cj_decoder_set_reduction(cj_decoder *decoder, unsigned denominator, uint32_t *width, uint32_t *height);
+/* Writes output height rows of output width * output_components bytes; `size` is checked against that. */
 int cj_decoder_read_pixels(cj_decoder *decoder, uint8_t *pixels, size_t size);
 const char *cj_decoder_message(const cj_decoder *decoder);
 void cj_decoder_destroy(cj_decoder *decoder);
