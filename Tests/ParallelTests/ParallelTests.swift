@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
-import KernelsCore
+import Parallel
 import Synchronization
 import Testing
+import TestSupport
 
 /// `parallelParts` on its thread teams: every index exactly once, from one caller or many at once, and
 /// after the helpers have parked.
@@ -55,5 +56,35 @@ import Testing
             #expect(Self.visits(count: 64, threads: 2).visits == [Int](repeating: 1, count: 64))
             usleep(UInt32(2 * threadTeamSpinNanoseconds / 1000))
         }
+    }
+
+    /// Parts a region started on this thread gets (`threads` asked, work plenty).
+    private static func parts(threads: Int) -> Int {
+        let parts = Mutex<Set<Int>>([])
+        parallelParts(64, threads: threads, work: 64 * parallelGrainWork) { part, _ in
+            parts.withLock { _ = $0.insert(part) }
+        }
+        return parts.withLock { $0.count }
+    }
+
+    @Test func aWorkerAloneUsesEveryCoreAndSharesThemUnderLoad() throws {
+        let share = CoreShare(cores: 2)
+        #expect(share.run { Self.parts(threads: 2) } == 2)
+        // Another worker busy: this one's regions stay on its own thread.
+        let otherStarted = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let other = Thread {
+            share.run {
+                otherStarted.signal()
+                release.wait()
+            }
+        }
+        other.start()
+        otherStarted.wait()
+        #expect(share.run { Self.parts(threads: 2) } == 1)
+        release.signal()
+        #expect(eventually(within: .seconds(5)) { share.run { Self.parts(threads: 2) } == 2 })
+        // Outside a share, and with more cores than busy workers, nothing is capped.
+        #expect(Self.parts(threads: 3) == 3)
+        #expect(CoreShare(cores: 4).run { Self.parts(threads: 3) } == 3)
     }
 }
