@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "CartoonService",
             dependencies: [
-                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN",
+                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN", "Parallel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

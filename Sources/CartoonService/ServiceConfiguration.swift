@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Imaging
+import Parallel
 
 /// Everything an operator can tune. The executable fills it from flags and `CARTOONIFY_*` variables; tests
 /// build it directly.
@@ -35,7 +36,6 @@ public struct ServiceConfiguration: Sendable {
         inferenceThreads ?? Self.activeProcessorCount
     }
 
-    public static var activeProcessorCount: Int {
-        max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    /// The CPUs this process may use, a container's CPU limit included (`AvailableCores`).
+    public static var activeProcessorCount: Int { AvailableCores.count }
 }

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Parallel
+@testable import Parallel
 import Synchronization
 import Testing
 import TestSupport
@@ -86,5 +86,34 @@ import TestSupport
         // Outside a share, and with more cores than busy workers, nothing is capped.
         #expect(Self.parts(threads: 3) == 3)
         #expect(CoreShare(cores: 4).run { Self.parts(threads: 3) } == 3)
+    }
+}
+
+/// The CPU quota of a container, from cgroup files laid out as a test directory tree.
+@Suite struct AvailableCoresTests {
+    static func quota(_ membership: String, _ files: [String: String]) -> Int? {
+        AvailableCores.cgroupQuota(membership: membership, root: "/cg") { files[$0] }
+    }
+
+    @Test func cgroupV2Quotas() {
+        #expect(Self.quota("0::/\n", ["/cg/cpu.max": "200000 100000\n"]) == 2)
+        #expect(Self.quota("0::/\n", ["/cg/cpu.max": "150000 100000\n"]) == 2)
+        #expect(Self.quota("0::/kubepods/pod1\n", ["/cg/kubepods/pod1/cpu.max": "50000 100000"]) == 1)
+        #expect(Self.quota("0::/\n", ["/cg/cpu.max": "max 100000\n"]) == nil)
+        #expect(Self.quota("0::/\n", [:]) == nil)
+    }
+
+    @Test func cgroupV1Quotas() {
+        let membership = "4:memory:/x\n2:cpu,cpuacct:/docker/abc\n0::/\n"
+        #expect(Self.quota(membership, ["/cg/cpu,cpuacct/cpu.cfs_quota_us": "300000\n",
+                                        "/cg/cpu,cpuacct/cpu.cfs_period_us": "100000\n"]) == 3)
+        #expect(Self.quota(membership, ["/cg/cpu/docker/abc/cpu.cfs_quota_us": "-1",
+                                        "/cg/cpu/docker/abc/cpu.cfs_period_us": "100000"]) == nil)
+        #expect(Self.quota("1:cpu:/\n", ["/cg/cpu/cpu.cfs_quota_us": "250000", "/cg/cpu/cpu.cfs_period_us": "100000"]) == 3)
+    }
+
+    @Test func thisProcessHasAtLeastOneCore() {
+        #expect(AvailableCores.count >= 1)
+        #expect(AvailableCores.count <= max(1, ProcessInfo.processInfo.activeProcessorCount))
     }
 }
