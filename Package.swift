@@ -38,10 +38,12 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
-        .target(name: "FaceDetection", dependencies: ["Imaging"], swiftSettings: hot),
+        .target(name: "FaceDetection", dependencies: ["Imaging", "Parallel"], swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
-        .target(name: "KernelsCore", dependencies: ["CCPUFeatures"], swiftSettings: hot),
+        // Parallel regions on spinning thread teams, capped by the cores busy workers share.
+        .target(name: "Parallel", dependencies: ["CCPUFeatures"], swiftSettings: hot),
+        .target(name: "KernelsCore", dependencies: ["Parallel"], swiftSettings: hot),
         .target(name: "KernelsPortable", dependencies: ["KernelsCore"], swiftSettings: hot),
         .target(name: "KernelsAVX2", dependencies: ["KernelsCore"], swiftSettings: avx2),
         .target(name: "KernelsAVX512", dependencies: ["KernelsCore"], swiftSettings: avx512),
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "CartoonService",
             dependencies: [
-                "HTTP", "Imaging", "FaceDetection", "NN",
+                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN", "Parallel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),

@@ -48,7 +48,7 @@ public struct CartoonPipeline: Sendable {
                     checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
         let decoded = try decode(bytes, minimumSide: minimumDecodedSide(options.crop))
         try checkpoint()
-        let (framed, found, detected) = frame(decoded.image, mode: options.crop)
+        let (framed, found, detected) = frame(decoded.image, mode: options.crop, threads: resources.threads)
         let face = found.map { box in
             let r = decoded.reduction
             return FaceBox(x: box.x * r, y: box.y * r, width: box.width * r, height: box.height * r, score: box.score)
@@ -85,14 +85,15 @@ public struct CartoonPipeline: Sendable {
     }
 
     /// The square the generator sees, and the face it was cut around.
-    func frame(_ photo: RGBImage, mode: CropMode) -> (RGBImage, FaceBox?, Bool?) {
+    func frame(_ photo: RGBImage, mode: CropMode, threads: Int) -> (RGBImage, FaceBox?, Bool?) {
         switch mode {
         case .none:
             return (photo, nil, nil)
         case .center:
             return (photo.centerSquareCrop(), nil, nil)
         case .face:
-            let crop = FaceCropPolicy.crop(faces: detector.detect(in: photo), imageWidth: photo.width, imageHeight: photo.height)
+            let faces = detector.detect(in: photo, threads: threads)
+            let crop = FaceCropPolicy.crop(faces: faces, imageWidth: photo.width, imageHeight: photo.height)
             let box = crop.box
             return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), crop.face, crop.face != nil)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Kernels
 import Logging
 import NN
 import Synchronization
@@ -19,6 +20,8 @@ public final class CartoonService: Sendable {
     let pool: WorkerPool
     /// One per worker, indexed by `WorkerPool.Worker.index`, touched only by that worker's thread.
     let arenas: [WorkerArena]
+    /// Caps each worker's parallel regions at the cores the other busy workers leave free.
+    let cores = CoreShare(cores: ServiceConfiguration.activeProcessorCount)
     let apiKey: APIKey?
     private let servers = Mutex<(main: HTTPServer?, metrics: HTTPServer?)>((nil, nil))
 

@@ -85,8 +85,10 @@ extension CartoonService {
                 // Multipart parsing walks the whole body: worker work, not I/O-thread work.
                 let bytes = try ImageUpload.bytes(of: request)
                 let resources = CartoonPipeline.Resources(arena: arenas[worker.index].arena, threads: threads)
-                let result = try pipeline.run(bytes, options: options, resources: resources) { () throws(ServiceError) in
-                    if context.isCancelled { throw .clientGone }
+                let result = try cores.run { () throws(ServiceError) in
+                    try pipeline.run(bytes, options: options, resources: resources) { () throws(ServiceError) in
+                        if context.isCancelled { throw .clientGone }
+                    }
                 }
                 metrics.recordInference(result.inferenceTime)
                 reply(Self.pngResponse(result))

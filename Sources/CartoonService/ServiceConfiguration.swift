@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Imaging
+import Parallel
 
 /// Everything an operator can tune. The executable fills it from flags and `CARTOONIFY_*` variables; tests
 /// build it directly.
@@ -9,7 +10,8 @@ public struct ServiceConfiguration: Sendable {
     public var weightsPath = "weights/default.safetensors"
     /// Inference threads; each runs one request at a time from start to PNG.
     public var workers = ServiceConfiguration.activeProcessorCount
-    /// Cores one inference may spread over; nil picks `cores / workers` so the pool never oversubscribes.
+    /// Cores one inference may spread over; nil picks every core. Busy workers share the cores
+    /// (`CoreShare`), so this never oversubscribes them: see `resolvedInferenceThreads`.
     public var inferenceThreads: Int?
     /// Requests allowed to wait for a worker; one more is answered 503 at once.
     public var queueDepth = 16
@@ -27,13 +29,13 @@ public struct ServiceConfiguration: Sendable {
 
     public init() {}
 
-    /// Few workers with several threads each give the lowest latency; one thread per worker on every core
-    /// gives the best throughput under load. Either way workers x threads <= cores.
+    /// A request running alone spreads over every core (lowest latency); each parallel region takes only
+    /// the cores the other busy workers leave free, so under load every worker runs on one core (best
+    /// throughput) and workers x active threads never exceeds the cores.
     public var resolvedInferenceThreads: Int {
-        inferenceThreads ?? max(1, Self.activeProcessorCount / max(1, workers))
+        inferenceThreads ?? Self.activeProcessorCount
     }
 
-    public static var activeProcessorCount: Int {
-        max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    /// The CPUs this process may use, a container's CPU limit included (`AvailableCores`).
+    public static var activeProcessorCount: Int { AvailableCores.count }
 }

@@ -1,3 +1,5 @@
+import Parallel
+
 /// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
 /// optimiser can specialise and inline it without whole-module optimisation.
 
@@ -28,6 +30,14 @@ struct IntegralImages {
         sums = [Int32](repeating: 0, count: stride * (maxHeight + 1) + Self.padding)
         squares = [UInt32](repeating: 0, count: withSquares ? sums.count : 1)
         self.withSquares = withSquares
+    }
+
+    /// Buffers of the same shape for another thread (the classifiers' offsets depend on the stride only).
+    func emptyCopy() -> IntegralImages {
+        var copy = self
+        copy.sums = [Int32](repeating: 0, count: sums.count)
+        copy.squares = [UInt32](repeating: 0, count: squares.count)
+        return copy
     }
 
     /// Where column `column` of a row is stored, relative to the row's start. For `split` this is also how far
@@ -293,26 +303,31 @@ let maxCandidates = 4096
 /// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
 /// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
 /// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double) -> [Candidate] {
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1) -> [Candidate] {
     switch cascade.features {
     case .haar(let rects):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
-                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
+                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split),
+                           threads: threads)
     case .lbp(let blocks):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
-                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
+                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split),
+                           threads: threads)
     }
 }
 
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
+///
+/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to
+/// the least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C) -> [Candidate] {
+                                              plain: C, split: C, threads: Int) -> [Candidate] {
     var levels: [(factor: Double, width: Int, height: Int)] = []
     var factor = 1.0
     while true {
@@ -322,15 +337,33 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
         levels.append((factor, width, height))
         factor *= scaleFactor
     }
-    var integrals = integrals
-    var candidates: [Candidate] = []
-    for level in levels.reversed() where candidates.count < maxCandidates {
-        let step = level.factor >= 2 ? 1 : 2
-        integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
-                       layout: step == 1 ? .plain : .split)
-        scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
-                  levelHeight: level.height, factor: level.factor, into: &candidates)
+    levels.reverse()
+    let cost = levels.map { $0.width * $0.height / ($0.factor >= 2 ? 1 : 4) }
+    let parts = max(1, min(threads, levels.count))
+    var assigned = [[Int]](repeating: [], count: parts), load = [Int](repeating: 0, count: parts)
+    for level in levels.indices.sorted(by: { cost[$0] > cost[$1] }) {
+        let part = load.indices.min { load[$0] < load[$1] } ?? 0
+        assigned[part].append(level)
+        load[part] += cost[level]
     }
+    var found = [[Candidate]](repeating: [], count: levels.count)
+    found.withUnsafeMutableBufferPointer { found in
+        let results = found
+        parallelParts(parts, threads: threads, work: 64 * cost.reduce(0, +)) { _, range in
+            for part in range {
+                var integrals = part == 0 ? integrals : integrals.emptyCopy()
+                for index in assigned[part] {
+                    let level = levels[index], step = level.factor >= 2 ? 1 : 2
+                    integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
+                                   layout: step == 1 ? .plain : .split)
+                    scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
+                              levelHeight: level.height, factor: level.factor, into: &results[index])
+                }
+            }
+        }
+    }
+    var candidates: [Candidate] = []
+    for level in found where candidates.count < maxCandidates { candidates += level }
     return Array(candidates.prefix(maxCandidates))
 }
 

@@ -61,12 +61,13 @@ public struct FaceDetector: Sendable {
     }
 
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
-    public func detect(in image: RGBImage) -> [FaceBox] {
+    /// `threads` scan pyramid levels concurrently; the result does not depend on it.
+    public func detect(in image: RGBImage, threads: Int = 1) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         guard let cascade else { return [] }
         let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
-        let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor)
+        let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads)
         let scaleX = Double(image.width) / Double(grey.width)
         let scaleY = Double(image.height) / Double(grey.height)
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)

@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
         let options = try CartoonOptions(query: query)
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
-        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let threads = ServiceConfiguration.activeProcessorCount
         let result = try CartoonPipeline(generator: loaded.generator)
             .run(bytes, options: options, resources: .init(threads: threads))
         try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)

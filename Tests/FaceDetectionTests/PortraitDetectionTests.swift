@@ -71,3 +71,16 @@ struct PortraitDetectionTests {
         #expect(faces.contains { overlap($0, expected) >= 0.4 }, "found \(faces)")
     }
 }
+
+@Suite("Detection on several threads")
+struct ParallelDetectionTests {
+    @Test("every thread count finds exactly the faces one thread finds",
+          arguments: ["grace_hopper", "astronaut", "obama", "coffee", "chelsea"])
+    func threadsDoNotChangeTheResult(_ name: String) throws {
+        let photo = try FaceFixtures.photo(name)
+        let serial = FaceDetector.bundled.detect(in: photo)
+        for threads in [2, 3, 8] {
+            #expect(FaceDetector.bundled.detect(in: photo, threads: threads) == serial, "\(threads) threads")
+        }
+    }
+}

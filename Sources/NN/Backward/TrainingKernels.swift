@@ -12,7 +12,7 @@ import Tensor
 /// order, so results do not depend on the thread count and a resumed run reproduces bit for bit.
 enum TrainingKernels {
     static let isa: any KernelISA.Type = KernelPath.best.isa
-    static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static let threads = AvailableCores.count
 
     /// Runs `body` over `count` uninitialised-then-zeroed scratch floats.
     static func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {

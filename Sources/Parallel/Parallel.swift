@@ -6,7 +6,8 @@ public let parallelGrainWork = 1 << 14
 /// the whole job's size (same units as `parallelGrainWork`), so small jobs stay on the calling thread.
 ///
 /// Intra-op parallelism for one inference: the calling thread takes part 0 and a `ThreadTeam` of
-/// `threads - 1` helpers the rest, so `workers * threads` <= cores never oversubscribes the machine.
+/// `threads - 1` helpers the rest. Inside `CoreShare.run`, a region also takes no more threads than the
+/// cores the share's other busy workers leave free.
 @inlinable
 public func parallelRanges(_ count: Int, threads: Int, work: Int, _ body: (Range<Int>) -> Void) {
     parallelParts(count, threads: threads, work: work) { _, range in body(range) }
@@ -17,7 +18,7 @@ public func parallelRanges(_ count: Int, threads: Int, work: Int, _ body: (Range
 @inlinable
 public func parallelParts(_ count: Int, threads: Int, work: Int,
                           _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
-    let parts = max(1, min(threads, count, work / parallelGrainWork))
+    let parts = max(1, min(threads, count, work / parallelGrainWork, threads > 1 ? CoreShare.regionCap() : 1))
     if parts == 1 {
         body(0, 0..<count)
         return
