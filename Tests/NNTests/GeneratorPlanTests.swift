@@ -26,8 +26,12 @@ import Testing
         let config = GeneratorConfig()
         let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 42))
         let plan = GeneratorPlan(generator, kernels: path)
-        let output = plan.forward(Fixtures.input(size: 256, seed: 43), arena: InferenceArena(), threads: 2)
+        let arena = InferenceArena()
+        let output = plan.forward(Fixtures.input(size: 256, seed: 43), arena: arena, threads: 2)
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-3)
+        // Issue 5's memory bound (README, Performance): one full-resolution slot for every raw output, the
+        // residual stream and the largest workspace (the head's), ~42 MiB; a slot per role was 62 MiB.
+        #expect(arena.capacity * MemoryLayout<Float>.size <= 44 << 20)
     }
 
     /// Batches, non-square inputs, affine norms, conv biases, one arena reused across sizes and thread counts.
