@@ -2,10 +2,12 @@
 """Swift (cartoonify-bench) vs ONNX Runtime on the same generator weights and input, in one run.
 
 The same weights are regenerated here (cyclegan_reference.random_weights, the bit-identical twin of
-Generator.randomWeights) and exported to ONNX via torch; then the Swift benchmark (release build) runs
-every configuration, dumping its input and output; then ONNX Runtime runs the same input with the same
-thread count. The phases are kept apart so no runtime's idle spinning threads steal the cores from
-the next. Prints latency, the Swift/ORT ratio and the largest output difference.
+Generator.randomWeights) and exported to ONNX via torch; then, for each configuration and `--rounds` times
+over, the Swift benchmark (release build, its own process) runs and dumps its input and output, and ONNX
+Runtime runs the same input with the same thread count (its session, and with it its spinning threads,
+is gone before the next Swift run). Each side keeps its best round: on this shared VM whole minutes run
+at up to half speed (a neighbour's load, not ours: a pure multiply-add loop still scales 2x then).
+Prints latency, the Swift/ORT ratio and the largest output difference.
 
     swift build -c release --product cartoonify-bench
     python3 scripts/bench_ort.py --threads 2 --runs 10
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--bench", default=".build/release/cartoonify-bench")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating Swift / ORT rounds; best of each kept")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
     parser.add_argument("--out", default="bench-out")
@@ -85,21 +88,26 @@ def main():
              f"{'Swift/ORT':>9} {'max |diff|':>10} {'Swift RSS MB':>12}"
     torch.set_num_threads(1)
     paths = {name: export_onnx(args, name) for name in args.configs}
-    swift = {name: run_swift(args, name) for name in args.configs}
     print(header)
     for name in args.configs:
         ngf, n_blocks, size = CONFIGS[name]
-        x = np.fromfile(os.path.join(args.out, f"{name}.input.f32"), dtype="<f4").reshape(1, 3, size, size)
-        swift_y = np.fromfile(os.path.join(args.out, f"{name}.output.f32"), dtype="<f4").reshape(1, 3, size, size)
-        ort_summary, ort_y = run_ort(args, paths[name], x)
-        diff = float(np.abs(ort_y - swift_y).max())
-        sw = swift[name]
+        best_swift, best_ort = None, None
+        for _ in range(args.rounds):
+            sw = run_swift(args, name)
+            x = np.fromfile(os.path.join(args.out, f"{name}.input.f32"), dtype="<f4").reshape(1, 3, size, size)
+            swift_y = np.fromfile(os.path.join(args.out, f"{name}.output.f32"), dtype="<f4").reshape(1, 3, size, size)
+            ort_summary, ort_y = run_ort(args, paths[name], x)
+            diff = float(np.abs(ort_y - swift_y).max())
+            if best_swift is None or sw["median_ms"] < best_swift["median_ms"]:
+                best_swift = sw
+            if best_ort is None or ort_summary["median_ms"] < best_ort["median_ms"]:
+                best_ort = ort_summary
+        sw, o = best_swift, best_ort
         s = f"{sw['min_ms']:.1f}/{sw['median_ms']:.1f}/{sw['p90_ms']:.1f}"
-        o = f"{ort_summary['min_ms']:.1f}/{ort_summary['median_ms']:.1f}/{ort_summary['p90_ms']:.1f}"
-        ratio = sw["median_ms"] / ort_summary["median_ms"]
-        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {o:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f}")
+        t = f"{o['min_ms']:.1f}/{o['median_ms']:.1f}/{o['p90_ms']:.1f}"
+        ratio = sw["median_ms"] / o["median_ms"]
+        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {t:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f}")
         sys.stdout.flush()
-
 
 if __name__ == "__main__":
     main()
