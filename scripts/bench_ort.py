@@ -6,8 +6,10 @@ Generator.randomWeights) and exported to ONNX via torch; then, for each configur
 over, the Swift benchmark (release build, its own process) runs and dumps its input and output, and ONNX
 Runtime runs the same input with the same thread count (its session, and with it its spinning threads,
 is gone before the next Swift run). Each side keeps its best round: on this shared VM whole minutes run
-at up to half speed (a neighbour's load, not ours: a pure multiply-add loop still scales 2x then).
-Prints latency, the Swift/ORT ratio and the largest output difference.
+at up to half speed: when the VM's two virtual CPUs sit on different chiplets, a cache line takes ~370 ns
+instead of ~100 to go between them and two threads run barely faster than one. The benchmark measures that
+round trip; it is printed beside each row (the range over the rounds).
+Prints latency, the Swift/ORT ratio, the largest output difference and the core-to-core round trip.
 
     swift build -c release --product cartoonify-bench
     python3 scripts/bench_ort.py --threads 2 --runs 10
@@ -85,15 +87,16 @@ def main():
     print(f"load: {os.getloadavg()[0]:.2f} (1-min average), threads {args.threads}, {args.runs} runs; "
           f"onnxruntime {ort.__version__}, torch {torch.__version__}")
     header = f"{'config':14} {'GFLOP':>6} {'Swift min/median/p90 ms':>26} {'ORT min/median/p90 ms':>24} " \
-             f"{'Swift/ORT':>9} {'max |diff|':>10} {'Swift RSS MB':>12}"
+             f"{'Swift/ORT':>9} {'max |diff|':>10} {'Swift RSS MB':>12} {'c2c ns':>12}"
     torch.set_num_threads(1)
     paths = {name: export_onnx(args, name) for name in args.configs}
     print(header)
     for name in args.configs:
         ngf, n_blocks, size = CONFIGS[name]
-        best_swift, best_ort = None, None
+        best_swift, best_ort, trips = None, None, []
         for _ in range(args.rounds):
             sw = run_swift(args, name)
+            trips.append(sw.get("core_round_trip_ns", 0.0))
             x = np.fromfile(os.path.join(args.out, f"{name}.input.f32"), dtype="<f4").reshape(1, 3, size, size)
             swift_y = np.fromfile(os.path.join(args.out, f"{name}.output.f32"), dtype="<f4").reshape(1, 3, size, size)
             ort_summary, ort_y = run_ort(args, paths[name], x)
@@ -106,7 +109,9 @@ def main():
         s = f"{sw['min_ms']:.1f}/{sw['median_ms']:.1f}/{sw['p90_ms']:.1f}"
         t = f"{o['min_ms']:.1f}/{o['median_ms']:.1f}/{o['p90_ms']:.1f}"
         ratio = sw["median_ms"] / o["median_ms"]
-        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {t:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f}")
+        trip = f"{min(trips):.0f}-{max(trips):.0f}"
+        print(f"{name:14} {sw['gflop']:6.1f} {s:>26} {t:>24} {ratio:9.2f} {diff:10.2e} {sw['peak_rss_mb']:12.0f} "
+              f"{trip:>12}")
         sys.stdout.flush()
 
 if __name__ == "__main__":

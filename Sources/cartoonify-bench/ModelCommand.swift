@@ -44,6 +44,7 @@ struct ModelCommand: ParsableCommand {
 
     func run() throws {
         let path = try options.path()
+        let roundTrip = options.threads > 1 ? coreRoundTripNanoseconds() : 0
         for model in config {
             let config = model.generator
             let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: seed))
@@ -79,7 +80,7 @@ struct ModelCommand: ParsableCommand {
                     "\"config\": \"\(model.rawValue)\"", "\"kernels\": \"\(path)\"", "\"threads\": \(options.threads)",
                     "\"min_ms\": \(summary.min * 1e3)", "\"median_ms\": \(summary.median * 1e3)",
                     "\"p90_ms\": \(summary.p90 * 1e3)", "\"gflop\": \(gflop)", "\"peak_rss_mb\": \(peakRSSMegabytes())",
-                    "\"plan_ms\": \(planSeconds * 1e3)",
+                    "\"plan_ms\": \(planSeconds * 1e3)", "\"core_round_trip_ns\": \(roundTrip)",
                 ]
                 print("{" + fields.joined(separator: ", ") + "}")
                 continue
@@ -94,7 +95,8 @@ struct ModelCommand: ParsableCommand {
                 print("    \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(format(time * 1e3, 2)) ms  "
                       + "\(format(100 * time / total))%")
             }
-            print("  plan built in \(format(planSeconds * 1e3)) ms; peak RSS \(format(peakRSSMegabytes())) MB")
+            print("  plan built in \(format(planSeconds * 1e3)) ms; peak RSS \(format(peakRSSMegabytes())) MB"
+                  + (roundTrip > 0 ? "; core-to-core round trip \(format(roundTrip)) ns" : ""))
         }
     }
 
