@@ -279,32 +279,43 @@ extension KernelISA {
         default: (0, 0, 1)
         }
         let k0 = Vector(repeating: gRow.0), k1 = Vector(repeating: gRow.1), k2 = Vector(repeating: gRow.2)
-        /// The 6 results of the 9 vectors `fetch(t)`, handed to `put(j, value)`.
-        @inline(__always)
-        func transform(_ fetch: (Int) -> Vector, _ put: (Int, Vector) -> Void) {
-            let h0 = mulAdd(mulAdd(fetch(0) * k0, fetch(3), k1), fetch(6), k2)
-            let h1 = mulAdd(mulAdd(fetch(1) * k0, fetch(4), k1), fetch(7), k2)
-            let h2 = mulAdd(mulAdd(fetch(2) * k0, fetch(5), k1), fetch(8), k2)
-            let r = winogradFilterPass(h0, h1, h2)
-            put(0, r.0); put(1, r.1); put(2, r.2); put(3, r.3); put(4, r.4); put(5, r.5)
-        }
         let w = Vector.scalarCount
+        // Whole vectors; the last partial one goes through zero-padded copies. Plain loads and stores with
+        // the strides spelled out: passed as closures, the address arithmetic was vectorised into shuffles.
+        let wholeCount = elements.count / w * w
         var x = 0
-        while x + w <= elements.count {
+        while x < elements.count {
+            let lanes = min(w, elements.count - x)
             let source = taps + elements.lowerBound + x, target = u + x
-            transform({ load(source + $0 * tapStride) }, { store($1, target + $0 * stride) })
-            x += w
+            var t0 = Vector(), t1 = Vector(), t2 = Vector(), t3 = Vector(), t4 = Vector(), t5 = Vector()
+            var t6 = Vector(), t7 = Vector(), t8 = Vector()
+            if x < wholeCount {
+                t0 = load(source); t1 = load(source + tapStride); t2 = load(source + 2 * tapStride)
+                t3 = load(source + 3 * tapStride); t4 = load(source + 4 * tapStride); t5 = load(source + 5 * tapStride)
+                t6 = load(source + 6 * tapStride); t7 = load(source + 7 * tapStride); t8 = load(source + 8 * tapStride)
+            } else {
+                for l in 0..<lanes {
+                    t0[l] = source[l]; t1[l] = source[tapStride + l]; t2[l] = source[2 * tapStride + l]
+                    t3[l] = source[3 * tapStride + l]; t4[l] = source[4 * tapStride + l]
+                    t5[l] = source[5 * tapStride + l]; t6[l] = source[6 * tapStride + l]
+                    t7[l] = source[7 * tapStride + l]; t8[l] = source[8 * tapStride + l]
+                }
+            }
+            let h0 = mulAdd(mulAdd(t0 * k0, t3, k1), t6, k2)
+            let h1 = mulAdd(mulAdd(t1 * k0, t4, k1), t7, k2)
+            let h2 = mulAdd(mulAdd(t2 * k0, t5, k1), t8, k2)
+            let r = winogradFilterPass(h0, h1, h2)
+            if x < wholeCount {
+                store(r.0, target); store(r.1, target + stride); store(r.2, target + 2 * stride)
+                store(r.3, target + 3 * stride); store(r.4, target + 4 * stride); store(r.5, target + 5 * stride)
+            } else {
+                for l in 0..<lanes {
+                    target[l] = r.0[l]; target[stride + l] = r.1[l]; target[2 * stride + l] = r.2[l]
+                    target[3 * stride + l] = r.3[l]; target[4 * stride + l] = r.4[l]; target[5 * stride + l] = r.5[l]
+                }
+            }
+            x += lanes
         }
-        let rest = elements.count - x
-        guard rest > 0 else { return }
-        let source = taps + elements.lowerBound + x, target = u + x
-        transform({ t in
-            var v = Vector()
-            for l in 0..<rest { v[l] = source[t * tapStride + l] }
-            return v
-        }, { j, v in
-            for l in 0..<rest { target[j * stride + l] = v[l] }
-        })
     }
 
     /// Transforms the 6x6 patches of `tiles` into `v[c][e][t - tiles.lowerBound]` (row stride `blockStride`).
