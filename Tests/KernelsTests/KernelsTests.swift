@@ -145,6 +145,46 @@ import Testing
     }
 }
 
+/// The flattened implicit GEMM (small maps: output rows back to back at the input's row pitch) against
+/// the per-row one: the same sums in the same order, so bit-identical, with a NaN-filled workspace showing
+/// that the dropped columns never leak into real ones.
+@Suite struct FlattenedConvolutionTests {
+    /// The discriminator's small layers (4x4, stride 1 and 2), maps that flatten on 8- and 16-column tiles
+    /// (13, 9), and one wide enough to stay per-row on all.
+    @Test(arguments: KernelPath.supported, [(size: 16, stride: 1), (size: 32, stride: 2), (size: 13, stride: 1),
+                                            (size: 9, stride: 1), (size: 64, stride: 1)])
+    func matchesPerRowRun(path: KernelPath, geometry: (size: Int, stride: Int)) {
+        var random = TestRandom(state: 5)
+        let channels = 9, outChannels = 20, size = geometry.size
+        let input = random.array(channels * size * size)
+        let weights = random.array(outChannels * channels * 16), bias = random.array(outChannels)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                Conv2dPlan(weights: w, bias: b, outChannels: outChannels, inChannels: channels, kernelHeight: 4,
+                           kernelWidth: 4, stride: geometry.stride, padding: 1, paddingMode: .zero, algorithm: .implicitGEMM)
+            }
+        }
+        let out = plan.outputSize(height: size, width: size)
+        var expected = [Float](repeating: .nan, count: outChannels * out.height * out.width), flattened = expected
+        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: size, width: size, threads: 2))
+        var flatWorkspace = [Float](repeating: .nan, count: plan.flattenedWorkspaceCount(
+            isa: path.isa, height: size, width: size, threads: 2))
+        expected.withUnsafeMutableBufferPointer { o in
+            workspace.withUnsafeMutableBufferPointer { ws in
+                plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!, workspace: ws,
+                         threads: 2)
+            }
+        }
+        flattened.withUnsafeMutableBufferPointer { o in
+            flatWorkspace.withUnsafeMutableBufferPointer { ws in
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
+                                  workspace: ws, threads: 2)
+            }
+        }
+        #expect(flattened == expected)
+    }
+}
+
 /// Instance-norm statistics and the fused affine / ReLU / residual pass.
 @Suite struct ChannelOpsTests {
     @Test(arguments: KernelPath.supported)

@@ -44,8 +44,10 @@ enum TrainingKernels {
         let (_, _, height, width) = x.nchw
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: plan.outChannels, outHeight: out.height, outWidth: out.width,
-                        workspace: plan.workspaceCount(height: height, width: width, threads: threads)) { src, dst, ws in
-            plan.run(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws, threads: threads)
+                        workspace: plan.flattenedWorkspaceCount(isa: isa, height: height, width: width,
+                                                                threads: threads)) { src, dst, ws in
+            plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
+                              threads: threads)
         }
     }
 
