@@ -73,9 +73,10 @@ public final class Tape {
         }
         gradients[id] = nil
         precondition(existing.shape == gradient.shape, "gradient shape mismatch")
-        existing.storage.withUnsafeMutableBufferPointer { dst in
-            gradient.storage.withUnsafeBufferPointer { src in
-                for i in 0..<dst.count { dst[i] += src[i] }
+        let count = existing.count
+        existing.storage.withMutableBase { dst in
+            gradient.storage.withBase { src in
+                forVectors(count) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
             }
         }
         gradients[id] = existing

@@ -10,9 +10,10 @@ import Tensor
 /// A training run owns the machine, so each op splits over every core (the kernels' own splitting;
 /// nothing here nests threads inside threads). Every output element is summed by one thread in a fixed
 /// order, so results do not depend on the thread count and a resumed run reproduces bit for bit.
+@usableFromInline
 enum TrainingKernels {
     static let isa: any KernelISA.Type = KernelPath.best.isa
-    static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    @usableFromInline static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body` over `count` uninitialised-then-zeroed scratch floats.
     static func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
