@@ -21,10 +21,12 @@ extension TrainingKernels {
                 let taps = k * k
                 let flipped = [Float](filling: weights.count) { fs in
                     weights.storage.withBase { ws in
-                        for o in 0..<outChannels {
-                            for c in 0..<inChannels {
-                                let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
-                                for t in 0..<taps { target[taps - 1 - t] = source[t] }
+                        parallelRanges(outChannels, threads: threads, work: weights.count) { range in
+                            for o in range {
+                                for c in 0..<inChannels {
+                                    let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
+                                    for t in 0..<taps { target[taps - 1 - t] = source[t] }
+                                }
                             }
                         }
                     }

@@ -15,10 +15,11 @@ enum TrainingKernels {
     static let isa: any KernelISA.Type = KernelPath.best.isa
     @usableFromInline static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Runs `body` over `count` uninitialised-then-zeroed scratch floats.
+    /// Runs `body` over `count` scratch floats, not zeroed: the plans write every workspace float they read
+    /// into a real output (their read slack only ever reaches columns they drop), so a fill would be a
+    /// wasted pass over several megabytes per convolution.
     static func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
-        buffer.initialize(repeating: 0)
         defer { buffer.deallocate() }
         return body(buffer)
     }
