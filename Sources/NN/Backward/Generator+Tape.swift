@@ -1,3 +1,4 @@
+import Kernels
 import Tensor
 
 extension Tape {
@@ -12,8 +13,8 @@ extension Tape {
         let e2 = relu(norm(conv(e1, layout.down[1].conv, p, stride: 2, padding: 1), layout.down[1].norm, p))
         var h = e2
         for block in layout.blocks {
-            let inner = relu(norm(conv(reflectionPad(h, 1), block.conv1, p, stride: 1, padding: 0), block.norm1, p))
-            h = add(h, norm(conv(reflectionPad(inner, 1), block.conv2, p, stride: 1, padding: 0), block.norm2, p))
+            let inner = relu(norm(conv(h, block.conv1, p, stride: 1, padding: 1, mode: .reflect), block.norm1, p))
+            h = add(h, norm(conv(inner, block.conv2, p, stride: 1, padding: 1, mode: .reflect), block.norm2, p))
         }
         for (stage, skip) in zip(layout.up, [e2, e1]) {
             if skips { h = concatChannels(h, skip) }
@@ -24,8 +25,10 @@ extension Tape {
         return tanh(conv(reflectionPad(h, 3), layout.head, p, stride: 1, padding: 0))
     }
 
-    private func conv(_ x: Variable, _ spec: GeneratorLayout.Conv, _ p: ParameterLookup, stride: Int, padding: Int) -> Variable {
-        conv2d(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix), stride: stride, padding: padding)
+    private func conv(_ x: Variable, _ spec: GeneratorLayout.Conv, _ p: ParameterLookup, stride: Int, padding: Int,
+                      mode: PaddingMode = .zero) -> Variable {
+        conv2d(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix), stride: stride, padding: padding,
+               paddingMode: mode)
     }
 
     private func norm(_ x: Variable, _ spec: GeneratorLayout.Norm, _ p: ParameterLookup) -> Variable {

@@ -17,6 +17,7 @@ final class PlanCache {
         let stride: Int
         let padding: Int
         let outputPadding: Int
+        var reflect = false
     }
 
     private var convolutions: [Key: Conv2dPlan] = [:]

@@ -32,11 +32,11 @@ enum TrainingKernels {
     }
 
     static func convolutionPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
-                                stride: Int, padding: Int) -> Conv2dPlan {
+                                stride: Int, padding: Int, paddingMode: PaddingMode = .zero) -> Conv2dPlan {
         weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
-                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: .zero,
+                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: paddingMode,
                                       threads: threads)
             }
         }

@@ -14,7 +14,8 @@ extension TrainingKernels {
     /// The sum over tiles and channels is 36 GEMMs `M[e][j][c] = Σ_t U[e][t][j] · V[e][t][c]` with K = tiles
     /// (of every image), 4x fewer multiplications than the direct product. Both transforms run on
     /// channels-last data, vectorised across channels, so they store whole vectors.
-    static func winogradWeightGradient(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+    static func winogradWeightGradient(image: Tensor, geometry g: ConvGeometry, gradient: Tensor,
+                                       mode: PaddingMode) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let j = gradient.shape[1]
         let (outHeight, outWidth) = (g.outHeight, g.outWidth)
@@ -35,7 +36,8 @@ extension TrainingKernels {
                     gradient.storage.withBase { gs in
                         for n in 0..<batch {
                             fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
-                                             width: width, padding: g.padding, into: cl + n * paddedPlane * channels)
+                                             width: width, padding: g.padding, mode: mode,
+                                             into: cl + n * paddedPlane * channels)
                             fillChannelsLast(gs + n * j * pixels, channels: j, height: outHeight, width: outWidth,
                                              padding: 0, into: gl + n * pixels * j)
                         }
@@ -115,15 +117,29 @@ extension TrainingKernels {
         }
     }
 
-    /// Channel-major `image` into zero-padded channels-last rows (`into` is zero where padding goes).
+    /// Channel-major `image` into padded channels-last rows: zero padding (`into` is zero where padding
+    /// goes), or reflected, the border pixels copied from the ones they mirror.
     static func fillChannelsLast(_ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: Int,
-                                 into target: UnsafeMutablePointer<Float>) {
+                                 mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
         let paddedWidth = width + 2 * padding
         parallelRanges(height, threads: threads, work: channels * height * width) { rows in
             for y in rows {
                 transpose(image + y * width, rows: channels, cols: width, sourceStride: height * width,
                           into: target + ((y + padding) * paddedWidth + padding) * channels, destinationStride: channels)
             }
+        }
+        guard mode == .reflect else { return }
+        func pixel(_ y: Int, _ x: Int) -> UnsafeMutablePointer<Float> { target + (y * paddedWidth + x) * channels }
+        let (lastColumn, lastRow) = (padding + width - 1, padding + height - 1)
+        for y in padding...lastRow {
+            for x in 0..<padding {
+                pixel(y, x).update(from: pixel(y, 2 * padding - x), count: channels)
+                pixel(y, lastColumn + 1 + x).update(from: pixel(y, lastColumn - 1 - x), count: channels)
+            }
+        }
+        for y in 0..<padding {
+            pixel(y, 0).update(from: pixel(2 * padding - y, 0), count: paddedWidth * channels)
+            pixel(lastRow + 1 + y, 0).update(from: pixel(lastRow - 1 - y, 0), count: paddedWidth * channels)
         }
     }
 }
