@@ -48,7 +48,7 @@ public struct AdamState: Sendable {
                         parameter.storage.withMutableBase { p in
                             // Eight lanes at a time, split across the cores; lane arithmetic is the scalar
                             // formula, so results depend on neither the vector width nor the split.
-                            forVectors(count) { i, lanes in
+                            forVectors(count, streams: 7) { i, lanes in
                                 let gradient = loadLanes(g + i, lanes)
                                 var first = loadLanes(m + i, lanes), second = loadLanes(v + i, lanes)
                                 first += (gradient - first) * oneMinusBeta1

@@ -10,7 +10,7 @@ func mapElements(_ a: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
     let count = a.count
     let out = [Float](filling: count) { ys in
         a.storage.withBase { xs in
-            forVectors(count) { i, lanes in
+            forVectors(count, streams: 2) { i, lanes in
                 storeLanes(f(loadLanes(xs + i, lanes)), ys + i, lanes)
             }
         }
@@ -26,7 +26,7 @@ func zipElements(_ a: Tensor, _ b: Tensor, _ f: (SIMD8<Float>, SIMD8<Float>) -> 
     let out = [Float](filling: count) { ys in
         a.storage.withBase { xs in
             b.storage.withBase { zs in
-                forVectors(count) { i, lanes in
+                forVectors(count, streams: 3) { i, lanes in
                     storeLanes(f(loadLanes(xs + i, lanes), loadLanes(zs + i, lanes)), ys + i, lanes)
                 }
             }
@@ -36,9 +36,11 @@ func zipElements(_ a: Tensor, _ b: Tensor, _ f: (SIMD8<Float>, SIMD8<Float>) -> 
 }
 
 /// `body(start, lanes)` for every run of eight elements (`lanes` < 8 only for the last), in parallel parts.
+/// `streams`: arrays read or written per element, so the split counts the memory the pass moves (a
+/// 128x32x32 activation alone is only one grain).
 @inlinable @inline(__always)
-package func forVectors(_ count: Int, _ body: (Int, Int) -> Void) {
-    parallelRanges((count + 7) / 8, threads: TrainingKernels.threads, work: count) { vectors in
+package func forVectors(_ count: Int, streams: Int, _ body: (Int, Int) -> Void) {
+    parallelRanges((count + 7) / 8, threads: TrainingKernels.threads, work: streams * count) { vectors in
         for v in vectors {
             let start = 8 * v
             body(start, min(8, count - start))

@@ -24,11 +24,15 @@ extension TrainingKernels {
         // Edge e: 0 top (kernel row 0, dY row 0), 1 bottom (row 2, dY row H-1), 2 left (kernel column 0, dY
         // column 0), 3 right (column 2, dY column W-1). Border pixels per edge: `columns` (the longer side + 2).
         let columns = max(height, width) + 2, line = columns + 2, depth = 3 * outChannels
-        // Each edge packed on its own, so no panel straddles two edges.
-        let edges = edgeWeights(weights).withUnsafeBufferPointer { m in
-            (0..<4).flatMap { e in
-                PackedPanels(packing: UnsafeBufferPointer(rebasing: m[(e * inChannels * depth)..<((e + 1) * inChannels * depth)]),
-                             rows: inChannels, depth: depth, bias: nil, threads: threads).values
+        // Each edge packed on its own, so no panel straddles two edges; once per weight and pass.
+        let key = PlanCache.Key(weight: weight, bias: nil, role: .borderGradient, stride: 1, padding: 1, outputPadding: 0,
+                                reflect: true)
+        let edges = plans.packedWeights(key) {
+            edgeWeights(weights).withUnsafeBufferPointer { m in
+                (0..<4).flatMap { e in
+                    PackedPanels(packing: UnsafeBufferPointer(rebasing: m[(e * inChannels * depth)..<((e + 1) * inChannels * depth)]),
+                                 rows: inChannels, depth: depth, bias: nil, threads: threads).values
+                }
             }
         }
         let panelsPerEdge = (inChannels + microRows - 1) / microRows
@@ -97,9 +101,10 @@ extension TrainingKernels {
         let (outChannels, inChannels, _, _) = weights.nchw
         return [Float](filling: 4 * inChannels * 3 * outChannels) { m in
             weights.storage.withBase { ws in
-                for e in 0..<4 {
-                    for c in 0..<inChannels {
-                        let row = m + (e * inChannels + c) * 3 * outChannels
+                parallelRanges(4 * inChannels, threads: threads, work: 12 * inChannels * outChannels) { rows in
+                    for r in rows {
+                        let (e, c) = r.quotientAndRemainder(dividingBy: inChannels)
+                        let row = m + r * 3 * outChannels
                         for o in 0..<outChannels {
                             let kernel = ws + (o * inChannels + c) * 9
                             for t in 0..<3 {

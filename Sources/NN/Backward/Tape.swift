@@ -76,7 +76,7 @@ public final class Tape {
         let count = existing.count
         existing.storage.withMutableBase { dst in
             gradient.storage.withBase { src in
-                forVectors(count) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
+                forVectors(count, streams: 3) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
             }
         }
         gradients[id] = existing

@@ -69,7 +69,7 @@ extension TrainingKernels {
         }
         // A = U[e]ᵀ (j x tiles) in panels: six consecutive j of one tile are contiguous in U.
         let panelStride = panels * tiles * microRows
-        var packed = [Float](repeating: 0, count: 36 * panelStride)
+        var packed = [Float](filling: 36 * panelStride) { _ in }
         u.withBase { us in
             packed.withMutableBase { ps in
                 parallelRanges(36, threads: threads, work: 36 * tiles * j) { positions in
@@ -78,7 +78,9 @@ extension TrainingKernels {
                             let source = us + (e * tiles + t) * j
                             for panel in 0..<panels {
                                 let target = ps + e * panelStride + (panel * tiles + t) * microRows
-                                for r in 0..<min(microRows, j - panel * microRows) { target[r] = source[panel * microRows + r] }
+                                for r in 0..<microRows {
+                                    target[r] = panel * microRows + r < j ? source[panel * microRows + r] : 0
+                                }
                             }
                         }
                     }
