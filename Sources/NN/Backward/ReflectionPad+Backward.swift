@@ -18,7 +18,7 @@ extension Tape {
                     rows.withUnsafeBufferPointer { rows in
                         cols.withUnsafeBufferPointer { cols in
                             // Planes are independent: split across the cores.
-                            parallelRanges(planes, threads: TrainingKernels.threads, work: dy.count) { range in
+                            parallelRanges(planes, threads: TrainingKernels.threads, work: 2 * dy.count) { range in
                                 for p in range {
                                     for oy in 0..<outHeight {
                                         let src = dys + (p * outHeight + oy) * outWidth

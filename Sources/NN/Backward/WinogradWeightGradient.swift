@@ -124,7 +124,8 @@ extension TrainingKernels {
     static func fillChannelsLast(_ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: Int,
                                  mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
         let paddedWidth = width + 2 * padding
-        parallelRanges(height, threads: threads, work: channels * height * width) { rows in
+        // Work counts the read and the write: one 128x32x32 image is a single grain otherwise.
+        parallelRanges(height, threads: threads, work: 2 * channels * height * width) { rows in
             for y in rows {
                 transpose(image + y * width, rows: channels, cols: width, sourceStride: height * width,
                           into: target + ((y + padding) * paddedWidth + padding) * channels, destinationStride: channels)
