@@ -185,6 +185,46 @@ import Testing
     }
 }
 
+/// Transposed convolutions with every phase flattened into scratch and dealt out: bit-identical to `run`.
+@Suite struct FlattenedTransposedConvolutionTests {
+    /// The generator's up-sampling (k3 s2 p1 op1), the discriminator's data gradients (k4 s2 p1) and a
+    /// stride-1 phase.
+    @Test(arguments: KernelPath.supported, [(kernel: 3, stride: 2, padding: 1, outputPadding: 1, size: 16),
+                                            (kernel: 4, stride: 2, padding: 1, outputPadding: 0, size: 16),
+                                            (kernel: 4, stride: 1, padding: 1, outputPadding: 0, size: 13)])
+    func matchesRun(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int, size: Int)) {
+        var random = TestRandom(state: 6)
+        let channels = 10, outChannels = 14, size = geometry.size
+        let input = random.array(channels * size * size)
+        let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
+        let bias = random.array(outChannels)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
+                                    kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                    outputPadding: geometry.outputPadding)
+            }
+        }
+        let out = plan.outputSize(height: size, width: size)
+        var expected = [Float](repeating: .nan, count: outChannels * out.height * out.width), flattened = expected
+        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: size, width: size))
+        var flatWorkspace = [Float](repeating: .nan, count: plan.flattenedWorkspaceCount(height: size, width: size))
+        expected.withUnsafeMutableBufferPointer { o in
+            workspace.withUnsafeMutableBufferPointer { ws in
+                plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!, workspace: ws,
+                         threads: 2)
+            }
+        }
+        flattened.withUnsafeMutableBufferPointer { o in
+            flatWorkspace.withUnsafeMutableBufferPointer { ws in
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
+                                  workspace: ws, threads: 2)
+            }
+        }
+        #expect(flattened == expected)
+    }
+}
+
 /// Instance-norm statistics and the fused affine / ReLU / residual pass.
 @Suite struct ChannelOpsTests {
     @Test(arguments: KernelPath.supported)

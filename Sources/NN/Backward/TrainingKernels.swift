@@ -77,8 +77,9 @@ enum TrainingKernels {
         let outChannels = plan.outChannels
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: outChannels, outHeight: out.height, outWidth: out.width,
-                        workspace: plan.workspaceCount(height: height, width: width)) { src, dst, ws in
-            plan.run(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws, threads: threads)
+                        workspace: plan.flattenedWorkspaceCount(height: height, width: width)) { src, dst, ws in
+            plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
+                              threads: threads)
         }
     }
 
