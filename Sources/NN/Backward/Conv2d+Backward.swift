@@ -32,14 +32,21 @@ extension Tape {
         }
         let output = TrainingKernels.convolve(x, plan: plan)
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-        let plans = self.plans
+        let plans = self.plans, weightGradients = self.weightGradients
+        let batchWeightGradient = isParameter(weight)
+            && TrainingKernels.winogradWeightGradientFits(g, gradientChannels: outChannels)
         return record(output, inputs: inputs) { dy, needs in
             let dx = !needs[0] ? nil : reflect
                 ? TrainingKernels.reflectedInputGradient(dy, weights: w, plans: plans, weight: weight.id)
                 : TrainingKernels.convolutionInputGradient(dy, weights: w, geometry: g, plans: plans, weight: weight.id)
-            let dw = needs[1]
-                ? Tensor(shape: w.shape, storage: TrainingKernels.unfoldedProduct(image: x, geometry: g, gradient: dy,
-                                                                                  mode: paddingMode)) : nil
+            var dw: Tensor?
+            if needs[1] && batchWeightGradient {
+                // Summed with the weight's other uses when the pass ends.
+                weightGradients.add(weight: weight.id, shape: w.shape, geometry: g, mode: paddingMode, image: x, gradient: dy)
+            } else if needs[1] {
+                dw = Tensor(shape: w.shape, storage: TrainingKernels.unfoldedProduct(image: x, geometry: g, gradient: dy,
+                                                                                     mode: paddingMode))
+            }
             return [dx, dw] + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: g.outHeight * g.outWidth) : nil] : [])
         }
     }

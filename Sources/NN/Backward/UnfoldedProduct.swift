@@ -23,7 +23,7 @@ extension TrainingKernels {
         precondition(gradientBatch == batch && channels == g.channels && height == g.height && width == g.width
                      && outHeight == g.outHeight && outWidth == g.outWidth, "unfolded product: shapes disagree")
         if winogradWeightGradientFits(g, gradientChannels: gradient.shape[1]) {
-            return winogradWeightGradient(image: image, geometry: g, gradient: gradient, mode: mode)
+            return winogradWeightGradient([(image, gradient)], geometry: g, mode: mode)
         }
         if mode == .reflect && g.padding > 0 {
             let padded = ConvGeometry(channels: channels, height: height + 2 * g.padding, width: width + 2 * g.padding,

@@ -14,10 +14,14 @@ extension TrainingKernels {
     /// The sum over tiles and channels is 36 GEMMs `M[e][j][c] = Σ_t U[e][t][j] · V[e][t][c]` with K = tiles
     /// (of every image), 4x fewer multiplications than the direct product. Both transforms run on
     /// channels-last data, vectorised across channels, so they store whole vectors.
-    static func winogradWeightGradient(image: Tensor, geometry g: ConvGeometry, gradient: Tensor,
+    ///
+    /// `pairs` are (input, output gradient) batches of the same layer, summed as one batch (a weight used
+    /// in several passes: its tiles become one longer K).
+    static func winogradWeightGradient(_ pairs: [(image: Tensor, gradient: Tensor)], geometry g: ConvGeometry,
                                        mode: PaddingMode) -> [Float] {
-        let (batch, channels, height, width) = image.nchw
-        let j = gradient.shape[1]
+        let (_, channels, height, width) = pairs[0].image.nchw
+        let j = pairs[0].gradient.shape[1]
+        let batch = pairs.reduce(0) { $0 + $1.image.shape[0] }
         let (outHeight, outWidth) = (g.outHeight, g.outWidth)
         let (tilesHigh, tilesWide) = (outHeight / 4, outWidth / 4)
         let tilesPerImage = tilesHigh * tilesWide, tiles = batch * tilesPerImage
@@ -32,14 +36,20 @@ extension TrainingKernels {
         var gradients = [Float](filling: batch * pixels * j) { _ in }
         images.withMutableBase { cl in
             gradients.withMutableBase { gl in
-                image.storage.withBase { xs in
-                    gradient.storage.withBase { gs in
-                        for n in 0..<batch {
-                            fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
-                                             width: width, padding: g.padding, mode: mode,
-                                             into: cl + n * paddedPlane * channels)
-                            fillChannelsLast(gs + n * j * pixels, channels: j, height: outHeight, width: outWidth,
-                                             padding: 0, into: gl + n * pixels * j)
+                var n = 0
+                for (image, gradient) in pairs {
+                    precondition(image.shape == [image.shape[0], channels, height, width]
+                                 && gradient.shape == [image.shape[0], j, outHeight, outWidth], "weight gradient: shapes differ")
+                    image.storage.withBase { xs in
+                        gradient.storage.withBase { gs in
+                            for m in 0..<image.shape[0] {
+                                fillChannelsLast(xs + m * channels * height * width, channels: channels, height: height,
+                                                 width: width, padding: g.padding, mode: mode,
+                                                 into: cl + n * paddedPlane * channels)
+                                fillChannelsLast(gs + m * j * pixels, channels: j, height: outHeight, width: outWidth,
+                                                 padding: 0, into: gl + n * pixels * j)
+                                n += 1
+                            }
                         }
                     }
                 }
