@@ -33,17 +33,7 @@ extension ConvTranspose2dPlan {
                 let phase = phases[py * stride + px]
                 let (rows, columns, flat) = flatPhase(py, px, out: out, pitch: pitch)
                 guard flat > 0 else { continue }
-                var offsets = [Int]()
-                offsets.reserveCapacity(phase.weights.depth)
-                for c in 0..<inChannels {
-                    for ty in phase.rowTaps {
-                        for tx in phase.columnTaps {
-                            offsets.append(prepared.offset(channel: c, y: ty.offset + paddingBefore,
-                                                           x: tx.offset + paddingBefore))
-                        }
-                    }
-                }
-                offsets.withUnsafeBufferPointer { offsets in
+                phaseOffsets(phase, prepared).withUnsafeBufferPointer { offsets in
                     phase.weights.values.withUnsafeBufferPointer { a in
                         phase.weights.bias.withUnsafeBufferPointer { bias in
                             guard let offsets = offsets.baseAddress, let a = a.baseAddress,
@@ -69,5 +59,20 @@ extension ConvTranspose2dPlan {
                 }
             }
         }
+    }
+
+    /// Row offsets of a phase's B: for every (input channel, row tap, column tap) its GEMM's k walks, the
+    /// prepared pixel at the tap's input offset.
+    func phaseOffsets(_ phase: Phase, _ prepared: PaddedLayout) -> [Int] {
+        var offsets = [Int]()
+        offsets.reserveCapacity(phase.weights.depth)
+        for c in 0..<inChannels {
+            for ty in phase.rowTaps {
+                for tx in phase.columnTaps {
+                    offsets.append(prepared.offset(channel: c, y: ty.offset + paddingBefore, x: tx.offset + paddingBefore))
+                }
+            }
+        }
+        return offsets
     }
 }

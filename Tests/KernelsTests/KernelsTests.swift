@@ -165,24 +165,27 @@ import Testing
             }
         }
         let out = plan.outputSize(height: size, width: size)
-        var expected = [Float](repeating: .nan, count: outChannels * out.height * out.width), flattened = expected
-        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: size, width: size, threads: 2))
-        var flatWorkspace = [Float](repeating: .nan, count: plan.flattenedWorkspaceCount(
-            isa: path.isa, height: size, width: size, threads: 2))
-        expected.withUnsafeMutableBufferPointer { o in
-            workspace.withUnsafeMutableBufferPointer { ws in
-                plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!, workspace: ws,
-                         threads: 2)
-            }
-        }
-        flattened.withUnsafeMutableBufferPointer { o in
-            flatWorkspace.withUnsafeMutableBufferPointer { ws in
-                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
-                                  workspace: ws, threads: 2)
-            }
-        }
+        let (expected, flattened) = bothRuns(
+            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size, threads: 2),
+            flatWorkspace: plan.flattenedWorkspaceCount(isa: path.isa, height: size, width: size, threads: 2),
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            flattened: {
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+            })
         #expect(flattened == expected)
     }
+}
+
+/// Runs both ways over NaN-filled outputs and workspaces; returns (plain, flattened) outputs.
+private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
+                      plain: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void,
+                      flattened: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> ([Float], [Float]) {
+    func run(_ size: Int, _ body: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+        var output = [Float](repeating: .nan, count: count), scratch = [Float](repeating: .nan, count: size)
+        output.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { body(o.baseAddress!, $0) } }
+        return output
+    }
+    return (run(workspace, plain), run(flatWorkspace, flattened))
 }
 
 /// Transposed convolutions with every phase flattened into scratch and dealt out: bit-identical to `run`.
@@ -206,21 +209,13 @@ import Testing
             }
         }
         let out = plan.outputSize(height: size, width: size)
-        var expected = [Float](repeating: .nan, count: outChannels * out.height * out.width), flattened = expected
-        var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: size, width: size))
-        var flatWorkspace = [Float](repeating: .nan, count: plan.flattenedWorkspaceCount(height: size, width: size))
-        expected.withUnsafeMutableBufferPointer { o in
-            workspace.withUnsafeMutableBufferPointer { ws in
-                plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!, workspace: ws,
-                         threads: 2)
-            }
-        }
-        flattened.withUnsafeMutableBufferPointer { o in
-            flatWorkspace.withUnsafeMutableBufferPointer { ws in
-                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
-                                  workspace: ws, threads: 2)
-            }
-        }
+        let (expected, flattened) = bothRuns(
+            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size),
+            flatWorkspace: plan.flattenedWorkspaceCount(height: size, width: size),
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            flattened: {
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+            })
         #expect(flattened == expected)
     }
 }
