@@ -58,6 +58,29 @@ import Training
     }
 
     /// Inputs kept away from 0 so no finite-difference step crosses a kink.
+    /// Norm and ReLU as one op: the same values and gradients as the two ops, and finite differences.
+    @Test(arguments: [false, true])
+    func instanceNormReLU(affine: Bool) {
+        let x = randomTensor([2, 3, 5, 4], seed: 56)
+        let w = randomTensor([3], seed: 57), b = randomTensor([3], seed: 58)
+        func run(_ fused: Bool) -> [Tensor] {
+            let tape = Tape()
+            let v = [x, w, b].map { tape.parameter($0) }
+            let (weight, bias) = affine ? (v[1], v[2]) : (nil, nil)
+            let y = fused ? tape.instanceNorm(v[0], weight: weight, bias: bias, relu: true)
+                : tape.relu(tape.instanceNorm(v[0], weight: weight, bias: bias))
+            tape.backward(from: tape.meanSquaredError(y, target: 0.3))
+            return [tape.value(y)] + v.compactMap { tape.gradient(of: $0) }
+        }
+        let (fused, separate) = (run(true), run(false))
+        #expect(fused.count == separate.count)
+        for (a, e) in zip(fused, separate) { #expect(a.maxAbsDifference(e) <= 1e-6, "\(a.shape)") }
+        let error = worstGradientError(inputs: affine ? [x, w, b] : [x]) { tape, v in
+            affine ? tape.instanceNorm(v[0], weight: v[1], bias: v[2], relu: true) : tape.instanceNorm(v[0], relu: true)
+        }
+        #expect(error < 2e-3)
+    }
+
     private func awayFromZero(_ t: Tensor) -> Tensor {
         Tensor(shape: t.shape, storage: t.storage.map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 })
     }

@@ -3,10 +3,12 @@ import Tensor
 
 extension Tape {
     /// Instance normalisation (PyTorch's `InstanceNorm2d`, biased variance, no running statistics), affine when
-    /// `weight` and `bias` are given. Planes are independent, so both passes split them across the cores;
-    /// each plane's mean and 1/std are kept from the forward for the pullback (two floats a plane, instead
-    /// of the normalised copy or a second pass over the input to recompute them).
-    public func instanceNorm(_ input: Variable, weight: Variable? = nil, bias: Variable? = nil, epsilon: Float = 1e-5) -> Variable {
+    /// `weight` and `bias` are given, followed by a ReLU when `relu` (the generator's norm-ReLU pairs: one
+    /// op instead of two passes more each way). Planes are independent, so both passes split them across
+    /// the cores; each plane's mean and 1/std are kept from the forward for the pullback (two floats a
+    /// plane, instead of the normalised copy or a second pass over the input to recompute them).
+    public func instanceNorm(_ input: Variable, weight: Variable? = nil, bias: Variable? = nil, epsilon: Float = 1e-5,
+                             relu: Bool = false) -> Variable {
         precondition((weight == nil) == (bias == nil), "affine instance norm needs both weight and bias")
         let x = value(input)
         let (batch, channels, height, width) = x.nchw
@@ -27,7 +29,14 @@ extension Tape {
                             ms[2 * p + 1] = inverseStd
                             let scale = (gamma?[c] ?? 1) * Float(inverseStd)
                             let shift = (beta?[c] ?? 0) - Float(mean) * scale
-                            mapPlane(source, source, into: ys + p * plane, count: plane) { x, _ in x * scale + shift }
+                            if relu {
+                                mapPlane(source, source, into: ys + p * plane, count: plane) { x, _ in
+                                    let y = x * scale + shift
+                                    return y.replacing(with: 0, where: y .< 0)
+                                }
+                            } else {
+                                mapPlane(source, source, into: ys + p * plane, count: plane) { x, _ in x * scale + shift }
+                            }
                         }
                     }
                 }
@@ -41,12 +50,17 @@ extension Tape {
             let dx = [Float](filling: x.count) { dxs in
                 x.storage.withBase { xs in
                     dy.storage.withBase { dys in
+                        output.withBase { ys in
                         sums.withUnsafeMutableBufferPointer { ss in
                             parallelRanges(planes, threads: TrainingKernels.threads, work: 2 * x.count) { range in
+                                // Behind the ReLU, the gradient reaching the norm: dy where the output is positive.
+                                let masked = relu ? UnsafeMutablePointer<Float>.allocate(capacity: plane) : nil
+                                defer { masked?.deallocate() }
                                 for p in range {
                                     let offset = p * plane
                                     let mean = statistics[2 * p], inverseStd = statistics[2 * p + 1]
-                                    let (sumDy, sumDyCentered) = gradientSums(xs + offset, dys + offset, mean: Float(mean),
+                                    let dys = maskedGradient(dys + offset, output: ys + offset, into: masked, count: plane)
+                                    let (sumDy, sumDyCentered) = gradientSums(xs + offset, dys, mean: Float(mean),
                                                                               count: plane)
                                     let sumDyNormalized = sumDyCentered * inverseStd
                                     ss[2 * p] = sumDy
@@ -57,11 +71,12 @@ extension Tape {
                                     let meanDy = Float(sumDy / Double(plane))
                                     let slope = s * Float(sumDyNormalized / Double(plane))
                                     let shift = meanDy - Float(mean) * slope
-                                    mapPlane(xs + offset, dys + offset, into: dxs + offset, count: plane) { x, dy in
+                                    mapPlane(xs + offset, dys, into: dxs + offset, count: plane) { x, dy in
                                         scale * (dy - shift - x * slope)
                                     }
                                 }
                             }
+                        }
                         }
                     }
                 }
@@ -112,6 +127,14 @@ private func planeMoments(_ x: UnsafePointer<Float>, count: Int, epsilon: Float)
         squares += Double(q.sum() + tq)
     }
     return (mean, 1 / (squares / Double(count) + Double(epsilon)).squareRoot())
+}
+
+/// `dy` itself, or (with `into`) `dy` zeroed where the ReLU's `output` is not positive, written to `into`.
+private func maskedGradient(_ dy: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                            into masked: UnsafeMutablePointer<Float>?, count: Int) -> UnsafePointer<Float> {
+    guard let masked else { return dy }
+    mapPlane(dy, output, into: masked, count: count) { g, y in g.replacing(with: 0, where: y .<= 0) }
+    return UnsafePointer(masked)
 }
 
 /// sum(dy) and sum(dy · (x - mean)) of one plane, in one vectorised pass.
