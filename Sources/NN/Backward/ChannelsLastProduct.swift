@@ -36,20 +36,11 @@ extension TrainingKernels {
                 PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
                              rows: j, depth: pixels, bias: nil, threads: threads)
             }
-            channelsLast.withBase { cl in
-                packed.values.withBase { a in
-                    offsets.withUnsafeBufferPointer { os in
-                        tapMajor.withMutableBase { ts in
-                            guard let os = os.baseAddress else { return }
-                            for ky in 0..<k {
-                                isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels,
-                                                     bRowOffsets: os, c: ts + ky * k * tapSize, ldc: channels,
-                                                     grid: .matrix(columns: channels),
-                                                     batch: k, bBatchStride: channels, cBatchStride: tapSize),
-                                         threads: threads)
-                            }
-                        }
-                    }
+            for ky in 0..<k {
+                gemm(a: packed.values, b: channelsLast, rowOffsets: offsets, c: &tapMajor) { a, cl, os, ts in
+                    GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels, bRowOffsets: os,
+                                c: ts + ky * k * tapSize, ldc: channels, grid: .matrix(columns: channels), batch: k,
+                                bBatchStride: channels, cBatchStride: tapSize)
                 }
             }
             // A second image's product is added in image order.

@@ -52,18 +52,10 @@ extension TrainingKernels {
                     }
                 }
             }
-            channelsLast.withBase { cl in
-                packed.withBase { a in
-                    offsets.withUnsafeBufferPointer { os in
-                        product.withMutableBase { c in
-                            guard let os = os.baseAddress else { return }
-                            isa.gemm(GEMMProblem(a: a, bias: nil, m: rows, k: depth, b: cl, bRowOffsets: os, c: c,
-                                                 ldc: channels, grid: .matrix(columns: channels), batch: k,
-                                                 bBatchStride: paddedWidth * channels, cBatchStride: rows * channels),
-                                     threads: threads)
-                        }
-                    }
-                }
+            gemm(a: packed, b: channelsLast, rowOffsets: offsets, c: &product) { a, cl, os, c in
+                GEMMProblem(a: a, bias: nil, m: rows, k: depth, b: cl, bRowOffsets: os, c: c, ldc: channels,
+                            grid: .matrix(columns: channels), batch: k, bBatchStride: paddedWidth * channels,
+                            cBatchStride: rows * channels)
             }
             // R[o][c][ky][kx] = C[ky][(o, kx)][c]; a second image's product is added in image order.
             product.withBase { ps in

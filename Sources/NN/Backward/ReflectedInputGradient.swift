@@ -57,19 +57,10 @@ extension TrainingKernels {
                     }
                 }
             }
-            edges.withBase { a in
-                lines.withBase { b in
-                    offsets.withUnsafeBufferPointer { os in
-                        ring.withMutableBase { c in
-                            guard let os = os.baseAddress else { return }
-                            isa.gemm(GEMMProblem(a: a, bias: nil, m: inChannels, k: depth, b: b, bRowOffsets: os, c: c,
-                                                 ldc: columns, grid: .matrix(columns: columns), batch: 4,
-                                                 aBatchStride: panelsPerEdge * microRows * depth,
-                                                 bBatchStride: outChannels * line, cBatchStride: inChannels * columns),
-                                     threads: threads)
-                        }
-                    }
-                }
+            gemm(a: edges, b: lines, rowOffsets: offsets, c: &ring) { a, b, os, c in
+                GEMMProblem(a: a, bias: nil, m: inChannels, k: depth, b: b, bRowOffsets: os, c: c, ldc: columns,
+                            grid: .matrix(columns: columns), batch: 4, aBatchStride: panelsPerEdge * microRows * depth,
+                            bBatchStride: outChannels * line, cBatchStride: inChannels * columns)
             }
             dx.storage.withMutableBase { dxs in
                 ring.withBase { rs in

@@ -24,6 +24,23 @@ enum TrainingKernels {
         return body(buffer)
     }
 
+    /// One `isa.gemm` on arrays: `problem` builds it from the base pointers of A (packed), B, B's row
+    /// offsets and C.
+    static func gemm(a: [Float], b: [Float], rowOffsets: [Int], c: inout [Float],
+                     _ problem: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Int>,
+                                 UnsafeMutablePointer<Float>) -> GEMMProblem) {
+        a.withBase { a in
+            b.withBase { b in
+                rowOffsets.withUnsafeBufferPointer { os in
+                    c.withMutableBase { c in
+                        guard let os = os.baseAddress else { return }
+                        isa.gemm(problem(a, b, os, c), threads: threads)
+                    }
+                }
+            }
+        }
+    }
+
     /// `conv2d` of the engine (zero padding, OIHW weights) for a batch, on a `Conv2dPlan`.
     static func convolve(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
                          stride: Int, padding: Int) -> Tensor {

@@ -99,18 +99,10 @@ extension TrainingKernels {
         }
         var products = [Float](filling: 36 * j * channels) { _ in }
         let offsets = (0..<tiles).map { $0 * channels }
-        packed.withBase { a in
-            v.withBase { b in
-                offsets.withUnsafeBufferPointer { os in
-                    products.withMutableBase { c in
-                        guard let os = os.baseAddress else { return }
-                        isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: tiles, b: b, bRowOffsets: os, c: c, ldc: channels,
-                                             grid: .matrix(columns: channels), batch: 36, aBatchStride: panelStride,
-                                             bBatchStride: tiles * channels, cBatchStride: j * channels),
-                                 threads: threads)
-                    }
-                }
-            }
+        gemm(a: packed, b: v, rowOffsets: offsets, c: &products) { a, b, os, c in
+            GEMMProblem(a: a, bias: nil, m: j, k: tiles, b: b, bRowOffsets: os, c: c, ldc: channels,
+                        grid: .matrix(columns: channels), batch: 36, aBatchStride: panelStride,
+                        bBatchStride: tiles * channels, cBatchStride: j * channels)
         }
         // dW[j][c] = Gᵀ M[·][j][c] G, eight input channels at a time.
         return [Float](filling: j * channels * 9) { dw in
