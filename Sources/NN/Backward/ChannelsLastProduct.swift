@@ -47,9 +47,13 @@ extension TrainingKernels {
             tapMajor.withBase { ts in
                 products.withMutableBase { ps in
                     parallelRanges(tapSize, threads: threads, work: 2 * taps * tapSize) { range in
+                        guard n > 0 else {
+                            return transpose(ts + range.lowerBound, rows: taps, cols: range.count, sourceStride: tapSize,
+                                             into: ps + range.lowerBound * taps, destinationStride: taps)
+                        }
                         for i in range {
                             let target = ps + i * taps
-                            for t in 0..<taps { target[t] = (n == 0 ? 0 : target[t]) + ts[t * tapSize + i] }
+                            for t in 0..<taps { target[t] += ts[t * tapSize + i] }
                         }
                     }
                 }
