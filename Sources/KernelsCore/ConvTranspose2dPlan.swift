@@ -96,16 +96,7 @@ public struct ConvTranspose2dPlan: Sendable {
                 let phase = phases[py * stride + px]
                 let rows = (out.height - py + stride - 1) / stride, columns = (out.width - px + stride - 1) / stride
                 guard rows > 0 && columns > 0 else { continue }
-                var offsets = [Int]()
-                offsets.reserveCapacity(phase.weights.depth)
-                for c in 0..<inChannels {
-                    for ty in phase.rowTaps {
-                        for tx in phase.columnTaps {
-                            offsets.append(prepared.offset(channel: c, y: ty.offset + paddingBefore,
-                                                           x: tx.offset + paddingBefore))
-                        }
-                    }
-                }
+                let offsets = phaseOffsets(phase, prepared)
                 let grid = ColumnGrid(rows: rows, width: columns, bRowStride: prepared.phaseWidth,
                                       cRowStride: stride * out.width, cColumnStride: stride)
                 offsets.withUnsafeBufferPointer { offsets in

@@ -46,30 +46,17 @@ public struct AdamState: Sendable {
                 m.withMutableBase { m in
                     v.withMutableBase { v in
                         parameter.storage.withMutableBase { p in
-                            // Eight lanes at a time (the tail through zero-padded vectors); lane arithmetic is
-                            // the scalar formula, so results do not depend on the vector width.
-                            for start in stride(from: 0, to: count, by: 8) {
-                                let lanes = min(8, count - start)
-                                func load(_ x: UnsafePointer<Float>) -> SIMD8<Float> {
-                                    if lanes == 8 { return UnsafeRawPointer(x + start).loadUnaligned(as: SIMD8<Float>.self) }
-                                    var vector = SIMD8<Float>()
-                                    for l in 0..<lanes { vector[l] = x[start + l] }
-                                    return vector
-                                }
-                                func store(_ vector: SIMD8<Float>, _ x: UnsafeMutablePointer<Float>) {
-                                    if lanes == 8 {
-                                        UnsafeMutableRawPointer(x + start).storeBytes(of: vector, as: SIMD8<Float>.self)
-                                    } else {
-                                        for l in 0..<lanes { x[start + l] = vector[l] }
-                                    }
-                                }
-                                let gradient = load(g)
-                                var first = load(m), second = load(v)
+                            // Eight lanes at a time, split across the cores; lane arithmetic is the scalar
+                            // formula, so results depend on neither the vector width nor the split.
+                            forVectors(count, streams: 7) { i, lanes in
+                                let gradient = loadLanes(g + i, lanes)
+                                var first = loadLanes(m + i, lanes), second = loadLanes(v + i, lanes)
                                 first += (gradient - first) * oneMinusBeta1
                                 second = second * beta2 + oneMinusBeta2 * gradient * gradient
-                                store(first, m)
-                                store(second, v)
-                                store(load(p) - stepSize * (first / (second.squareRoot() / root2 + epsilon)), p)
+                                storeLanes(first, m + i, lanes)
+                                storeLanes(second, v + i, lanes)
+                                storeLanes(loadLanes(p + i, lanes) - stepSize * (first / (second.squareRoot() / root2 + epsilon)),
+                                           p + i, lanes)
                             }
                         }
                     }

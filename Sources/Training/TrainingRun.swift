@@ -55,14 +55,17 @@ public struct TrainingSummary: Sendable {
     public var resumedFrom: Int?
     public var skippedFiles: Int
     public var lastLosses: StepLosses?
+    /// Stopped early by a `StopRequest`, after writing a checkpoint.
+    public var interrupted = false
 }
 
 /// The training loop: data on a producer thread, one CycleGAN step per batch, a loss line per step, sample
 /// sheets and checkpoints every N steps, and the exported generator at the end.
 public enum TrainingRun {
-    /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming).
+    /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming), or until
+    /// `stop` is requested: then the current step finishes and a checkpoint is written.
     /// `output` receives the progress display and messages as raw text (stderr by default).
-    public static func run(_ options: TrainingOptions, stopAfter: Int? = nil,
+    public static func run(_ options: TrainingOptions, stopAfter: Int? = nil, stop: StopRequest? = nil,
                            output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) throws(TrainingError) -> TrainingSummary {
         let message = { (line: String) in output(line + "\n") }
@@ -105,6 +108,7 @@ public enum TrainingRun {
         let loader = BatchLoader(source: source, steps: state.step..<lastStep)
         var skipped = 0
         var lastLosses: StepLosses?
+        var interrupted = false
 
         while state.step < lastStep {
             let batch = try loader.next()
@@ -125,8 +129,15 @@ public enum TrainingRun {
             if let validation, state.step % options.sampleEvery == 0 || state.step == totalSteps {
                 try SampleSheet.write(state: state, photos: validation, to: options.samplePath(step: state.step))
             }
-            if state.step % options.checkpointEvery == 0 || finished {
+            interrupted = !finished && stop?.isRequested == true
+            if state.step % options.checkpointEvery == 0 || finished || interrupted {
                 try Checkpoint.write(state, extra: runMetadata, to: options.checkpointPath)
+            }
+            if interrupted {
+                progress.finishLine()
+                message("interrupted after step \(state.step) of \(totalSteps): checkpoint written to "
+                    + "\(options.checkpointPath); run again with --resume to continue")
+                break
             }
         }
         progress.finishLine()
@@ -137,6 +148,6 @@ public enum TrainingRun {
             message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters)")
         }
         return TrainingSummary(completedSteps: state.step, totalSteps: totalSteps, resumedFrom: resumedFrom,
-                               skippedFiles: skipped, lastLosses: lastLosses)
+                               skippedFiles: skipped, lastLosses: lastLosses, interrupted: interrupted)
     }
 }

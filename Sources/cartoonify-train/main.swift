@@ -108,14 +108,26 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         options.photoPreprocessing = photoSquare
         options.cartoonPreprocessing = cartoonSquare
+        // Ctrl-C or SIGTERM: finish the step, write a checkpoint, exit 130 (a second signal exits at once).
+        let stop = StopRequest()
+        let signalSources = stop.handleSignals {
+            FileHandle.standardError.write(Data(
+                "\nstopping after this step to write a checkpoint (press Ctrl-C again to quit without one)\n".utf8))
+        }
+        defer { signalSources.forEach { $0.cancel() } }
+        let summary: TrainingSummary
         do {
-            let summary = try TrainingRun.run(options)
-            if summary.skippedFiles > 0 { print("skipped \(summary.skippedFiles) unreadable image file(s)") }
-            print("trained \(summary.completedSteps) steps; generator written to \(output)")
+            summary = try TrainingRun.run(options, stop: stop)
         } catch {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
+        if summary.skippedFiles > 0 { print("skipped \(summary.skippedFiles) unreadable image file(s)") }
+        if summary.interrupted {
+            print("interrupted: trained \(summary.completedSteps) of \(summary.totalSteps) steps; resume with --resume")
+            throw ExitCode(130)
+        }
+        print("trained \(summary.completedSteps) steps; generator written to \(output)")
     }
 
     private func benchmarkRun(model: CycleGANConfig, iterations: Int) throws {

@@ -170,6 +170,81 @@ import Testing
     }
 }
 
+/// The flattened implicit GEMM (small maps: output rows back to back at the input's row pitch) against
+/// the per-row one: the same sums in the same order, so bit-identical, with a NaN-filled workspace showing
+/// that the dropped columns never leak into real ones.
+@Suite struct FlattenedConvolutionTests {
+    /// The discriminator's small layers (4x4, stride 1 and 2), maps that flatten on 8- and 16-column tiles
+    /// (13, 9), and one wide enough to stay per-row on all.
+    @Test(arguments: KernelPath.supported, [(size: 16, stride: 1), (size: 32, stride: 2), (size: 13, stride: 1),
+                                            (size: 9, stride: 1), (size: 64, stride: 1)])
+    func matchesPerRowRun(path: KernelPath, geometry: (size: Int, stride: Int)) {
+        var random = TestRandom(state: 5)
+        let channels = 9, outChannels = 20, size = geometry.size
+        let input = random.array(channels * size * size)
+        let weights = random.array(outChannels * channels * 16), bias = random.array(outChannels)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                Conv2dPlan(weights: w, bias: b, outChannels: outChannels, inChannels: channels, kernelHeight: 4,
+                           kernelWidth: 4, stride: geometry.stride, padding: 1, paddingMode: .zero, algorithm: .implicitGEMM)
+            }
+        }
+        let out = plan.outputSize(height: size, width: size)
+        let (expected, flattened) = bothRuns(
+            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size, threads: 2),
+            flatWorkspace: plan.flattenedWorkspaceCount(isa: path.isa, height: size, width: size, threads: 2),
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            flattened: {
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+            })
+        #expect(flattened == expected)
+    }
+}
+
+/// Runs both ways over NaN-filled outputs and workspaces; returns (plain, flattened) outputs.
+private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
+                      plain: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void,
+                      flattened: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> ([Float], [Float]) {
+    func run(_ size: Int, _ body: (UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+        var output = [Float](repeating: .nan, count: count), scratch = [Float](repeating: .nan, count: size)
+        output.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { body(o.baseAddress!, $0) } }
+        return output
+    }
+    return (run(workspace, plain), run(flatWorkspace, flattened))
+}
+
+/// Transposed convolutions with every phase flattened into scratch and dealt out: bit-identical to `run`.
+@Suite struct FlattenedTransposedConvolutionTests {
+    /// The generator's up-sampling (k3 s2 p1 op1), the discriminator's data gradients (k4 s2 p1) and a
+    /// stride-1 phase.
+    @Test(arguments: KernelPath.supported, [(kernel: 3, stride: 2, padding: 1, outputPadding: 1, size: 16),
+                                            (kernel: 4, stride: 2, padding: 1, outputPadding: 0, size: 16),
+                                            (kernel: 4, stride: 1, padding: 1, outputPadding: 0, size: 13)])
+    func matchesRun(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int, size: Int)) {
+        var random = TestRandom(state: 6)
+        let channels = 10, outChannels = 14, size = geometry.size
+        let input = random.array(channels * size * size)
+        let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
+        let bias = random.array(outChannels)
+        let plan = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
+                                    kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                    outputPadding: geometry.outputPadding)
+            }
+        }
+        let out = plan.outputSize(height: size, width: size)
+        let (expected, flattened) = bothRuns(
+            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size),
+            flatWorkspace: plan.flattenedWorkspaceCount(height: size, width: size),
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            flattened: {
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+            })
+        #expect(flattened == expected)
+    }
+}
+
 /// Instance-norm statistics and the fused affine / ReLU / residual pass.
 @Suite struct ChannelOpsTests {
     @Test(arguments: KernelPath.supported)

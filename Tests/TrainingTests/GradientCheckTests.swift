@@ -58,6 +58,29 @@ import Training
     }
 
     /// Inputs kept away from 0 so no finite-difference step crosses a kink.
+    /// Norm and ReLU as one op: the same values and gradients as the two ops, and finite differences.
+    @Test(arguments: [false, true])
+    func instanceNormReLU(affine: Bool) {
+        let x = randomTensor([2, 3, 5, 4], seed: 56)
+        let w = randomTensor([3], seed: 57), b = randomTensor([3], seed: 58)
+        func run(_ fused: Bool) -> [Tensor] {
+            let tape = Tape()
+            let v = [x, w, b].map { tape.parameter($0) }
+            let (weight, bias) = affine ? (v[1], v[2]) : (nil, nil)
+            let y = fused ? tape.instanceNorm(v[0], weight: weight, bias: bias, relu: true)
+                : tape.relu(tape.instanceNorm(v[0], weight: weight, bias: bias))
+            tape.backward(from: tape.meanSquaredError(y, target: 0.3))
+            return [tape.value(y)] + v.compactMap { tape.gradient(of: $0) }
+        }
+        let (fused, separate) = (run(true), run(false))
+        #expect(fused.count == separate.count)
+        for (a, e) in zip(fused, separate) { #expect(a.maxAbsDifference(e) <= 1e-6, "\(a.shape)") }
+        let error = worstGradientError(inputs: affine ? [x, w, b] : [x]) { tape, v in
+            affine ? tape.instanceNorm(v[0], weight: v[1], bias: v[2], relu: true) : tape.instanceNorm(v[0], relu: true)
+        }
+        #expect(error < 2e-3)
+    }
+
     private func awayFromZero(_ t: Tensor) -> Tensor {
         Tensor(shape: t.shape, storage: t.storage.map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 })
     }
@@ -111,6 +134,43 @@ import Training
             tape.conv2d(v[0], weight: v[1], bias: nil, stride: 1, padding: padding)
         }
         #expect(error < 5e-3)
+    }
+
+    /// Reflection padding inside the convolution (the residual blocks): the Winograd weight gradient with a
+    /// reflected channels-last image (whole tiles), the explicitly padded fallback (9x7, 3 channels), and
+    /// the data gradient's border GEMMs folded back onto the input.
+    @Test(arguments: [[2, 16, 8, 12], [1, 16, 9, 7], [1, 3, 5, 4]])
+    func conv2dReflected(shape: [Int]) {
+        let x = randomTensor(shape, seed: 50)
+        let w = randomTensor([16, shape[1], 3, 3], seed: 51, scale: 0.2)
+        let b = randomTensor([16], seed: 52)
+        let error = worstGradientError(inputs: [x, w, b], samples: 24) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1, paddingMode: .reflect)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// The same as `ReflectionPad2d(1)` then an unpadded convolution, output and every gradient.
+    @Test(arguments: [[2, 16, 8, 12], [1, 16, 9, 7], [1, 32, 32, 32]])
+    func conv2dReflectedMatchesExplicitPadding(shape: [Int]) {
+        let x = randomTensor(shape, seed: 53)
+        let w = randomTensor([24, shape[1], 3, 3], seed: 54, scale: 0.2)
+        let b = randomTensor([24], seed: 55)
+        func run(_ fused: Bool) -> [Tensor] {
+            let tape = Tape()
+            let v = [x, w, b].map { tape.parameter($0) }
+            let y = fused
+                ? tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1, paddingMode: .reflect)
+                : tape.conv2d(tape.reflectionPad(v[0], 1), weight: v[1], bias: v[2], stride: 1, padding: 0)
+            tape.backward(from: tape.meanSquaredError(y, target: 0.5))
+            return [tape.value(y)] + v.compactMap { tape.gradient(of: $0) }
+        }
+        let (fused, explicit) = (run(true), run(false))
+        #expect(fused.count == 4 && explicit.count == 4)
+        for (a, e) in zip(fused, explicit) {
+            let scale = e.storage.map(abs).max() ?? 1
+            #expect(a.maxAbsDifference(e) <= 1e-5 * scale, "\(a.shape)")
+        }
     }
 
     /// 4x4 kernels over 16 channels, stride 1 and 2 (the discriminator's layers).

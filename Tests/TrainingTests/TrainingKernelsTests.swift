@@ -35,13 +35,14 @@ import Testing
     }
 }
 
-/// Weight gradients on every path (transposed Winograd, channels-last GEMMs, packed unfolding) against a
-/// direct Double sum.
+/// Weight gradients on every path (transposed Winograd, channels-last GEMMs, folded kernel columns, packed unfolding)
+/// against a direct Double sum.
 @Suite struct WeightGradientTests {
     /// (image channels, gradient channels, image size, kernel, stride, padding)
     @Test(arguments: [(32, 32, 10, 3, 1, 0), (16, 24, 12, 3, 1, 1), (16, 32, 17, 3, 2, 1), (32, 64, 8, 4, 2, 1),
                       (32, 16, 6, 4, 1, 1), (3, 8, 22, 7, 1, 0), (3, 16, 32, 4, 2, 1), (8, 16, 16, 3, 2, 1),
-                      (8, 3, 38, 7, 1, 0), (64, 1, 3, 4, 1, 1), (8, 8, 18, 3, 2, 1)])
+                      (8, 3, 38, 7, 1, 0), (64, 1, 3, 4, 1, 1), (8, 8, 18, 3, 2, 1),
+                      (32, 3, 20, 7, 1, 0), (16, 5, 9, 4, 1, 2)])
     func matchesDirectSum(channels: Int, gradientChannels j: Int, size: Int, kernel: Int, stride: Int, padding: Int) {
         let g = ConvGeometry(channels: channels, height: size, width: size, kernelH: kernel, kernelW: kernel,
                              stride: stride, padding: padding)

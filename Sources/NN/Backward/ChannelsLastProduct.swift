@@ -20,10 +20,11 @@ extension TrainingKernels {
         let pixels = outHeight * outWidth, taps = k * k, tapSize = j * channels
         let offsets = (0..<pixels).map { p in ((p / outWidth) * s * paddedWidth + (p % outWidth) * s) * channels }
         var channelsLast = [Float](repeating: 0, count: paddedHeight * paddedWidth * channels + bReadSlack)
-        // R in its final [j][c][tap] layout: each tap's GEMM writes C with a column stride of k² (through
-        // the driver's edge-tile path), so no transpose follows. A second image's product goes to a second
-        // copy and is added.
-        var products = [Float](filling: (batch > 1 ? 2 : 1) * taps * tapSize) { _ in }
+        // Each tap's GEMM writes its own contiguous [j][c] block (the micro-kernel's direct stores); one pass
+        // then transposes the taps into R's final [j][c][tap] layout. Written there directly, every C
+        // element would be a scattered store, which left these GEMMs bound by memory on a single core.
+        var tapMajor = [Float](filling: taps * tapSize) { _ in }
+        var products = [Float](filling: taps * tapSize) { _ in }
         for n in 0..<batch {
             image.storage.withBase { xs in
                 channelsLast.withMutableBase { cl in
@@ -35,28 +36,29 @@ extension TrainingKernels {
                 PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
                              rows: j, depth: pixels, bias: nil, threads: threads)
             }
-            let target = n == 0 ? 0 : taps * tapSize
-            channelsLast.withBase { cl in
-                packed.values.withBase { a in
-                    offsets.withUnsafeBufferPointer { os in
-                        products.withMutableBase { ps in
-                            guard let os = os.baseAddress else { return }
-                            for ky in 0..<k {
-                                isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels,
-                                                     bRowOffsets: os, c: ps + target + ky * k, ldc: channels * taps,
-                                                     grid: ColumnGrid(rows: 1, width: channels, bRowStride: 0, cRowStride: 0,
-                                                                      cColumnStride: taps),
-                                                     batch: k, bBatchStride: channels, cBatchStride: 1),
-                                         threads: threads)
-                            }
-                            if n > 0 {
-                                for i in 0..<(taps * tapSize) { ps[i] += ps[target + i] }
-                            }
+            for ky in 0..<k {
+                gemm(a: packed.values, b: channelsLast, rowOffsets: offsets, c: &tapMajor) { a, cl, os, ts in
+                    GEMMProblem(a: a, bias: nil, m: j, k: pixels, b: cl + ky * paddedWidth * channels, bRowOffsets: os,
+                                c: ts + ky * k * tapSize, ldc: channels, grid: .matrix(columns: channels), batch: k,
+                                bBatchStride: channels, cBatchStride: tapSize)
+                }
+            }
+            // A second image's product is added in image order.
+            tapMajor.withBase { ts in
+                products.withMutableBase { ps in
+                    parallelRanges(tapSize, threads: threads, work: 2 * taps * tapSize) { range in
+                        guard n > 0 else {
+                            return transpose(ts + range.lowerBound, rows: taps, cols: range.count, sourceStride: tapSize,
+                                             into: ps + range.lowerBound * taps, destinationStride: taps)
+                        }
+                        for i in range {
+                            let target = ps + i * taps
+                            for t in 0..<taps { target[t] += ts[t * tapSize + i] }
                         }
                     }
                 }
             }
         }
-        return batch > 1 ? Array(products[0..<(taps * tapSize)]) : products
+        return products
     }
 }

@@ -3,12 +3,12 @@ import Tensor
 extension Tape {
     /// Elementwise sum (residual connections, loss totals).
     public func add(_ a: Variable, _ b: Variable) -> Variable {
-        record(value(a) + value(b), inputs: [a, b]) { dy, _ in [dy, dy] }
+        record(zipElements(value(a), value(b), +), inputs: [a, b]) { dy, _ in [dy, dy] }
     }
 
     /// Multiplication by a constant (loss weights such as lambda_cycle).
     public func scale(_ input: Variable, by factor: Float) -> Variable {
-        record(value(input).map { $0 * factor }, inputs: [input]) { dy, _ in [dy.map { $0 * factor }] }
+        record(mapElements(value(input)) { $0 * factor }, inputs: [input]) { dy, _ in [mapElements(dy) { $0 * factor }] }
     }
 
     /// Concatenation along channels (U-Net skips): `[N, Ca, H, W] ++ [N, Cb, H, W] -> [N, Ca + Cb, H, W]`.

@@ -5,8 +5,4 @@ import Tensor
 /// `TrainingKernels` instead.
 enum EngineForward {
     static func reflectionPad(_ x: Tensor, _ padding: Int) -> Tensor { reflectionPad2d(x, padding: padding) }
-
-    static func instanceNorm(_ x: Tensor, _ weight: Tensor?, _ bias: Tensor?, eps: Float) -> Tensor {
-        instanceNorm2d(x, weight: weight, bias: bias, eps: eps)
-    }
 }

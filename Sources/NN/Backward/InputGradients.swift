@@ -3,9 +3,10 @@ import Tensor
 
 extension TrainingKernels {
     /// dX of `conv2d` (OIHW `weights`, geometry `g`) from its output gradient: the transposed convolution
-    /// with the same weights, its output padding picked to reach the input size. 3x3 stride-1 layers (and
-    /// paddings the transposed plan does not take) instead convolve dY with the flipped, transposed kernel
-    /// and padding k-1-p, which is Winograd for 3x3 (a negative padding becomes a crop).
+    /// with the same weights, its output padding picked to reach the input size. Stride-1 layers instead
+    /// convolve dY with the flipped, transposed kernel and padding k-1-p (a negative padding becomes a
+    /// crop): Winograd for 3x3, and a plain convolution plan otherwise, which flattens small maps and folds
+    /// the columns of kernels with few outputs, where the transposed plan's single phase does neither.
     /// Plans come from `plans` under `weight` (the weights' variable).
     static func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry,
                                          plans: PlanCache, weight: Int) -> Tensor {
@@ -14,16 +15,18 @@ extension TrainingKernels {
             PlanCache.Key(weight: weight, bias: nil, role: .inputGradient, stride: g.stride, padding: padding,
                           outputPadding: outputPadding)
         }
-        if g.stride == 1 && (k == 3 || g.padding >= k) {
+        if g.stride == 1 {
             let padding = k - 1 - g.padding
             let plan = plans.convolution(key(padding: max(padding, 0), outputPadding: 0)) {
                 let taps = k * k
                 let flipped = [Float](filling: weights.count) { fs in
                     weights.storage.withBase { ws in
-                        for o in 0..<outChannels {
-                            for c in 0..<inChannels {
-                                let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
-                                for t in 0..<taps { target[taps - 1 - t] = source[t] }
+                        parallelRanges(outChannels, threads: threads, work: weights.count) { range in
+                            for o in range {
+                                for c in 0..<inChannels {
+                                    let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps
+                                    for t in 0..<taps { target[taps - 1 - t] = source[t] }
+                                }
                             }
                         }
                     }

@@ -1,3 +1,4 @@
+import Kernels
 import Tensor
 
 extension Tape {
@@ -14,11 +15,18 @@ extension Tape {
             var dx = [Float](repeating: 0, count: x.count)
             dy.storage.withBase { dys in
                 dx.withMutableBase { dxs in
-                    for p in 0..<planes {
-                        for oy in 0..<outHeight {
-                            let src = dys + (p * outHeight + oy) * outWidth
-                            let dst = dxs + (p * height + rows[oy]) * width
-                            for ox in 0..<outWidth { dst[cols[ox]] += src[ox] }
+                    rows.withUnsafeBufferPointer { rows in
+                        cols.withUnsafeBufferPointer { cols in
+                            // Planes are independent: split across the cores.
+                            parallelRanges(planes, threads: TrainingKernels.threads, work: 2 * dy.count) { range in
+                                for p in range {
+                                    for oy in 0..<outHeight {
+                                        let src = dys + (p * outHeight + oy) * outWidth
+                                        let dst = dxs + (p * height + rows[oy]) * width
+                                        for ox in 0..<outWidth { dst[cols[ox]] += src[ox] }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

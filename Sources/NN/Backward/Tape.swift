@@ -21,6 +21,8 @@ public final class Tape {
 
     /// Convolution plans of this pass's weights, shared by the ops and their pullbacks.
     let plans = PlanCache()
+    /// Weight gradients the convolutions' pullbacks hold back, summed when `backward` ends.
+    let weightGradients = WeightGradientBatches()
     private var values: [Tensor] = []
     private var nodes: [Node] = []
     private var gradients: [Tensor?] = []
@@ -38,6 +40,9 @@ public final class Tape {
     }
 
     public func value(_ v: Variable) -> Tensor { values[v.id] }
+
+    /// Whether `v` is a trainable leaf, whose gradient nothing on the tape reads before `backward` ends.
+    func isParameter(_ v: Variable) -> Bool { nodes[v.id].inputs.isEmpty && nodes[v.id].needsGradient }
 
     /// nil when no gradient reached `v` (or before `backward`).
     public func gradient(of v: Variable) -> Tensor? { gradients[v.id] }
@@ -64,6 +69,7 @@ public final class Tape {
             // Intermediate gradients are dead once propagated; parameters keep theirs.
             if !node.inputs.isEmpty { gradients[id] = nil }
         }
+        weightGradients.flush { id, gradient in accumulate(gradient, into: id) }
     }
 
     private func accumulate(_ gradient: Tensor, into id: Int) {
@@ -73,9 +79,10 @@ public final class Tape {
         }
         gradients[id] = nil
         precondition(existing.shape == gradient.shape, "gradient shape mismatch")
-        existing.storage.withUnsafeMutableBufferPointer { dst in
-            gradient.storage.withUnsafeBufferPointer { src in
-                for i in 0..<dst.count { dst[i] += src[i] }
+        let count = existing.count
+        existing.storage.withMutableBase { dst in
+            gradient.storage.withBase { src in
+                forVectors(count, streams: 3) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
             }
         }
         gradients[id] = existing

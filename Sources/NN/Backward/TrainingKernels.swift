@@ -10,16 +10,35 @@ import Tensor
 /// A training run owns the machine, so each op splits over every core (the kernels' own splitting;
 /// nothing here nests threads inside threads). Every output element is summed by one thread in a fixed
 /// order, so results do not depend on the thread count and a resumed run reproduces bit for bit.
+@usableFromInline
 enum TrainingKernels {
     static let isa: any KernelISA.Type = KernelPath.best.isa
-    static let threads = AvailableCores.count
+    @usableFromInline static let threads = AvailableCores.count
 
-    /// Runs `body` over `count` uninitialised-then-zeroed scratch floats.
+    /// Runs `body` over `count` scratch floats, not zeroed: the plans write every workspace float they read
+    /// into a real output (their read slack only ever reaches columns they drop), so a fill would be a
+    /// wasted pass over several megabytes per convolution.
     static func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
-        buffer.initialize(repeating: 0)
         defer { buffer.deallocate() }
         return body(buffer)
+    }
+
+    /// One `isa.gemm` on arrays: `problem` builds it from the base pointers of A (packed), B, B's row
+    /// offsets and C.
+    static func gemm(a: [Float], b: [Float], rowOffsets: [Int], c: inout [Float],
+                     _ problem: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Int>,
+                                 UnsafeMutablePointer<Float>) -> GEMMProblem) {
+        a.withBase { a in
+            b.withBase { b in
+                rowOffsets.withUnsafeBufferPointer { os in
+                    c.withMutableBase { c in
+                        guard let os = os.baseAddress else { return }
+                        isa.gemm(problem(a, b, os, c), threads: threads)
+                    }
+                }
+            }
+        }
     }
 
     /// `conv2d` of the engine (zero padding, OIHW weights) for a batch, on a `Conv2dPlan`.
@@ -30,11 +49,11 @@ enum TrainingKernels {
     }
 
     static func convolutionPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
-                                stride: Int, padding: Int) -> Conv2dPlan {
+                                stride: Int, padding: Int, paddingMode: PaddingMode = .zero) -> Conv2dPlan {
         weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
-                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: .zero,
+                                      kernelSize: kernel, stride: stride, padding: padding, paddingMode: paddingMode,
                                       threads: threads)
             }
         }
@@ -44,8 +63,10 @@ enum TrainingKernels {
         let (_, _, height, width) = x.nchw
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: plan.outChannels, outHeight: out.height, outWidth: out.width,
-                        workspace: plan.workspaceCount(height: height, width: width, threads: threads)) { src, dst, ws in
-            plan.run(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws, threads: threads)
+                        workspace: plan.flattenedWorkspaceCount(isa: isa, height: height, width: width,
+                                                                threads: threads)) { src, dst, ws in
+            plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
+                              threads: threads)
         }
     }
 
@@ -73,8 +94,9 @@ enum TrainingKernels {
         let outChannels = plan.outChannels
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: outChannels, outHeight: out.height, outWidth: out.width,
-                        workspace: plan.workspaceCount(height: height, width: width)) { src, dst, ws in
-            plan.run(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws, threads: threads)
+                        workspace: plan.flattenedWorkspaceCount(height: height, width: width)) { src, dst, ws in
+            plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
+                              threads: threads)
         }
     }
 

@@ -12,15 +12,26 @@ extension TrainingKernels {
     /// a transposed convolution's dW is R with image = dY, gradient = its input (IOHW).
     ///
     /// 3x3 stride-1 layers take Winograd; other images with many channels the channels-last GEMMs (no
-    /// unfolding at all); images with few (RGB) would leave those GEMMs' columns mostly idle and take the
-    /// packed unfolding instead.
-    static func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+    /// unfolding at all; with kernel columns folded into the rows where the gradient has few channels);
+    /// images with few (RGB) would leave those GEMMs' columns mostly idle and take the packed unfolding.
+    /// `mode` is the image's padding: reflected padding is filled in by the Winograd path's channels-last
+    /// copy, and made explicit (a padded copy under a padding-free geometry) for the others.
+    static func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor,
+                                mode: PaddingMode = .zero) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (gradientBatch, _, outHeight, outWidth) = gradient.nchw
         precondition(gradientBatch == batch && channels == g.channels && height == g.height && width == g.width
                      && outHeight == g.outHeight && outWidth == g.outWidth, "unfolded product: shapes disagree")
         if winogradWeightGradientFits(g, gradientChannels: gradient.shape[1]) {
-            return winogradWeightGradient(image: image, geometry: g, gradient: gradient)
+            return winogradWeightGradient([(image, gradient)], geometry: g, mode: mode)
+        }
+        if mode == .reflect && g.padding > 0 {
+            let padded = ConvGeometry(channels: channels, height: height + 2 * g.padding, width: width + 2 * g.padding,
+                                      kernelH: g.kernelH, kernelW: g.kernelW, stride: g.stride, padding: 0)
+            return unfoldedProduct(image: EngineForward.reflectionPad(image, g.padding), geometry: padded, gradient: gradient)
+        }
+        if foldedProductFits(g, gradientChannels: gradient.shape[1]) {
+            return foldedProduct(image: image, geometry: g, gradient: gradient)
         }
         return channels >= channelsLastMinimum
             ? channelsLastProduct(image: image, geometry: g, gradient: gradient)

@@ -14,9 +14,14 @@ extension TrainingKernels {
     /// The sum over tiles and channels is 36 GEMMs `M[e][j][c] = Σ_t U[e][t][j] · V[e][t][c]` with K = tiles
     /// (of every image), 4x fewer multiplications than the direct product. Both transforms run on
     /// channels-last data, vectorised across channels, so they store whole vectors.
-    static func winogradWeightGradient(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
-        let (batch, channels, height, width) = image.nchw
-        let j = gradient.shape[1]
+    ///
+    /// `pairs` are (input, output gradient) batches of the same layer, summed as one batch (a weight used
+    /// in several passes: its tiles become one longer K).
+    static func winogradWeightGradient(_ pairs: [(image: Tensor, gradient: Tensor)], geometry g: ConvGeometry,
+                                       mode: PaddingMode) -> [Float] {
+        let (_, channels, height, width) = pairs[0].image.nchw
+        let j = pairs[0].gradient.shape[1]
+        let batch = pairs.reduce(0) { $0 + $1.image.shape[0] }
         let (outHeight, outWidth) = (g.outHeight, g.outWidth)
         let (tilesHigh, tilesWide) = (outHeight / 4, outWidth / 4)
         let tilesPerImage = tilesHigh * tilesWide, tiles = batch * tilesPerImage
@@ -31,13 +36,20 @@ extension TrainingKernels {
         var gradients = [Float](filling: batch * pixels * j) { _ in }
         images.withMutableBase { cl in
             gradients.withMutableBase { gl in
-                image.storage.withBase { xs in
-                    gradient.storage.withBase { gs in
-                        for n in 0..<batch {
-                            fillChannelsLast(xs + n * channels * height * width, channels: channels, height: height,
-                                             width: width, padding: g.padding, into: cl + n * paddedPlane * channels)
-                            fillChannelsLast(gs + n * j * pixels, channels: j, height: outHeight, width: outWidth,
-                                             padding: 0, into: gl + n * pixels * j)
+                var n = 0
+                for (image, gradient) in pairs {
+                    precondition(image.shape == [image.shape[0], channels, height, width]
+                                 && gradient.shape == [image.shape[0], j, outHeight, outWidth], "weight gradient: shapes differ")
+                    image.storage.withBase { xs in
+                        gradient.storage.withBase { gs in
+                            for m in 0..<image.shape[0] {
+                                fillChannelsLast(xs + m * channels * height * width, channels: channels, height: height,
+                                                 width: width, padding: g.padding, mode: mode,
+                                                 into: cl + n * paddedPlane * channels)
+                                fillChannelsLast(gs + m * j * pixels, channels: j, height: outHeight, width: outWidth,
+                                                 padding: 0, into: gl + n * pixels * j)
+                                n += 1
+                            }
                         }
                     }
                 }
@@ -67,7 +79,7 @@ extension TrainingKernels {
         }
         // A = U[e]ᵀ (j x tiles) in panels: six consecutive j of one tile are contiguous in U.
         let panelStride = panels * tiles * microRows
-        var packed = [Float](repeating: 0, count: 36 * panelStride)
+        var packed = [Float](filling: 36 * panelStride) { _ in }
         u.withBase { us in
             packed.withMutableBase { ps in
                 parallelRanges(36, threads: threads, work: 36 * tiles * j) { positions in
@@ -76,7 +88,9 @@ extension TrainingKernels {
                             let source = us + (e * tiles + t) * j
                             for panel in 0..<panels {
                                 let target = ps + e * panelStride + (panel * tiles + t) * microRows
-                                for r in 0..<min(microRows, j - panel * microRows) { target[r] = source[panel * microRows + r] }
+                                for r in 0..<microRows {
+                                    target[r] = panel * microRows + r < j ? source[panel * microRows + r] : 0
+                                }
                             }
                         }
                     }
@@ -85,18 +99,10 @@ extension TrainingKernels {
         }
         var products = [Float](filling: 36 * j * channels) { _ in }
         let offsets = (0..<tiles).map { $0 * channels }
-        packed.withBase { a in
-            v.withBase { b in
-                offsets.withUnsafeBufferPointer { os in
-                    products.withMutableBase { c in
-                        guard let os = os.baseAddress else { return }
-                        isa.gemm(GEMMProblem(a: a, bias: nil, m: j, k: tiles, b: b, bRowOffsets: os, c: c, ldc: channels,
-                                             grid: .matrix(columns: channels), batch: 36, aBatchStride: panelStride,
-                                             bBatchStride: tiles * channels, cBatchStride: j * channels),
-                                 threads: threads)
-                    }
-                }
-            }
+        gemm(a: packed, b: v, rowOffsets: offsets, c: &products) { a, b, os, c in
+            GEMMProblem(a: a, bias: nil, m: j, k: tiles, b: b, bRowOffsets: os, c: c, ldc: channels,
+                        grid: .matrix(columns: channels), batch: 36, aBatchStride: panelStride,
+                        bBatchStride: tiles * channels, cBatchStride: j * channels)
         }
         // dW[j][c] = Gᵀ M[·][j][c] G, eight input channels at a time.
         return [Float](filling: j * channels * 9) { dw in
@@ -115,15 +121,30 @@ extension TrainingKernels {
         }
     }
 
-    /// Channel-major `image` into zero-padded channels-last rows (`into` is zero where padding goes).
+    /// Channel-major `image` into padded channels-last rows: zero padding (`into` is zero where padding
+    /// goes), or reflected, the border pixels copied from the ones they mirror.
     static func fillChannelsLast(_ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: Int,
-                                 into target: UnsafeMutablePointer<Float>) {
+                                 mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
         let paddedWidth = width + 2 * padding
-        parallelRanges(height, threads: threads, work: channels * height * width) { rows in
+        // Work counts the read and the write: one 128x32x32 image is a single grain otherwise.
+        parallelRanges(height, threads: threads, work: 2 * channels * height * width) { rows in
             for y in rows {
                 transpose(image + y * width, rows: channels, cols: width, sourceStride: height * width,
                           into: target + ((y + padding) * paddedWidth + padding) * channels, destinationStride: channels)
             }
+        }
+        guard mode == .reflect else { return }
+        func pixel(_ y: Int, _ x: Int) -> UnsafeMutablePointer<Float> { target + (y * paddedWidth + x) * channels }
+        let (lastColumn, lastRow) = (padding + width - 1, padding + height - 1)
+        for y in padding...lastRow {
+            for x in 0..<padding {
+                pixel(y, x).update(from: pixel(y, 2 * padding - x), count: channels)
+                pixel(y, lastColumn + 1 + x).update(from: pixel(y, lastColumn - 1 - x), count: channels)
+            }
+        }
+        for y in 0..<padding {
+            pixel(y, 0).update(from: pixel(2 * padding - y, 0), count: paddedWidth * channels)
+            pixel(lastRow + 1 + y, 0).update(from: pixel(lastRow - 1 - y, 0), count: paddedWidth * channels)
         }
     }
 }
