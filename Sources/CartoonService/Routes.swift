@@ -96,6 +96,10 @@ extension CartoonService {
                 if error == .clientGone { metrics.recordRejected(reason: "client_gone") }
                 reply(error.response)
             }
+        } isAbandoned: {
+            context.isCancelled
+        } onDrop: { [metrics] in
+            metrics.recordRejected(reason: "client_gone")
         }
         if !accepted { reject(.queueFull, "queue_full") }
     }

@@ -13,9 +13,17 @@ public final class WorkerPool: @unchecked Sendable {
 
     public typealias Job = @Sendable (Worker) -> Void
 
+    /// A queued job, how to tell that nobody waits for it any more (its client hung up), and what to do
+    /// instead of running it when it is dropped for that.
+    private struct Entry {
+        let job: Job
+        let isAbandoned: @Sendable () -> Bool
+        let onDrop: @Sendable () -> Void
+    }
+
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var queue: [Job] = []
+    private var queue: [Entry] = []
     private var head = 0
     private var busy = 0
     private var accepting = true
@@ -37,17 +45,30 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Enqueues `job` unless `queueDepth` jobs already wait beyond the busy workers or the pool is shutting
-    /// down; never blocks.
-    public func submit(_ job: @escaping Job) -> Bool {
+    /// down; never blocks. When the queue is full, waiting jobs whose `isAbandoned` says so are dropped
+    /// first (their `onDrop` runs instead, outside the lock), so clients that left keep no one out.
+    public func submit(_ job: @escaping Job, isAbandoned: @escaping @Sendable () -> Bool = { false },
+                       onDrop: @escaping @Sendable () -> Void = {}) -> Bool {
         condition.lock()
-        guard accepting, queue.count - head + busy < workerCount + capacity else {
-            condition.unlock()
-            return false
+        var dropped: [Entry] = []
+        if accepting, queue.count - head + busy >= workerCount + capacity {
+            var kept: [Entry] = []
+            for entry in queue[head...] {
+                if entry.isAbandoned() { dropped.append(entry) } else { kept.append(entry) }
+            }
+            if !dropped.isEmpty {
+                queue = kept
+                head = 0
+            }
         }
-        queue.append(job)
-        condition.signal()
+        let accepted = accepting && queue.count - head + busy < workerCount + capacity
+        if accepted {
+            queue.append(Entry(job: job, isAbandoned: isAbandoned, onDrop: onDrop))
+            condition.signal()
+        }
         condition.unlock()
-        return true
+        for entry in dropped { entry.onDrop() }
+        return accepted
     }
 
     public var waiting: Int { condition.withLock { queue.count - head } }
@@ -88,7 +109,7 @@ public final class WorkerPool: @unchecked Sendable {
             }
             condition.wait()
         }
-        let job = queue[head]
+        let job = queue[head].job
         head += 1
         if head == queue.count {
             queue.removeAll(keepingCapacity: true)

@@ -31,6 +31,29 @@ import Testing
         #expect(pool.shutdown(deadline: .now + .seconds(10)))
     }
 
+    @Test func abandonedJobsGiveUpTheirPlaceWhenTheQueueIsFull() {
+        let pool = WorkerPool(workers: 1, queueDepth: 2)
+        let gate = DispatchSemaphore(value: 0), started = DispatchSemaphore(value: 0)
+        let ran = Mutex<[String]>([]), dropped = Mutex<[String]>([])
+        let gone = Mutex(false)
+        #expect(pool.submit { _ in started.signal(); gate.wait() })
+        started.wait()
+        func job(_ name: String, abandoned: @escaping @Sendable () -> Bool = { false }) -> Bool {
+            pool.submit({ _ in ran.withLock { $0.append(name) } }, isAbandoned: abandoned,
+                        onDrop: { dropped.withLock { $0.append(name) } })
+        }
+        #expect(job("left") { gone.withLock { $0 } })
+        #expect(job("stays"))
+        #expect(!job("refused"))                     // full, and nobody has left yet
+        gone.withLock { $0 = true }
+        #expect(job("after"))                        // "left" gives up its place
+        #expect(dropped.withLock { $0 } == ["left"])
+        #expect(pool.waiting == 2)
+        gate.signal()
+        #expect(pool.shutdown(deadline: .now + .seconds(10)))
+        #expect(ran.withLock { $0 } == ["stays", "after"])
+    }
+
     @Test func shutdownFinishesQueuedWorkThenRefusesMore() {
         let pool = WorkerPool(workers: 2, queueDepth: 8)
         let done = Mutex(0)
