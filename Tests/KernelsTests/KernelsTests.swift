@@ -132,13 +132,9 @@ import Testing
         let channels = 6, outChannels = 27
         let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
         let bias = random.array(outChannels)
-        let plan = weights.withUnsafeBufferPointer { w in
-            bias.withUnsafeBufferPointer { b in
-                ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
-                                    kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
-                                    outputPadding: geometry.outputPadding)
-            }
-        }
+        let plan = ConvTranspose2dPlan(arrays: weights, bias: bias, inChannels: channels, outChannels: outChannels,
+                                       kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                       outputPadding: geometry.outputPadding)
         // Odd sizes leave phases of unequal size; 40 x 33 gives each thread several column blocks.
         for (height, width) in [(7, 9), (40, 33)] {
             let input = random.array(channels * height * width)
@@ -226,13 +222,9 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
         let input = random.array(channels * size * size)
         let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
         let bias = random.array(outChannels)
-        let plan = weights.withUnsafeBufferPointer { w in
-            bias.withUnsafeBufferPointer { b in
-                ConvTranspose2dPlan(weights: w, bias: b, inChannels: channels, outChannels: outChannels,
-                                    kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
-                                    outputPadding: geometry.outputPadding)
-            }
-        }
+        let plan = ConvTranspose2dPlan(arrays: weights, bias: bias, inChannels: channels, outChannels: outChannels,
+                                       kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                       outputPadding: geometry.outputPadding)
         let out = plan.outputSize(height: size, width: size)
         let (expected, flattened) = bothRuns(
             count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size),
@@ -292,5 +284,18 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
         x.withUnsafeMutableBufferPointer { path.isa.tanhInPlace($0.baseAddress!, count: $0.count, threads: 2) }
         let worst = zip(x, values).map { abs(Double($0) - Foundation.tanh(Double($1))) }.max() ?? .infinity
         #expect(worst < 1e-6)
+    }
+}
+
+extension ConvTranspose2dPlan {
+    /// A plan from test arrays.
+    init(arrays weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int,
+         padding: Int, outputPadding: Int) {
+        self = weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                ConvTranspose2dPlan(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
+                                    kernelSize: kernelSize, stride: stride, padding: padding, outputPadding: outputPadding)
+            }
+        }
     }
 }
