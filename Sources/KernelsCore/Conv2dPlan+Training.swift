@@ -121,14 +121,14 @@ func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inC
                 let half = scratch, u = scratch + 18
                 for panel in range {
                     // Lanes past the panel's real rows (the last panel) read neighbours; they are zeroed.
-                    var lane = SIMD8<Float>()
-                    for l in 0..<8 { lane[l] = Float(l) }
-                    let real = lane .< SIMD8(repeating: Float(min(microRows, outChannels - panel * microRows)))
+                    // As a bit mask: `replacing(with:where:)` compiles to a loop over lanes.
+                    var real = SIMD8<UInt32>()
+                    for l in 0..<min(microRows, outChannels - panel * microRows) { real[l] = .max }
                     for c in 0..<inChannels {
                         let kernels = source + c * 9 * outChannels + panel * microRows
                         func tap(_ t: Int) -> SIMD8<Float> {
-                            let v = UnsafeRawPointer(kernels + t * outChannels).loadUnaligned(as: SIMD8<Float>.self)
-                            return v.replacing(with: 0, where: .!real)
+                            let v = UnsafeRawPointer(kernels + t * outChannels).loadUnaligned(as: SIMD8<UInt32>.self)
+                            return unsafeBitCast(v & real, to: SIMD8<Float>.self)
                         }
                         // Columns of g (down the kernel rows), then the rows of G g.
                         for j in 0..<3 {
