@@ -65,10 +65,12 @@ let package = Package(
             ]
         ),
         .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
+        // Numbers for a trained model: cartoon-likeness, structure and colour kept (`cartoonify eval`).
+        .target(name: "Evaluation", dependencies: ["Imaging"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
-                "CartoonService",
+                "CartoonService", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "CartoonService", "NN", "Imaging",
+                "CartoonService", "NN", "Imaging", "Evaluation", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,6 +97,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),

@@ -39,7 +39,3 @@ struct ModelInfo: Encodable, Sendable {
         return (try? Array(encoder.encode(self))) ?? Array(#"{"error":"internal_error"}"#.utf8)
     }
 }
-
-public enum CartoonifyVersion {
-    public static let current = "0.1.0"
-}

@@ -37,7 +37,7 @@ extension Generator {
 
     /// Metadata names the architecture (or the tensor names reveal it); `ngf`, `n_blocks` and affine norm
     /// are read from the tensors and must agree with the metadata where it states them.
-    static func inferConfig(tensors: [String: Tensor], metadata: [String: String]) throws -> GeneratorConfig {
+    package static func inferConfig(tensors: [String: Tensor], metadata: [String: String]) throws -> GeneratorConfig {
         let architecture: GeneratorArchitecture
         if let value = metadata["architecture"] {
             guard let parsed = GeneratorArchitecture(rawValue: value) else {

@@ -42,16 +42,52 @@ public enum Checkpoint {
 
     /// Reads a checkpoint written by `write`; `config` is what this run was asked for and must match.
     public static func read(from path: String, config: CycleGANConfig) throws(TrainingError) -> (CycleGANState, [String: String]) {
+        try state(in: try open(path), config: config, path: path)
+    }
+
+    /// Reads a checkpoint as the model it records (for export and evaluation, where no run states a config).
+    public static func read(from path: String) throws(TrainingError) -> (CycleGANState, [String: String]) {
+        let file = try open(path)
+        let metadata = file.metadata
+        func number<T: LosslessStringConvertible>(_ key: String) throws(TrainingError) -> T {
+            guard let value = metadata[key].flatMap(T.init) else {
+                throw .badCheckpoint(path: path, reason: "metadata \(key) is missing or malformed")
+            }
+            return value
+        }
+        let generatorPrefix = networks[0].prefix + "."
+        let generatorTensors = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+            name.hasPrefix(generatorPrefix) ? (String(name.dropFirst(generatorPrefix.count)), tensor) : nil
+        })
+        let generator: GeneratorConfig
+        do {
+            generator = try Generator.inferConfig(tensors: generatorTensors, metadata: metadata)
+        } catch {
+            throw .badCheckpoint(path: path, reason: "\(error)")
+        }
+        let config = CycleGANConfig(
+            generator: generator, discriminator: PatchGANConfig(ndf: try number("ndf"), layers: try number("d_layers")),
+            lambdaCycle: try number("lambda_cycle"), lambdaIdentity: try number("lambda_identity"),
+            adam: AdamConfig(beta1: try number("beta1"), beta2: try number("beta2")), poolSize: try number("pool_size"))
+        return try state(in: file, config: config, path: path)
+    }
+
+    private static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {
         let file: SafeTensorsFile
         do {
             file = try SafeTensorsFile.read(from: URL(fileURLWithPath: path))
         } catch {
             throw .badCheckpoint(path: path, reason: String(describing: error))
         }
-        let metadata = file.metadata
-        guard metadata["format"] == format else {
-            throw .badCheckpoint(path: path, reason: "not a cartoonify-train checkpoint (format \(metadata["format"] ?? "missing"))")
+        guard file.metadata["format"] == format else {
+            throw .badCheckpoint(path: path, reason: "not a cartoonify-train checkpoint (format \(file.metadata["format"] ?? "missing"))")
         }
+        return file
+    }
+
+    private static func state(in file: SafeTensorsFile, config: CycleGANConfig, path: String) throws(TrainingError)
+        -> (CycleGANState, [String: String]) {
+        let metadata = file.metadata
         let expected = configurationMetadata(config)
         for key in expected.keys.sorted() where metadata[key] != expected[key] {
             throw .checkpointMismatch("\(key) is \(metadata[key] ?? "missing") in the checkpoint, \(expected[key] ?? "") in this run")

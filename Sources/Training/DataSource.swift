@@ -103,10 +103,12 @@ extension DataSource {
                              cartoons: Tensor(shape: shape, storage: cartoonValues), skippedFiles: reader.unreadable.count)
     }
 
-    /// Up to `count` photos for sample sheets: the first readable files in path order, not augmented.
-    public func validationPhotos(count: Int) -> Tensor? {
+    /// Up to `count` readable photos for sample sheets, spread evenly over the folder, not augmented.
+    public func validationPhotos(from folder: ImageFolder, count: Int) -> Tensor? {
         var values: [Float] = [], found = 0
-        for path in photos.files where found < count {
+        // Evenly spaced, not the first files: UTKFace names start with the age, so these span the ages.
+        let spread = (0..<folder.files.count).map { folder.files[($0 * max(1, folder.files.count / count)) % folder.files.count] }
+        for path in spread where found < count {
             guard let image = ImageReader.decode(path) else { continue }
             values += photoAugmentation.evaluationView(image)
             found += 1

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Tensor
 
 /// Where an exported generator came from: recorded in its `__metadata__` (DESIGN.md "Trainer files").
 public struct TrainingProvenance: Sendable, Equatable {
@@ -24,21 +25,43 @@ public struct TrainingProvenance: Sendable, Equatable {
     var metadata: [String: String] {
         ["trained_steps": String(steps), "photos": photos, "photo_count": String(photoCount), "cartoons": cartoons,
          "cartoon_count": String(cartoonCount), "seed": String(seed),
-         "date": ISO8601DateFormatter().string(from: date), "trainer": "cartoonify-train"]
+         "date": ISO8601DateFormatter().string(from: date), "trainer": "cartoonify-train",
+         "trainer_version": CartoonifyVersion.current]
     }
 }
 
 public enum GeneratorExport {
-    /// The photo -> cartoon generator G alone, in the server's weights format: the same tensor names and
-    /// architecture metadata `Generator.load` reads, plus the training provenance. Checked by building the
-    /// inference generator from it before anything is written.
-    public static func write(_ state: CycleGANState, provenance: TrainingProvenance, to path: String) throws(TrainingError) {
+    /// The photo -> cartoon generator alone, in the server's weights format: the same tensor names and
+    /// architecture metadata `Generator.load` reads, the training provenance, then `extra` (which may not
+    /// change the architecture keys). Checked by building the inference generator before anything is written.
+    public static func write(_ tensors: [String: Tensor], config: GeneratorConfig, provenance: TrainingProvenance,
+                             extra: [String: String] = [:], to path: String) throws(TrainingError) {
         do {
-            _ = try Generator(config: state.config.generator, weights: state.g.tensors)
+            _ = try Generator(config: config, weights: tensors)
         } catch {
             throw .writeFailed(path: path, reason: "the trained generator does not form a valid model: \(error)")
         }
-        let metadata = Generator.metadata(for: state.config.generator).merging(provenance.metadata) { $1 }
-        try AtomicFile.store(SafeTensorsFile(tensors: state.g.tensors, metadata: metadata).serialized(), at: path)
+        let architecture = Generator.metadata(for: config)
+        if let key = extra.keys.sorted().first(where: { architecture[$0] != nil }) {
+            throw .invalidOption("--metadata \(key) describes the architecture and comes from the model itself")
+        }
+        let metadata = architecture.merging(provenance.metadata) { $1 }.merging(extra) { $1 }
+        try AtomicFile.store(SafeTensorsFile(tensors: tensors, metadata: metadata).serialized(), at: path)
+    }
+
+    /// Exports the photo -> cartoon generator of a checkpoint (any step, e.g. while the run goes on), with
+    /// the provenance the checkpoint recorded.
+    public static func export(checkpoint path: String, extra: [String: String] = [:], to output: String,
+                              date: Date = Date()) throws(TrainingError) {
+        let (state, metadata) = try Checkpoint.read(from: path)
+        func count(_ key: String, folder: String) -> Int {
+            metadata[key].flatMap(Int.init) ?? ((try? ImageFolder(scanning: folder))?.files.count ?? 0)
+        }
+        let photos = metadata["photos"] ?? "unknown", cartoons = metadata["cartoons"] ?? "unknown"
+        let provenance = TrainingProvenance(
+            photos: photos, photoCount: count("photo_count", folder: photos), cartoons: cartoons,
+            cartoonCount: count("cartoon_count", folder: cartoons), steps: state.step,
+            seed: metadata["seed"].flatMap(UInt64.init) ?? 0, date: date)
+        try write(state.g.tensors, config: state.config.generator, provenance: provenance, extra: extra, to: output)
     }
 }

@@ -20,7 +20,14 @@ public struct TrainingOptions: Sendable {
     public var seed: UInt64 = 0
     public var photoPreprocessing: SquarePreprocessing = .pad
     public var cartoonPreprocessing: SquarePreprocessing = .center
-    public var validationPhotos: Int = 4
+    /// Folder of photos the training never sees, shown in the sample sheets (default: the training photos).
+    public var samplePhotos: String?
+    public var sampleCount: Int = 8
+    /// An exported generator (weights file) to start the photo -> cartoon generator from instead of random
+    /// weights; ignored when a checkpoint is resumed.
+    public var initGenerator: String?
+    /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
+    public var exportMetadata: [String: String] = [:]
 
     public init(photos: String, cartoons: String, output: String, model: CycleGANConfig, checkpointDirectory: String) {
         self.photos = photos
@@ -36,15 +43,15 @@ public struct TrainingOptions: Sendable {
         guard batchSize >= 1 else { throw .invalidOption("--batch-size must be at least 1") }
         if let steps, steps < 1 { throw .invalidOption("--steps must be at least 1") }
         if let epochs, epochs < 1 { throw .invalidOption("--epochs must be at least 1") }
-        guard checkpointEvery >= 1, sampleEvery >= 1 else {
-            throw .invalidOption("--checkpoint-every and --sample-every must be at least 1")
+        guard checkpointEvery >= 1, sampleEvery >= 1, sampleCount >= 1 else {
+            throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
     }
 
     var checkpointPath: String { (checkpointDirectory as NSString).appendingPathComponent("checkpoint.safetensors") }
     var logPath: String { (checkpointDirectory as NSString).appendingPathComponent("losses.jsonl") }
-    func samplePath(step: Int) -> String {
-        (checkpointDirectory as NSString).appendingPathComponent(String(format: "samples/step-%07d.png", step))
+    func samplePath(step: Int, suffix: String = "") -> String {
+        (checkpointDirectory as NSString).appendingPathComponent(String(format: "samples/step-%07d%@.png", step, suffix))
     }
 }
 
@@ -83,7 +90,8 @@ public enum TrainingRun {
             + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
 
         let runMetadata = ["seed": String(options.seed), "batch_size": String(options.batchSize),
-                           "photos": photos.root, "cartoons": cartoons.root, "total_steps": String(totalSteps)]
+                           "photos": photos.root, "cartoons": cartoons.root, "total_steps": String(totalSteps),
+                           "photo_count": String(photos.files.count), "cartoon_count": String(cartoons.files.count)]
         var state = CycleGANState(config: options.model, seed: options.seed)
         var resumedFrom: Int?
         if options.resume {
@@ -100,7 +108,12 @@ public enum TrainingRun {
                 message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")
             }
         }
-        let validation = source.validationPhotos(count: options.validationPhotos)
+        if resumedFrom == nil, let path = options.initGenerator {
+            state.g = try initialGenerator(path, config: options.model.generator)
+            message("photo -> cartoon generator starts from \(path)")
+        }
+        let sampleFolder = try options.samplePhotos.map { path throws(TrainingError) in try ImageFolder(scanning: path) } ?? photos
+        let validation = source.validationPhotos(from: sampleFolder, count: options.sampleCount)
         let log = try LossLog(path: options.logPath)
         let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
         var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
@@ -128,6 +141,7 @@ public enum TrainingRun {
             let finished = state.step == lastStep
             if let validation, state.step % options.sampleEvery == 0 || state.step == totalSteps {
                 try SampleSheet.write(state: state, photos: validation, to: options.samplePath(step: state.step))
+                try LossPlot.write(logPath: options.logPath, to: options.samplePath(step: state.step, suffix: "-losses"))
             }
             interrupted = !finished && stop?.isRequested == true
             if state.step % options.checkpointEvery == 0 || finished || interrupted {
@@ -144,10 +158,28 @@ public enum TrainingRun {
         if state.step == totalSteps {
             let provenance = TrainingProvenance(photos: photos.root, photoCount: photos.files.count, cartoons: cartoons.root,
                                                 cartoonCount: cartoons.files.count, steps: state.step, seed: options.seed)
-            try GeneratorExport.write(state, provenance: provenance, to: options.output)
+            try GeneratorExport.write(state.g.tensors, config: options.model.generator, provenance: provenance,
+                                      extra: options.exportMetadata, to: options.output)
             message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters)")
         }
         return TrainingSummary(completedSteps: state.step, totalSteps: totalSteps, resumedFrom: resumedFrom,
                                skippedFiles: skipped, lastLosses: lastLosses, interrupted: interrupted)
+    }
+
+    /// The weights of an exported generator, checked to be the architecture this run trains.
+    static func initialGenerator(_ path: String, config: GeneratorConfig) throws(TrainingError) -> ParameterSet {
+        let loaded: LoadedGenerator
+        do {
+            loaded = try Generator.load(from: URL(fileURLWithPath: path))
+        } catch {
+            throw .badCheckpoint(path: path, reason: "\(error)")
+        }
+        guard loaded.generator.config == config else {
+            let found = loaded.generator.config
+            throw .checkpointMismatch("--init-generator \(path) is \(found.architecture.rawValue) ngf \(found.ngf) "
+                + "blocks \(found.nBlocks) size \(found.inputSize), this run trains \(config.architecture.rawValue) "
+                + "ngf \(config.ngf) blocks \(config.nBlocks) size \(config.inputSize)")
+        }
+        return ParameterSet(tensors: loaded.generator.namedParameters)
     }
 }

@@ -3,6 +3,7 @@ import CartoonService
 import Dispatch
 import Foundation
 import Logging
+import NN
 
 @main
 struct ServerCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 import TestSupport
 @testable import CartoonService

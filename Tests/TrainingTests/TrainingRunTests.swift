@@ -48,10 +48,13 @@ import Training
         print("reconstruction losses, first 10 vs last 10 steps:", mean(reconstruction, 0..<10), mean(reconstruction, 50..<60))
         #expect(mean(reconstruction, 50..<60) < 0.75 * mean(reconstruction, 0..<10))
         for key in reconstruction { #expect(mean([key], 50..<60) < mean([key], 0..<10), "\(key) did not fall") }
-        // Sample sheets: 3 columns of 16 px, one row per validation photo (4).
+        // Sample sheets: 3 columns of 16 px, one row per sample photo (8), and the loss plot beside each.
         let sheet = try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/samples/step-0000060.png"))
         let image = try ImageDecoderForTests.decode(sheet)
-        #expect(image.width == 48 && image.height == 64)
+        #expect(image.width == 48 && image.height == 128)
+        let plot = try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/samples/step-0000060-losses.png"))
+        #expect(try ImageDecoderForTests.decode(plot) == LossPlot.image(LossPlot.entries(logContents:
+            try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/losses.jsonl")))))
     }
 
     @Test func resumeContinuesExactly() throws {
@@ -99,6 +102,69 @@ import Training
         // The engine's reference forward against the trainer's (per-ISA kernels, Winograd): same weights,
         // different summation orders.
         #expect(loaded.generator.forward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-5)
+    }
+
+    @Test func exportOfACheckpointCarriesItsProvenanceAndExtraMetadata() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 2, in: root)
+        let options = try Self.options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(options, output: { _ in })
+        let checkpoint = options.checkpointDirectory + "/checkpoint.safetensors"
+        let exported = root.appendingPathComponent("exported.safetensors").path
+        try GeneratorExport.export(checkpoint: checkpoint, extra: ["face_box": "1.2,-0.08"], to: exported)
+        let loaded = try Generator.load(from: URL(fileURLWithPath: exported))
+        let trained = try Generator.load(from: URL(fileURLWithPath: options.output))
+        #expect(loaded.generator.config == Self.model.generator)
+        #expect(loaded.generator.namedParameters == trained.generator.namedParameters)
+        #expect(loaded.metadata["face_box"] == "1.2,-0.08")
+        for key in ["trained_steps", "seed", "photos", "photo_count", "cartoons", "cartoon_count", "trainer_version"] {
+            #expect(loaded.metadata[key] == trained.metadata[key], "\(key)")
+        }
+        #expect(loaded.metadata["cartoon_count"] == "2")
+        #expect(throws: TrainingError.invalidOption("--metadata ngf describes the architecture and comes from the model itself")) {
+            try GeneratorExport.export(checkpoint: checkpoint, extra: ["ngf": "8"], to: exported)
+        }
+        #expect(throws: TrainingError.self) { try GeneratorExport.export(checkpoint: options.output, to: exported) }
+    }
+
+    @Test func initGeneratorStartsFromExportedWeights() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        let first = try Self.options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(first, output: { _ in })
+        // With a zero learning rate nothing moves, so the warm-started run exports exactly what it started from.
+        var warm = try Self.options(root, photos, cartoons, steps: 1)
+        warm.initGenerator = first.output
+        warm.learningRate = 0
+        var messages = ""
+        _ = try TrainingRun.run(warm, output: { messages += $0 })
+        #expect(messages.contains("starts from \(first.output)"))
+        let a = try Generator.load(from: URL(fileURLWithPath: first.output))
+        let b = try Generator.load(from: URL(fileURLWithPath: warm.output))
+        #expect(a.generator.namedParameters == b.generator.namedParameters)
+
+        var other = try Self.options(root, photos, cartoons, steps: 1)
+        other.initGenerator = first.output
+        other.model.generator.ngf = 8
+        #expect(throws: TrainingError.self) { try TrainingRun.run(other, output: { _ in }) }
+    }
+
+    @Test func sampleSheetsShowTheSamplePhotosFolder() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        let (heldOut, _) = try GeneratedImages.domains(photos: 5, cartoons: 1, in: try GeneratedImages.temporaryFolder("held", in: root))
+        var options = try Self.options(root, photos, cartoons, steps: 4)
+        options.samplePhotos = heldOut.path
+        options.sampleCount = 3
+        _ = try TrainingRun.run(options, output: { _ in })
+        let sheet = try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/samples/step-0000004.png"))
+        let image = try ImageDecoderForTests.decode(sheet)
+        #expect(image.width == 48 && image.height == 48)
+        options.samplePhotos = root.appendingPathComponent("missing").path
+        #expect(throws: TrainingError.missingFolder(options.samplePhotos ?? "")) { try TrainingRun.run(options, output: { _ in }) }
     }
 
     @Test func resumeRefusesAnotherModel() throws {

@@ -1,0 +1,40 @@
+import Imaging
+
+/// Skin and hair colour of an aligned face crop, as the mean colour of fixed regions: the cheeks below the
+/// eyes and the band along the top edge. In the training photos' framing (eyes at 29% of the height) those
+/// are skin and hair for most people; a generator that keeps colours keeps these means.
+public struct FaceColours: Sendable, Equatable {
+    public var skin: SIMD3<Double>
+    public var hair: SIMD3<Double>
+
+    /// Regions as (left, top, right, bottom) fractions of the crop.
+    static let cheeks: [(Double, Double, Double, Double)] = [(0.20, 0.48, 0.36, 0.62), (0.64, 0.48, 0.80, 0.62)]
+    static let top: [(Double, Double, Double, Double)] = [(0.15, 0.0, 0.85, 0.07)]
+
+    public init(_ image: RGBImage) {
+        skin = Self.mean(image, Self.cheeks)
+        hair = Self.mean(image, Self.top)
+    }
+
+    static func mean(_ image: RGBImage, _ regions: [(Double, Double, Double, Double)]) -> SIMD3<Double> {
+        var sum = SIMD3<Double>(), count = 0
+        let (w, h) = (image.width, image.height)
+        guard image.pixels.count == w * h * 3 else { return sum }
+        for (l, t, r, b) in regions {
+            for y in Int(t * Double(h))..<max(Int(t * Double(h)) + 1, Int(b * Double(h))) {
+                for x in Int(l * Double(w))..<max(Int(l * Double(w)) + 1, Int(r * Double(w))) {
+                    let i = (y * w + x) * 3
+                    sum += SIMD3(Double(image.pixels[i]), Double(image.pixels[i + 1]), Double(image.pixels[i + 2]))
+                    count += 1
+                }
+            }
+        }
+        return sum / Double(max(count, 1))
+    }
+
+    /// Euclidean distance of two colours in 8-bit RGB levels.
+    public static func distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+        let d = a - b
+        return (d * d).sum().squareRoot()
+    }
+}

@@ -1,0 +1,46 @@
+import Imaging
+
+/// What tells a flat, outlined cartoon from a photo, as numbers: flat areas, hard edges, a few dominant
+/// colours, fine texture and saturation. Cheap to compute and enough for a photo-vs-cartoon classifier.
+public struct StyleFeatures: Sendable, Equatable {
+    /// Share of pixels whose right and lower neighbours differ by less than 4 levels in every channel.
+    public var flatness: Double
+    /// Share of pixels with a neighbour difference of more than 48 levels (outlines, region borders).
+    public var edges: Double
+    /// Share of pixels with a neighbour difference between 4 and 48 levels (photographic texture, noise).
+    public var texture: Double
+    /// Share of pixels covered by the 12 most common colours, quantised to 32 levels a channel.
+    public var palette: Double
+    /// Mean (max - min) / 255 over the pixels.
+    public var saturation: Double
+
+    public var vector: [Double] { [flatness, edges, texture, palette, saturation] }
+
+    public init(_ image: RGBImage) {
+        let (w, h) = (image.width, image.height)
+        var flat = 0, edge = 0, tex = 0, saturationSum = 0
+        var histogram = [Int](repeating: 0, count: 32 * 32 * 32)
+        image.pixels.withUnsafeBufferPointer { p in
+            guard p.count == w * h * 3 else { return }
+            for y in 0..<h {
+                for x in 0..<w {
+                    let i = (y * w + x) * 3
+                    let (r, g, b) = (Int(p[i]), Int(p[i + 1]), Int(p[i + 2]))
+                    saturationSum += max(r, g, b) - min(r, g, b)
+                    histogram[(r >> 3) << 10 | (g >> 3) << 5 | b >> 3] += 1
+                    func difference(_ j: Int) -> Int {
+                        max(abs(r - Int(p[j])), abs(g - Int(p[j + 1])), abs(b - Int(p[j + 2])))
+                    }
+                    let difference = max(difference(x + 1 < w ? i + 3 : i), difference(y + 1 < h ? i + 3 * w : i))
+                    if difference < 4 { flat += 1 } else if difference > 48 { edge += 1 } else { tex += 1 }
+                }
+            }
+        }
+        let count = Double(w * h)
+        flatness = Double(flat) / count
+        edges = Double(edge) / count
+        texture = Double(tex) / count
+        palette = Double(histogram.sorted(by: >).prefix(12).reduce(0, +)) / count
+        saturation = Double(saturationSum) / (255 * count)
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import NN
+import Training
+
+/// `cartoonify-train train` (the default subcommand): trains the CycleGAN photo -> cartoon generator.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a CycleGAN that turns face photos into cartoons, and export the photo -> cartoon generator.",
+        discussion: """
+            Both folders are searched recursively for .jpg, .jpeg and .png files; unreadable images are skipped \
+            and counted. Progress goes to stderr; every loss goes to CHECKPOINT-DIR/losses.jsonl, sample sheets \
+            (photo | cartoon | reconstruction) and a plot of the losses to CHECKPOINT-DIR/samples/. Rerun with --resume after an \
+            interruption to continue exactly where the last checkpoint left off.
+            """)
+
+    @Option(help: "Folder of photos (domain A, e.g. CelebA img_align_celeba).")
+    var photos: String?
+    @Option(help: "Folder of cartoons (domain B, e.g. Cartoonset).")
+    var cartoons: String?
+    @Option(help: "Where to write the trained generator (.safetensors, loadable by cartoonify-server).")
+    var output: String?
+
+    @Option(help: "Image size the model is trained at (multiple of 4).")
+    var size: Int = 128
+    @Option(help: "Generator filters in the first layer.")
+    var ngf: Int = 32
+    @Option(help: "Residual blocks in the generator.")
+    var blocks: Int = 6
+    @Option(help: "Generator architecture: resnet or unet-resnet.")
+    var generator: String = GeneratorArchitecture.resnet.rawValue
+    @Option(help: "Discriminator filters in the first layer.")
+    var ndf: Int = 64
+    @Option(help: "Strided discriminator layers (3 = the 70x70 PatchGAN).")
+    var discriminatorLayers: Int = 3
+
+    @Option(help: "Training steps (instead of --epochs).")
+    var steps: Int?
+    @Option(help: "Training epochs (an epoch = the larger folder once); default 200 when --steps is not given.")
+    var epochs: Int?
+    @Option(help: "Images per domain per step.")
+    var batchSize: Int = 1
+    @Option(help: "Adam learning rate (constant for the first half, then linearly to 0).")
+    var lr: Double = 2e-4
+    @Option(help: "Cycle-consistency weight.")
+    var lambdaCycle: Float = 10
+    @Option(help: "Identity loss weight, as a fraction of --lambda-cycle.")
+    var lambdaIdentity: Float = 0.5
+    @Option(help: "How photos become square: pad (faces) or center (crop).")
+    var photoPreprocess: String = SquarePreprocessing.pad.rawValue
+    @Option(help: "How cartoons become square: pad or center.")
+    var cartoonPreprocess: String = SquarePreprocessing.center.rawValue
+
+    @Option(help: "Folder for the checkpoint, loss log and sample sheets (default: OUTPUT without extension + .training).")
+    var checkpointDir: String?
+    @Option(help: "Write a checkpoint every N steps (and at the end).")
+    var checkpointEvery: Int = 500
+    @Option(help: "Write a sample sheet every N steps.")
+    var sampleEvery: Int = 500
+    @Option(help: "Folder of held-out photos for the sample sheets (default: the training photos).")
+    var samplePhotos: String?
+    @Option(help: "Photos per sample sheet, spread evenly over the folder.")
+    var sampleCount: Int = 8
+    @Option(help: "Start the photo -> cartoon generator from this weights file (e.g. the bundled default) instead of random weights.")
+    var initGenerator: String?
+    @Option(help: ArgumentHelp("Extra metadata for the exported weights (repeatable), e.g. the face framing of the photos.",
+                               valueName: "key=value"))
+    var metadata: [String] = []
+    @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
+    var resume = false
+    @Option(help: "Seed for weights, data order, augmentation and the image pool.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Time N training iterations on random data instead of training (no folders needed).")
+    var benchmark: Int?
+
+    func run() throws {
+        AllocatorTuning.keepLargeBuffersInHeap()
+        guard let architecture = GeneratorArchitecture(rawValue: generator) else {
+            throw ValidationError("--generator must be one of: " + GeneratorArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard ndf >= 1, discriminatorLayers >= 1 else {
+            throw ValidationError("--ndf and --discriminator-layers must be at least 1")
+        }
+        let model = CycleGANConfig(
+            generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size),
+            discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
+            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity)
+        do {
+            try model.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let benchmark {
+            try benchmarkRun(model: model, iterations: benchmark)
+            return
+        }
+        guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
+        guard let photos, let cartoons, let output else {
+            throw ValidationError("--photos, --cartoons and --output are required (or use --benchmark N)")
+        }
+        guard let photoSquare = SquarePreprocessing(rawValue: photoPreprocess),
+              let cartoonSquare = SquarePreprocessing(rawValue: cartoonPreprocess) else {
+            throw ValidationError("--photo-preprocess and --cartoon-preprocess take: pad, center")
+        }
+        let directory = checkpointDir ?? ((output as NSString).deletingPathExtension + ".training")
+        var options = TrainingOptions(photos: photos, cartoons: cartoons, output: output, model: model,
+                                      checkpointDirectory: directory)
+        options.steps = steps
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = lr
+        options.checkpointEvery = checkpointEvery
+        options.sampleEvery = sampleEvery
+        options.resume = resume
+        options.seed = seed
+        options.photoPreprocessing = photoSquare
+        options.samplePhotos = samplePhotos
+        options.sampleCount = sampleCount
+        options.initGenerator = initGenerator
+        options.exportMetadata = try MetadataOption.parse(metadata)
+        options.cartoonPreprocessing = cartoonSquare
+        // Ctrl-C or SIGTERM: finish the step, write a checkpoint, exit 130 (a second signal exits at once).
+        let stop = StopRequest()
+        let signalSources = stop.handleSignals {
+            FileHandle.standardError.write(Data(
+                "\nstopping after this step to write a checkpoint (press Ctrl-C again to quit without one)\n".utf8))
+        }
+        defer { signalSources.forEach { $0.cancel() } }
+        let summary: TrainingSummary
+        do {
+            summary = try TrainingRun.run(options, stop: stop)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+        if summary.skippedFiles > 0 { print("skipped \(summary.skippedFiles) unreadable image file(s)") }
+        if summary.interrupted {
+            print("interrupted: trained \(summary.completedSteps) of \(summary.totalSteps) steps; resume with --resume")
+            throw ExitCode(130)
+        }
+        print("trained \(summary.completedSteps) steps; generator written to \(output)")
+    }
+
+    private func benchmarkRun(model: CycleGANConfig, iterations: Int) throws {
+        guard iterations >= 1, batchSize >= 1 else { throw ValidationError("--benchmark and --batch-size must be at least 1") }
+        let g = model.generator
+        print("benchmark: \(g.architecture.rawValue) ngf \(g.ngf) blocks \(g.nBlocks) size \(g.inputSize) "
+            + "ndf \(model.discriminator.ndf) batch \(batchSize), \(iterations) iterations after 1 warm-up")
+        let times = TrainingBenchmark.run(model: model, batchSize: batchSize, iterations: iterations, seed: seed).sorted()
+        let median = times[times.count / 2]
+        print(String(format: "seconds per iteration: min %.3f  median %.3f  max %.3f", times[0], median, times[times.count - 1]))
+    }
+}

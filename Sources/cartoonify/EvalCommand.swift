@@ -1,0 +1,110 @@
+import ArgumentParser
+import CartoonService
+import Evaluation
+import Foundation
+import Imaging
+import NN
+import Tensor
+
+/// Measures a model on held-out photos through the server's own pipeline (crop=center: the held-out
+/// photos are aligned crops, framed as the model was trained), so a run's numbers can be compared.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Measure a model on held-out photos: cartoon-likeness, structure, colours, cycle.",
+        discussion: """
+            The cartoon-likeness classifier (logistic regression on flatness, edge, texture, palette and saturation \
+            statistics) is fitted on --reference-count images of each reference folder (the training data) and \
+            checked on the held-out photos and cartoons. Structure: correlation of 32x32 grey input and output. \
+            Colours: distance (8-bit RGB) between the photo's and the cartoon's mean skin (cheeks) and hair (top \
+            band). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
+            """)
+
+    @Option(help: "Generator weights (safetensors).")
+    var weights = "weights/default.safetensors"
+    @Option(help: "A cartoonify-train checkpoint of the same run, for the cycle L1 (optional).")
+    var checkpoint: String?
+    @Option(help: "Held-out photos.")
+    var photos: String
+    @Option(help: "Held-out cartoons (checks the classifier).")
+    var cartoons: String
+    @Option(help: "Training photos, to fit the classifier.")
+    var referencePhotos: String
+    @Option(help: "Training cartoons, to fit the classifier.")
+    var referenceCartoons: String
+    @Option(help: "Images of each reference folder the classifier is fitted on (spread evenly over the folder).")
+    var referenceCount = 300
+
+    func run() throws {
+        guard referenceCount >= 2 else { throw ValidationError("--reference-count must be at least 2") }
+        let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
+        let pipeline = CartoonPipeline(generator: loaded.generator)
+        let size = pipeline.modelSize
+        let modelInput = { (image: RGBImage) in image.centerSquareCrop().resized(width: size, height: size) }
+        let classifier = CartoonClassifier(
+            photos: try Self.images(referencePhotos, limit: referenceCount).map { StyleFeatures(modelInput($0.image)) },
+            cartoons: try Self.images(referenceCartoons, limit: referenceCount).map { StyleFeatures(modelInput($0.image)) })
+        let cycle = try checkpoint.map { try Self.cartoonToPhoto(checkpoint: $0, config: loaded.generator.config) }
+
+        let options = try CartoonOptions(query: ["crop": "center"])
+        let resources = CartoonPipeline.Resources(threads: ServiceConfiguration.activeProcessorCount)
+        var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0
+        let heldOut = try Self.images(photos, limit: nil)
+        for (bytes, decoded) in heldOut {
+            let input = modelInput(decoded)
+            let output = try ImageDecoder.decode(try pipeline.run(bytes, options: options, resources: resources).png)
+            inputs.append(StyleFeatures(input))
+            outputs.append(StyleFeatures(output))
+            correlation += StructureCorrelation.correlation(input, output)
+            let (a, b) = (FaceColours(input), FaceColours(output))
+            skin += FaceColours.distance(a.skin, b.skin)
+            hair += FaceColours.distance(a.hair, b.hair)
+            if let cycle {
+                let back = cycle.forward(Tensor(shape: [1, 3, size, size], storage: output.planarFloats()),
+                                         arena: resources.arena, threads: resources.threads)
+                cycleL1 += zip(back.storage, input.planarFloats()).reduce(0) { $0 + Double(abs($1.0 - $1.1)) }
+                    / Double(back.count)
+            }
+        }
+        let n = Double(heldOut.count)
+        let cartoonFeatures = try Self.images(cartoons, limit: nil).map { StyleFeatures(modelInput($0.image)) }
+        print("model \(weights) (\(loaded.metadata["trained_steps"].map { "\($0) steps" } ?? "no step count")); "
+            + "\(heldOut.count) held-out photos from \(photos), \(cartoonFeatures.count) held-out cartoons")
+        print("| metric | model output | held-out photos as they are |")
+        print("|---|---|---|")
+        print(String(format: "| cartoon-likeness (share called cartoon) | %.3f | %.3f |",
+                     classifier.cartoonShare(outputs), classifier.cartoonShare(inputs)))
+        print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
+        print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
+        print(String(format: "| hair colour distance (RGB levels) | %.1f | 0 |", hair / n))
+        if cycle != nil { print(String(format: "| cycle L1, F(G(x)) vs x | %.4f | 0 |", cycleL1 / n)) }
+        print(String(format: "classifier check: %.3f of held-out cartoons and %.3f of held-out photos called cartoon",
+                     classifier.cartoonShare(cartoonFeatures), classifier.cartoonShare(inputs)))
+    }
+
+    /// The cartoon -> photo generator `F` of a checkpoint, compiled for inference.
+    static func cartoonToPhoto(checkpoint: String, config: GeneratorConfig) throws -> GeneratorPlan {
+        let file = try SafeTensorsFile.read(from: URL(fileURLWithPath: checkpoint))
+        let weights = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+            name.hasPrefix("F.") ? (String(name.dropFirst(2)), tensor) : nil
+        })
+        guard !weights.isEmpty else { throw ValidationError("\(checkpoint) holds no F.* tensors: not a cartoonify-train checkpoint") }
+        return GeneratorPlan(try Generator(config: config, weights: weights))
+    }
+
+    /// The .jpg/.jpeg/.png files of a folder in name order (`limit`: that many, spread evenly), decoded.
+    static func images(_ folder: String, limit: Int?) throws -> [(bytes: [UInt8], image: RGBImage)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        guard !names.isEmpty else { throw ValidationError("\(folder) holds no .jpg, .jpeg or .png images") }
+        let picked = limit.map { limit in (0..<min(limit, names.count)).map { names[$0 * names.count / min(limit, names.count)] } } ?? names
+        return try picked.map { name in
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name))))
+            do {
+                return (bytes, try ImageDecoder.decode(bytes))
+            } catch {
+                throw ValidationError("\(name) in \(folder) cannot be decoded: \(error)")
+            }
+        }
+    }
+}

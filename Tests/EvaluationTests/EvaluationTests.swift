@@ -1,0 +1,101 @@
+import Evaluation
+import Imaging
+import Testing
+
+/// Images whose statistics are known by construction.
+enum Synthetic {
+    /// Left half one colour, right half another: a cartoon's flat fills and one hard border.
+    static func flat(_ left: (UInt8, UInt8, UInt8), _ right: (UInt8, UInt8, UInt8), size: Int = 64) -> RGBImage {
+        var image = RGBImage(width: size, height: size, fill: left)
+        for y in 0..<size {
+            for x in size / 2..<size {
+                let i = (y * size + x) * 3
+                (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]) = right
+            }
+        }
+        return image
+    }
+
+    /// Every sample an independent level in 100..<140, so neighbours differ by up to 39 levels and the
+    /// colours spread over 125 palette cells: photographic texture.
+    static func textured(_ size: Int = 64, seed: UInt64) -> RGBImage {
+        var state = seed
+        var image = RGBImage(width: size, height: size)
+        for i in 0..<image.pixels.count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            image.pixels[i] = UInt8(100 + (state >> 33) % 40)
+        }
+        return image
+    }
+
+    /// A horizontal grey ramp (dark left, light right), or its mirror image.
+    static func ramp(_ size: Int = 64, reversed: Bool = false) -> RGBImage {
+        var image = RGBImage(width: size, height: size)
+        for y in 0..<size {
+            for x in 0..<size {
+                let level = UInt8((reversed ? size - 1 - x : x) * 255 / (size - 1))
+                let i = (y * size + x) * 3
+                (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]) = (level, level, level)
+            }
+        }
+        return image
+    }
+}
+
+@Suite struct StyleFeaturesTests {
+    @Test func flatFillsAndOneBorder() {
+        let features = StyleFeatures(Synthetic.flat((250, 250, 250), (200, 40, 40)))
+        #expect(features.palette == 1)
+        #expect(abs(features.flatness - 63.0 / 64) < 1e-9)  // one column of 64 touches the border
+        #expect(abs(features.edges - 1.0 / 64) < 1e-9)
+        #expect(features.texture == 0)
+        #expect(abs(features.saturation - 0.5 * 160 / 255) < 1e-9)
+    }
+
+    @Test func photographicTexture() {
+        let features = StyleFeatures(Synthetic.textured(seed: 7))
+        #expect(features.texture > 0.8)
+        #expect(features.flatness < 0.2)
+        #expect(features.palette < 0.3)
+        #expect(features.saturation > 0.05 && features.saturation < 39.0 / 255)
+    }
+}
+
+@Suite struct CartoonClassifierTests {
+    @Test func separatesFlatFromTextured() {
+        let cartoons = (0..<20).map { k in StyleFeatures(Synthetic.flat((250, 250, 250), (UInt8(100 + k), 60, 40))) }
+        let photos = (0..<20).map { StyleFeatures(Synthetic.textured(seed: UInt64($0))) }
+        let classifier = CartoonClassifier(photos: photos, cartoons: cartoons)
+        #expect(classifier.cartoonShare(cartoons) == 1)
+        #expect(classifier.cartoonShare(photos) == 0)
+        let unseen = StyleFeatures(Synthetic.flat((20, 20, 20), (240, 200, 180)))
+        #expect(classifier.cartoonProbability(unseen) > 0.5)
+        #expect(classifier.cartoonProbability(StyleFeatures(Synthetic.textured(seed: 99))) < 0.5)
+    }
+}
+
+@Suite struct StructureCorrelationTests {
+    @Test func sameLayoutOppositeLayoutAndNoLayout() {
+        let ramp = Synthetic.ramp()
+        #expect(abs(StructureCorrelation.correlation(ramp, ramp) - 1) < 1e-9)
+        #expect(abs(StructureCorrelation.correlation(ramp, Synthetic.ramp(reversed: true)) + 1) < 1e-3)
+        #expect(StructureCorrelation.correlation(ramp, RGBImage(width: 64, height: 64, fill: (9, 9, 9))) == 0)
+    }
+
+    @Test func differentSizesCompareByLayout() {
+        #expect(StructureCorrelation.correlation(Synthetic.ramp(128), Synthetic.ramp(64)) > 0.999)
+    }
+}
+
+@Suite struct FaceColoursTests {
+    @Test func cheeksAndTopBandAreReadWhereTheyAre() {
+        // Skin colour everywhere, a hair-coloured band over the top 10% of the rows.
+        var image = RGBImage(width: 100, height: 100, fill: (220, 180, 150))
+        for i in 0..<(10 * 100) { (image.pixels[3 * i], image.pixels[3 * i + 1], image.pixels[3 * i + 2]) = (60, 40, 20) }
+        let colours = FaceColours(image)
+        #expect(colours.skin == SIMD3(220, 180, 150))
+        #expect(colours.hair == SIMD3(60, 40, 20))
+        let expected: Double = (160.0 * 160 + 140.0 * 140 + 130.0 * 130).squareRoot()
+        #expect(FaceColours.distance(colours.skin, colours.hair) == expected)
+    }
+}
