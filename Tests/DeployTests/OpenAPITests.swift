@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
-@Suite("docs/openapi.yaml", .enabled(if: LintScript.has("json"), "PyYAML not installed"))
+@Suite("openapi.yaml", .enabled(if: LintScript.has("json"), "PyYAML not installed"))
 struct OpenAPITests {
     let spec: JSON
 
     init() throws {
-        let documents = try LintScript.documents(["json", Repository.url("docs/openapi.yaml").path])
+        let documents = try LintScript.documents(["json", Repository.url(Repository.apiDescription).path])
         spec = try #require(documents.first)
     }
 
