@@ -57,6 +57,8 @@ class Browser:
         self.events = []
         self.session = None
         self.answers_received = []
+        self.requests_sent = 0
+        self.busy = 0
 
     def call(self, method, params=None, timeout=30, session=True):
         self.next_id += 1
@@ -91,16 +93,24 @@ class Browser:
         for domain in ("Page", "Runtime", "Log", "DOM"):
             self.call(f"{domain}.enable")
         # Holds each answer to POST /cartoonify long enough to copy its body (see `release_paused`).
-        self.call("Fetch.enable", {"patterns": [{"urlPattern": "*/cartoonify*", "requestStage": "Response"}]})
+        # With --busy it also answers the first requests itself, as a full queue would.
+        self.call("Fetch.enable", {"patterns": [
+            {"urlPattern": "*/cartoonify*", "requestStage": stage} for stage in ("Request", "Response")]})
         self.call("Emulation.setDeviceMetricsOverride", VIEWPORT)
         self.call("Page.navigate", {"url": url})
 
     def release_paused(self):
-        """Copies the body of every paused answer, then lets the page have it."""
+        """Copies the body of every paused answer, then lets the page have it; refuses the first `busy`
+        requests with the server's 503 so the page's retry can be watched."""
         for event in [event for event in self.events if event["method"] == "Fetch.requestPaused"]:
             self.events.remove(event)
             paused = event["params"]
-            if paused.get("responseStatusCode") == 200:
+            if "responseStatusCode" not in paused:
+                self.requests_sent += 1
+                if self.requests_sent <= self.busy:
+                    self.call("Fetch.fulfillRequest", QUEUE_FULL | {"requestId": paused["requestId"]})
+                    continue
+            elif paused["responseStatusCode"] == 200:
                 body = self.call("Fetch.getResponseBody", {"requestId": paused["requestId"]})
                 self.answers_received.append(base64.b64decode(body["body"]) if body["base64Encoded"] else body["body"].encode())
             self.call("Fetch.continueRequest", {"requestId": paused["requestId"]})
@@ -155,6 +165,14 @@ def find_chromium():
     return None
 
 
+# The server's answer when every worker is busy and the queue is full (ServiceError.queueFull).
+QUEUE_FULL = {
+    "responseCode": 503,
+    "responseHeaders": [{"name": "Content-Type", "value": "application/json"}, {"name": "Retry-After", "value": "1"}],
+    "body": base64.b64encode(
+        b'{"error":"queue_full","message":"All workers are busy and the queue is full; retry shortly."}').decode(),
+}
+
 # What the <img> shows: its size, whether the download link offers the same blob, and its pixels as
 # RGBA (a canvas drawn from a same-origin blob is readable).
 DISPLAYED = """(() => {
@@ -176,6 +194,7 @@ DISPLAYED = """(() => {
 
 
 def drive(browser, args):
+    browser.busy = args.busy
     browser.open(args.url)
     browser.wait_for("document.readyState === 'complete' && document.getElementById('size').options.length > 0", 30)
     browser.evaluate(f"""
@@ -208,11 +227,13 @@ def drive(browser, args):
         with open(args.screenshot, "wb") as out:
             out.write(base64.b64decode(shot))
     summary["problems"] = browser.problems()
+    summary["requests"] = browser.requests_sent
 
     if args.expect_error:
         ok = state == "error" and args.expect_error in summary["status"]
     else:
-        ok = state == "done"
+        # One request per refusal the page had to get past: each 503 made up here, the 401 before the key.
+        ok = state == "done" and browser.requests_sent == 1 + args.busy + (args.api_key is not None)
         if ok:
             summary.update(browser.evaluate(DISPLAYED))
             ok = summary["displayed"] == [args.size, args.size] and summary["downloadMatches"]
@@ -241,6 +262,8 @@ def main():
     parser.add_argument("--cartoon-out", help="write the cartoon the page shows to this file")
     parser.add_argument("--pixels-out", help="write the RGBA pixels of the cartoon as displayed to this file")
     parser.add_argument("--screenshot", help="write a PNG screenshot of the page to this file")
+    parser.add_argument("--busy", type=int, default=0,
+                        help="answer the page's first BUSY requests with 503 queue_full (Retry-After: 1)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds to wait for the cartoon")
     args = parser.parse_args()
 

@@ -39,7 +39,7 @@ struct WebAssets: Sendable {
     }
 }
 
-enum WebAssetsError: Error, CustomStringConvertible {
+enum WebAssetsError: Error, Equatable, CustomStringConvertible {
     case missingBundle([String])
     case missingFile(String)
 
