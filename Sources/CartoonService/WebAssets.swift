@@ -24,11 +24,9 @@ struct WebAssets: Sendable {
     /// Looked up by hand rather than through `Bundle.module`, which traps when the bundle is missing: a
     /// binary copied without it should fail to start with a message that says what to copy.
     static func bundled() throws(WebAssetsError) -> WebAssets {
-        let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [executable, Bundle.main.bundleURL].compactMap { $0?.appending(path: bundleName) }
-        guard let bundle = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw .missingBundle(candidates.map(\.path))
-        }
+        let folder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() ?? Bundle.main.bundleURL
+        let bundle = folder.appending(path: bundleName)
+        guard FileManager.default.fileExists(atPath: bundle.path) else { throw .missingBundle(bundle.path) }
         return try WebAssets(directory: bundle.appending(path: "Web"))
     }
 
@@ -40,14 +38,14 @@ struct WebAssets: Sendable {
 }
 
 enum WebAssetsError: Error, Equatable, CustomStringConvertible {
-    case missingBundle([String])
+    case missingBundle(String)
     case missingFile(String)
 
     var description: String {
         switch self {
-        case .missingBundle(let paths):
-            "The page and API description are missing: no \(WebAssets.bundleName) at \(paths.joined(separator: " or ")). "
-                + "Copy the folder that swift build writes beside the executable."
+        case .missingBundle(let path):
+            "The page and API description are missing: there is no \(path). "
+                + "Copy the folder that swift build writes beside the executable along with it."
         case .missingFile(let path):
             "The resource bundle lacks \(path)."
         }
