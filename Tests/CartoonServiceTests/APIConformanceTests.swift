@@ -19,13 +19,7 @@ struct APIConformanceTests {
             "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--workers", "2",
             "--max-examples", "100", "--seed", "20261125", "--generation-database", "none",
         ] + extra
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return try process.runCollectingOutput()
     }
 
     @Test func openServerMatchesTheSpec() throws {

@@ -6,17 +6,22 @@ import TestSupport
 /// `GET /` (the try-it page) and `GET /openapi.yaml`: served from the resource bundle with a strong ETag,
 /// a strict Content-Security-Policy and nosniff; `--no-ui` removes the page and nothing else.
 @Suite struct WebPageTests {
-    static let webFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/CartoonService/Web")
+    static let webFolder = PageDriver.root.appendingPathComponent("Sources/CartoonService/Web")
+
+    @Test(arguments: [("/", "index.html", "text/html"), ("/openapi.yaml", "openapi.yaml", "application/yaml")])
+    func servesTheFileInTheRepository(path: String, file: String, type: String) throws {
+        let server = try TestService()
+        let response = try server.send("GET", path)
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "\(type); charset=utf-8")
+        #expect(response.header("X-Content-Type-Options") == "nosniff")
+        #expect(response.header("ETag") != nil)
+        #expect(response.body == Array(try Data(contentsOf: Self.webFolder.appendingPathComponent(file))))
+    }
 
     @Test func pageIsServedWithAStrictPolicy() throws {
         let server = try TestService()
-        let page = try server.send("GET", "/")
-        #expect(page.status == 200)
-        #expect(page.header("Content-Type") == "text/html; charset=utf-8")
-        #expect(page.header("X-Content-Type-Options") == "nosniff")
-        #expect(page.body == Array(try Data(contentsOf: Self.webFolder.appendingPathComponent("index.html"))))
-        let policy = try #require(page.header("Content-Security-Policy"))
+        let policy = try #require(try server.send("GET", "/").header("Content-Security-Policy"))
         for directive in ["default-src 'none'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
             #expect(policy.contains(directive), "\(directive)")
         }
@@ -65,16 +70,6 @@ import TestSupport
         let post = try server.send("POST", "/", headers: [("Content-Type", "text/plain")], body: Array("x".utf8))
         #expect(post.status == 405 && post.header("Allow") == "GET, HEAD")
         #expect(post.text.contains("\"error\":\"method_not_allowed\""))
-    }
-
-    @Test func apiDescriptionIsTheFileInTheRepository() throws {
-        let server = try TestService()
-        let response = try server.send("GET", "/openapi.yaml")
-        #expect(response.status == 200)
-        #expect(response.header("Content-Type") == "application/yaml; charset=utf-8")
-        #expect(response.header("X-Content-Type-Options") == "nosniff")
-        #expect(response.header("ETag") != nil)
-        #expect(response.body == Array(try Data(contentsOf: Self.webFolder.appendingPathComponent("openapi.yaml"))))
     }
 
     @Test func noUILeavesTheAPIAndProbes() throws {
