@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Drives the try-it page (GET /) in headless Chromium, the way a person would use it.
 
-Loads the page from a running server, picks a photo with the page's file input, chooses the size and
-crop, waits for the cartoon and saves the cartoon's bytes (as the page holds them) and a screenshot.
+Loads the page from a running server, picks a photo with the page's file input (or takes one with its
+camera button and Chromium's fake camera), chooses the size and crop, waits for the cartoon and saves
+the cartoon's bytes (as the page received them), its pixels as shown, and a screenshot.
 With --api-key it answers the page's key prompt; with --expect-error it checks that the page shows the
 API's error in words instead of a cartoon. Any script error or Content-Security-Policy violation on the
 page fails the run.
@@ -46,7 +47,9 @@ class Browser:
         self.process = subprocess.Popen(
             [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
              "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
-             "--force-color-profile=srgb", f"--user-data-dir={self.profile}", "about:blank"],
+             "--force-color-profile=srgb", f"--user-data-dir={self.profile}",
+             # A test-pattern camera, allowed without a prompt, for --camera.
+             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(3, 4), preexec_fn=as_fds_3_and_4,
         )
@@ -201,9 +204,14 @@ def drive(browser, args):
         document.getElementById('size').value = {json.dumps(str(args.size))};
         document.querySelector('input[name=crop][value={args.crop}]').checked = true;
         document.getElementById('size').value""")
-    document = browser.call("DOM.getDocument")["root"]["nodeId"]
-    file_input = browser.call("DOM.querySelector", {"nodeId": document, "selector": "#file"})["nodeId"]
-    browser.call("DOM.setFileInputFiles", {"nodeId": file_input, "files": [os.path.abspath(args.photo)]})
+    if args.camera:
+        browser.evaluate("document.getElementById('camera').click()")
+        browser.wait_for("document.getElementById('video').videoWidth > 0", 30)
+        browser.evaluate("document.getElementById('snap').click()")
+    else:
+        document = browser.call("DOM.getDocument")["root"]["nodeId"]
+        file_input = browser.call("DOM.querySelector", {"nodeId": document, "selector": "#file"})["nodeId"]
+        browser.call("DOM.setFileInputFiles", {"nodeId": file_input, "files": [os.path.abspath(args.photo)]})
 
     if args.api_key is not None:
         browser.wait_for("!document.getElementById('key-form').hidden", 60)
@@ -254,7 +262,9 @@ def drive(browser, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True, help="the page, e.g. http://127.0.0.1:8080/")
-    parser.add_argument("--photo", required=True, help="the file to pick in the page's file input")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--photo", help="the file to pick in the page's file input")
+    source.add_argument("--camera", action="store_true", help="take the photo with the page's camera button")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--crop", choices=["face", "center", "none"], default="face")
     parser.add_argument("--api-key", help="answer the page's API-key prompt with this key")

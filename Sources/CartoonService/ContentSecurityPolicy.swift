@@ -9,9 +9,9 @@ enum ContentSecurityPolicy {
     static func forPage(_ html: String) -> String {
         let allowed = { (tag: String) in hashes(of: tag, in: html).joined(separator: " ").nonEmpty ?? "'none'" }
         return [
-            "default-src 'none'", "script-src \(allowed("script"))", "style-src \(allowed("style"))", "img-src 'self' blob: data:",
-            "media-src 'self' blob: mediastream:", "connect-src 'self'", "base-uri 'none'", "form-action 'none'",
-            "frame-ancestors 'none'",
+            "default-src 'none'", "script-src \(allowed("script"))", "style-src \(allowed("style"))",
+            "img-src 'self' blob: data:", "media-src 'self' blob: mediastream:", "connect-src 'self'",
+            "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
         ].joined(separator: "; ")
     }
 

@@ -3,7 +3,7 @@ import NN
 
 /// A file the server answers as-is, loaded once at start. The strong ETag is the content's SHA-256, so a
 /// browser revalidates with `If-None-Match` and gets a bodiless 304 until the server ships another file.
-struct StaticAsset: Sendable, Equatable {
+struct StaticAsset: Sendable {
     let body: [UInt8]
     let etag: String
     let headers: HTTPHeaders

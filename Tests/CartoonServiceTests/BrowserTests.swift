@@ -44,6 +44,14 @@ struct BrowserTests {
         #expect(run.status == 0, "\(run.output)")
     }
 
+    /// Chromium's fake camera stands in for a webcam: the snapshot goes up as a PNG.
+    @Test func pageTakesThePhotoWithTheCamera() throws {
+        let server = try PageServer()
+        let run = try PageDriver.run(port: server.port, arguments: ["--camera", "--size", "128", "--screenshot",
+                                                                     try PageDriver.outputFolder().appendingPathComponent("camera.png").path])
+        #expect(run.status == 0 && run.output.contains("camera-cartoon.png"), "\(run.output)")
+    }
+
     @Test func pageRetriesAfterABusyServersRetryAfter() throws {
         let server = try PageServer()
         let run = try PageDriver.run(port: server.port, arguments: ["--photo", Self.portrait.path, "--busy", "2"])
