@@ -35,6 +35,7 @@ RUN swift build -c release --static-swift-stdlib --product cartoonify-server \
     && mkdir -p /staging/weights \
     && cp "$(swift build -c release --show-bin-path)/cartoonify-server" /staging/ \
     && cp "$(swift build -c release --show-bin-path)/cartoonify" /staging/ \
+    && cp -R "$(swift build -c release --show-bin-path)/cartoonify_CartoonService.resources" /staging/ \
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
 
 COPY weights/default.safetensors /staging/weights/default.safetensors
@@ -55,6 +56,7 @@ RUN groupadd --system --gid 10001 cartoonify \
     && useradd --system --uid 10001 --gid cartoonify --no-create-home --home-dir /app --shell /usr/sbin/nologin cartoonify
 
 WORKDIR /app
+# The resource bundle (the try-it page, the API description) must sit beside the binary, which finds it there.
 COPY --from=build --chown=root:root /staging/ /app/
 
 # The server resolves the default weights relative to the working directory (weights/default.safetensors).

@@ -62,7 +62,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The try-it page and the API description (its only copy), served as they are.
+            resources: [.copy("Web")]
         ),
         .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
         // Numbers for a trained model: cartoon-likeness, structure and colour kept (`cartoonify eval`).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the running server against docs/openapi.yaml with schemathesis (pip install schemathesis):
-# the release server is started on a free loopback port, once open and once with an API key, and every
-# schemathesis check runs against each except `positive_data_acceptance`: a schema can say "a non-empty
+# Checks the running server against its API description, Sources/CartoonService/Web/openapi.yaml, with
+# schemathesis (pip install schemathesis): the release server is started on a free loopback port, once
+# open and once with an API key, and every schemathesis check runs against each except `positive_data_acceptance`: a schema can say "a non-empty
 # string" but not "a decodable photo", so schema-valid random bodies are rightly answered 415/422.
 #   scripts/api_conformance.sh [extra schemathesis run arguments...]
 # Takes ~20 s after the build. Exit status: schemathesis's, or 1 if a server did not drain and exit 0.
@@ -48,7 +48,7 @@ run_checks() {
     local port=$1
     shift
     # From the scratch folder: schemathesis keeps a cache in the working directory.
-    (cd "$scratch" && "$schemathesis" run "$root/docs/openapi.yaml" --url "http://127.0.0.1:$port" --checks all \
+    (cd "$scratch" && "$schemathesis" run "$root/Sources/CartoonService/Web/openapi.yaml" --url "http://127.0.0.1:$port" --checks all \
         --exclude-checks positive_data_acceptance --workers 2 --max-examples 300 --seed 20261125 \
         --generation-database none "$@")
 }

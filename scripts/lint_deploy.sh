@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the deployment files offline: Dockerfile (hadolint), Kubernetes manifests (kustomize render +
-# kubernetes-validate, strict schemas), docker-compose.yml (compose-spec), docs/openapi.yaml
-# (openapi-spec-validator). Tests/DeployTests runs it; CI and people can run it directly.
+# kubernetes-validate, strict schemas), docker-compose.yml (compose-spec), the API description
+# Sources/CartoonService/Web/openapi.yaml (openapi-spec-validator). Tests/DeployTests runs it; CI and people can run it directly.
 #
 #   scripts/lint_deploy.sh [all]                          every check; a missing validator is skipped
 #   scripts/lint_deploy.sh dockerfile|kubernetes|compose|openapi
@@ -133,7 +133,7 @@ PY
 
 check_openapi() {
     require openapi
-    python3 -m openapi_spec_validator "$ROOT/docs/openapi.yaml"
+    python3 -m openapi_spec_validator "$ROOT/Sources/CartoonService/Web/openapi.yaml"
     echo "PASS openapi: openapi-spec-validator"
 }
 

@@ -23,6 +23,8 @@ public final class CartoonService: Sendable {
     /// Caps each worker's parallel regions at the cores the other busy workers leave free.
     let cores = CoreShare(cores: ServiceConfiguration.activeProcessorCount)
     let apiKey: APIKey?
+    /// The page and the API description; `start()` refuses to serve without them.
+    let web: Result<WebAssets, WebAssetsError>
     private let servers = Mutex<(main: HTTPServer?, metrics: HTTPServer?)>((nil, nil))
 
     public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "cartoonify")) {
@@ -31,11 +33,13 @@ public final class CartoonService: Sendable {
         pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth)
         arenas = (0..<configuration.workers).map { _ in WorkerArena() }
         apiKey = configuration.apiKey.map(APIKey.init)
+        web = Result { () throws(WebAssetsError) in try WebAssets.bundled() }
     }
 
     /// Starts listening (health checks answer from here on; readiness waits for the model) and returns the
     /// bound ports.
     public func start() throws -> (port: Int, metricsPort: Int?) {
+        _ = try web.get()
         let main = HTTPServer(
             configuration: configuration.http,
             handler: { [weak self] request, context, respond in

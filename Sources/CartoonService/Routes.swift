@@ -2,9 +2,11 @@ import Foundation
 import HTTP
 import Logging
 
-/// The contract's endpoints. Routing is a switch: five fixed paths do not need a router type.
+/// The contract's endpoints. Routing is a switch: seven fixed paths do not need a router type.
 extension CartoonService {
-    static let knownRoutes: Set<String> = ["/cartoonify", "/healthz", "/readyz", "/metrics", "/v1/model"]
+    static let knownRoutes: Set<String> = [
+        "/cartoonify", "/healthz", "/readyz", "/metrics", "/v1/model", "/", "/openapi.yaml",
+    ]
 
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let reply: @Sendable (HTTPResponse) -> Void = { response in
@@ -26,6 +28,11 @@ extension CartoonService {
                 return reply(ServiceError.methodNotAllowed(request.method, allowed: readOnly).response)
             }
             reply(readOnlyResponse(path: request.path))
+        case "/" where configuration.servesPage, "/openapi.yaml":
+            guard readOnly.contains(request.method) else {
+                return reply(ServiceError.methodNotAllowed(request.method, allowed: readOnly).response)
+            }
+            reply(assetResponse(path: request.path, ifNoneMatch: request.headers["If-None-Match"]))
         default:
             reply(ServiceError.notFound(request.path).response)
         }
@@ -48,6 +55,15 @@ extension CartoonService {
             return HTTPResponse(status: 200, headers: headers, body: info.json)
         default:
             return metricsResponse()
+        }
+    }
+
+    private func assetResponse(path: String, ifNoneMatch: String?) -> HTTPResponse {
+        switch web {
+        case .success(let web):
+            return (path == "/" ? web.page : web.apiDescription).response(ifNoneMatch: ifNoneMatch)
+        case .failure(let error):
+            return HTTPResponse.error(status: 500, code: "internal_error", message: error.description)
         }
     }
 

@@ -26,6 +26,9 @@ public struct ServiceConfiguration: Sendable {
     public var apiKey: String?
     /// When set, `/metrics` is served on this port only (and not on the main one).
     public var metricsPort: Int?
+    /// `GET /` serves the try-it page; false (`--no-ui`) leaves an API-only surface. `/openapi.yaml`
+    /// stays either way: it describes the API, not the page.
+    public var servesPage = true
 
     public init() {}
 

@@ -31,6 +31,18 @@ struct Environment {
         return parsed
     }
 
+    /// An on/off switch: the flag turns it on; otherwise the variable (`1`/`true`/`yes` or `0`/`false`/`no`).
+    func bool(_ flag: Bool, _ name: String) throws -> Bool {
+        if flag { return true }
+        return try value(nil, name, default: false) { raw in
+            switch raw.lowercased() {
+            case "1", "true", "yes": true
+            case "0", "false", "no": false
+            default: nil
+            }
+        }
+    }
+
     func optionalString(_ flag: String?, _ name: String) -> String? {
         flag ?? values[name].flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -39,6 +39,8 @@ struct ServerCommand: ParsableCommand {
     var logFormat: String?
     @Option(help: "trace, debug, info, notice, warning, error, critical. [CARTOONIFY_LOG_LEVEL, default info]")
     var logLevel: String?
+    @Flag(name: .customLong("no-ui"), help: "Serve no page at GET / (API only). [CARTOONIFY_NO_UI=1]")
+    var noUI = false
 
     func run() throws {
         let env = Environment()
@@ -88,6 +90,7 @@ struct ServerCommand: ParsableCommand {
         config.drainTimeout = .seconds(try env.int(drainTimeout, "CARTOONIFY_DRAIN_TIMEOUT", default: 25))
         config.metricsPort = try env.optionalInt(metricsPort, "CARTOONIFY_METRICS_PORT")
         config.apiKey = env.optionalString(nil, "CARTOONIFY_API_KEY")
+        config.servesPage = try !env.bool(noUI, "CARTOONIFY_NO_UI")
         guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
             throw ValidationError("ports must be from 0 to 65535.")
         }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Keeps docs/openapi.yaml true: schemathesis generates requests from the spec and checks every answer
-/// (status, headers, body schema) against it, on a real server, with and without the API key.
+/// Keeps the API description (Sources/CartoonService/Web/openapi.yaml) true: schemathesis generates
+/// requests from it and checks every answer (status, headers, body schema) against it, on a real server,
+/// with and without the API key.
 @Suite(.enabled(if: Schemathesis.executable != nil, "schemathesis is not installed (pip install schemathesis)"))
 struct APIConformanceTests {
     func run(port: Int, extra: [String] = []) throws -> (status: Int32, output: String) {
@@ -13,17 +14,12 @@ struct APIConformanceTests {
         process.executableURL = Schemathesis.executable
         process.currentDirectoryURL = scratch
         process.arguments = [
-            "run", Schemathesis.root.appendingPathComponent("docs/openapi.yaml").path, "--url", "http://127.0.0.1:\(port)",
+            "run", Schemathesis.root.appendingPathComponent("Sources/CartoonService/Web/openapi.yaml").path,
+            "--url", "http://127.0.0.1:\(port)",
             "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--workers", "2",
             "--max-examples", "100", "--seed", "20261125", "--generation-database", "none",
         ] + extra
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return try process.runCollectingOutput()
     }
 
     @Test func openServerMatchesTheSpec() throws {

@@ -14,8 +14,8 @@ import TestSupport
         private let stderr = Pipe()
         private let output = OutputCollector()
 
-        init(arguments: [String], environment: [String: String] = [:]) throws {
-            process.executableURL = ServerProcessTests.binary
+        init(executable: URL = ServerProcessTests.binary, arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = executable
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardError = stderr
@@ -76,6 +76,34 @@ import TestSupport
         let server = try ServerProcess(arguments: [], environment: ["CARTOONIFY_PORT": "eighty"])
         #expect(server.waitForExit() != 0)
         #expect(server.log.contains("CARTOONIFY_PORT"))
+    }
+
+    @Test(arguments: [(["--no-ui"], [:]), ([], ["CARTOONIFY_NO_UI": "1"])])
+    func noUITurnsThePageOff(arguments: [String], environment: [String: String]) throws {
+        let server = try ServerProcess(arguments: ["--host", "127.0.0.1", "--port", "0"] + arguments, environment: environment)
+        let port = try server.port()
+        #expect(try RawHTTPClient(port: port).get("/").status == 404)
+        #expect(try RawHTTPClient(port: port).get("/openapi.yaml").status == 200)
+        #expect(try RawHTTPClient(port: port).get("/healthz").status == 200)
+    }
+
+    @Test func invalidNoUIValueIsRefused() throws {
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_NO_UI": "maybe"])
+        #expect(server.waitForExit() == 64)
+        #expect(server.log.contains("CARTOONIFY_NO_UI"))
+    }
+
+    /// A binary copied without the resource bundle beside it (a Dockerfile that forgot it) says what is
+    /// missing instead of serving without its page or trapping.
+    @Test func binaryWithoutItsResourceBundleNamesIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lonely-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("cartoonify-server")
+        try FileManager.default.copyItem(at: Self.binary, to: copy)
+        let server = try ServerProcess(executable: copy, arguments: ["--port", "0"])
+        #expect(server.waitForExit() == 1)
+        #expect(server.log.contains("cartoonify_CartoonService.resources"))
     }
 
     /// SIGTERM while one request runs and two wait in the queue: all three still complete with 200 and the

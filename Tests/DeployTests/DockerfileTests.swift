@@ -81,6 +81,15 @@ struct DockerfileTests {
         #expect(copiesWeights, "weights must be staged at /staging/weights, which the runtime copies to /app/weights")
     }
 
+    /// The server reads its page and API description from the SwiftPM resource bundle beside the binary.
+    @Test func stagesTheResourceBundleBesideTheBinary() throws {
+        let runs = arguments(of: "RUN", in: buildStage).joined(separator: "\n")
+        #expect(runs.contains(#"cp -R "$(swift build -c release --show-bin-path)/\#(Self.resourceBundle)" /staging/"#))
+        let manifest = try Repository.text("Package.swift")
+        #expect(manifest.contains(#"name: "cartoonify""#) && manifest.contains(#"resources: [.copy("Web")]"#))
+        #expect(Repository.exists("Sources/CartoonService/Web/index.html") && Repository.exists(Repository.apiDescription))
+    }
+
     @Test func setsOnlySettingsTheServerReads() {
         let names = Dockerfile.environment(of: runtimeStage).keys.filter { $0.hasPrefix("CARTOONIFY_") }
         #expect(Set(names).subtracting(ServerSettings.environmentNames).isEmpty, "\(names.sorted())")
@@ -116,5 +125,7 @@ struct DockerfileTests {
     }
 
     static let imageUID = 10001
+    /// SwiftPM names it `<package>_<target>.resources`.
+    static let resourceBundle = "cartoonify_CartoonService.resources"
     static let healthcheckPath = "/app/healthcheck.sh"
 }

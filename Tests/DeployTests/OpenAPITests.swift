@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
-@Suite("docs/openapi.yaml", .enabled(if: LintScript.has("json"), "PyYAML not installed"))
+@Suite("openapi.yaml", .enabled(if: LintScript.has("json"), "PyYAML not installed"))
 struct OpenAPITests {
     let spec: JSON
 
     init() throws {
-        let documents = try LintScript.documents(["json", Repository.url("docs/openapi.yaml").path])
+        let documents = try LintScript.documents(["json", Repository.url(Repository.apiDescription).path])
         spec = try #require(documents.first)
     }
 
@@ -30,12 +30,15 @@ struct OpenAPITests {
 
     @Test func describesEveryEndpointOfTheContract() throws {
         let paths = try #require(spec["paths"]?.object)
-        #expect(Set(paths.keys) == ["/cartoonify", "/healthz", "/readyz", "/metrics", "/v1/model"])
+        #expect(Set(paths.keys) == ["/cartoonify", "/healthz", "/readyz", "/metrics", "/v1/model", "/", "/openapi.yaml"])
         #expect(cartoonify != nil)
-        for path in ["/healthz", "/readyz", "/metrics", "/v1/model"] {
+        for path in ["/healthz", "/readyz", "/metrics", "/v1/model", "/", "/openapi.yaml"] {
             #expect(paths[path]?["get"] != nil, "GET \(path)")
         }
         #expect(paths["/readyz"]?["get"]?["responses"]?["503"] != nil, "/readyz must document its draining 503")
+        for path in ["/", "/openapi.yaml"] {
+            #expect(paths[path]?["get"]?["responses"]?["304"] != nil, "\(path) must document revalidation")
+        }
     }
 
     @Test func cartoonifyTakesRawImagesOrAMultipartFile() throws {

@@ -8,6 +8,9 @@ enum Repository {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
+    /// The API description: a resource of the server, which serves it at `GET /openapi.yaml`.
+    static let apiDescription = "Sources/CartoonService/Web/openapi.yaml"
+
     static func url(_ relativePath: String) -> URL {
         root.appending(path: relativePath)
     }
