@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A sample sheet made by the real server: each photo (face box drawn) next to the cartoon that
+`POST /cartoonify` returns for it with the default options (crop=face).
+
+    python3 scripts/make_sample_sheet.py --out docs/sample-sheet.png            # the public-domain portraits
+    python3 scripts/make_sample_sheet.py --photos DIR --count 8 --out sheet.png  # e.g. held-out photos
+
+Starts `cartoonify-server` (release build) on a free loopback port with --weights, and stops it after.
+Needs Pillow.
+"""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from io import BytesIO
+
+from PIL import Image, ImageDraw
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+PORTRAITS = [os.path.join(ROOT, "Tests", "FaceDetectionTests", "Fixtures", name) for name in
+             ("astronaut.jpg", "grace_hopper.jpg", "obama.jpg", "biden.jpg", "obama2.jpg", "obama3.jpg")]
+TILE = 192
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(weights):
+    subprocess.run(["swift", "build", "-c", "release", "--product", "cartoonify-server"], cwd=ROOT, check=True)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    server = subprocess.Popen([os.path.join(binary, "cartoonify-server"), "--host", "127.0.0.1", "--port", str(port),
+                               "--weights", weights], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if urllib.request.urlopen(base + "/readyz", timeout=1).status == 200:
+                return server, base
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("the server did not become ready")
+
+
+def cartoonify(base, path, size):
+    with open(path, "rb") as f:
+        body = f.read()
+    request = urllib.request.Request(f"{base}/cartoonify?size={size}", data=body,
+                                     headers={"Content-Type": "application/octet-stream"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        box = response.headers.get("X-Face-Box")
+        return Image.open(BytesIO(response.read())).convert("RGB"), box
+
+
+def tile_of_photo(path, box):
+    photo = Image.open(path).convert("RGB")
+    if box:
+        x, y, w, h = (int(v) for v in box.split(","))
+        ImageDraw.Draw(photo).rectangle([x, y, x + w, y + h], outline=(0, 220, 0), width=max(2, photo.width // 120))
+    photo.thumbnail((TILE, TILE))
+    tile = Image.new("RGB", (TILE, TILE), "white")
+    tile.paste(photo, ((TILE - photo.width) // 2, (TILE - photo.height) // 2))
+    return tile
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", default=os.path.join(ROOT, "weights", "default.safetensors"))
+    parser.add_argument("--photos", help="folder of photos (default: the public-domain test portraits)")
+    parser.add_argument("--count", type=int, default=8, help="photos taken from --photos, spread over the folder")
+    parser.add_argument("--columns", type=int, default=3, help="photo/cartoon pairs per row")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    if args.photos:
+        names = sorted(n for n in os.listdir(args.photos) if n.lower().endswith((".jpg", ".jpeg", ".png")))
+        step = max(1, len(names) // args.count)
+        photos = [os.path.join(args.photos, n) for n in names[::step][:args.count]]
+    else:
+        photos = PORTRAITS
+    server, base = start_server(os.path.abspath(args.weights))
+    try:
+        pairs = [(tile_of_photo(p, box), cartoon.resize((TILE, TILE), Image.LANCZOS))
+                 for p in photos for cartoon, box in [cartoonify(base, p, TILE)]]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = (len(pairs) + args.columns - 1) // args.columns
+    sheet = Image.new("RGB", (args.columns * 2 * TILE + (args.columns - 1) * 16, rows * TILE), "white")
+    for i, (photo, cartoon) in enumerate(pairs):
+        x, y = (i % args.columns) * (2 * TILE + 16), (i // args.columns) * TILE
+        sheet.paste(photo, (x, y))
+        sheet.paste(cartoon, (x + TILE, y))
+    sheet.save(args.out)
+    print(f"wrote {args.out} ({len(pairs)} photos)")
+
+
+if __name__ == "__main__":
+    main()
