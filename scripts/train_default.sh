@@ -17,8 +17,8 @@ STEPS=9000
 SEED=1
 # Where the aligned training photos have their eyes and how their crop relates to the face detector's
 # box: the server reproduces this framing for crop=face (see README, "Face crop").
-FACE_EYES=${FACE_EYES:-0.290,0.292,0.678,0.290}
-FACE_BOX=${FACE_BOX:-1.198,-0.081}
+FACE_EYES=${FACE_EYES:-0.287,0.289,0.678,0.290}
+FACE_BOX=${FACE_BOX:-0.990,-0.089}
 
 swift build -c release --product cartoonify-train
 swift build -c release --product cartoonify

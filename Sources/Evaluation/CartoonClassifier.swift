@@ -41,6 +41,11 @@ public struct CartoonClassifier: Sendable {
         return Self.sigmoid((0..<weights.count).reduce(bias) { $0 + weights[$1] * (x[$1] - mean[$1]) / scale[$1] })
     }
 
+    /// Mean cartoon probability of `samples`: moves before the share does, while outputs are half-way there.
+    public func meanProbability(_ samples: [StyleFeatures]) -> Double {
+        samples.map(cartoonProbability).reduce(0, +) / Double(max(samples.count, 1))
+    }
+
     /// Share of `samples` called cartoon (probability above one half).
     public func cartoonShare(_ samples: [StyleFeatures]) -> Double {
         Double(samples.filter { cartoonProbability($0) > 0.5 }.count) / Double(max(samples.count, 1))

@@ -68,6 +68,7 @@ enum Synthetic {
         let classifier = CartoonClassifier(photos: photos, cartoons: cartoons)
         #expect(classifier.cartoonShare(cartoons) == 1)
         #expect(classifier.cartoonShare(photos) == 0)
+        #expect(classifier.meanProbability(cartoons) > 0.9 && classifier.meanProbability(photos) < 0.1)
         let unseen = StyleFeatures(Synthetic.flat((20, 20, 20), (240, 200, 180)))
         #expect(classifier.cartoonProbability(unseen) > 0.5)
         #expect(classifier.cartoonProbability(StyleFeatures(Synthetic.textured(seed: 99))) < 0.5)
@@ -97,5 +98,20 @@ enum Synthetic {
         #expect(colours.hair == SIMD3(60, 40, 20))
         let expected: Double = (160.0 * 160 + 140.0 * 140 + 130.0 * 130).squareRoot()
         #expect(FaceColours.distance(colours.skin, colours.hair) == expected)
+    }
+}
+
+@Suite struct CheckerboardTests {
+    @Test func alternatingPixelsScoreTheirAmplitudeFlatAndRampsNothing() {
+        var board = RGBImage(width: 8, height: 8, fill: (100, 100, 100))
+        for y in 0..<8 {
+            for x in 0..<8 where (x + y) % 2 == 1 {
+                let i = (y * 8 + x) * 3
+                (board.pixels[i], board.pixels[i + 1], board.pixels[i + 2]) = (110, 110, 110)
+            }
+        }
+        #expect(abs(Checkerboard.energy(board) - 5) < 1e-9)
+        #expect(Checkerboard.energy(RGBImage(width: 8, height: 8, fill: (50, 60, 70))) == 0)
+        #expect(Checkerboard.energy(Synthetic.ramp()) < 1e-9)  // a linear ramp has no alternating part
     }
 }
