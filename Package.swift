@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
-        .target(name: "FaceDetection", dependencies: ["Imaging", "Parallel"], swiftSettings: hot),
+        // The cascades are data: XML resources loaded and validated once at start (scripts/make_cascade_resources.py).
+        .target(name: "FaceDetection", dependencies: ["Imaging", "Parallel"], resources: [.copy("Resources")],
+                swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
         // Parallel regions on spinning thread teams, capped by the cores busy workers share.
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "CartoonService", "NN", "Imaging",
+                "CartoonService", "FaceDetection", "NN", "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,7 +102,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN", "TestSupport"]),
+        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "FaceDetection", "HTTP", "Imaging", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),
     ]
 )

@@ -5,5 +5,5 @@ struct CartoonifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cartoonify",
         abstract: "Run, inspect and make Cartoonify weights files from the command line.",
-        subcommands: [RunCommand.self, InspectCommand.self, InitWeightsCommand.self])
+        subcommands: [RunCommand.self, InspectCommand.self, InitWeightsCommand.self, MeasureFramingCommand.self])
 }

@@ -10,6 +10,11 @@ enum FaceFixtures {
         try ImageDecoder.decode([UInt8](try Data(contentsOf: directory.appendingPathComponent(name + ".jpg"))))
     }
 
+    /// The detector over the shipped cascades, as the server loads it.
+    static func detector() throws -> FaceDetector {
+        try FaceDetector.bundled()
+    }
+
     static func text(_ file: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
     }

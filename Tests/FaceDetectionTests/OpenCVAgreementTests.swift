@@ -19,7 +19,7 @@ struct OpenCVAgreementTests {
 
     @Test("the bundled Haar cascade finds the faces OpenCV finds, in the same places", arguments: photos)
     func haar(_ name: String) throws {
-        try compare(name, cascade: "haar", detector: FaceDetector.bundled)
+        try compare(name, cascade: "haar", detector: try FaceFixtures.detector())
     }
 
     @Test("the LBP cascade finds the faces OpenCV finds, in the same places", arguments: photos)

@@ -29,7 +29,7 @@ struct PortraitDetectionTests {
     let detector: FaceDetector
 
     init() throws {
-        detector = FaceDetector.bundled
+        detector = try FaceFixtures.detector()
     }
 
     @Test("the primary face is the hand-boxed face", arguments: portraits)
@@ -40,11 +40,12 @@ struct PortraitDetectionTests {
         #expect(overlap(primary, portrait.face) >= 0.5, "found \(faces)")
         #expect(primary.score > 10)
         // The crop holds the whole hand-boxed face, and the face fills a fifth of it or more (CelebA: about 28%).
-        let crop = FaceCropPolicy.cropBox(for: primary, imageWidth: photo.width, imageHeight: photo.height)
+        let crop = FaceCropPolicy.boxRegion(for: primary, framing: .standard)
         let face = portrait.face
-        #expect(crop.x <= face.x && crop.y <= face.y, "\(crop)")
-        #expect(crop.x + crop.side >= face.x + face.width && crop.y + crop.side >= face.y + face.height, "\(crop)")
-        #expect(face.width * face.height * 5 >= crop.side * crop.side, "\(crop)")
+        let (x, y) = (crop.centreX - crop.side / 2, crop.centreY - crop.side / 2)
+        #expect(x <= Double(face.x) && y <= Double(face.y), "\(crop)")
+        #expect(x + crop.side >= Double(face.x + face.width) && y + crop.side >= Double(face.y + face.height), "\(crop)")
+        #expect(Double(face.width * face.height * 5) >= crop.side * crop.side, "\(crop)")
     }
 
     @Test("a large photo is searched on a downscaled copy and answered in its own pixels")
@@ -78,9 +79,10 @@ struct ParallelDetectionTests {
           arguments: ["grace_hopper", "astronaut", "obama", "coffee", "chelsea"])
     func threadsDoNotChangeTheResult(_ name: String) throws {
         let photo = try FaceFixtures.photo(name)
-        let serial = FaceDetector.bundled.detect(in: photo)
+        let detector = try FaceFixtures.detector()
+        let serial = detector.detect(in: photo)
         for threads in [2, 3, 8] {
-            #expect(FaceDetector.bundled.detect(in: photo, threads: threads) == serial, "\(threads) threads")
+            #expect(detector.detect(in: photo, threads: threads) == serial, "\(threads) threads")
         }
     }
 }
