@@ -2,10 +2,10 @@ import Foundation
 import Imaging
 
 /// Eye finding inside a face box, with the eye cascade. The face's square is resampled to a fixed-size grey
-/// patch (eyes then about 25 px, above the cascade's 20 px window), the band where eyes sit is scanned, and
+/// patch (eyes then about 30 px, above the cascade's 20 px window), the band where eyes sit is scanned, and
 /// the best-supported hit in each half is an eye, its centre the hit's centre.
 extension FaceDetector {
-    static let eyePatchSize = 120
+    static let eyePatchSize = 150
     /// Rows of the face square searched, as fractions of its side: the Haar box has the eyes at about 40%.
     static let eyeBand = 0.12..<0.62
     /// Eye hits narrower or wider than these fractions of the face square are eyebrows, nostrils or noise.
@@ -37,22 +37,28 @@ extension FaceDetector {
         let size = eyePatchSize
         let patch = GreyImage(planarFloats: image.warpedPlanarFloats(square, size: size), size: size)
         let top = Int(eyeBand.lowerBound * Double(size)), bottom = Int(eyeBand.upperBound * Double(size))
-        let hits = groupCandidates(scanPyramid(patch.rows(top..<bottom), cascade: cascade, scaleFactor: 1.1),
-                                   minNeighbors: 1)
-            .filter { eyeWidths.contains(Double($0.0.width) / Double(size)) }
-        /// The best-supported hit whose centre lies in the left or right half (ties: the larger).
-        func best(left: Bool) -> (u: Double, v: Double)? {
-            hits.filter { (2 * $0.0.x + $0.0.width < size) == left }
-                .max { ($0.1, $0.0.width) < ($1.1, $1.0.width) }
-                .map { hit, _ in
-                    ((Double(hit.x) + Double(hit.width) / 2) / Double(size),
-                     (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))
-                }
+        let raw = scanPyramid(patch.rows(top..<bottom), cascade: cascade, scaleFactor: 1.1)
+            .filter { eyeWidths.contains(Double($0.width) / Double(size)) }
+        func centre(_ hit: Candidate) -> (u: Double, v: Double) {
+            ((Double(hit.x) + Double(hit.width) / 2) / Double(size), (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))
         }
-        guard let left = best(left: true), let right = best(left: false) else { return nil }
-        // Two eyes of one face: apart by a fifth to two thirds of the box, the line tilted under about 27°.
+        func inHalf(_ hit: Candidate, left: Bool) -> Bool { (2 * hit.x + hit.width < size) == left }
+        let clusters = groupCandidates(raw, minNeighbors: 1)
+        /// The best-supported cluster whose centre lies in the left or right half (ties: the larger).
+        func best(left: Bool) -> (u: Double, v: Double)? {
+            clusters.filter { inHalf($0.0, left: left) }.max { ($0.1, $0.0.width) < ($1.1, $1.0.width) }.map { centre($0.0) }
+        }
+        /// An eye behind glasses may gather a single window: the lone hit in that half nearest the other eye's height.
+        func lone(left: Bool, level other: (u: Double, v: Double)) -> (u: Double, v: Double)? {
+            raw.filter { inHalf($0, left: left) }.map(centre).min { abs($0.v - other.v) < abs($1.v - other.v) }
+        }
+        let strong = (left: best(left: true), right: best(left: false))
+        guard let left = strong.left ?? strong.right.flatMap({ lone(left: true, level: $0) }),
+              let right = strong.right ?? lone(left: false, level: left) else { return nil }
+        // Two eyes of this face: apart by a quarter to 55% of the box (the adult median is 39%), either side of
+        // its middle, the line tilted under about 27°. Anything else is a brow or a glasses rim: box crop.
         let du = right.u - left.u, dv = right.v - left.v
-        guard (0.2...0.67).contains(du), abs(dv) < 0.5 * du else { return nil }
+        guard (0.25...0.55).contains(du), abs((left.u + right.u) / 2 - 0.5) < 0.1, abs(dv) < 0.5 * du else { return nil }
         let l = square.photoPoint(u: left.u, v: left.v), r = square.photoPoint(u: right.u, v: right.v)
         return EyePoints(leftX: l.x, leftY: l.y, rightX: r.x, rightY: r.y)
     }

@@ -57,9 +57,13 @@ public struct FaceDetector: Sendable {
                                 eyeCascadeXML: try load(CascadeResources.eyeCascade))
     }
 
+    /// A face with this many votes is real beyond doubt (false alarms gather a handful, faces dozens).
+    static let wellSupported = 12
+
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
-    /// When the upright scan finds none, the photo is scanned again turned by each of `rollAngles`; faces
-    /// found so carry that angle. `threads` scan pyramid levels concurrently; the result does not depend on it.
+    /// When the upright scan finds no well-supported face, the photo is scanned again turned by each of
+    /// `rollAngles`, and the scan with the best-supported face gives the answer; faces found turned carry
+    /// that angle, and count only with both eyes found. `threads` scan pyramid levels concurrently; the result does not depend on it.
     public func detect(in image: RGBImage, threads: Int = 1) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
@@ -69,18 +73,23 @@ public struct FaceDetector: Sendable {
                                     side: Double(max(image.width, image.height)))
         let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: Double(image.height) / Double(grey.height),
                           threads: threads)
-        guard faces.isEmpty else { return faces }
-        return parameters.rollAngles.flatMap { angle in
+        guard !faces.contains(where: { $0.score >= Self.wellSupported }) else { return faces }
+        let turned = parameters.rollAngles.map { angle in
             // The whole photo, turned by `angle`, at the upright scan's resolution.
             let across = Double(image.width) * abs(cos(angle)) + Double(image.height) * abs(sin(angle))
             let down = Double(image.width) * abs(sin(angle)) + Double(image.height) * abs(cos(angle))
             let frame = RotatedSquare(centreX: upright.centreX, centreY: upright.centreY, side: max(across, down), angle: angle)
             let size = max(1, Int((frame.side / scale).rounded()))
-            let turned = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
-            return self.faces(in: turned, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
+            let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
+            return self.faces(in: grey, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
                               threads: threads)
+                // Turned scans see more of the cascade's false alarms (a cat, a cup): a face found turned must
+                // show both eyes too, when there is an eye cascade to look with.
+                .filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
         }
-        .sorted { ($0.score, $0.width * $0.height) > ($1.score, $1.width * $1.height) }
+        // The angle at which a face is best supported is the head's tilt; the other scans' hits are that
+        // face seen askew, or false alarms.
+        return ([faces] + turned).max { ($0.first?.score ?? 0) < ($1.first?.score ?? 0) } ?? faces
     }
 
     /// The grouped faces of one grey image that samples `frame` of the photo (axis-aligned when its angle is

@@ -15,6 +15,9 @@ enum FaceFixtures {
         try FaceDetector.bundled()
     }
 
+    /// The default model's `face_eyes` (UTKFace chips, measured by `cartoonify measure-framing`).
+    static let utkFaceEyes = "0.284,0.291,0.678,0.291"
+
     static func text(_ file: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
     }
