@@ -16,7 +16,7 @@ enum FaceFixtures {
     }
 
     /// The default model's `face_eyes` (UTKFace chips, measured by `cartoonify measure-framing`).
-    static let utkFaceEyes = "0.284,0.291,0.678,0.291"
+    static let utkFaceEyes = "0.287,0.289,0.678,0.290"
 
     static func text(_ file: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
