@@ -120,6 +120,22 @@ private func boxSums<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int
     load8(p + Int(c.x)) &- load8(p + Int(c.y)) &- load8(p + Int(c.z)) &+ load8(p + Int(c.w))
 }
 
+/// `right` in the lanes where `mask` is set, `left` elsewhere, as bit operations: `SIMD.replacing(with:where:)`
+/// compiles to a loop over lanes, which made the stump evaluation scalar.
+@inline(__always)
+private func select(_ left: Float, _ right: Float, where mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<Float> {
+    let take = unsafeBitCast(mask, to: SIMD8<UInt32>.self)
+    let l = SIMD8<UInt32>(repeating: left.bitPattern), r = SIMD8<UInt32>(repeating: right.bitPattern)
+    return unsafeBitCast((l & ~take) | (r & take), to: SIMD8<Float>.self)
+}
+
+/// `max(x, 0)` lane by lane as bit operations (see `select`); -0 becomes +0.
+@inline(__always)
+private func clampedAtZero(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    let bits = unsafeBitCast(x, to: SIMD8<Int64>.self)
+    return unsafeBitCast(bits & ~(bits &>> 63), to: SIMD8<Double>.self)
+}
+
 struct HaarClassifier: WindowClassifier {
     struct Stump {
         var rect0: SIMD4<Int32>, rect1: SIMD4<Int32>, rect2: SIMD4<Int32>
@@ -164,7 +180,7 @@ struct HaarClassifier: WindowClassifier {
         let square = SIMD8<Double>(boxSums(squares + window, normRect))
         // (area * standard deviation)^2; windows with a deviation of 10 grey levels or less are skipped.
         let spread = normArea * square - sum * sum
-        let norm = SIMD8<Float>(spread.replacing(with: 0, where: spread .< 0).squareRoot())
+        let norm = SIMD8<Float>(clampedAtZero(spread).squareRoot())
         var alive = norm .> Float(10 * normArea)
         guard any(alive) else { return 0 }
         stages.withUnsafeBufferPointer { stages in
@@ -176,8 +192,7 @@ struct HaarClassifier: WindowClassifier {
                         let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
                             + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
                             + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
-                        total += SIMD8(repeating: stump.left)
-                            .replacing(with: stump.right, where: value .>= stump.threshold * norm)
+                        total += select(stump.left, stump.right, where: value .>= stump.threshold * norm)
                     }
                     alive .&= total .>= stage.threshold
                     if !any(alive) { return }
