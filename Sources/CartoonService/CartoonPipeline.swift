@@ -119,7 +119,7 @@ public struct CartoonPipeline: Sendable {
         case .center:
             return Framed(input: .image(photo.centerSquareCrop()))
         case .face:
-            let faces = detector.detect(in: photo, threads: threads)
+            let faces = detector.detect(in: photo, threads: threads, primaryOnly: options.face == .largest)
             let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height)
             let eyes = face.flatMap { detector.eyes(in: photo, face: $0) }
             times.lap(\.detect)

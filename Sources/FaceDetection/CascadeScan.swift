@@ -318,20 +318,22 @@ let maxCandidates = 4096
 /// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
 /// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
 /// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1) -> [Candidate] {
+/// `levels` picks which levels to scan by their shrink factor (all, by default).
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1,
+                 levels: (Double) -> Bool = { _ in true }) -> [Candidate] {
     switch cascade.features {
     case .haar(let rects):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
                            split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split),
-                           threads: threads)
+                           threads: threads, levels: levels)
     case .lbp(let blocks):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
                            split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split),
-                           threads: threads)
+                           threads: threads, levels: levels)
     }
 }
 
@@ -342,14 +344,14 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threa
 /// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to
 /// the least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C, threads: Int) -> [Candidate] {
+                                              plain: C, split: C, threads: Int, levels wanted: (Double) -> Bool) -> [Candidate] {
     var levels: [(factor: Double, width: Int, height: Int)] = []
     var factor = 1.0
     while true {
         let width = Int((Double(grey.width) / factor).rounded())
         let height = Int((Double(grey.height) / factor).rounded())
         guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
-        levels.append((factor, width, height))
+        if wanted(factor) { levels.append((factor, width, height)) }
         factor *= scaleFactor
     }
     levels.reverse()

@@ -63,8 +63,15 @@ public struct FaceDetector: Sendable {
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
     /// When the upright scan finds no well-supported face, the photo is scanned again turned by each of
     /// `rollAngles`, and the scan with the best-supported face gives the answer; faces found turned carry
-    /// that angle, and count only with both eyes found. `threads` scan pyramid levels concurrently; the result does not depend on it.
-    public func detect(in image: RGBImage, threads: Int = 1) -> [FaceBox] {
+    /// that angle, and count only with both eyes found. `threads` scan pyramid levels concurrently; the
+    /// result does not depend on it.
+    ///
+    /// `primaryOnly` skips the work a well-supported face makes pointless for `FaceCropPolicy.primaryFace`:
+    /// the fine pyramid levels (windows under 2 cascade windows) are scanned only down to half the width of
+    /// the largest face with `wellSupported` votes found on the coarse ones. Smaller faces cannot be the
+    /// largest, and would need four times its votes to push it out; the primary face is the same (tested on
+    /// every fixture), but small faces may be missing from the list.
+    public func detect(in image: RGBImage, threads: Int = 1, primaryOnly: Bool = false) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
@@ -72,7 +79,7 @@ public struct FaceDetector: Sendable {
         let upright = RotatedSquare(centreX: Double(image.width) / 2, centreY: Double(image.height) / 2,
                                     side: Double(max(image.width, image.height)))
         let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: Double(image.height) / Double(grey.height),
-                          threads: threads)
+                          threads: threads, primaryOnly: primaryOnly)
         guard !faces.contains(where: { $0.score >= Self.wellSupported }) else { return faces }
         let turned = parameters.rollAngles.map { angle in
             // The whole photo, turned by `angle`, at the upright scan's resolution.
@@ -82,7 +89,7 @@ public struct FaceDetector: Sendable {
             let size = max(1, Int((frame.side / scale).rounded()))
             let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
             return self.faces(in: grey, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
-                              threads: threads)
+                              threads: threads, primaryOnly: primaryOnly)
                 // Turned scans see more of the cascade's false alarms (a cat, a cup): a face found turned must
                 // show both eyes too, when there is an eye cascade to look with.
                 .filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
@@ -94,8 +101,20 @@ public struct FaceDetector: Sendable {
 
     /// The grouped faces of one grey image that samples `frame` of the photo (axis-aligned when its angle is
     /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
-    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int) -> [FaceBox] {
-        let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads)
+    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
+                       primaryOnly: Bool) -> [FaceBox] {
+        // Coarse levels (a level pixel spans 2 or more detection pixels) first, then the fine ones.
+        let coarse = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads) { $0 >= 2 }
+        var smallest = 0.0
+        if primaryOnly {
+            let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
+            smallest = Double(strong.map(\.0.width).max() ?? 0) / 2
+        }
+        let window = Double(cascade.windowWidth)
+        let fine = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads) {
+            $0 < 2 && window * $0 >= smallest
+        }
+        let candidates = Array((coarse + fine).prefix(maxCandidates))
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
             .map { box, votes in
                 if frame.angle == 0 {

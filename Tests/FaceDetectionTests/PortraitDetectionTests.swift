@@ -86,3 +86,40 @@ struct ParallelDetectionTests {
         }
     }
 }
+
+@Suite("Skipping what the primary face makes pointless")
+struct PrimaryOnlyTests {
+    static let photos = ["grace_hopper", "astronaut", "obama", "obama2", "obama3", "biden", "coffee", "chelsea", "rocket"]
+
+    @Test("primaryOnly picks the same primary face as the full scan, upright and turned", arguments: photos)
+    func samePrimaryFace(_ name: String) throws {
+        let detector = try FaceFixtures.detector()
+        let photo = try FaceFixtures.photo(name)
+        for image in [photo] + [15.0, -30].map({ Turned(photo, degrees: $0).image }) {
+            let full = detector.detect(in: image)
+            let skipping = detector.detect(in: image, primaryOnly: true)
+            #expect(FaceCropPolicy.primaryFace(skipping, imageWidth: image.width, imageHeight: image.height)
+                == FaceCropPolicy.primaryFace(full, imageWidth: image.width, imageHeight: image.height))
+        }
+    }
+
+    @Test("in a group photo the small face is skipped, the large one still wins")
+    func groupPhoto() throws {
+        let detector = try FaceFixtures.detector()
+        let large = try FaceFixtures.photo("grace_hopper")
+        let small = large.resized(width: 128, height: 128)
+        var group = RGBImage(width: 768, height: 512, fill: (128, 128, 128))
+        for y in 0..<512 {
+            group.pixels.replaceSubrange(y * 768 * 3..<(y * 768 + 512) * 3, with: large.pixels[y * 512 * 3..<(y + 1) * 512 * 3])
+        }
+        for y in 0..<128 {
+            let row = (y + 192) * 768 + 600
+            group.pixels.replaceSubrange(row * 3..<(row + 128) * 3, with: small.pixels[y * 128 * 3..<(y + 1) * 128 * 3])
+        }
+        let full = detector.detect(in: group), skipping = detector.detect(in: group, primaryOnly: true)
+        #expect(full.contains { $0.x > 600 })
+        #expect(!skipping.contains { $0.x > 600 })
+        #expect(FaceCropPolicy.primaryFace(skipping, imageWidth: 768, imageHeight: 512)
+            == FaceCropPolicy.primaryFace(full, imageWidth: 768, imageHeight: 512))
+    }
+}
