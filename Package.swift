@@ -39,7 +39,7 @@ let package = Package(
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
         // The cascades are data: XML resources loaded and validated once at start (scripts/make_cascade_resources.py).
-        .target(name: "FaceDetection", dependencies: ["Imaging", "Parallel"], resources: [.copy("Resources")],
+        .target(name: "FaceDetection", dependencies: ["Imaging", "Kernels", "Parallel"], resources: [.copy("Resources")],
                 swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
@@ -95,7 +95,7 @@ let package = Package(
         // Socket client and fixtures shared by the test targets.
         .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),

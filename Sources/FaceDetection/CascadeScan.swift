@@ -1,3 +1,4 @@
+import Kernels
 import Parallel
 
 /// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
@@ -87,78 +88,10 @@ struct IntegralImages {
     }
 }
 
-/// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample, for
-/// one `IntegralLayout`.
-///
-/// Most windows die in the first stages, so those are run on eight windows at once (`screen`): the windows
-/// whose top-left samples are consecutive, i.e. adjacent columns in the plain layout, every other column in
-/// the split one. The few survivors finish the cascade one by one (`classify`).
-protocol WindowClassifier {
-    var windowWidth: Int { get }
-    var windowHeight: Int { get }
-    /// How many leading stages `screen` evaluates.
-    var screenedStages: Int { get }
-    /// A bit per window (`window + lane`) that passed the first `screenedStages` stages.
-    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8
-    /// Whether the window passes stages `fromStage...`.
-    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool
-}
-
-@inline(__always)
-private func boxSum<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> T {
-    p[Int(c.x)] &- p[Int(c.y)] &- p[Int(c.z)] &+ p[Int(c.w)]
-}
-
-@inline(__always)
-private func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-}
-
-/// The box sums of eight windows with consecutive top-left samples.
-@inline(__always)
-private func boxSums<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> SIMD8<T> {
-    load8(p + Int(c.x)) &- load8(p + Int(c.y)) &- load8(p + Int(c.z)) &+ load8(p + Int(c.w))
-}
-
-/// `right` in the lanes where `mask` is set, `left` elsewhere, as bit operations: `SIMD.replacing(with:where:)`
-/// compiles to a loop over lanes, which made the stump evaluation scalar.
-@inline(__always)
-private func select(_ left: Float, _ right: Float, where mask: SIMDMask<SIMD8<Int32>>) -> SIMD8<Float> {
-    let take = unsafeBitCast(mask, to: SIMD8<UInt32>.self)
-    let l = SIMD8<UInt32>(repeating: left.bitPattern), r = SIMD8<UInt32>(repeating: right.bitPattern)
-    return unsafeBitCast((l & ~take) | (r & take), to: SIMD8<Float>.self)
-}
-
-/// `max(x, 0)` lane by lane as bit operations (see `select`); -0 becomes +0.
-@inline(__always)
-private func clampedAtZero(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let bits = unsafeBitCast(x, to: SIMD8<Int64>.self)
-    return unsafeBitCast(bits & ~(bits &>> 63), to: SIMD8<Double>.self)
-}
-
-struct HaarClassifier: WindowClassifier {
-    struct Stump {
-        var rect0: SIMD4<Int32>, rect1: SIMD4<Int32>, rect2: SIMD4<Int32>
-        /// The third weight is 0 for two-rectangle features; its rectangle then points at sample 0 harmlessly.
-        var weights: SIMD3<Float>
-        var threshold: Float, left: Float, right: Float
-    }
-
-    let windowWidth: Int
-    let windowHeight: Int
-    let stages: [Cascade.Stage]
-    let stumps: [Stump]
-    /// Variance normalisation uses the window shrunk by one pixel on each side, like OpenCV.
-    let normRect: SIMD4<Int32>
-    let normArea: Double
-    /// Past about eight stages so few windows are left that lanes would mostly idle.
-    let screenedStages: Int
-
+extension HaarClassifier {
+    /// The cascade's Haar features as corner offsets in `integrals` laid out as `layout`.
     init(cascade: Cascade, rects: [[Cascade.HaarRect]], integrals: IntegralImages, layout: IntegralLayout) {
-        windowWidth = cascade.windowWidth
-        windowHeight = cascade.windowHeight
-        stages = cascade.stages
-        stumps = cascade.stumps.map { stump in
+        let stumps = cascade.stumps.map { stump in
             let feature = rects[stump.feature]
             func part(_ i: Int) -> (SIMD4<Int32>, Float) {
                 guard i < feature.count else { return (.zero, 0) }
@@ -169,64 +102,10 @@ struct HaarClassifier: WindowClassifier {
             return Stump(rect0: r0, rect1: r1, rect2: r2, weights: SIMD3(w0, w1, w2),
                          threshold: stump.threshold, left: stump.left, right: stump.right)
         }
-        normRect = integrals.corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, layout: layout)
-        normArea = Double((windowWidth - 2) * (windowHeight - 2))
-        screenedStages = min(8, stages.count)
-    }
-
-    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
-        let p = sums + window
-        let sum = SIMD8<Double>(boxSums(p, normRect))
-        let square = SIMD8<Double>(boxSums(squares + window, normRect))
-        // (area * standard deviation)^2; windows with a deviation of 10 grey levels or less are skipped.
-        let spread = normArea * square - sum * sum
-        let norm = SIMD8<Float>(clampedAtZero(spread).squareRoot())
-        var alive = norm .> Float(10 * normArea)
-        guard any(alive) else { return 0 }
-        stages.withUnsafeBufferPointer { stages in
-            stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages.prefix(screenedStages) {
-                    var total = SIMD8<Float>()
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
-                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
-                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
-                        total += select(stump.left, stump.right, where: value .>= stump.threshold * norm)
-                    }
-                    alive .&= total .>= stage.threshold
-                    if !any(alive) { return }
-                }
-            }
-        }
-        var bits: UInt8 = 0
-        for lane in 0..<8 where alive[lane] { bits |= 1 << lane }
-        return bits
-    }
-
-    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool {
-        let p = sums + window
-        let sum = Double(boxSum(p, normRect))
-        let square = Double(boxSum(squares + window, normRect))
-        let spread = normArea * square - sum * sum
-        guard spread > 100 * normArea * normArea else { return false }
-        let norm = Float(spread.squareRoot())
-        return stages.withUnsafeBufferPointer { stages in
-            stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages[fromStage...] {
-                    var total: Float = 0
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * Float(boxSum(p, stump.rect0))
-                            + stump.weights.y * Float(boxSum(p, stump.rect1))
-                            + stump.weights.z * Float(boxSum(p, stump.rect2))
-                        total += value < stump.threshold * norm ? stump.left : stump.right
-                    }
-                    if total < stage.threshold { return false }
-                }
-                return true
-            }
-        }
+        // Variance normalisation reads the window less a one-pixel border, like OpenCV.
+        self.init(windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight, stages: cascade.stages, stumps: stumps,
+                  normRect: integrals.corners(x: 1, y: 1, width: cascade.windowWidth - 2, height: cascade.windowHeight - 2,
+                                              layout: layout))
     }
 }
 
@@ -240,7 +119,7 @@ struct LBPClassifier: WindowClassifier {
 
     let windowWidth: Int
     let windowHeight: Int
-    let stages: [Cascade.Stage]
+    let stages: [CascadeStage]
     let stumps: [Stump]
 
     init(cascade: Cascade, blocks: [Cascade.LBPBlock], integrals: IntegralImages, layout: IntegralLayout) {
@@ -319,7 +198,7 @@ let maxCandidates = 4096
 /// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
 /// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
 /// `levels` picks which levels to scan by their shrink factor (all, by default).
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1,
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
                  levels: (Double) -> Bool = { _ in true }) -> [Candidate] {
     switch cascade.features {
     case .haar(let rects):
@@ -327,13 +206,13 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threa
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
                            split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split),
-                           threads: threads, levels: levels)
+                           threads: threads, kernels: kernels, levels: levels)
     case .lbp(let blocks):
         let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
         return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
                            plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
                            split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split),
-                           threads: threads, levels: levels)
+                           threads: threads, kernels: kernels, levels: levels)
     }
 }
 
@@ -344,7 +223,8 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threa
 /// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to
 /// the least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C, threads: Int, levels wanted: (Double) -> Bool) -> [Candidate] {
+                                              plain: C, split: C, threads: Int, kernels: KernelPath,
+                                              levels wanted: (Double) -> Bool) -> [Candidate] {
     var levels: [(factor: Double, width: Int, height: Int)] = []
     var factor = 1.0
     while true {
@@ -374,7 +254,7 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
                     integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
                                    layout: step == 1 ? .plain : .split)
                     scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
-                              levelHeight: level.height, factor: level.factor, into: &results[index])
+                              levelHeight: level.height, factor: level.factor, kernels: kernels, into: &results[index])
                 }
             }
         }
@@ -385,44 +265,26 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
 }
 
 /// Slides the classifier over one pyramid level (`factor` times smaller than the detection image), `step`
-/// level pixels at a time, and appends the accepted windows in detection-image coordinates.
+/// level pixels at a time, and appends the accepted windows in detection-image coordinates. Haar cascades
+/// run on the `kernels` path's instantiation of the window loop.
 private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integrals: IntegralImages, levelWidth: Int,
-                                            levelHeight: Int, factor: Double, into candidates: inout [Candidate]) {
-    let lastX = levelWidth - classifier.windowWidth
-    let lastY = levelHeight - classifier.windowHeight
-    guard lastX >= 0, lastY >= 0 else { return }
+                                            levelHeight: Int, factor: Double, kernels: KernelPath,
+                                            into candidates: inout [Candidate]) {
     let width = Int((Double(classifier.windowWidth) * factor).rounded())
     let height = Int((Double(classifier.windowHeight) * factor).rounded())
-    let stride = integrals.stride
     integrals.sums.withUnsafeBufferPointer { sums in
         integrals.squares.withUnsafeBufferPointer { squares in
-            let s = sums.baseAddress.unsafelyUnwrapped
-            let q = squares.baseAddress.unsafelyUnwrapped
+            let s = sums.baseAddress.unsafelyUnwrapped, q = squares.baseAddress.unsafelyUnwrapped
             func accept(_ x: Int, _ y: Int) {
                 candidates.append(Candidate(x: Int((Double(x) * factor).rounded()), y: Int((Double(y) * factor).rounded()),
                                             width: width, height: height))
             }
-            for y in Swift.stride(from: 0, through: lastY, by: step) {
-                // Window x (a multiple of step) has its top-left sample at x / step in either layout.
-                var x = 0
-                while x + 7 * step <= lastX {
-                    var survivors = classifier.screen(window: y * stride + x / step, sums: s, squares: q)
-                    while survivors != 0 {
-                        let lane = survivors.trailingZeroBitCount
-                        survivors &= survivors - 1
-                        if classifier.classify(window: y * stride + x / step + lane, fromStage: classifier.screenedStages,
-                                               sums: s, squares: q) {
-                            accept(x + lane * step, y)
-                        }
-                    }
-                    x += 8 * step
-                }
-                while x <= lastX {
-                    if classifier.classify(window: y * stride + x / step, fromStage: 0, sums: s, squares: q) {
-                        accept(x, y)
-                    }
-                    x += step
-                }
+            if let haar = classifier as? HaarClassifier {
+                kernels.isa.scanHaarWindows(haar, step: step, stride: integrals.stride, levelWidth: levelWidth,
+                                            levelHeight: levelHeight, sums: s, squares: q, accept: accept)
+            } else {
+                scanWindows(as: C.self, classifier, step: step, stride: integrals.stride, levelWidth: levelWidth,
+                            levelHeight: levelHeight, sums: s, squares: q, accept: accept)
             }
         }
     }

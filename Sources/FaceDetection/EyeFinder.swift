@@ -20,7 +20,7 @@ extension FaceDetector {
         let first = RotatedSquare(centreX: Double(face.x) + Double(face.width) / 2,
                                   centreY: Double(face.y) + Double(face.height) / 2,
                                   side: Double(max(face.width, face.height)), angle: face.angle)
-        guard let found = Self.eyes(in: image, square: first, cascade: eyeCascade) else { return nil }
+        guard let found = eyes(in: image, square: first, cascade: eyeCascade) else { return nil }
         guard abs(found.roll - first.angle) > Self.refineRoll else { return found }
         // Turn the square about the eye midpoint so the eyes keep their place in it, and look again.
         let midX = (found.leftX + found.rightX) / 2, midY = (found.leftY + found.rightY) / 2
@@ -30,15 +30,15 @@ extension FaceDetector {
         let offset = turned.photoPoint(u: u, v: v)
         turned.centreX += midX - offset.x
         turned.centreY += midY - offset.y
-        return Self.eyes(in: image, square: turned, cascade: eyeCascade) ?? found
+        return eyes(in: image, square: turned, cascade: eyeCascade) ?? found
     }
 
-    private static func eyes(in image: RGBImage, square: RotatedSquare, cascade: Cascade) -> EyePoints? {
-        let size = eyePatchSize
+    private func eyes(in image: RGBImage, square: RotatedSquare, cascade: Cascade) -> EyePoints? {
+        let size = Self.eyePatchSize
         let patch = GreyImage(planarFloats: image.warpedPlanarFloats(square, size: size), size: size)
-        let top = Int(eyeBand.lowerBound * Double(size)), bottom = Int(eyeBand.upperBound * Double(size))
-        let raw = scanPyramid(patch.rows(top..<bottom), cascade: cascade, scaleFactor: 1.1)
-            .filter { eyeWidths.contains(Double($0.width) / Double(size)) }
+        let top = Int(Self.eyeBand.lowerBound * Double(size)), bottom = Int(Self.eyeBand.upperBound * Double(size))
+        let raw = scanPyramid(patch.rows(top..<bottom), cascade: cascade, scaleFactor: 1.1, kernels: kernels)
+            .filter { Self.eyeWidths.contains(Double($0.width) / Double(size)) }
         func centre(_ hit: Candidate) -> (u: Double, v: Double) {
             ((Double(hit.x) + Double(hit.width) / 2) / Double(size), (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Kernels
 
 /// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
 /// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
@@ -29,6 +30,8 @@ public struct FaceDetector: Sendable {
     }
 
     public var parameters: Parameters
+    /// The instruction-set path the Haar scans run on (the best this CPU has; the result is the same on all).
+    public var kernels: KernelPath = .best
     let cascade: Cascade
     /// Finds the eyes inside a face box; nil: no eyes are looked for and every face crop is a box crop.
     let eyeCascade: Cascade?
@@ -104,16 +107,16 @@ public struct FaceDetector: Sendable {
     private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
                        primaryOnly: Bool) -> [FaceBox] {
         // Coarse levels (a level pixel spans 2 or more detection pixels) first, then the fine ones.
-        let coarse = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads) { $0 >= 2 }
+        let coarse = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads,
+                                 kernels: kernels) { $0 >= 2 }
         var smallest = 0.0
         if primaryOnly {
             let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
             smallest = Double(strong.map(\.0.width).max() ?? 0) / 2
         }
         let window = Double(cascade.windowWidth)
-        let fine = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads) {
-            $0 < 2 && window * $0 >= smallest
-        }
+        let fine = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads,
+                               kernels: kernels) { $0 < 2 && window * $0 >= smallest }
         let candidates = Array((coarse + fine).prefix(maxCandidates))
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
             .map { box, votes in

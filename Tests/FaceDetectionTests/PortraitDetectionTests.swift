@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import Kernels
 import Testing
 
 /// A test photo and the face in it, boxed by hand (brows or hairline to chin, cheek to cheek) in the
@@ -121,5 +122,29 @@ struct PrimaryOnlyTests {
         #expect(!skipping.contains { $0.x > 600 })
         #expect(FaceCropPolicy.primaryFace(skipping, imageWidth: 768, imageHeight: 512)
             == FaceCropPolicy.primaryFace(full, imageWidth: 768, imageHeight: 512))
+    }
+}
+
+@Suite("Detection on every instruction-set path")
+struct KernelPathDetectionTests {
+    @Test("every path this CPU runs finds the same faces and eyes as the portable one",
+          arguments: ["grace_hopper", "obama3", "biden", "chelsea"])
+    func samePathResults(_ name: String) throws {
+        var detector = try FaceFixtures.detector()
+        let photo = try FaceFixtures.photo(name)
+        let turned = Turned(photo, degrees: 30).image
+        /// The faces and each face's eyes, upright and turned.
+        func results() -> (faces: [[FaceBox]], eyes: [[EyePoints?]]) {
+            let faces = [photo, turned].map { detector.detect(in: $0) }
+            return (faces, zip([photo, turned], faces).map { image, found in found.map { detector.eyes(in: image, face: $0) } })
+        }
+        detector.kernels = .portable
+        let portable = results()
+        #expect(!portable.faces[0].isEmpty || name == "chelsea")
+        for path in KernelPath.supported where path != .portable {
+            detector.kernels = path
+            let other = results()
+            #expect(other.faces == portable.faces && other.eyes == portable.eyes, "\(path)")
+        }
     }
 }
