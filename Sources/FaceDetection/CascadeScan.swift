@@ -1,8 +1,9 @@
 import Kernels
 import Parallel
 
-/// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
-/// optimiser can specialise and inline it without whole-module optimisation.
+/// The multi-scale scan: integral images of each pyramid level, the cascades turned into window classifiers,
+/// and the levels shared out among threads. The window loop itself is in KernelsCore (`scanWindows`), so
+/// that the Haar classifier is compiled for each instruction-set path.
 
 /// How a row of integral samples is stored. `split` puts the even columns first and the odd ones after them,
 /// so that windows two columns apart (the scan step on fine levels) read consecutive samples and eight of them

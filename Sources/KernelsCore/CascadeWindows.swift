@@ -18,7 +18,7 @@ public struct CascadeStage: Sendable, Equatable {
 }
 
 /// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample, for
-/// one `IntegralLayout`.
+/// one layout of the integral images (FaceDetection's `IntegralLayout`).
 ///
 /// Most windows die in the first stages, so those are run on eight windows at once (`screen`): the windows
 /// whose top-left samples are consecutive, i.e. adjacent columns in the plain layout, every other column in

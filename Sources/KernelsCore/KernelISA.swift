@@ -44,14 +44,14 @@ public protocol KernelISA: Sendable {
     /// `x = tanh(x)` in place, as a rational approximation accurate to a few float ulps.
     static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, threads: Int)
 
+    /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
+    static func multiplyAddProbe(iterations: Int) -> Float
+
     /// Slides a Haar cascade over one pyramid level of a face scan (see `scanWindows`), handing each accepted
     /// window's top-left corner to `accept`.
     static func scanHaarWindows(_ classifier: HaarClassifier, step: Int, stride: Int, levelWidth: Int, levelHeight: Int,
                                 sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>,
                                 accept: (_ x: Int, _ y: Int) -> Void)
-
-    /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
-    static func multiplyAddProbe(iterations: Int) -> Float
 }
 
 extension KernelISA {
