@@ -195,47 +195,95 @@ struct Candidate: Equatable {
 /// that made a cascade fire nearly everywhere would otherwise cost seconds.
 let maxCandidates = 4096
 
-/// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
-/// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
-/// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
-/// `levels` picks which levels to scan by their shrink factor (all, by default).
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
-                 levels: (Double) -> Bool = { _ in true }) -> [Candidate] {
-    switch cascade.features {
-    case .haar(let rects):
-        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
-        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
-                           plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
-                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split),
-                           threads: threads, kernels: kernels, levels: levels)
-    case .lbp(let blocks):
-        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
-        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
-                           plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
-                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split),
-                           threads: threads, kernels: kernels, levels: levels)
+/// A cascade ready to scan grey images up to `maxWidth` x `maxHeight`: its classifiers for both integral
+/// layouts, whose feature offsets depend on the integral row stride, built once (thousands of stumps) rather
+/// than for every scan.
+struct CascadeScanner: Sendable {
+    private enum Classifiers: Sendable {
+        case haar(plain: HaarClassifier, split: HaarClassifier)
+        case lbp(plain: LBPClassifier, split: LBPClassifier)
     }
+
+    let maxWidth: Int, maxHeight: Int
+    private let integrals: IntegralImages
+    private let classifiers: Classifiers
+
+    init(cascade: Cascade, maxWidth: Int, maxHeight: Int) {
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        switch cascade.features {
+        case .haar(let rects):
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: maxHeight, withSquares: true)
+            classifiers = .haar(plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
+                                split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
+        case .lbp(let blocks):
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: maxHeight, withSquares: false)
+            classifiers = .lbp(plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
+                               split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
+        }
+    }
+
+    /// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where
+    /// the window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest
+    /// faces) goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
+    ///
+    /// The coarse levels (a level pixel spans 2 or more of `grey`'s) are scanned first; `finest` then says,
+    /// from what they found, the narrowest window worth looking for on the fine ones (0: all of them).
+    func scan(_ grey: GreyImage, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
+              finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
+        precondition(grey.width <= maxWidth && grey.height <= maxHeight, "image larger than the scanner")
+        switch classifiers {
+        case .haar(let plain, let split):
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+                               kernels: kernels, finest: finest)
+        case .lbp(let plain, let split):
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+                               kernels: kernels, finest: finest)
+        }
+    }
+}
+
+/// `CascadeScanner.scan` with a scanner made for `grey`.
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best)
+    -> [Candidate] {
+    CascadeScanner(cascade: cascade, maxWidth: grey.width, maxHeight: grey.height)
+        .scan(grey, scaleFactor: scaleFactor, threads: threads, kernels: kernels)
 }
 
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
-///
-/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to
-/// the least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
                                               plain: C, split: C, threads: Int, kernels: KernelPath,
-                                              levels wanted: (Double) -> Bool) -> [Candidate] {
-    var levels: [(factor: Double, width: Int, height: Int)] = []
+                                              finest: ([Candidate]) -> Double) -> [Candidate] {
+    var levels: [PyramidLevel] = []
     var factor = 1.0
     while true {
         let width = Int((Double(grey.width) / factor).rounded())
         let height = Int((Double(grey.height) / factor).rounded())
         guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
-        if wanted(factor) { levels.append((factor, width, height)) }
+        levels.append(PyramidLevel(factor: factor, width: width, height: height))
         factor *= scaleFactor
     }
     levels.reverse()
+    func scan(_ levels: [PyramidLevel]) -> [Candidate] {
+        scanLevels(levels, of: grey, integrals, plain: plain, split: split, threads: threads, kernels: kernels)
+    }
+    let coarse = scan(levels.filter { $0.factor >= 2 })
+    let smallest = finest(coarse), window = Double(plain.windowWidth)
+    let fine = scan(levels.filter { $0.factor < 2 && window * $0.factor >= smallest })
+    return Array((coarse + fine).prefix(maxCandidates))
+}
+
+/// One level of the pyramid: `factor` times smaller than the detection image.
+private struct PyramidLevel {
+    var factor: Double, width: Int, height: Int
+}
+
+/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to the
+/// least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
+private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: GreyImage, _ integrals: IntegralImages,
+                                             plain: C, split: C, threads: Int, kernels: KernelPath) -> [Candidate] {
     let cost = levels.map { $0.width * $0.height / ($0.factor >= 2 ? 1 : 4) }
     let parts = max(1, min(threads, levels.count))
     var assigned = [[Int]](repeating: [], count: parts), load = [Int](repeating: 0, count: parts)

@@ -6,8 +6,8 @@ import Imaging
 /// the best-supported hit in each half is an eye, its centre the hit's centre.
 extension FaceDetector {
     static let eyePatchSize = 150
-    /// Rows of the face square searched, as fractions of its side: the Haar box has the eyes at about 40%.
-    static let eyeBand = 0.12..<0.62
+    /// Rows of the patch searched (12% to 62% of the face square): the Haar box has the eyes at about 40%.
+    static let eyeBandRows = 18..<93
     /// Eye hits narrower or wider than these fractions of the face square are eyebrows, nostrils or noise.
     static let eyeWidths = 0.12...0.4
     /// A second look, turned to the eye line, when the first finds it tilted by more than this (radians):
@@ -16,11 +16,11 @@ extension FaceDetector {
 
     /// The eyes of `face` in `image`, or nil when the eye cascade does not find both (or none is loaded).
     public func eyes(in image: RGBImage, face: FaceBox) -> EyePoints? {
-        guard let eyeCascade else { return nil }
+        guard let eyeScanner else { return nil }
         let first = RotatedSquare(centreX: Double(face.x) + Double(face.width) / 2,
                                   centreY: Double(face.y) + Double(face.height) / 2,
                                   side: Double(max(face.width, face.height)), angle: face.angle)
-        guard let found = eyes(in: image, square: first, cascade: eyeCascade) else { return nil }
+        guard let found = eyes(in: image, square: first, scanner: eyeScanner) else { return nil }
         guard abs(found.roll - first.angle) > Self.refineRoll else { return found }
         // Turn the square about the eye midpoint so the eyes keep their place in it, and look again.
         let midX = (found.leftX + found.rightX) / 2, midY = (found.leftY + found.rightY) / 2
@@ -30,14 +30,14 @@ extension FaceDetector {
         let offset = turned.photoPoint(u: u, v: v)
         turned.centreX += midX - offset.x
         turned.centreY += midY - offset.y
-        return eyes(in: image, square: turned, cascade: eyeCascade) ?? found
+        return eyes(in: image, square: turned, scanner: eyeScanner) ?? found
     }
 
-    private func eyes(in image: RGBImage, square: RotatedSquare, cascade: Cascade) -> EyePoints? {
+    private func eyes(in image: RGBImage, square: RotatedSquare, scanner: CascadeScanner) -> EyePoints? {
         let size = Self.eyePatchSize
         let patch = GreyImage(planarFloats: image.warpedPlanarFloats(square, size: size), size: size)
-        let top = Int(Self.eyeBand.lowerBound * Double(size)), bottom = Int(Self.eyeBand.upperBound * Double(size))
-        let raw = scanPyramid(patch.rows(top..<bottom), cascade: cascade, scaleFactor: 1.1, kernels: kernels)
+        let top = Self.eyeBandRows.lowerBound
+        let raw = scanner.scan(patch.rows(Self.eyeBandRows), scaleFactor: 1.1, kernels: kernels)
             .filter { Self.eyeWidths.contains(Double($0.width) / Double(size)) }
         func centre(_ hit: Candidate) -> (u: Double, v: Double) {
             ((Double(hit.x) + Double(hit.width) / 2) / Double(size), (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))

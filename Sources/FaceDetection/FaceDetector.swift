@@ -35,11 +35,16 @@ public struct FaceDetector: Sendable {
     let cascade: Cascade
     /// Finds the eyes inside a face box; nil: no eyes are looked for and every face crop is a box crop.
     let eyeCascade: Cascade?
+    /// The eye cascade, ready for the eye band (always the same size).
+    let eyeScanner: CascadeScanner?
 
     /// Parses OpenCV cascades in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
     public init(cascadeXML: String, eyeCascadeXML: String? = nil, parameters: Parameters = Parameters()) throws(CascadeError) {
         cascade = try Cascade(xml: cascadeXML)
         eyeCascade = try eyeCascadeXML.map { (xml) throws(CascadeError) in try Cascade(xml: xml) }
+        eyeScanner = eyeCascade.map {
+            CascadeScanner(cascade: $0, maxWidth: Self.eyePatchSize, maxHeight: Self.eyeBandRows.count)
+        }
         self.parameters = parameters
     }
 
@@ -106,18 +111,12 @@ public struct FaceDetector: Sendable {
     /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
     private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
                        primaryOnly: Bool) -> [FaceBox] {
-        // Coarse levels (a level pixel spans 2 or more detection pixels) first, then the fine ones.
-        let coarse = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads,
-                                 kernels: kernels) { $0 >= 2 }
-        var smallest = 0.0
-        if primaryOnly {
+        let scanner = CascadeScanner(cascade: cascade, maxWidth: grey.width, maxHeight: grey.height)
+        let candidates = scanner.scan(grey, scaleFactor: parameters.scaleFactor, threads: threads, kernels: kernels) { coarse in
+            guard primaryOnly else { return 0 }
             let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
-            smallest = Double(strong.map(\.0.width).max() ?? 0) / 2
+            return Double(strong.map(\.0.width).max() ?? 0) / 2
         }
-        let window = Double(cascade.windowWidth)
-        let fine = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads,
-                               kernels: kernels) { $0 < 2 && window * $0 >= smallest }
-        let candidates = Array((coarse + fine).prefix(maxCandidates))
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
             .map { box, votes in
                 if frame.angle == 0 {
