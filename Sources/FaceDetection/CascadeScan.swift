@@ -195,8 +195,8 @@ struct Candidate: Equatable {
 /// that made a cascade fire nearly everywhere would otherwise cost seconds.
 let maxCandidates = 4096
 
-/// A cascade ready to scan grey images up to `maxWidth` x `maxHeight`: its classifiers for both integral
-/// layouts, whose feature offsets depend on the integral row stride, built once (thousands of stumps) rather
+/// A cascade ready to scan grey images up to `maxWidth` wide: its classifiers for both integral layouts,
+/// whose feature offsets depend only on the integral row stride, built once (thousands of stumps) rather
 /// than for every scan.
 struct CascadeScanner: Sendable {
     private enum Classifiers: Sendable {
@@ -204,20 +204,23 @@ struct CascadeScanner: Sendable {
         case lbp(plain: LBPClassifier, split: LBPClassifier)
     }
 
-    let maxWidth: Int, maxHeight: Int
-    private let integrals: IntegralImages
+    let maxWidth: Int
+    private let withSquares: Bool
     private let classifiers: Classifiers
 
-    init(cascade: Cascade, maxWidth: Int, maxHeight: Int) {
+    init(cascade: Cascade, maxWidth: Int) {
         self.maxWidth = maxWidth
-        self.maxHeight = maxHeight
+        // Only the stride matters to the offsets: a one-row image of the widest width.
+        let integrals: IntegralImages
         switch cascade.features {
         case .haar(let rects):
-            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: maxHeight, withSquares: true)
+            withSquares = true
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: 0, withSquares: true)
             classifiers = .haar(plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
                                 split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
         case .lbp(let blocks):
-            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: maxHeight, withSquares: false)
+            withSquares = false
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: 0, withSquares: false)
             classifiers = .lbp(plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
                                split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
         }
@@ -231,7 +234,8 @@ struct CascadeScanner: Sendable {
     /// from what they found, the narrowest window worth looking for on the fine ones (0: all of them).
     func scan(_ grey: GreyImage, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
               finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
-        precondition(grey.width <= maxWidth && grey.height <= maxHeight, "image larger than the scanner")
+        precondition(grey.width <= maxWidth, "image wider than the scanner")
+        let integrals = IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
         switch classifiers {
         case .haar(let plain, let split):
             return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
@@ -246,8 +250,7 @@ struct CascadeScanner: Sendable {
 /// `CascadeScanner.scan` with a scanner made for `grey`.
 func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best)
     -> [Candidate] {
-    CascadeScanner(cascade: cascade, maxWidth: grey.width, maxHeight: grey.height)
-        .scan(grey, scaleFactor: scaleFactor, threads: threads, kernels: kernels)
+    CascadeScanner(cascade: cascade, maxWidth: grey.width).scan(grey, scaleFactor: scaleFactor, threads: threads, kernels: kernels)
 }
 
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel

@@ -33,6 +33,11 @@ public struct FaceDetector: Sendable {
     /// The instruction-set path the Haar scans run on (the best this CPU has; the result is the same on all).
     public var kernels: KernelPath = .best
     let cascade: Cascade
+    /// The face cascade, ready for detection images up to `scannerWidth` wide.
+    let faceScanner: CascadeScanner
+    /// Covers the detection image of every photo up to about 5:1 at the default `maxDetectionPixels`
+    /// (320x240 for 4:3, turned copies about 400 wide); wider ones get a scanner of their own.
+    static let scannerWidth = 640
     /// Finds the eyes inside a face box; nil: no eyes are looked for and every face crop is a box crop.
     let eyeCascade: Cascade?
     /// The eye cascade, ready for the eye band (always the same size).
@@ -41,10 +46,9 @@ public struct FaceDetector: Sendable {
     /// Parses OpenCV cascades in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
     public init(cascadeXML: String, eyeCascadeXML: String? = nil, parameters: Parameters = Parameters()) throws(CascadeError) {
         cascade = try Cascade(xml: cascadeXML)
+        faceScanner = CascadeScanner(cascade: cascade, maxWidth: Self.scannerWidth)
         eyeCascade = try eyeCascadeXML.map { (xml) throws(CascadeError) in try Cascade(xml: xml) }
-        eyeScanner = eyeCascade.map {
-            CascadeScanner(cascade: $0, maxWidth: Self.eyePatchSize, maxHeight: Self.eyeBandRows.count)
-        }
+        eyeScanner = eyeCascade.map { CascadeScanner(cascade: $0, maxWidth: Self.eyePatchSize) }
         self.parameters = parameters
     }
 
@@ -111,7 +115,7 @@ public struct FaceDetector: Sendable {
     /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
     private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
                        primaryOnly: Bool) -> [FaceBox] {
-        let scanner = CascadeScanner(cascade: cascade, maxWidth: grey.width, maxHeight: grey.height)
+        let scanner = grey.width <= faceScanner.maxWidth ? faceScanner : CascadeScanner(cascade: cascade, maxWidth: grey.width)
         let candidates = scanner.scan(grey, scaleFactor: parameters.scaleFactor, threads: threads, kernels: kernels) { coarse in
             guard primaryOnly else { return 0 }
             let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
