@@ -6,7 +6,9 @@
 #   docker run --rm -p 8080:8080 cartoonify:latest
 #
 # The Swift standard library and Foundation are linked statically (--static-swift-stdlib), so the runtime
-# stage needs only the C libraries the image codecs use (libjpeg-turbo, libpng, zlib).
+# stage needs only the C libraries the image codecs use (libjpeg-turbo, libpng, zlib). The face cascades
+# and the try-it page are resource bundles that the server finds next to its binary
+# (cartoonify_FaceDetection.resources, cartoonify_CartoonService.resources).
 
 ARG SWIFT_VERSION=6.3
 ARG DEBIAN_VERSION=bookworm
@@ -36,6 +38,7 @@ RUN swift build -c release --static-swift-stdlib --product cartoonify-server \
     && cp "$(swift build -c release --show-bin-path)/cartoonify-server" /staging/ \
     && cp "$(swift build -c release --show-bin-path)/cartoonify" /staging/ \
     && cp -R "$(swift build -c release --show-bin-path)/cartoonify_CartoonService.resources" /staging/ \
+    && cp -R "$(swift build -c release --show-bin-path)/cartoonify_FaceDetection.resources" /staging/ \
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
 
 COPY weights/default.safetensors /staging/weights/default.safetensors

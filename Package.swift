@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
-        .target(name: "FaceDetection", dependencies: ["Imaging", "Parallel"], swiftSettings: hot),
+        // The cascades are data: XML resources loaded and validated once at start (scripts/make_cascade_resources.py).
+        .target(name: "FaceDetection", dependencies: ["Imaging", "Kernels", "Parallel"], resources: [.copy("Resources")],
+                swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
         // Parallel regions on spinning thread teams, capped by the cores busy workers share.
@@ -85,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "CartoonService", "NN", "Imaging", "Evaluation", "Tensor",
+                "CartoonService", "FaceDetection", "NN", "Imaging", "Evaluation", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,7 +99,7 @@ let package = Package(
         // Socket client and fixtures shared by the test targets.
         .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "HTTP", "Imaging", "NN", "TestSupport"]),
+        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "FaceDetection", "HTTP", "Imaging", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),
     ]
 )

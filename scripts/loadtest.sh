@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the release server on loopback with wrk (and scripts/loadtest.lua).
-#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain memory (default: all five)
+#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain memory stages (default: all six)
 # Environment:
 #   CONFIGS="small official"   throughput configurations: small = bundled weights (ngf 32, 6 blocks, 128 px);
 #                              official = ngf 64, 9 blocks, 256 px (made once with `cartoonify init-weights`)
@@ -9,6 +9,7 @@
 #   LEAK_REQUESTS=10000        requests between the two RSS readings of the leak phase (small config)
 #   SLOW_CLIENTS=1000          idle + trickling connections held open during the slow-client phase
 #   DURATION_memory=30         seconds of load per worker setting in the memory phase
+#   DURATION_stages=20         seconds of load in the stages phase (CLIENTS_stages=2 connections)
 #   PHOTO=...                  the JPEG posted (default: a 42 KB portrait from the face detection fixtures)
 #   WORKERS=...                server workers (default: the server's own, one per core)
 #   INFERENCE_THREADS=...      cores one inference may use (default: the server's own, cores / workers)
@@ -20,7 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain memory)
+[ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain memory stages)
 export PHOTO=${PHOTO:-$root/Tests/FaceDetectionTests/Fixtures/obama.jpg}
 scratch="$root/.build-load"
 mkdir -p "$scratch"
@@ -270,10 +271,54 @@ memory() {
     done
 }
 
+# Where a request's CPU goes, from the server's own per-stage times (cartoonify_stage_duration_seconds)
+# and its process CPU time, over DURATION_stages seconds of CLIENTS_stages clients on the bundled model.
+# Run it with WORKERS=2 INFERENCE_THREADS=1 so every stage runs on one core and its time is CPU time.
+# Issue 13's goal: face detection and alignment (detect + align) at most 15% of a request's CPU.
+stages() {
+    start_server "$(weights_for small)"
+    run_wrk 2 600 warm-up 20
+    local before after cpu_before cpu_after ticks
+    ticks=$(getconf CLK_TCK)
+    stage_sums() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^cartoonify_stage_duration_seconds_(sum|count)\{/ { print }'; }
+    cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+    before=$(stage_sums)
+    cpu_before=$(cpu_ticks)
+    run_wrk "${CLIENTS_stages:-2}" "${DURATION_stages:-20}" "stages small"
+    after=$(stage_sums)
+    cpu_after=$(cpu_ticks)
+    python3 - "$before" "$after" "$(((cpu_after - cpu_before)))" "$ticks" <<'PY'
+import re, sys
+def parse(text):
+    values = {}
+    for line in text.splitlines():
+        m = re.match(r'cartoonify_stage_duration_seconds_(sum|count)\{stage="(\w+)"\} (\S+)', line)
+        if m:
+            values[(m.group(1), m.group(2))] = float(m.group(3))
+    return values
+before, after = parse(sys.argv[1]), parse(sys.argv[2])
+cpu = int(sys.argv[3]) / int(sys.argv[4])
+stages = ["decode", "detect", "align", "inference", "encode"]
+delta = {s: after.get(("sum", s), 0) - before.get(("sum", s), 0) for s in stages}
+requests = after.get(("count", "decode"), 0) - before.get(("count", "decode"), 0)
+total = sum(delta.values())
+if requests == 0 or total == 0:
+    sys.exit("no requests measured")
+print(f"stages small: {requests:.0f} requests, process CPU {1000 * cpu / requests:.2f} ms/request, "
+      f"stages {1000 * total / requests:.2f} ms/request")
+for s in stages:
+    print(f"  {s:9} {1000 * delta[s] / requests:7.2f} ms  {100 * delta[s] / total:5.1f}% of the stages  "
+          f"{100 * delta[s] / cpu:5.1f}% of the process CPU")
+face = delta["detect"] + delta["align"]
+print(f"  face detection + alignment: {100 * face / cpu:.1f}% of the process CPU (goal: at most 15%)")
+PY
+    stop_server
+}
+
 for phase in "${phases[@]}"; do
     case $phase in
-        throughput | leak | slow | drain | memory) "$phase" ;;
-        *) echo "unknown phase '$phase' (throughput, leak, slow, drain, memory)" >&2; exit 2 ;;
+        throughput | leak | slow | drain | memory | stages) "$phase" ;;
+        *) echo "unknown phase '$phase' (throughput, leak, slow, drain, memory, stages)" >&2; exit 2 ;;
     esac
 done
 exit $status

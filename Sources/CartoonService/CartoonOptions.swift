@@ -7,6 +7,14 @@ public enum CropMode: String, Sendable, CaseIterable {
     case none
 }
 
+/// Which faces a group photo reports. The crop always frames one face: the largest well-supported one
+/// (`FaceCropPolicy.primaryFace`).
+public enum FaceSelection: String, Sendable, CaseIterable {
+    case largest
+    /// Also list the other faces' boxes (`X-Other-Face-Boxes`).
+    case all
+}
+
 /// The query parameters of `POST /cartoonify`, validated.
 public struct CartoonOptions: Sendable, Equatable {
     public static let sizeRange = 64...1024
@@ -14,10 +22,12 @@ public struct CartoonOptions: Sendable, Equatable {
     /// Output edge in pixels; nil means the model's native size (no resampling of the output).
     public var size: Int?
     public var crop: CropMode
+    public var face: FaceSelection
 
-    public init(size: Int? = nil, crop: CropMode = .face) {
+    public init(size: Int? = nil, crop: CropMode = .face, face: FaceSelection = .largest) {
         self.size = size
         self.crop = crop
+        self.face = face
     }
 
     public init(query: [String: String]) throws(ServiceError) {
@@ -29,12 +39,17 @@ public struct CartoonOptions: Sendable, Equatable {
             }
             self.size = size
         }
-        if let raw = query["crop"] {
-            guard let crop = CropMode(rawValue: raw.lowercased()) else {
-                let names = CropMode.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .badRequest("crop must be one of \(names), got '\(raw)'.")
-            }
-            self.crop = crop
+        crop = try Self.choice(query, "crop", default: crop)
+        face = try Self.choice(query, "face", default: face)
+    }
+
+    private static func choice<T: RawRepresentable & CaseIterable>(_ query: [String: String], _ key: String, default value: T)
+        throws(ServiceError) -> T where T.RawValue == String {
+        guard let raw = query[key] else { return value }
+        guard let choice = T(rawValue: raw.lowercased()) else {
+            let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .badRequest("\(key) must be one of \(names), got '\(raw)'.")
         }
+        return choice
     }
 }

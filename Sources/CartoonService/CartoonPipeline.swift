@@ -3,19 +3,22 @@ import Imaging
 import NN
 import Tensor
 
-/// One photo in, one PNG cartoon out: decode, frame, resize to the model, generate, resize to the asked
-/// size, encode. Plain values in and out, so the CLI and the tests run exactly what the server runs.
+/// One photo in, one PNG cartoon out: decode, frame, generate, resize to the asked size, encode. Plain
+/// values in and out, so the CLI and the tests run exactly what the server runs.
 public struct CartoonPipeline: Sendable {
     /// The generator compiled for the fast kernels; shared read-only by every worker.
     public let plan: GeneratorPlan
     public let detector: FaceDetector
+    /// How this model wants faces framed (from its weights' metadata).
+    public let framing: FaceFraming
     public var decodeLimits: DecodeLimits
     public var pngCompressionLevel: Int
 
-    public init(generator: Generator, detector: FaceDetector = .bundled, decodeLimits: DecodeLimits = DecodeLimits(),
-                pngCompressionLevel: Int = 1) {
+    public init(generator: Generator, detector: FaceDetector, framing: FaceFraming = .standard,
+                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1) {
         plan = GeneratorPlan(generator)
         self.detector = detector
+        self.framing = framing
         self.decodeLimits = decodeLimits
         self.pngCompressionLevel = pngCompressionLevel
     }
@@ -36,37 +39,49 @@ public struct CartoonPipeline: Sendable {
 
     public struct Result: Sendable {
         public var png: [UInt8]
-        /// The face the crop was made around; nil when none was found or detection was not asked.
+        /// The face the crop was made around, in the uploaded photo's pixels; nil when none was found or
+        /// detection was not asked.
         public var face: FaceBox?
+        /// The eyes the crop was aligned on, in the uploaded photo's pixels; nil for a box or centre crop.
+        public var eyes: EyePoints?
+        /// With `crop=face&face=all`: the other faces found, strongest first; nil otherwise.
+        public var otherFaces: [FaceBox]?
         /// nil when the crop mode did not ask for detection.
         public var faceDetected: Bool?
-        public var inferenceTime: Duration
+        public var times: StageTimes
     }
 
     /// `checkpoint` runs between stages and throws to abandon work nobody waits for any more.
     public func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
                     checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
+        var times = StageTimes.Stopwatch()
         let decoded = try decode(bytes, minimumSide: minimumDecodedSide(options.crop))
+        times.lap(\.decode)
         try checkpoint()
-        let (framed, found, detected) = frame(decoded.image, mode: options.crop, threads: resources.threads)
-        let face = found.map { box in
-            let r = decoded.reduction
-            return FaceBox(x: box.x * r, y: box.y * r, width: box.width * r, height: box.height * r, score: box.score)
-        }
+        let framed = frame(decoded.image, options: options, threads: resources.threads, times: &times)
         try checkpoint()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let cartoon = stylize(framed, resources: resources)
-        let inferenceTime = start.duration(to: clock.now)
+        let cartoon = stylize(framed.input, resources: resources)
+        times.lap(\.inference)
         try checkpoint()
         let size = options.size ?? modelSize
         let output = size == cartoon.width ? cartoon : cartoon.resized(width: size, height: size)
+        let png: [UInt8]
         do {
-            let png = try PNGEncoder.encode(output, compressionLevel: pngCompressionLevel)
-            return Result(png: png, face: face, faceDetected: detected, inferenceTime: inferenceTime)
+            png = try PNGEncoder.encode(output, compressionLevel: pngCompressionLevel)
         } catch {
             throw ServiceError(error)
         }
+        times.lap(\.encode)
+        // Decoding may have shrunk the photo; reported points are in the uploaded photo's pixels.
+        let r = decoded.reduction
+        func uploaded(_ box: FaceBox) -> FaceBox {
+            FaceBox(x: box.x * r, y: box.y * r, width: box.width * r, height: box.height * r, score: box.score, angle: box.angle)
+        }
+        let s = Double(r)
+        return Result(png: png, face: framed.crop?.face.map(uploaded),
+                      eyes: framed.crop?.eyes.map { EyePoints(leftX: $0.leftX * s, leftY: $0.leftY * s, rightX: $0.rightX * s, rightY: $0.rightY * s) },
+                      otherFaces: framed.others?.map(uploaded), faceDetected: framed.crop.map { $0.face != nil },
+                      times: times.times)
     }
 
     /// The shorter side a photo needs for `mode`: the model's side when the whole photo (or its centre)
@@ -84,27 +99,52 @@ public struct CartoonPipeline: Sendable {
         }
     }
 
-    /// The square the generator sees, and the face it was cut around.
-    func frame(_ photo: RGBImage, mode: CropMode, threads: Int) -> (RGBImage, FaceBox?, Bool?) {
-        switch mode {
+    /// What the generator sees, as a model-sized image or (face crops) as its input planes warped straight
+    /// from the photo; the crop chosen (nil unless `crop=face`) and, with `faces=all`, the other faces.
+    struct Framed {
+        enum Input {
+            case image(RGBImage)
+            case planes([Float])
+        }
+
+        var input: Input
+        var crop: FaceCrop?
+        var others: [FaceBox]?
+    }
+
+    func frame(_ photo: RGBImage, options: CartoonOptions, threads: Int, times: inout StageTimes.Stopwatch) -> Framed {
+        switch options.crop {
         case .none:
-            return (photo, nil, nil)
+            return Framed(input: .image(photo))
         case .center:
-            return (photo.centerSquareCrop(), nil, nil)
+            return Framed(input: .image(photo.centerSquareCrop()))
         case .face:
-            let faces = detector.detect(in: photo, threads: threads)
-            let crop = FaceCropPolicy.crop(faces: faces, imageWidth: photo.width, imageHeight: photo.height)
-            let box = crop.box
-            return (photo.cropped(x: box.x, y: box.y, width: box.side, height: box.side), crop.face, crop.face != nil)
+            let faces = detector.detect(in: photo, threads: threads, primaryOnly: options.face == .largest)
+            let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height)
+            let eyes = face.flatMap { detector.eyes(in: photo, face: $0) }
+            times.lap(\.detect)
+            let crop = FaceCropPolicy.crop(face: face, eyes: eyes, framing: framing,
+                                           imageWidth: photo.width, imageHeight: photo.height)
+            let planes = photo.warpedPlanarFloats(crop.region, size: modelSize)
+            times.lap(\.align)
+            let others = options.face == .all ? faces.filter { $0 != face } : nil
+            return Framed(input: .planes(planes), crop: crop, others: others)
         }
     }
 
     /// Model-sized in, model-sized out; no resampling when the input already has the model's size.
-    func stylize(_ image: RGBImage, resources: Resources) -> RGBImage {
+    func stylize(_ input: Framed.Input, resources: Resources) -> RGBImage {
         let size = modelSize
-        let input = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
-        let tensor = Tensor(shape: [1, 3, size, size], storage: input.planarFloats())
-        let output = plan.forward(tensor, arena: resources.arena, threads: resources.threads)
+        let planes: [Float]
+        switch input {
+        case .planes(let warped):
+            planes = warped
+        case .image(let image):
+            planes = (image.width == size && image.height == size ? image : image.resized(width: size, height: size))
+                .planarFloats()
+        }
+        let output = plan.forward(Tensor(shape: [1, 3, size, size], storage: planes), arena: resources.arena,
+                                  threads: resources.threads)
         return RGBImage(planarFloats: output.storage, width: size, height: size)
     }
 }

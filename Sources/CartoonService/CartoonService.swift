@@ -1,3 +1,4 @@
+import FaceDetection
 import Foundation
 import HTTP
 import Kernels
@@ -66,19 +67,22 @@ public final class CartoonService: Sendable {
         return (port, metricsPort)
     }
 
-    /// Reads the weights file named by the configuration and starts taking work.
+    /// Reads the face cascades and the weights file named by the configuration, and starts taking work.
+    /// A missing or corrupt cascade, or weights whose face framing metadata is malformed, fail here.
     public func loadModel() throws {
+        let detector = try FaceDetector.bundled()
         let url = URL(fileURLWithPath: configuration.weightsPath)
         let loaded = try Generator.load(from: url)
-        install(loaded, path: configuration.weightsPath)
+        try install(loaded, detector: detector, path: configuration.weightsPath)
     }
 
     /// Serves an already loaded generator (tests, or weights obtained another way).
-    public func install(_ loaded: LoadedGenerator, path: String) {
+    public func install(_ loaded: LoadedGenerator, detector: FaceDetector, path: String) throws(FaceFramingError) {
+        let framing = try FaceFraming(metadata: loaded.metadata)
         let pipeline = CartoonPipeline(
-            generator: loaded.generator, decodeLimits: configuration.decodeLimits,
+            generator: loaded.generator, detector: detector, framing: framing, decodeLimits: configuration.decodeLimits,
             pngCompressionLevel: configuration.pngCompressionLevel)
-        let info = ModelInfo(loaded, path: path)
+        let info = ModelInfo(loaded, framing: framing, path: path)
         phase.withLock { $0 = .ready(pipeline, info) }
         logger.info("model loaded", metadata: [
             "architecture": "\(info.architecture)", "parameters": "\(info.parameters)",

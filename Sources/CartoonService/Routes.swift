@@ -1,3 +1,4 @@
+import FaceDetection
 import Foundation
 import HTTP
 import Logging
@@ -106,7 +107,8 @@ extension CartoonService {
                         if context.isCancelled { throw .clientGone }
                     }
                 }
-                metrics.recordInference(result.inferenceTime)
+                metrics.recordInference(result.times.inference)
+                metrics.recordStages(result.times)
                 reply(Self.pngResponse(result))
             } catch {
                 if error == .clientGone { metrics.recordRejected(reason: "client_gone") }
@@ -123,14 +125,28 @@ extension CartoonService {
     private static func pngResponse(_ result: CartoonPipeline.Result) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.set("Content-Type", "image/png")
-        headers.set("X-Inference-Ms", String(format: "%.1f", Double(result.inferenceTime.nanoseconds) / 1e6))
+        headers.set("X-Inference-Ms", milliseconds(result.times.inference))
+        headers.set("Server-Timing", result.times.named.map { "\($0.name);dur=\(milliseconds($0.duration))" }
+            .joined(separator: ", "))
         if let detected = result.faceDetected {
             headers.set("X-Face-Detected", detected ? "true" : "false")
         }
+        func box(_ face: FaceBox) -> String { "\(face.x),\(face.y),\(face.width),\(face.height)" }
         if let face = result.face {
-            headers.set("X-Face-Box", "\(face.x),\(face.y),\(face.width),\(face.height)")
+            headers.set("X-Face-Box", box(face))
+        }
+        if let eyes = result.eyes {
+            headers.set("X-Face-Eyes", [eyes.leftX, eyes.leftY, eyes.rightX, eyes.rightY]
+                .map { String(format: "%.1f", $0) }.joined(separator: ","))
+        }
+        if let others = result.otherFaces {
+            headers.set("X-Other-Face-Boxes", others.map(box).joined(separator: ";"))
         }
         return HTTPResponse(status: 200, headers: headers, body: result.png)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.nanoseconds) / 1e6)
     }
 
     /// Access log line and request metrics for every exchange, including the HTTP layer's own errors.

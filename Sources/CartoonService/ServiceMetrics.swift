@@ -38,6 +38,14 @@ public final class ServiceMetrics: Sendable {
         inference.recordNanoseconds(duration.nanoseconds)
     }
 
+    /// Each pipeline stage's share of a request (`StageTimes`), so the per-stage CPU cost reads off the sums.
+    public func recordStages(_ times: StageTimes) {
+        for (name, duration) in times.named {
+            CoreMetrics.Timer(label: "cartoonify_stage_duration_seconds", dimensions: [("stage", name)], factory: factory)
+                .recordNanoseconds(duration.nanoseconds)
+        }
+    }
+
     /// Work turned away before it ran: `queue_full`, `deadline_exceeded`, `client_gone`, `not_ready`.
     public func recordRejected(reason: String) {
         CoreMetrics.Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()

@@ -1,3 +1,5 @@
+import KernelsCore
+
 /// A boosted cascade of decision stumps in OpenCV's "new" cascade format (the one `opencv_traincascade`
 /// writes and `/usr/share/opencv4` ships for the frontal-face detectors), with Haar or LBP features.
 struct Cascade: Sendable {
@@ -16,11 +18,7 @@ struct Cascade: Sendable {
         case lbp([LBPBlock])
     }
 
-    struct Stage: Sendable {
-        var firstStump: Int
-        var stumpCount: Int
-        var threshold: Float
-    }
+    typealias Stage = CascadeStage
 
     /// One weak classifier: `left` when the feature is below `threshold` (Haar) or its LBP code is in the
     /// stump's category subset (LBP), else `right`.

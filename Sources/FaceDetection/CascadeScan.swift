@@ -1,7 +1,9 @@
+import Kernels
 import Parallel
 
-/// The sliding-window pass of one pyramid level. Everything the inner loop touches lives in this file so the
-/// optimiser can specialise and inline it without whole-module optimisation.
+/// The multi-scale scan: integral images of each pyramid level, the cascades turned into window classifiers,
+/// and the levels shared out among threads. The window loop itself is in KernelsCore (`scanWindows`), so
+/// that the Haar classifier is compiled for each instruction-set path.
 
 /// How a row of integral samples is stored. `split` puts the even columns first and the odd ones after them,
 /// so that windows two columns apart (the scan step on fine levels) read consecutive samples and eight of them
@@ -87,62 +89,10 @@ struct IntegralImages {
     }
 }
 
-/// A cascade with its feature rectangles turned into offsets from a window's top-left integral sample, for
-/// one `IntegralLayout`.
-///
-/// Most windows die in the first stages, so those are run on eight windows at once (`screen`): the windows
-/// whose top-left samples are consecutive, i.e. adjacent columns in the plain layout, every other column in
-/// the split one. The few survivors finish the cascade one by one (`classify`).
-protocol WindowClassifier {
-    var windowWidth: Int { get }
-    var windowHeight: Int { get }
-    /// How many leading stages `screen` evaluates.
-    var screenedStages: Int { get }
-    /// A bit per window (`window + lane`) that passed the first `screenedStages` stages.
-    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8
-    /// Whether the window passes stages `fromStage...`.
-    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool
-}
-
-@inline(__always)
-private func boxSum<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> T {
-    p[Int(c.x)] &- p[Int(c.y)] &- p[Int(c.z)] &+ p[Int(c.w)]
-}
-
-@inline(__always)
-private func load8<T: FixedWidthInteger>(_ p: UnsafePointer<T>) -> SIMD8<T> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-}
-
-/// The box sums of eight windows with consecutive top-left samples.
-@inline(__always)
-private func boxSums<T: FixedWidthInteger>(_ p: UnsafePointer<T>, _ c: SIMD4<Int32>) -> SIMD8<T> {
-    load8(p + Int(c.x)) &- load8(p + Int(c.y)) &- load8(p + Int(c.z)) &+ load8(p + Int(c.w))
-}
-
-struct HaarClassifier: WindowClassifier {
-    struct Stump {
-        var rect0: SIMD4<Int32>, rect1: SIMD4<Int32>, rect2: SIMD4<Int32>
-        /// The third weight is 0 for two-rectangle features; its rectangle then points at sample 0 harmlessly.
-        var weights: SIMD3<Float>
-        var threshold: Float, left: Float, right: Float
-    }
-
-    let windowWidth: Int
-    let windowHeight: Int
-    let stages: [Cascade.Stage]
-    let stumps: [Stump]
-    /// Variance normalisation uses the window shrunk by one pixel on each side, like OpenCV.
-    let normRect: SIMD4<Int32>
-    let normArea: Double
-    /// Past about eight stages so few windows are left that lanes would mostly idle.
-    let screenedStages: Int
-
+extension HaarClassifier {
+    /// The cascade's Haar features as corner offsets in `integrals` laid out as `layout`.
     init(cascade: Cascade, rects: [[Cascade.HaarRect]], integrals: IntegralImages, layout: IntegralLayout) {
-        windowWidth = cascade.windowWidth
-        windowHeight = cascade.windowHeight
-        stages = cascade.stages
-        stumps = cascade.stumps.map { stump in
+        let stumps = cascade.stumps.map { stump in
             let feature = rects[stump.feature]
             func part(_ i: Int) -> (SIMD4<Int32>, Float) {
                 guard i < feature.count else { return (.zero, 0) }
@@ -153,65 +103,10 @@ struct HaarClassifier: WindowClassifier {
             return Stump(rect0: r0, rect1: r1, rect2: r2, weights: SIMD3(w0, w1, w2),
                          threshold: stump.threshold, left: stump.left, right: stump.right)
         }
-        normRect = integrals.corners(x: 1, y: 1, width: windowWidth - 2, height: windowHeight - 2, layout: layout)
-        normArea = Double((windowWidth - 2) * (windowHeight - 2))
-        screenedStages = min(8, stages.count)
-    }
-
-    func screen(window: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> UInt8 {
-        let p = sums + window
-        let sum = SIMD8<Double>(boxSums(p, normRect))
-        let square = SIMD8<Double>(boxSums(squares + window, normRect))
-        // (area * standard deviation)^2; windows with a deviation of 10 grey levels or less are skipped.
-        let spread = normArea * square - sum * sum
-        let norm = SIMD8<Float>(spread.replacing(with: 0, where: spread .< 0).squareRoot())
-        var alive = norm .> Float(10 * normArea)
-        guard any(alive) else { return 0 }
-        stages.withUnsafeBufferPointer { stages in
-            stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages.prefix(screenedStages) {
-                    var total = SIMD8<Float>()
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
-                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
-                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
-                        total += SIMD8(repeating: stump.left)
-                            .replacing(with: stump.right, where: value .>= stump.threshold * norm)
-                    }
-                    alive .&= total .>= stage.threshold
-                    if !any(alive) { return }
-                }
-            }
-        }
-        var bits: UInt8 = 0
-        for lane in 0..<8 where alive[lane] { bits |= 1 << lane }
-        return bits
-    }
-
-    func classify(window: Int, fromStage: Int, sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>) -> Bool {
-        let p = sums + window
-        let sum = Double(boxSum(p, normRect))
-        let square = Double(boxSum(squares + window, normRect))
-        let spread = normArea * square - sum * sum
-        guard spread > 100 * normArea * normArea else { return false }
-        let norm = Float(spread.squareRoot())
-        return stages.withUnsafeBufferPointer { stages in
-            stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages[fromStage...] {
-                    var total: Float = 0
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * Float(boxSum(p, stump.rect0))
-                            + stump.weights.y * Float(boxSum(p, stump.rect1))
-                            + stump.weights.z * Float(boxSum(p, stump.rect2))
-                        total += value < stump.threshold * norm ? stump.left : stump.right
-                    }
-                    if total < stage.threshold { return false }
-                }
-                return true
-            }
-        }
+        // Variance normalisation reads the window less a one-pixel border, like OpenCV.
+        self.init(windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight, stages: cascade.stages, stumps: stumps,
+                  normRect: integrals.corners(x: 1, y: 1, width: cascade.windowWidth - 2, height: cascade.windowHeight - 2,
+                                              layout: layout))
     }
 }
 
@@ -225,7 +120,7 @@ struct LBPClassifier: WindowClassifier {
 
     let windowWidth: Int
     let windowHeight: Int
-    let stages: [Cascade.Stage]
+    let stages: [CascadeStage]
     let stumps: [Stump]
 
     init(cascade: Cascade, blocks: [Cascade.LBPBlock], integrals: IntegralImages, layout: IntegralLayout) {
@@ -300,44 +195,98 @@ struct Candidate: Equatable {
 /// that made a cascade fire nearly everywhere would otherwise cost seconds.
 let maxCandidates = 4096
 
-/// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where the
-/// window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest faces)
-/// goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1) -> [Candidate] {
-    switch cascade.features {
-    case .haar(let rects):
-        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: true)
-        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
-                           plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
-                           split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split),
-                           threads: threads)
-    case .lbp(let blocks):
-        let integrals = IntegralImages(maxWidth: grey.width, maxHeight: grey.height, withSquares: false)
-        return scanPyramid(grey, integrals, scaleFactor: scaleFactor,
-                           plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
-                           split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split),
-                           threads: threads)
+/// A cascade ready to scan grey images up to `maxWidth` wide: its classifiers for both integral layouts,
+/// whose feature offsets depend only on the integral row stride, built once (thousands of stumps) rather
+/// than for every scan.
+struct CascadeScanner: Sendable {
+    private enum Classifiers: Sendable {
+        case haar(plain: HaarClassifier, split: HaarClassifier)
+        case lbp(plain: LBPClassifier, split: LBPClassifier)
     }
+
+    let maxWidth: Int
+    private let withSquares: Bool
+    private let classifiers: Classifiers
+
+    init(cascade: Cascade, maxWidth: Int) {
+        self.maxWidth = maxWidth
+        // Only the stride matters to the offsets: a one-row image of the widest width.
+        let integrals: IntegralImages
+        switch cascade.features {
+        case .haar(let rects):
+            withSquares = true
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: 0, withSquares: true)
+            classifiers = .haar(plain: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .plain),
+                                split: HaarClassifier(cascade: cascade, rects: rects, integrals: integrals, layout: .split))
+        case .lbp(let blocks):
+            withSquares = false
+            integrals = IntegralImages(maxWidth: maxWidth, maxHeight: 0, withSquares: false)
+            classifiers = .lbp(plain: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .plain),
+                               split: LBPClassifier(cascade: cascade, blocks: blocks, integrals: integrals, layout: .split))
+        }
+    }
+
+    /// Runs the cascade over the pyramid of `grey`: level k is `grey` shrunk by `scaleFactor^k`, down to where
+    /// the window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest
+    /// faces) goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
+    ///
+    /// The coarse levels (a level pixel spans 2 or more of `grey`'s) are scanned first; `finest` then says,
+    /// from what they found, the narrowest window worth looking for on the fine ones (0: all of them).
+    func scan(_ grey: GreyImage, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
+              finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
+        precondition(grey.width <= maxWidth, "image wider than the scanner")
+        let integrals = IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
+        switch classifiers {
+        case .haar(let plain, let split):
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+                               kernels: kernels, finest: finest)
+        case .lbp(let plain, let split):
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+                               kernels: kernels, finest: finest)
+        }
+    }
+}
+
+/// `CascadeScanner.scan` with a scanner made for `grey`.
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best)
+    -> [Candidate] {
+    CascadeScanner(cascade: cascade, maxWidth: grey.width).scan(grey, scaleFactor: scaleFactor, threads: threads, kernels: kernels)
 }
 
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
-///
-/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to
-/// the least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C, threads: Int) -> [Candidate] {
-    var levels: [(factor: Double, width: Int, height: Int)] = []
+                                              plain: C, split: C, threads: Int, kernels: KernelPath,
+                                              finest: ([Candidate]) -> Double) -> [Candidate] {
+    var levels: [PyramidLevel] = []
     var factor = 1.0
     while true {
         let width = Int((Double(grey.width) / factor).rounded())
         let height = Int((Double(grey.height) / factor).rounded())
         guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
-        levels.append((factor, width, height))
+        levels.append(PyramidLevel(factor: factor, width: width, height: height))
         factor *= scaleFactor
     }
     levels.reverse()
+    func scan(_ levels: [PyramidLevel]) -> [Candidate] {
+        scanLevels(levels, of: grey, integrals, plain: plain, split: split, threads: threads, kernels: kernels)
+    }
+    let coarse = scan(levels.filter { $0.factor >= 2 })
+    let smallest = finest(coarse), window = Double(plain.windowWidth)
+    let fine = scan(levels.filter { $0.factor < 2 && window * $0.factor >= smallest })
+    return Array((coarse + fine).prefix(maxCandidates))
+}
+
+/// One level of the pyramid: `factor` times smaller than the detection image.
+private struct PyramidLevel {
+    var factor: Double, width: Int, height: Int
+}
+
+/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to the
+/// least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
+private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: GreyImage, _ integrals: IntegralImages,
+                                             plain: C, split: C, threads: Int, kernels: KernelPath) -> [Candidate] {
     let cost = levels.map { $0.width * $0.height / ($0.factor >= 2 ? 1 : 4) }
     let parts = max(1, min(threads, levels.count))
     var assigned = [[Int]](repeating: [], count: parts), load = [Int](repeating: 0, count: parts)
@@ -357,7 +306,7 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
                     integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
                                    layout: step == 1 ? .plain : .split)
                     scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
-                              levelHeight: level.height, factor: level.factor, into: &results[index])
+                              levelHeight: level.height, factor: level.factor, kernels: kernels, into: &results[index])
                 }
             }
         }
@@ -368,44 +317,26 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
 }
 
 /// Slides the classifier over one pyramid level (`factor` times smaller than the detection image), `step`
-/// level pixels at a time, and appends the accepted windows in detection-image coordinates.
+/// level pixels at a time, and appends the accepted windows in detection-image coordinates. Haar cascades
+/// run on the `kernels` path's instantiation of the window loop.
 private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integrals: IntegralImages, levelWidth: Int,
-                                            levelHeight: Int, factor: Double, into candidates: inout [Candidate]) {
-    let lastX = levelWidth - classifier.windowWidth
-    let lastY = levelHeight - classifier.windowHeight
-    guard lastX >= 0, lastY >= 0 else { return }
+                                            levelHeight: Int, factor: Double, kernels: KernelPath,
+                                            into candidates: inout [Candidate]) {
     let width = Int((Double(classifier.windowWidth) * factor).rounded())
     let height = Int((Double(classifier.windowHeight) * factor).rounded())
-    let stride = integrals.stride
     integrals.sums.withUnsafeBufferPointer { sums in
         integrals.squares.withUnsafeBufferPointer { squares in
-            let s = sums.baseAddress.unsafelyUnwrapped
-            let q = squares.baseAddress.unsafelyUnwrapped
+            let s = sums.baseAddress.unsafelyUnwrapped, q = squares.baseAddress.unsafelyUnwrapped
             func accept(_ x: Int, _ y: Int) {
                 candidates.append(Candidate(x: Int((Double(x) * factor).rounded()), y: Int((Double(y) * factor).rounded()),
                                             width: width, height: height))
             }
-            for y in Swift.stride(from: 0, through: lastY, by: step) {
-                // Window x (a multiple of step) has its top-left sample at x / step in either layout.
-                var x = 0
-                while x + 7 * step <= lastX {
-                    var survivors = classifier.screen(window: y * stride + x / step, sums: s, squares: q)
-                    while survivors != 0 {
-                        let lane = survivors.trailingZeroBitCount
-                        survivors &= survivors - 1
-                        if classifier.classify(window: y * stride + x / step + lane, fromStage: classifier.screenedStages,
-                                               sums: s, squares: q) {
-                            accept(x + lane * step, y)
-                        }
-                    }
-                    x += 8 * step
-                }
-                while x <= lastX {
-                    if classifier.classify(window: y * stride + x / step, fromStage: 0, sums: s, squares: q) {
-                        accept(x, y)
-                    }
-                    x += step
-                }
+            if let haar = classifier as? HaarClassifier {
+                kernels.isa.scanHaarWindows(haar, step: step, stride: integrals.stride, levelWidth: levelWidth,
+                                            levelHeight: levelHeight, sums: s, squares: q, accept: accept)
+            } else {
+                scanWindows(as: C.self, classifier, step: step, stride: integrals.stride, levelWidth: levelWidth,
+                            levelHeight: levelHeight, sums: s, squares: q, accept: accept)
             }
         }
     }

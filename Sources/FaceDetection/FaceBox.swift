@@ -6,25 +6,16 @@ public struct FaceBox: Sendable, Equatable {
     public var height: Int
     /// How many overlapping cascade windows voted for this face; a real face usually gathers well over ten.
     public var score: Int
+    /// The head tilt (radians, clockwise on screen) at which the scan found the face: 0 for the upright scan.
+    /// The box is then the window's size, axis-aligned about the face's centre.
+    public var angle: Double
 
-    public init(x: Int, y: Int, width: Int, height: Int, score: Int) {
+    public init(x: Int, y: Int, width: Int, height: Int, score: Int, angle: Double = 0) {
         self.x = x
         self.y = y
         self.width = width
         self.height = height
         self.score = score
-    }
-}
-
-/// A square region in image pixels. It may reach outside the image; the cropper pads by edge replication.
-public struct SquareBox: Sendable, Equatable {
-    public var x: Int
-    public var y: Int
-    public var side: Int
-
-    public init(x: Int, y: Int, side: Int) {
-        self.x = x
-        self.y = y
-        self.side = side
+        self.angle = angle
     }
 }

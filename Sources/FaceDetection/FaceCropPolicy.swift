@@ -1,44 +1,57 @@
-/// The crop chosen for `crop=face`, and the face it frames (nil: none was found, the box is the centre square).
-public struct FaceCrop: Sendable, Equatable {
-    public var box: SquareBox
-    public var face: FaceBox?
+import Imaging
 
-    public init(box: SquareBox, face: FaceBox?) {
-        self.box = box
+/// The crop chosen for `crop=face`: the region of the photo the generator sees, and the face and eyes it
+/// was placed by (nil face: none was found, the region is the centre square; nil eyes: a box crop).
+public struct FaceCrop: Sendable, Equatable {
+    public var region: RotatedSquare
+    public var face: FaceBox?
+    public var eyes: EyePoints?
+
+    public init(region: RotatedSquare, face: FaceBox?, eyes: EyePoints?) {
+        self.region = region
         self.face = face
+        self.eyes = eyes
     }
 }
 
-/// Where to cut the generator's input from a photo, given what the detector found.
+/// Where to cut the generator's input from a photo, given what the detector found and how the model wants
+/// faces framed.
 public enum FaceCropPolicy {
-    /// The whole `crop=face` policy: frame the primary face, or fall back to the centre square.
-    public static func crop(faces: [FaceBox], imageWidth: Int, imageHeight: Int) -> FaceCrop {
-        guard let face = primaryFace(faces, imageWidth: imageWidth, imageHeight: imageHeight) else {
-            return FaceCrop(box: centerBox(imageWidth: imageWidth, imageHeight: imageHeight), face: nil)
+    /// The whole `crop=face` policy: with eyes, the square that puts them on the model's eye targets (turned
+    /// to level them, scaled, moved); with a face but no eyes, the model's box framing around the face;
+    /// with neither, the centre square.
+    public static func crop(face: FaceBox?, eyes: EyePoints?, framing: FaceFraming, imageWidth: Int, imageHeight: Int) -> FaceCrop {
+        guard let face else {
+            return FaceCrop(region: centerRegion(imageWidth: imageWidth, imageHeight: imageHeight), face: nil, eyes: nil)
         }
-        return FaceCrop(box: cropBox(for: face, imageWidth: imageWidth, imageHeight: imageHeight), face: face)
+        guard let eyes else { return FaceCrop(region: boxRegion(for: face, framing: framing), face: face, eyes: nil) }
+        return FaceCrop(region: alignedRegion(for: eyes, framing: framing), face: face, eyes: eyes)
     }
 
-    // CelebA's aligned photos (178x218), squared to 178x178 about their centre (the usual CycleGAN input), have the
-    // eyes 38 px apart on a line at 51% of the height. In the bundled Haar cascade's box the eyes sit at about
-    // 40% of its height and 34% of its width apart (measured with OpenCV's eye cascade on the test portraits).
-    // Matching the two: side = 4.7 eye distances = 1.6 boxes, centre 0.12 boxes above the box centre. That
-    // shows the whole face, the hair line and a little neck, as the training photos do.
+    /// The similarity transform (rotation, scale, translation) that maps the framing's eye targets onto
+    /// `eyes`, as the square it cuts from the photo.
+    public static func alignedRegion(for eyes: EyePoints, framing: FaceFraming) -> RotatedSquare {
+        let target = framing.eyes
+        var region = RotatedSquare(centreX: 0, centreY: 0, side: eyes.distance / target.distance,
+                                   angle: eyes.roll - target.roll)
+        let leftEye = region.photoPoint(u: target.leftX, v: target.leftY)
+        region.centreX = eyes.leftX - leftEye.x
+        region.centreY = eyes.leftY - leftEye.y
+        return region
+    }
 
-    /// Side of the crop relative to the face box.
-    static let sideToFace = 1.6
-    /// How far the crop centre sits above the face box centre, relative to the box.
-    static let raiseToFace = 0.12
-
-    /// The square crop to feed the generator for this face, CelebA-like framing. It may reach past the image
-    /// borders; the cropper pads by edge replication there.
-    public static func cropBox(for face: FaceBox, imageWidth: Int, imageHeight: Int) -> SquareBox {
+    /// The box framing: a square `boxSide` faces wide, centred `boxRaise` faces above the face's centre
+    /// (in the face's own frame when it was found tilted). It may reach past the photo's borders; the warp
+    /// repeats the edge pixels there.
+    public static func boxRegion(for face: FaceBox, framing: FaceFraming) -> RotatedSquare {
         let size = Double(max(face.width, face.height))
-        let side = max(1, Int((size * sideToFace).rounded()))
-        let centreX = Double(face.x) + Double(face.width) / 2
-        let centreY = Double(face.y) + Double(face.height) / 2 - raiseToFace * size
-        return SquareBox(x: Int((centreX - Double(side) / 2).rounded()), y: Int((centreY - Double(side) / 2).rounded()),
-                         side: side)
+        var region = RotatedSquare(centreX: Double(face.x) + Double(face.width) / 2,
+                                   centreY: Double(face.y) + Double(face.height) / 2,
+                                   side: size * framing.boxSide, angle: face.angle)
+        let raised = region.photoPoint(u: 0.5, v: 0.5 - framing.boxRaise / framing.boxSide)
+        region.centreX = raised.x
+        region.centreY = raised.y
+        return region
     }
 
     /// A face whose support (`FaceBox.score`) is below this share of the best-supported face's is ignored:
@@ -63,8 +76,8 @@ public enum FaceCropPolicy {
     }
 
     /// The largest centred square, for `crop=center` and for photos without a detected face.
-    public static func centerBox(imageWidth: Int, imageHeight: Int) -> SquareBox {
-        let side = min(imageWidth, imageHeight)
-        return SquareBox(x: (imageWidth - side) / 2, y: (imageHeight - side) / 2, side: side)
+    public static func centerRegion(imageWidth: Int, imageHeight: Int) -> RotatedSquare {
+        RotatedSquare(centreX: Double(imageWidth) / 2, centreY: Double(imageHeight) / 2,
+                      side: Double(min(imageWidth, imageHeight)))
     }
 }

@@ -1,9 +1,12 @@
+import Foundation
 import Imaging
+import Kernels
 
 /// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
 /// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
+/// With an eye cascade it also finds the eyes inside a face box (`eyes(in:face:)`), for alignment.
 public struct FaceDetector: Sendable {
-    /// Knobs of the multi-scale scan. The defaults suit the bundled cascade; see `bundled`.
+    /// Knobs of the multi-scale scan. The defaults suit the bundled cascades.
     public struct Parameters: Sendable, Equatable {
         /// The photo is area-averaged down to about this many pixels before scanning (the default is 320x240
         /// for a 4:3 photo). Detection time is proportional to it, whatever the aspect ratio; faces smaller
@@ -13,68 +16,124 @@ public struct FaceDetector: Sendable {
         public var scaleFactor: Double
         /// A face needs more than this many overlapping windows (OpenCV's `minNeighbors`).
         public var minNeighbors: Int
+        /// Head tilts (radians, clockwise on screen) scanned when the upright scan finds no face: the frontal
+        /// cascade tolerates about ±15°, so ±25° covers heads tilted up to about ±40°.
+        public var rollAngles: [Double]
 
-        public init(maxDetectionPixels: Int = 320 * 240, scaleFactor: Double = 1.1, minNeighbors: Int = 3) {
+        public init(maxDetectionPixels: Int = 320 * 240, scaleFactor: Double = 1.1, minNeighbors: Int = 3,
+                    rollAngles: [Double] = [25 * .pi / 180, -25 * .pi / 180]) {
             self.maxDetectionPixels = maxDetectionPixels
             self.scaleFactor = scaleFactor
             self.minNeighbors = minNeighbors
+            self.rollAngles = rollAngles
         }
     }
 
     public var parameters: Parameters
-    /// nil only in the stand-in for a bundled cascade that failed to parse: it finds no faces.
-    let cascade: Cascade?
+    /// The instruction-set path the Haar scans run on (the best this CPU has; the result is the same on all).
+    public var kernels: KernelPath = .best
+    let cascade: Cascade
+    /// The face cascade, ready for detection images up to `scannerWidth` wide.
+    let faceScanner: CascadeScanner
+    /// Covers the detection image of every photo up to about 5:1 at the default `maxDetectionPixels`
+    /// (320x240 for 4:3, turned copies about 400 wide); wider ones get a scanner of their own.
+    static let scannerWidth = 640
+    /// Finds the eyes inside a face box; nil: no eyes are looked for and every face crop is a box crop.
+    let eyeCascade: Cascade?
+    /// The eye cascade, ready for the eye band (always the same size).
+    let eyeScanner: CascadeScanner?
 
-    /// Parses an OpenCV cascade in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
-    public init(cascadeXML: String, parameters: Parameters = Parameters()) throws(CascadeError) {
+    /// Parses OpenCV cascades in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
+    public init(cascadeXML: String, eyeCascadeXML: String? = nil, parameters: Parameters = Parameters()) throws(CascadeError) {
         cascade = try Cascade(xml: cascadeXML)
+        faceScanner = CascadeScanner(cascade: cascade, maxWidth: Self.scannerWidth)
+        eyeCascade = try eyeCascadeXML.map { (xml) throws(CascadeError) in try Cascade(xml: xml) }
+        eyeScanner = eyeCascade.map { CascadeScanner(cascade: $0, maxWidth: Self.eyePatchSize) }
         self.parameters = parameters
     }
 
-    /// The stand-in that finds nothing.
-    private init(unloaded parameters: Parameters) {
-        cascade = nil
-        self.parameters = parameters
-    }
-
-    /// The detector over OpenCV's Haar frontal-face cascade compiled into this module (`BundledCascade`),
-    /// parsed on first use (about 11 ms). Its parsing is unit-tested, so it cannot fail in a tested build;
-    /// were it ever to, this detector finds no faces (`crop=face` degrades to the centre crop) and
-    /// `bundledLoadError` says why, instead of the process crashing.
-    public static let bundled: FaceDetector = {
-        switch bundledLoad {
-        case .success(let detector): detector
-        case .failure: FaceDetector(unloaded: bundledParameters)
+    /// The detector over the cascades this module ships (`CascadeResources`): OpenCV's Haar frontal-face and
+    /// eye cascades. Read and validated once, at start (about 15 ms); a missing or corrupt file is an error
+    /// that names the file.
+    public static func bundled(directory: URL = CascadeResources.defaultDirectory) throws(CascadeError) -> FaceDetector {
+        func load(_ name: String) throws(CascadeError) -> String {
+            let text = try CascadeResources.text(name, in: directory)
+            do {
+                _ = try Cascade(xml: text)
+            } catch {
+                throw error.inFile(directory.appendingPathComponent(name).path)
+            }
+            return text
         }
-    }()
-
-    /// Why the bundled cascade could not be parsed; nil when `bundled` works (always, in a tested build).
-    public static var bundledLoadError: CascadeError? {
-        if case .failure(let error) = bundledLoad { error } else { nil }
+        return try FaceDetector(cascadeXML: try load(CascadeResources.faceCascade),
+                                eyeCascadeXML: try load(CascadeResources.eyeCascade))
     }
 
-    /// Defaults measured for the bundled cascade on the test photos (see Tests/FaceDetectionTests/Fixtures).
-    public static let bundledParameters = Parameters()
-
-    private static let bundledLoad = Result { () throws(CascadeError) in
-        try FaceDetector(cascadeXML: BundledCascade.xml, parameters: bundledParameters)
-    }
+    /// A face with this many votes is real beyond doubt (false alarms gather a handful, faces dozens).
+    static let wellSupported = 12
 
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
-    /// `threads` scan pyramid levels concurrently; the result does not depend on it.
-    public func detect(in image: RGBImage, threads: Int = 1) -> [FaceBox] {
+    /// When the upright scan finds no well-supported face, the photo is scanned again turned by each of
+    /// `rollAngles`, and the scan with the best-supported face gives the answer; faces found turned carry
+    /// that angle, and count only with both eyes found. `threads` scan pyramid levels concurrently; the
+    /// result does not depend on it.
+    ///
+    /// `primaryOnly` skips the work a well-supported face makes pointless for `FaceCropPolicy.primaryFace`:
+    /// the fine pyramid levels (windows under 2 cascade windows) are scanned only down to half the width of
+    /// the largest face with `wellSupported` votes found on the coarse ones. Smaller faces cannot be the
+    /// largest, and would need four times its votes to push it out; the primary face is the same (tested on
+    /// every fixture), but small faces may be missing from the list.
+    public func detect(in image: RGBImage, threads: Int = 1, primaryOnly: Bool = false) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
-        guard let cascade else { return [] }
         let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
-        let candidates = scanPyramid(grey, cascade: cascade, scaleFactor: parameters.scaleFactor, threads: threads)
-        let scaleX = Double(image.width) / Double(grey.width)
-        let scaleY = Double(image.height) / Double(grey.height)
+        let scale = Double(image.width) / Double(grey.width)
+        let upright = RotatedSquare(centreX: Double(image.width) / 2, centreY: Double(image.height) / 2,
+                                    side: Double(max(image.width, image.height)))
+        let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: Double(image.height) / Double(grey.height),
+                          threads: threads, primaryOnly: primaryOnly)
+        guard !faces.contains(where: { $0.score >= Self.wellSupported }) else { return faces }
+        let turned = parameters.rollAngles.map { angle in
+            // The whole photo, turned by `angle`, at the upright scan's resolution.
+            let across = Double(image.width) * abs(cos(angle)) + Double(image.height) * abs(sin(angle))
+            let down = Double(image.width) * abs(sin(angle)) + Double(image.height) * abs(cos(angle))
+            let frame = RotatedSquare(centreX: upright.centreX, centreY: upright.centreY, side: max(across, down), angle: angle)
+            let size = max(1, Int((frame.side / scale).rounded()))
+            let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
+            return self.faces(in: grey, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
+                              threads: threads, primaryOnly: primaryOnly)
+                // Turned scans see more of the cascade's false alarms (a cat, a cup): a face found turned must
+                // show both eyes too, when there is an eye cascade to look with.
+                .filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
+        }
+        // The angle at which a face is best supported is the head's tilt; the other scans' hits are that
+        // face seen askew, or false alarms.
+        return ([faces] + turned).max { ($0.first?.score ?? 0) < ($1.first?.score ?? 0) } ?? faces
+    }
+
+    /// The grouped faces of one grey image that samples `frame` of the photo (axis-aligned when its angle is
+    /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
+    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
+                       primaryOnly: Bool) -> [FaceBox] {
+        let scanner = grey.width <= faceScanner.maxWidth ? faceScanner : CascadeScanner(cascade: cascade, maxWidth: grey.width)
+        let candidates = scanner.scan(grey, scaleFactor: parameters.scaleFactor, threads: threads, kernels: kernels) { coarse in
+            guard primaryOnly else { return 0 }
+            let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
+            return Double(strong.map(\.0.width).max() ?? 0) / 2
+        }
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
             .map { box, votes in
-                FaceBox(x: Int((Double(box.x) * scaleX).rounded()), y: Int((Double(box.y) * scaleY).rounded()),
-                        width: Int((Double(box.width) * scaleX).rounded()),
-                        height: Int((Double(box.height) * scaleY).rounded()), score: votes)
+                if frame.angle == 0 {
+                    return FaceBox(x: Int((Double(box.x) * scaleX).rounded()), y: Int((Double(box.y) * scaleY).rounded()),
+                                   width: Int((Double(box.width) * scaleX).rounded()),
+                                   height: Int((Double(box.height) * scaleY).rounded()), score: votes)
+                }
+                // The window's centre in the photo; the box keeps the window's size, centred there.
+                let centre = frame.photoPoint(u: (Double(box.x) + Double(box.width) / 2) / Double(grey.width),
+                                              v: (Double(box.y) + Double(box.height) / 2) / Double(grey.height))
+                let width = Double(box.width) * scaleX, height = Double(box.height) * scaleY
+                return FaceBox(x: Int((centre.x - width / 2).rounded()), y: Int((centre.y - height / 2).rounded()),
+                               width: Int(width.rounded()), height: Int(height.rounded()), score: votes, angle: frame.angle)
             }
             .sorted { ($0.score, $0.width * $0.height) > ($1.score, $1.width * $1.height) }
     }

@@ -162,3 +162,26 @@ private struct BilinearTaps {
         }
     }
 }
+
+extension GreyImage {
+    /// BT.601 luma of a `size` x `size` image in the engine's planar layout (`RGBImage.warpedPlanarFloats`).
+    init(planarFloats planes: [Float], size: Int) {
+        precondition(planes.count == 3 * size * size, "planes do not match size")
+        let plane = size * size
+        var out = [UInt8](repeating: 0, count: plane)
+        planes.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { target in
+                for i in 0..<plane {
+                    let luma = (0.299 * p[i] + 0.587 * p[plane + i] + 0.114 * p[2 * plane + i] + 1) * 127.5
+                    target[i] = UInt8(min(255, max(0, luma + 0.5)))
+                }
+            }
+        }
+        self.init(width: size, height: size, pixels: out)
+    }
+
+    /// Rows `rows` of the image.
+    func rows(_ rows: Range<Int>) -> GreyImage {
+        GreyImage(width: width, height: rows.count, pixels: Array(pixels[rows.lowerBound * width..<rows.upperBound * width]))
+    }
+}

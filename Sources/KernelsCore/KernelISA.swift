@@ -46,6 +46,12 @@ public protocol KernelISA: Sendable {
 
     /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
     static func multiplyAddProbe(iterations: Int) -> Float
+
+    /// Slides a Haar cascade over one pyramid level of a face scan (see `scanWindows`), handing each accepted
+    /// window's top-left corner to `accept`.
+    static func scanHaarWindows(_ classifier: HaarClassifier, step: Int, stride: Int, levelWidth: Int, levelHeight: Int,
+                                sums: UnsafePointer<Int32>, squares: UnsafePointer<UInt32>,
+                                accept: (_ x: Int, _ y: Int) -> Void)
 }
 
 extension KernelISA {

@@ -68,7 +68,7 @@ struct ServerCommand: ParsableCommand {
         do {
             try service.loadModel()
         } catch {
-            logger.critical("cannot load weights", metadata: ["path": "\(config.weightsPath)", "error": "\(error)"])
+            logger.critical("cannot load the model", metadata: ["weights": "\(config.weightsPath)", "error": "\(error)"])
             _ = service.drain()
             throw ExitCode(3)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CartoonService
+import FaceDetection
 import Foundation
 import NN
 
@@ -26,11 +27,18 @@ struct RunCommand: ParsableCommand {
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
         let threads = ServiceConfiguration.activeProcessorCount
-        let result = try CartoonPipeline(generator: loaded.generator)
-            .run(bytes, options: options, resources: .init(threads: threads))
+        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled(),
+                                       framing: try FaceFraming(metadata: loaded.metadata))
+        let result = try pipeline.run(bytes, options: options, resources: .init(threads: threads))
         try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)
-        let face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
+        var face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
             ?? (result.faceDetected == false ? "no face found, center crop" : "no detection")
-        print("wrote \(output) (\(result.png.count) bytes; \(face); inference \(result.inferenceTime))")
+        if let eyes = result.eyes {
+            face += String(format: ", eyes at (%.1f, %.1f) (%.1f, %.1f)", eyes.leftX, eyes.leftY, eyes.rightX, eyes.rightY)
+        } else if result.face != nil {
+            face += ", no eyes found, box crop"
+        }
+        let times = result.times.named.map { "\($0.name) \($0.duration)" }.joined(separator: ", ")
+        print("wrote \(output) (\(result.png.count) bytes; \(face); \(times))")
     }
 }

@@ -25,4 +25,14 @@ import Testing
     @Test func rejectsUnknownCrop() {
         #expect(throws: ServiceError.self) { try CartoonOptions(query: ["crop": "square"]) }
     }
+
+    @Test func faceSelectionIsLargestUnlessAllIsAsked() throws {
+        #expect(try CartoonOptions(query: [:]).face == .largest)
+        #expect(try CartoonOptions(query: ["face": "ALL"]).face == .all)
+        #expect {
+            try CartoonOptions(query: ["face": "second"])
+        } throws: { error in
+            (error as? ServiceError)?.message == "face must be one of largest, all, got 'second'."
+        }
+    }
 }

@@ -119,6 +119,51 @@ import TestSupport
         try Self.expectGraceHoppersFace(in: [UInt8](Data(contentsOf: Self.graceHopper)), scale: 1)
     }
 
+    /// The aligned crop: her eyes (pupils hand-marked at 218,171 and 303,170) come back in X-Face-Eyes, and
+    /// Server-Timing names every stage.
+    @Test func theEyesAndTheStageTimesComeBack() throws {
+        let server = try TestService()
+        let response = try server.send("POST", "/cartoonify", headers: [("Content-Type", "image/jpeg")],
+                                       body: [UInt8](Data(contentsOf: Self.graceHopper)))
+        #expect(response.status == 200)
+        let eyes = try #require(response.header("X-Face-Eyes")).split(separator: ",").compactMap { Double($0) }
+        try #require(eyes.count == 4)
+        #expect(hypot(eyes[0] - 218, eyes[1] - 171) < 8.5 && hypot(eyes[2] - 303, eyes[3] - 170) < 8.5, "\(eyes)")
+        let timing = try #require(response.header("Server-Timing"))
+        let stages = timing.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).split(separator: ";")[0] }
+        #expect(stages == ["decode", "detect", "align", "inference", "encode"], "\(timing)")
+        #expect(response.header("X-Other-Face-Boxes") == nil)
+    }
+
+    /// Two portraits side by side: the crop takes the larger face; face=all lists the other one's box.
+    @Test func aGroupPhotoCropsTheLargestFaceAndListsTheOthers() throws {
+        let grace = try ImageDecoder.decode([UInt8](Data(contentsOf: Self.graceHopper)))
+        let smaller = grace.resized(width: 256, height: 256)
+        var pixels = [UInt8](repeating: 128, count: 768 * 512 * 3)
+        for y in 0..<512 {
+            pixels.replaceSubrange(y * 768 * 3..<(y * 768 + 512) * 3, with: grace.pixels[y * 512 * 3..<(y + 1) * 512 * 3])
+        }
+        for y in 0..<256 {
+            let row = (y + 128) * 768 + 512
+            pixels.replaceSubrange(row * 3..<(row + 256) * 3, with: smaller.pixels[y * 256 * 3..<(y + 1) * 256 * 3])
+        }
+        let group = try JPEGEncoder.encode(try #require(RGBImage(width: 768, height: 512, pixels: pixels)), quality: 90)
+        let server = try TestService()
+        let response = try server.send("POST", "/cartoonify?face=all", headers: [("Content-Type", "image/jpeg")], body: group)
+        #expect(response.status == 200)
+        let box = try #require(response.header("X-Face-Box")).split(separator: ",").compactMap { Int($0) }
+        #expect(box.count == 4 && box[0] < 512 && box[2] > 150, "the larger face: \(box)")
+        let others = try #require(response.header("X-Other-Face-Boxes")).split(separator: ";")
+            .map { $0.split(separator: ",").compactMap { Int($0) } }
+        // The smaller copy's face: her hand-marked face box (165,120) 180x185, centred at (255,212.5), halved
+        // and moved by (512,128): centred near (640,234).
+        let centres = others.filter { $0.count == 4 }.map { ($0[0] + $0[2] / 2, $0[1] + $0[3] / 2) }
+        #expect(centres.contains { abs($0.0 - 640) < 20 && abs($0.1 - 234) < 20 }, "\(others)")
+        let largest = try server.send("POST", "/cartoonify", headers: [("Content-Type", "image/jpeg")], body: group)
+        #expect(largest.header("X-Face-Box") == response.header("X-Face-Box"))
+        #expect(largest.header("X-Other-Face-Boxes") == nil)
+    }
+
     /// A 2048-pixel JPEG is decoded at a quarter of its size; the face box still comes back in the
     /// uploaded photo's pixels.
     @Test func aLargePhotoIsDecodedReducedAndTheBoxIsInItsPixels() throws {

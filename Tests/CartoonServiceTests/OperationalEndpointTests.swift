@@ -40,6 +40,40 @@ import TestSupport
         #expect((object["parameters"] as? Int ?? 0) > 0)
         #expect((object["sha256"] as? String)?.count == 64)
         #expect(object["version"] as? String == CartoonifyVersion.current)
+        // Weights without face framing metadata get CelebA's box framing and eye targets derived from it.
+        let framing = try #require(object["face_framing"] as? [String: Any])
+        #expect(framing["eyes_source"] as? String == "derived")
+        #expect(framing["box_side"] as? Double == 1.6 && framing["box_raise"] as? Double == 0.12)
+        #expect((framing["eyes"] as? [Double])?.count == 4)
+    }
+
+    @Test func faceFramingMetadataIsReadAndShown() throws {
+        var metadata = Generator.metadata(for: TinyModel.config)
+        metadata["face_eyes"] = "0.284,0.291,0.678,0.291"
+        metadata["face_box"] = "1.0,-0.085"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("framed-\(UUID()).safetensors")
+        try SafeTensorsFile(tensors: Generator.randomWeights(config: TinyModel.config, seed: 7), metadata: metadata).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let server = try TestService { $0.weightsPath = url.path }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(server.send("GET", "/v1/model").body)) as? [String: Any])
+        let framing = try #require(object["face_framing"] as? [String: Any])
+        #expect(framing["eyes_source"] as? String == "metadata")
+        #expect(framing["eyes"] as? [Double] == [0.284, 0.291, 0.678, 0.291])
+        #expect(framing["box_side"] as? Double == 1.0 && framing["box_raise"] as? Double == -0.085)
+    }
+
+    @Test func malformedFaceFramingMetadataIsALoadErrorNamingTheKey() throws {
+        var metadata = Generator.metadata(for: TinyModel.config)
+        metadata["face_eyes"] = "0.3,0.3"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("badframe-\(UUID()).safetensors")
+        try SafeTensorsFile(tensors: Generator.randomWeights(config: TinyModel.config, seed: 7), metadata: metadata).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let server = try TestService(loadModel: false) { $0.weightsPath = url.path }
+        #expect {
+            try server.service.loadModel()
+        } throws: { error in
+            "\(error)" == "weights metadata 'face_eyes' = '0.3,0.3': expected 4 comma-separated numbers"
+        }
     }
 
     @Test func metricsCountRequestsByRouteAndStatus() throws {
@@ -50,6 +84,7 @@ import TestSupport
         #expect(text.contains(#"cartoonify_http_requests_total{route="/cartoonify",status="200"} 1"#))
         #expect(text.contains(#"cartoonify_http_requests_total{route="other",status="404"} 1"#))
         #expect(text.contains("cartoonify_inference_duration_seconds_count 1"))
+        #expect(text.contains(#"cartoonify_stage_duration_seconds_count{stage="decode"} 1"#))
         #expect(text.contains("cartoonify_queue_depth 0"))
     }
 

@@ -1,3 +1,4 @@
+import FaceDetection
 import Foundation
 import NN
 import Testing
@@ -69,7 +70,28 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: url) }
         let server = try ServerProcess(arguments: ["--port", "0", "--weights", url.path])
         #expect(server.waitForExit() == 3)
-        #expect(server.log.contains("cannot load weights"))
+        #expect(server.log.contains("cannot load the model"))
+    }
+
+    @Test func missingCascadeFileExitsWithAClearMessage() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("cascades-\(UUID())")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_CASCADES": empty.path])
+        #expect(server.waitForExit() == 3)
+        #expect(server.log.contains("cannot read cascade file \(empty.path)/haarcascade_frontalface_default.xml"))
+    }
+
+    @Test func corruptCascadeFileExitsWithAClearMessage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cascades-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in [CascadeResources.faceCascade, CascadeResources.eyeCascade] {
+            try Data("<opencv_storage><cascade>".utf8).write(to: folder.appendingPathComponent(name))
+        }
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_CASCADES": folder.path])
+        #expect(server.waitForExit() == 3)
+        #expect(server.log.contains("malformed cascade XML: \(folder.path)/haarcascade_frontalface_default.xml"))
     }
 
     @Test func invalidEnvironmentValueIsRefused() throws {

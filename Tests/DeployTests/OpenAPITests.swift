@@ -49,6 +49,8 @@ struct OpenAPITests {
         #expect(size["minimum"]?.int == 64 && size["maximum"]?.int == 1024)
         let crop = try #require(parameters.first { $0["name"]?.string == "crop" }?["schema"])
         #expect(crop["enum"]?.array == ["face", "center", "none"].map(JSON.string))
+        let face = try #require(parameters.first { $0["name"]?.string == "face" }?["schema"])
+        #expect(face["enum"]?.array == ["largest", "all"].map(JSON.string))
     }
 
     @Test func cartoonifyDocumentsEveryStatusWithItsHeaders() throws {
@@ -59,7 +61,8 @@ struct OpenAPITests {
         let success = try #require(resolved(responses["200"]))
         #expect(success["content"]?["image/png"] != nil)
         let headers = Set(success["headers"]?.object?.keys.map { $0 } ?? [])
-        #expect(headers == ["X-Request-Id", "X-Face-Detected", "X-Face-Box", "X-Inference-Ms"])
+        #expect(headers == ["X-Request-Id", "X-Face-Detected", "X-Face-Box", "X-Face-Eyes", "X-Other-Face-Boxes",
+                            "X-Inference-Ms", "Server-Timing"])
         #expect(resolved(responses["503"])?["headers"]?["Retry-After"] != nil)
         for (status, response) in responses where status != "200" {
             let schema = resolved(response)?["content"]?["application/json"]?["schema"]
@@ -72,6 +75,7 @@ struct OpenAPITests {
         #expect(error["required"]?.array == ["error", "message"].map(JSON.string))
         let model = try #require(spec["components"]?["schemas"]?["ModelInfo"])
         let properties = Set(model["properties"]?.object?.keys.map { $0 } ?? [])
-        #expect(properties == ["architecture", "ngf", "n_blocks", "input_size", "parameters", "sha256", "version", "metadata"])
+        #expect(properties == ["architecture", "ngf", "n_blocks", "input_size", "parameters", "sha256", "version", "metadata",
+                               "face_framing"])
     }
 }

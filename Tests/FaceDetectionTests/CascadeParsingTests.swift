@@ -1,18 +1,23 @@
 @testable import FaceDetection
+import Foundation
 import Imaging
 import Testing
 
 @Suite("Cascade XML")
 struct CascadeParsingTests {
-    @Test("the bundled cascade is OpenCV's 24x24 Haar frontal-face cascade")
+    @Test("the shipped cascades are OpenCV's 24x24 Haar frontal-face and 20x20 eye cascades, licence kept")
     func bundled() throws {
-        #expect(FaceDetector.bundledLoadError == nil)
-        let detector = try #require(FaceDetector.bundled.cascade)
-        #expect(BundledCascade.fileName == "haarcascade_frontalface_default.xml")
-        #expect(BundledCascade.xml.contains("Intel License Agreement"))
+        let bundled = try FaceDetector.bundled()
+        let detector = bundled.cascade
+        for name in [CascadeResources.faceCascade, CascadeResources.eyeCascade] {
+            let xml = try CascadeResources.text(name, in: CascadeResources.defaultDirectory)
+            #expect(xml.contains("Intel License Agreement"))
+        }
         #expect(detector.windowWidth == 24 && detector.windowHeight == 24)
         #expect(detector.stages.count == 25)
         #expect(detector.stumps.count == 2913)
+        let eyes = try #require(bundled.eyeCascade)
+        #expect(eyes.windowWidth == 20 && eyes.windowHeight == 20 && eyes.stages.count == 24)
         guard case .haar(let features) = detector.features else {
             Issue.record("expected Haar features")
             return
@@ -77,13 +82,26 @@ struct CascadeParsingTests {
         // more than the candidate cap, which the scan must respect.
         #expect(!detector.detect(in: image).isEmpty)
         let grey = GreyImage(areaAveraging: image, maxPixels: 320 * 240)
-        let cascade = try #require(detector.cascade)
-        #expect(scanPyramid(grey, cascade: cascade, scaleFactor: 1.1).count == maxCandidates)
+        #expect(scanPyramid(grey, cascade: detector.cascade, scaleFactor: 1.1).count == maxCandidates)
     }
 
-    @Test("a cut-off copy of the bundled cascade is rejected at every length tried")
-    func truncated() {
-        let xml = BundledCascade.xml
+    @Test("a missing or corrupt shipped cascade is an error that names the file")
+    func missingOrCorrupt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cascades-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let face = folder.appendingPathComponent(CascadeResources.faceCascade).path
+        #expect(throws: CascadeError.missingFile(face)) { try FaceDetector.bundled(directory: folder) }
+        try Data("<opencv_storage><cascade><stageType>BOOST</stageType></cascade></opencv_storage>".utf8)
+            .write(to: URL(fileURLWithPath: face))
+        #expect(throws: CascadeError.invalidCascade("\(face): missing <featureType>")) {
+            try FaceDetector.bundled(directory: folder)
+        }
+    }
+
+    @Test("a cut-off copy of the shipped cascade is rejected at every length tried")
+    func truncated() throws {
+        let xml = try CascadeResources.text(CascadeResources.faceCascade, in: CascadeResources.defaultDirectory)
         for fraction in [0.001, 0.1, 0.5, 0.999] {
             let cut = String(xml.prefix(Int(Double(xml.count) * fraction)))
             #expect(throws: CascadeError.self) { try FaceDetector(cascadeXML: cut) }
@@ -95,6 +113,7 @@ struct CascadeParsingTests {
         #expect(CascadeError.malformedXML("x").description == "malformed cascade XML: x")
         #expect(CascadeError.invalidCascade("y").description == "invalid cascade: y")
         #expect(CascadeError.unsupported("z").description == "unsupported cascade: z")
+        #expect(CascadeError.missingFile("/a/b.xml").description == "cannot read cascade file /a/b.xml")
     }
 
     /// A one-stage, one-stump cascade with the given parts replaced.

@@ -1,23 +1,46 @@
 import FaceDetection
+import Foundation
+import Imaging
 import Testing
 
 @Suite("Face crop policy")
 struct FaceCropPolicyTests {
-    @Test("the crop is a square 1.6 times the face, centred on it and raised to show the hair")
-    func cropBox() {
-        let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
-        let crop = FaceCropPolicy.cropBox(for: face, imageWidth: 1000, imageHeight: 1000)
-        #expect(crop == SquareBox(x: 340, y: 216, side: 320))
-        // It contains the face with room to spare above (hair) and below (chin, neck).
-        #expect(crop.x < face.x && crop.x + crop.side > face.x + face.width)
-        #expect(face.y - crop.y > crop.y + crop.side - (face.y + face.height))
+    static let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
+
+    @Test("the box crop is a square 1.6 times the face, centred on it and raised to show the hair")
+    func boxCrop() {
+        let crop = FaceCropPolicy.boxRegion(for: Self.face, framing: .standard)
+        #expect(crop == RotatedSquare(centreX: 500, centreY: 376, side: 320))
     }
 
-    @Test("near a border the crop keeps its framing and reaches outside the image (padded later)")
-    func cropAtBorder() {
-        let face = FaceBox(x: 0, y: 10, width: 100, height: 100, score: 30)
-        let crop = FaceCropPolicy.cropBox(for: face, imageWidth: 400, imageHeight: 300)
-        #expect(crop == SquareBox(x: -30, y: -32, side: 160))
+    @Test("a face found turned keeps the box framing in its own frame: raised along its tilt")
+    func tiltedBoxCrop() {
+        var face = Self.face
+        face.angle = .pi / 2
+        let crop = FaceCropPolicy.boxRegion(for: face, framing: .standard)
+        #expect(abs(crop.centreX - 524) < 1e-9 && abs(crop.centreY - 400) < 1e-9 && crop.angle == .pi / 2)
+    }
+
+    @Test("with eyes, the crop puts them exactly on the model's eye targets, whatever the tilt",
+          arguments: [0.0, 15, -15, 30, -30])
+    func aligned(_ degrees: Double) throws {
+        let framing = try FaceFraming(metadata: ["face_eyes": "0.29,0.292,0.678,0.29"])
+        let angle = degrees * .pi / 180
+        let eyes = EyePoints(leftX: 300, leftY: 200, rightX: 300 + 80 * cos(angle), rightY: 200 + 80 * sin(angle))
+        let crop = FaceCropPolicy.crop(face: Self.face, eyes: eyes, framing: framing, imageWidth: 1000, imageHeight: 1000)
+        #expect(crop.eyes == eyes && crop.face == Self.face)
+        let left = crop.region.squarePoint(x: eyes.leftX, y: eyes.leftY)
+        let right = crop.region.squarePoint(x: eyes.rightX, y: eyes.rightY)
+        #expect(abs(left.u - 0.29) < 1e-9 && abs(left.v - 0.292) < 1e-9, "\(left)")
+        #expect(abs(right.u - 0.678) < 1e-9 && abs(right.v - 0.29) < 1e-9, "\(right)")
+    }
+
+    @Test("without eyes the face gets the box crop; without a face, the centre square")
+    func decision() {
+        #expect(FaceCropPolicy.crop(face: Self.face, eyes: nil, framing: .standard, imageWidth: 1000, imageHeight: 1000)
+            == FaceCrop(region: RotatedSquare(centreX: 500, centreY: 376, side: 320), face: Self.face, eyes: nil))
+        #expect(FaceCropPolicy.crop(face: nil, eyes: nil, framing: .standard, imageWidth: 1200, imageHeight: 1000)
+            == FaceCrop(region: RotatedSquare(centreX: 600, centreY: 500, side: 1000), face: nil, eyes: nil))
     }
 
     @Test("the largest face is primary; equal sizes go to the one nearest the centre")
@@ -41,22 +64,43 @@ struct FaceCropPolicyTests {
     func none() {
         #expect(FaceCropPolicy.primaryFace([], imageWidth: 10, imageHeight: 10) == nil)
     }
+}
 
-    @Test("crop=face frames the primary face, or falls back to the centre square and says no face was found")
-    func decision() {
-        let face = FaceBox(x: 400, y: 300, width: 200, height: 200, score: 30)
-        #expect(FaceCropPolicy.crop(faces: [face], imageWidth: 1000, imageHeight: 1000)
-            == FaceCrop(box: SquareBox(x: 340, y: 216, side: 320), face: face))
-        #expect(FaceCropPolicy.crop(faces: [], imageWidth: 1200, imageHeight: 1000)
-            == FaceCrop(box: SquareBox(x: 100, y: 0, side: 1000), face: nil))
+@Suite("Face framing metadata")
+struct FaceFramingTests {
+    @Test("absent keys give CelebA's box framing, and eye targets derived from it")
+    func defaults() throws {
+        let framing = try FaceFraming(metadata: ["architecture": "resnet"])
+        #expect(framing == .standard && !framing.eyesStated)
+        #expect(framing.boxSide == 1.6 && framing.boxRaise == 0.12)
+        // The derived targets are where the box crop puts the box's typical eyes.
+        let box = FaceBox(x: 0, y: 0, width: 100, height: 100, score: 1)
+        let region = FaceCropPolicy.boxRegion(for: box, framing: framing)
+        let eye = region.squarePoint(x: 100 * FaceFraming.eyesInBox.left, y: 100 * FaceFraming.eyesInBox.y)
+        #expect(abs(eye.u - framing.eyes.leftX) < 1e-9 && abs(eye.v - framing.eyes.leftY) < 1e-9)
+        #expect(framing.eyes.leftY == framing.eyes.rightY && framing.eyes.leftX < framing.eyes.rightX)
     }
 
-    @Test("the centre crop is the largest centred square", arguments: [
-        (4000, 3000, SquareBox(x: 500, y: 0, side: 3000)),
-        (300, 301, SquareBox(x: 0, y: 0, side: 300)),
-        (1, 1, SquareBox(x: 0, y: 0, side: 1)),
+    @Test("stated values are read, and read back")
+    func stated() throws {
+        let framing = try FaceFraming(metadata: ["face_eyes": "0.29, 0.292,0.678,0.29", "face_box": "1.198,-0.081"])
+        #expect(framing.eyesStated)
+        #expect(framing.eyes == EyePoints(leftX: 0.29, leftY: 0.292, rightX: 0.678, rightY: 0.29))
+        #expect(framing.boxSide == 1.198 && framing.boxRaise == -0.081)
+        #expect(framing.metadata == ["face_eyes": "0.2900,0.2920,0.6780,0.2900", "face_box": "1.1980,-0.0810"])
+    }
+
+    @Test("a malformed value is an error naming its key", arguments: [
+        ("face_eyes", "0.3,0.3,0.7"), ("face_eyes", "0.7,0.3,0.3,0.3"), ("face_eyes", "a,b,c,d"),
+        ("face_eyes", "0.3,0.3,1.7,0.3"), ("face_eyes", "0.3,0.3,0.7,nan"), ("face_box", "1.2"),
+        ("face_box", "9,0"), ("face_box", "1.2,-0.1,3"), ("face_box", ""),
     ])
-    func centre(_ width: Int, _ height: Int, _ expected: SquareBox) {
-        #expect(FaceCropPolicy.centerBox(imageWidth: width, imageHeight: height) == expected)
+    func malformed(_ key: String, _ value: String) {
+        #expect {
+            try FaceFraming(metadata: [key: value])
+        } throws: { error in
+            guard let error = error as? FaceFramingError else { return false }
+            return error.key == key && error.value == value && error.description.contains("'\(key)'")
+        }
     }
 }

@@ -10,6 +10,14 @@ enum FaceFixtures {
         try ImageDecoder.decode([UInt8](try Data(contentsOf: directory.appendingPathComponent(name + ".jpg"))))
     }
 
+    /// The detector over the shipped cascades, as the server loads it.
+    static func detector() throws -> FaceDetector {
+        try FaceDetector.bundled()
+    }
+
+    /// The default model's `face_eyes` (UTKFace chips, measured by `cartoonify measure-framing`).
+    static let utkFaceEyes = "0.287,0.289,0.678,0.290"
+
     static func text(_ file: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
     }

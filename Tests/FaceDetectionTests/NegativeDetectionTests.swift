@@ -8,7 +8,7 @@ struct NegativeDetectionTests {
     let detector: FaceDetector
 
     init() throws {
-        detector = FaceDetector.bundled
+        detector = try FaceFixtures.detector()
     }
 
     @Test("face-free photos: a coffee cup, a cat, a rocket launch", arguments: ["coffee", "chelsea", "rocket"])

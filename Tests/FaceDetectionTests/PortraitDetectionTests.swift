@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import Kernels
 import Testing
 
 /// A test photo and the face in it, boxed by hand (brows or hairline to chin, cheek to cheek) in the
@@ -29,7 +30,7 @@ struct PortraitDetectionTests {
     let detector: FaceDetector
 
     init() throws {
-        detector = FaceDetector.bundled
+        detector = try FaceFixtures.detector()
     }
 
     @Test("the primary face is the hand-boxed face", arguments: portraits)
@@ -40,11 +41,12 @@ struct PortraitDetectionTests {
         #expect(overlap(primary, portrait.face) >= 0.5, "found \(faces)")
         #expect(primary.score > 10)
         // The crop holds the whole hand-boxed face, and the face fills a fifth of it or more (CelebA: about 28%).
-        let crop = FaceCropPolicy.cropBox(for: primary, imageWidth: photo.width, imageHeight: photo.height)
+        let crop = FaceCropPolicy.boxRegion(for: primary, framing: .standard)
         let face = portrait.face
-        #expect(crop.x <= face.x && crop.y <= face.y, "\(crop)")
-        #expect(crop.x + crop.side >= face.x + face.width && crop.y + crop.side >= face.y + face.height, "\(crop)")
-        #expect(face.width * face.height * 5 >= crop.side * crop.side, "\(crop)")
+        let (x, y) = (crop.centreX - crop.side / 2, crop.centreY - crop.side / 2)
+        #expect(x <= Double(face.x) && y <= Double(face.y), "\(crop)")
+        #expect(x + crop.side >= Double(face.x + face.width) && y + crop.side >= Double(face.y + face.height), "\(crop)")
+        #expect(Double(face.width * face.height * 5) >= crop.side * crop.side, "\(crop)")
     }
 
     @Test("a large photo is searched on a downscaled copy and answered in its own pixels")
@@ -78,9 +80,71 @@ struct ParallelDetectionTests {
           arguments: ["grace_hopper", "astronaut", "obama", "coffee", "chelsea"])
     func threadsDoNotChangeTheResult(_ name: String) throws {
         let photo = try FaceFixtures.photo(name)
-        let serial = FaceDetector.bundled.detect(in: photo)
+        let detector = try FaceFixtures.detector()
+        let serial = detector.detect(in: photo)
         for threads in [2, 3, 8] {
-            #expect(FaceDetector.bundled.detect(in: photo, threads: threads) == serial, "\(threads) threads")
+            #expect(detector.detect(in: photo, threads: threads) == serial, "\(threads) threads")
+        }
+    }
+}
+
+@Suite("Skipping what the primary face makes pointless")
+struct PrimaryOnlyTests {
+    static let photos = ["grace_hopper", "astronaut", "obama", "obama2", "obama3", "biden", "coffee", "chelsea", "rocket"]
+
+    @Test("primaryOnly picks the same primary face as the full scan, upright and turned", arguments: photos)
+    func samePrimaryFace(_ name: String) throws {
+        let detector = try FaceFixtures.detector()
+        let photo = try FaceFixtures.photo(name)
+        for image in [photo] + [15.0, -30].map({ Turned(photo, degrees: $0).image }) {
+            let full = detector.detect(in: image)
+            let skipping = detector.detect(in: image, primaryOnly: true)
+            #expect(FaceCropPolicy.primaryFace(skipping, imageWidth: image.width, imageHeight: image.height)
+                == FaceCropPolicy.primaryFace(full, imageWidth: image.width, imageHeight: image.height))
+        }
+    }
+
+    @Test("in a group photo the small face is skipped, the large one still wins")
+    func groupPhoto() throws {
+        let detector = try FaceFixtures.detector()
+        let large = try FaceFixtures.photo("grace_hopper")
+        let small = large.resized(width: 128, height: 128)
+        var group = RGBImage(width: 768, height: 512, fill: (128, 128, 128))
+        for y in 0..<512 {
+            group.pixels.replaceSubrange(y * 768 * 3..<(y * 768 + 512) * 3, with: large.pixels[y * 512 * 3..<(y + 1) * 512 * 3])
+        }
+        for y in 0..<128 {
+            let row = (y + 192) * 768 + 600
+            group.pixels.replaceSubrange(row * 3..<(row + 128) * 3, with: small.pixels[y * 128 * 3..<(y + 1) * 128 * 3])
+        }
+        let full = detector.detect(in: group), skipping = detector.detect(in: group, primaryOnly: true)
+        #expect(full.contains { $0.x > 600 })
+        #expect(!skipping.contains { $0.x > 600 })
+        #expect(FaceCropPolicy.primaryFace(skipping, imageWidth: 768, imageHeight: 512)
+            == FaceCropPolicy.primaryFace(full, imageWidth: 768, imageHeight: 512))
+    }
+}
+
+@Suite("Detection on every instruction-set path")
+struct KernelPathDetectionTests {
+    @Test("every path this CPU runs finds the same faces and eyes as the portable one",
+          arguments: ["grace_hopper", "obama3", "biden", "chelsea"])
+    func samePathResults(_ name: String) throws {
+        var detector = try FaceFixtures.detector()
+        let photo = try FaceFixtures.photo(name)
+        let turned = Turned(photo, degrees: 30).image
+        /// The faces and each face's eyes, upright and turned.
+        func results() -> (faces: [[FaceBox]], eyes: [[EyePoints?]]) {
+            let faces = [photo, turned].map { detector.detect(in: $0) }
+            return (faces, zip([photo, turned], faces).map { image, found in found.map { detector.eyes(in: image, face: $0) } })
+        }
+        detector.kernels = .portable
+        let portable = results()
+        #expect(!portable.faces[0].isEmpty || name == "chelsea")
+        for path in KernelPath.supported where path != .portable {
+            detector.kernels = path
+            let other = results()
+            #expect(other.faces == portable.faces && other.eyes == portable.eyes, "\(path)")
         }
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The cascades FaceDetection ships as package resources (scripts/make_cascade_resources.py writes them).
+/// SwiftPM copies them into `cartoonify_FaceDetection.resources/Resources` next to every executable it
+/// builds; the Docker image keeps that folder beside the server. Found by hand rather than through
+/// `Bundle.module`, whose accessor traps when the bundle is missing: here that is a start-up error.
+public enum CascadeResources {
+    public static let faceCascade = "haarcascade_frontalface_default.xml"
+    public static let eyeCascade = "haarcascade_eye.xml"
+    /// Overrides where the cascades are read from (a folder holding both files).
+    public static let environmentVariable = "CARTOONIFY_CASCADES"
+
+    /// `CARTOONIFY_CASCADES` when set, else the resource folder beside the running executable.
+    public static var defaultDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
+        return executable.deletingLastPathComponent()
+            .appendingPathComponent("cartoonify_FaceDetection.resources/Resources", isDirectory: true)
+    }
+
+    /// The text of one cascade file; a missing or unreadable file names its path.
+    static func text(_ name: String, in directory: URL) throws(CascadeError) -> String {
+        let url = directory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .missingFile(url.path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .malformedXML("\(url.path) is not UTF-8 text")
+        }
+        return text
+    }
+}
