@@ -1,6 +1,7 @@
 import ArgumentParser
 import CartoonService
 import Evaluation
+import FaceDetection
 import Foundation
 import Imaging
 import NN
@@ -37,7 +38,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         guard referenceCount >= 2 else { throw ValidationError("--reference-count must be at least 2") }
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
-        let pipeline = CartoonPipeline(generator: loaded.generator)
+        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled())
         let size = pipeline.modelSize
         let modelInput = { (image: RGBImage) in image.centerSquareCrop().resized(width: size, height: size) }
         let classifier = CartoonClassifier(
@@ -64,8 +65,8 @@ struct EvalCommand: ParsableCommand {
             if let cycle {
                 let back = cycle.forward(Tensor(shape: [1, 3, size, size], storage: output.planarFloats()),
                                          arena: resources.arena, threads: resources.threads)
-                cycleL1 += zip(back.storage, input.planarFloats()).reduce(0) { $0 + Double(abs($1.0 - $1.1)) }
-                    / Double(back.count)
+                let difference: Double = zip(back.storage, input.planarFloats()).reduce(0) { $0 + Double(abs($1.0 - $1.1)) }
+                cycleL1 += difference / Double(back.count)
             }
         }
         let n = Double(heldOut.count)
