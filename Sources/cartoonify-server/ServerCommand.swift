@@ -19,9 +19,9 @@ struct ServerCommand: ParsableCommand {
     var port: Int?
     @Option(help: "Generator weights (safetensors). [CARTOONIFY_WEIGHTS, default weights/default.safetensors]")
     var weights: String?
-    @Option(help: "Inference threads. [CARTOONIFY_WORKERS, default: active processors]")
+    @Option(help: "Inference workers (requests run at once). [CARTOONIFY_WORKERS, default: one per available core]")
     var workers: Int?
-    @Option(help: "Cores one inference may use. [CARTOONIFY_INFERENCE_THREADS, default: processors / workers]")
+    @Option(help: "Most cores one inference may use; busy workers share the cores. [CARTOONIFY_INFERENCE_THREADS, default: every available core]")
     var inferenceThreads: Int?
     @Option(help: "Requests that may wait for a worker before 503. [CARTOONIFY_QUEUE_DEPTH, default 16]")
     var queueDepth: Int?
