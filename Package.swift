@@ -55,12 +55,14 @@ let package = Package(
             swiftSettings: hot
         ),
         .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
+        // One photo in, one PNG cartoon out: what the server and the CLI run, with no HTTP in it.
+        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "NN", "Tensor"], swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
             name: "CartoonService",
             dependencies: [
-                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN", "Parallel",
+                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN", "Parallel", "Pipeline",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -87,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "CartoonService", "FaceDetection", "NN", "Imaging", "Evaluation", "Tensor",
+                "Pipeline", "FaceDetection", "NN", "Imaging", "Evaluation", "Tensor", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,7 +109,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "FaceDetection", "HTTP", "Imaging", "NN", "TestSupport"]),
+        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "Pipeline", "FaceDetection", "HTTP", "Imaging", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),
     ]
 )

@@ -5,6 +5,7 @@ import Kernels
 import Logging
 import NN
 import Synchronization
+import Pipeline
 
 /// The running service: routes of the HTTP contract, the worker pool, readiness and draining.
 public final class CartoonService: Sendable {

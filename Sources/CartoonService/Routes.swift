@@ -2,6 +2,7 @@ import FaceDetection
 import Foundation
 import HTTP
 import Logging
+import Pipeline
 
 /// The contract's endpoints. Routing is a switch: seven fixed paths do not need a router type.
 extension CartoonService {
@@ -103,8 +104,10 @@ extension CartoonService {
                 let bytes = try ImageUpload.bytes(of: request)
                 let resources = CartoonPipeline.Resources(arena: arenas[worker.index].arena, threads: threads)
                 let result = try cores.run { () throws(ServiceError) in
-                    try pipeline.run(bytes, options: options, resources: resources) { () throws(ServiceError) in
-                        if context.isCancelled { throw .clientGone }
+                    do throws(PipelineError) {
+                        return try pipeline.run(bytes, options: options, resources: resources) { context.isCancelled }
+                    } catch {
+                        throw ServiceError(error)
                     }
                 }
                 metrics.recordInference(result.times.inference)

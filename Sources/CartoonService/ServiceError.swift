@@ -1,5 +1,6 @@
 import HTTP
 import Imaging
+import Pipeline
 
 /// A request that cannot be served, as the contract's JSON error: a status, a stable machine code and a
 /// sentence for the person reading it.
@@ -68,6 +69,14 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
             status: 405, code: "method_not_allowed",
             message: "\(method) is not allowed here; use \(allowed.joined(separator: " or ")).",
             headers: [("Allow", allowed.joined(separator: ", "))])
+    }
+
+    /// What a pipeline failure means to the client.
+    init(_ error: PipelineError) {
+        switch error {
+        case .image(let error): self.init(error)
+        case .abandoned: self = .clientGone
+        }
     }
 
     /// What a decoder failure means to the client.

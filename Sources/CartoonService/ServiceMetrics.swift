@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import Pipeline
 
 /// The service's Prometheus series, kept in a registry of its own so two servers in one process (tests)
 /// never share counts and no global bootstrap is needed.

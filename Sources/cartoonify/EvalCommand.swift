@@ -1,10 +1,11 @@
 import ArgumentParser
-import CartoonService
 import Evaluation
 import FaceDetection
 import Foundation
 import Imaging
 import NN
+import Parallel
+import Pipeline
 import Tensor
 
 /// Measures a model on held-out photos through the server's own pipeline (crop=center: the held-out
@@ -46,8 +47,8 @@ struct EvalCommand: ParsableCommand {
             cartoons: try Self.images(referenceCartoons, limit: referenceCount).map { StyleFeatures(modelInput($0.image)) })
         let cycle = try checkpoint.map { try Self.cartoonToPhoto(checkpoint: $0, config: loaded.generator.config) }
 
-        let options = try CartoonOptions(query: ["crop": "center"])
-        let resources = CartoonPipeline.Resources(threads: ServiceConfiguration.activeProcessorCount)
+        let options = CartoonOptions(crop: .center)
+        let resources = CartoonPipeline.Resources(threads: AvailableCores.count)
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
         var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0
         let heldOut = try Self.images(photos, limit: nil)

@@ -1,8 +1,9 @@
 import ArgumentParser
-import CartoonService
 import FaceDetection
 import Foundation
 import NN
+import Parallel
+import Pipeline
 
 /// The server's pipeline on one file, for people and scripts without a running server.
 struct RunCommand: ParsableCommand {
@@ -14,19 +15,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output edge in pixels (64...1024); default the model's input size.")
     var size: Int?
     @Option(help: "face, center or none.")
-    var crop = "face"
+    var crop = CropMode.face
     @Argument(help: "A JPEG or PNG photo.")
     var input: String
     @Argument(help: "Where to write the PNG cartoon.")
     var output: String
 
     func run() throws {
-        var query = ["crop": crop]
-        if let size { query["size"] = String(size) }
-        let options = try CartoonOptions(query: query)
+        if let size, !CartoonOptions.sizeRange.contains(size) {
+            throw ValidationError("--size must be from \(CartoonOptions.sizeRange.lowerBound) to \(CartoonOptions.sizeRange.upperBound)")
+        }
+        let options = CartoonOptions(size: size, crop: crop)
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
-        let threads = ServiceConfiguration.activeProcessorCount
+        let threads = AvailableCores.count
         let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled(),
                                        framing: try FaceFraming(metadata: loaded.metadata))
         let result = try pipeline.run(bytes, options: options, resources: .init(threads: threads))
@@ -42,3 +44,5 @@ struct RunCommand: ParsableCommand {
         print("wrote \(output) (\(result.png.count) bytes; \(face); \(times))")
     }
 }
+
+extension CropMode: ExpressibleByArgument {}

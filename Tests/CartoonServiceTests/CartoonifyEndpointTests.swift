@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import NN
+import Pipeline
 import Tensor
 import Testing
 import TestSupport

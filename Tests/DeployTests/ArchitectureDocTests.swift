@@ -14,3 +14,17 @@ import Testing
         }
     }
 }
+
+extension ArchitectureDocTests {
+    /// The CLI runs the pipeline the server runs, without linking the server: no HTTP, metrics or routes.
+    @Test func theCommandLineToolDependsOnThePipelineNotTheService() throws {
+        let manifest = try Repository.text("Package.swift")
+        let start = try #require(manifest.firstRange(of: try Regex(#"name: "cartoonify",\s*dependencies:"#)))
+        let end = try #require(manifest.range(of: "]", range: start.upperBound..<manifest.endIndex))
+        let dependencies = manifest[start.upperBound..<end.lowerBound]
+        #expect(dependencies.contains("\"Pipeline\""))
+        for module in ["CartoonService", "HTTP", "swift-metrics", "swift-prometheus"] {
+            #expect(!dependencies.contains(module), "cartoonify depends on \(module)")
+        }
+    }
+}

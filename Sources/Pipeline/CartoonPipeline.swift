@@ -51,9 +51,12 @@ public struct CartoonPipeline: Sendable {
         public var times: StageTimes
     }
 
-    /// `checkpoint` runs between stages and throws to abandon work nobody waits for any more.
+    /// `isAbandoned` is asked between stages; true stops the work (nobody waits for it any more).
     public func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
-                    checkpoint: () throws(ServiceError) -> Void = {}) throws(ServiceError) -> Result {
+                    isAbandoned: () -> Bool = { false }) throws(PipelineError) -> Result {
+        func checkpoint() throws(PipelineError) {
+            if isAbandoned() { throw .abandoned }
+        }
         var times = StageTimes.Stopwatch()
         let decoded = try decode(bytes, minimumSide: minimumDecodedSide(options.crop))
         times.lap(\.decode)
@@ -69,7 +72,7 @@ public struct CartoonPipeline: Sendable {
         do {
             png = try PNGEncoder.encode(output, compressionLevel: pngCompressionLevel)
         } catch {
-            throw ServiceError(error)
+            throw .image(error)
         }
         times.lap(\.encode)
         // Decoding may have shrunk the photo; reported points are in the uploaded photo's pixels.
@@ -91,11 +94,11 @@ public struct CartoonPipeline: Sendable {
         mode == .face ? 4 * modelSize : modelSize
     }
 
-    func decode(_ bytes: [UInt8], minimumSide: Int) throws(ServiceError) -> DecodedImage {
+    func decode(_ bytes: [UInt8], minimumSide: Int) throws(PipelineError) -> DecodedImage {
         do {
             return try ImageDecoder.decode(bytes, limits: decodeLimits, minimumSide: minimumSide)
         } catch {
-            throw ServiceError(error)
+            throw .image(error)
         }
     }
 
