@@ -43,6 +43,9 @@ let package = Package(
                 swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),
         .target(name: "CCPUFeatures"),
+        // bfloat16 GEMM on AVX512_BF16 (`vdpbf16ps`): Swift cannot emit it, so C intrinsics behind a
+        // per-function target attribute; callers check cartoonify_bf16_supported() first.
+        .target(name: "CBF16"),
         // Parallel regions on spinning thread teams, capped by the cores busy workers share.
         .target(name: "Parallel", dependencies: ["CCPUFeatures"], swiftSettings: hot),
         .target(name: "KernelsCore", dependencies: ["Parallel"], swiftSettings: hot),
@@ -83,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cartoonify-bench",
-            dependencies: ["Kernels", "NN", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Kernels", "NN", "Tensor", "CBF16", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hot
         ),
         .executableTarget(
@@ -104,7 +107,7 @@ let package = Package(
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),

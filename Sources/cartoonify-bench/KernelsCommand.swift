@@ -32,6 +32,9 @@ struct KernelsCommand: ParsableCommand {
                 for (m, k, n) in [(256, 256, 256), (1020, 1024, 1024), (256, 2304, 4096)] {
                     let gflops = bench.gemm(m: m, k: k, n: n)
                     print("  gemm \(m)x\(k)x\(n): \(format(gflops)) GFLOP/s = \(format(100 * gflops / peak))% of peak")
+                    if threads == 1, path == .avx512, let bf16 = bench.bf16Gemm(m: m, k: k, n: n) {
+                        print("  bf16 gemm \(m)x\(k)x\(n): \(format(bf16)) GFLOP/s = \(format(bf16 / gflops, 2))x float32")
+                    }
                 }
                 if layers { layerBench.report() }
             }
