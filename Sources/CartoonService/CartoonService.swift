@@ -84,11 +84,33 @@ public final class CartoonService: Sendable {
             generator: loaded.generator, detector: detector, framing: framing, decodeLimits: configuration.decodeLimits,
             pngCompressionLevel: configuration.pngCompressionLevel)
         let info = ModelInfo(loaded, framing: framing, path: path)
+        choosePolicy(pipeline.plan)
         phase.withLock { $0 = .ready(pipeline, info) }
         logger.info("model loaded", metadata: [
             "architecture": "\(info.architecture)", "parameters": "\(info.parameters)",
             "input_size": "\(info.inputSize)", "sha256": "\(info.sha256)",
         ])
+    }
+
+    /// Sets how busy workers share the cores for this model, before any request runs.
+    private func choosePolicy(_ plan: GeneratorPlan) {
+        switch configuration.corePolicy {
+        case .spread: cores.policy = .spread
+        case .exclusive: cores.policy = .exclusive
+        case .auto:
+            // One worker, or inferences held to one core: there is nothing to share, so nothing to time.
+            guard configuration.workers > 1, configuration.resolvedInferenceThreads > 1, cores.cores > 1 else {
+                cores.policy = .spread
+                return
+            }
+            let calibration = CorePolicyCalibration.measure(plan, cores: cores.cores)
+            cores.policy = calibration.policy
+            logger.info("core policy", metadata: [
+                "policy": "\(calibration.policy.rawValue)", "cores": "\(cores.cores)",
+                "exclusive_rps": "\((calibration.exclusive * 10).rounded() / 10)",
+                "spread_rps": "\((calibration.spread * 10).rounded() / 10)",
+            ])
+        }
     }
 
     /// SIGTERM: readiness turns 503, the listener closes, in-flight and queued requests finish within the

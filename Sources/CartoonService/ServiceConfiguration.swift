@@ -29,6 +29,8 @@ public struct ServiceConfiguration: Sendable {
     /// `GET /` serves the try-it page; false (`--no-ui`) leaves an API-only surface. `/openapi.yaml`
     /// stays either way: it describes the API, not the page.
     public var servesPage = true
+    /// How busy workers share the cores: measured for the loaded model at start (`auto`), or fixed.
+    public var corePolicy = CorePolicySetting.auto
 
     public init() {}
 
@@ -41,4 +43,9 @@ public struct ServiceConfiguration: Sendable {
 
     /// The CPUs this process may use, a container's CPU limit included (`AvailableCores`).
     public static var activeProcessorCount: Int { AvailableCores.count }
+}
+
+/// `--core-policy`: let a start-up calibration choose (`CorePolicyCalibration`), or fix one.
+public enum CorePolicySetting: String, Sendable, CaseIterable {
+    case auto, spread, exclusive
 }

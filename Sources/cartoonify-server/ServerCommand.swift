@@ -41,6 +41,8 @@ struct ServerCommand: ParsableCommand {
     var logLevel: String?
     @Flag(name: .customLong("no-ui"), help: "Serve no page at GET / (API only). [CARTOONIFY_NO_UI=1]")
     var noUI = false
+    @Option(help: "How busy workers share the cores: auto (timed for the model at start), spread (one core each under load) or exclusive (one request at a time on every core). [CARTOONIFY_CORE_POLICY, default auto]")
+    var corePolicy: String?
 
     func run() throws {
         let env = Environment()
@@ -91,6 +93,12 @@ struct ServerCommand: ParsableCommand {
         config.metricsPort = try env.optionalInt(metricsPort, "CARTOONIFY_METRICS_PORT")
         config.apiKey = env.optionalString(nil, "CARTOONIFY_API_KEY")
         config.servesPage = try !env.bool(noUI, "CARTOONIFY_NO_UI")
+        let policy = try env.string(corePolicy, "CARTOONIFY_CORE_POLICY", default: "auto")
+        guard let setting = CorePolicySetting(rawValue: policy) else {
+            throw ValidationError("--core-policy (CARTOONIFY_CORE_POLICY) must be one of "
+                + CorePolicySetting.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(policy)'.")
+        }
+        config.corePolicy = setting
         guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
             throw ValidationError("ports must be from 0 to 65535.")
         }

@@ -115,6 +115,12 @@ import TestSupport
         #expect(server.log.contains("CARTOONIFY_NO_UI"))
     }
 
+    @Test func invalidCorePolicyIsRefused() throws {
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_CORE_POLICY": "greedy"])
+        #expect(server.waitForExit() == 64)
+        #expect(server.log.contains("auto, spread, exclusive"))
+    }
+
     /// A binary copied without the resource bundle beside it (a Dockerfile that forgot it) says what is
     /// missing instead of serving without its page or trapping.
     @Test func binaryWithoutItsResourceBundleNamesIt() throws {

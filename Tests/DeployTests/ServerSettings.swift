@@ -8,6 +8,7 @@ enum ServerSettings {
         "CARTOONIFY_DRAIN_TIMEOUT", "CARTOONIFY_LOG_FORMAT", "CARTOONIFY_LOG_LEVEL", "CARTOONIFY_API_KEY",
         "CARTOONIFY_METRICS_PORT", "CARTOONIFY_INFERENCE_THREADS", "CARTOONIFY_MAX_CONNECTIONS",
         "CARTOONIFY_NO_UI",
+        "CARTOONIFY_CORE_POLICY",
     ]
     static let port = 8080
     static let defaultDrainTimeoutSeconds = 25

@@ -87,6 +87,24 @@ import TestSupport
         #expect(Self.parts(threads: 3) == 3)
         #expect(CoreShare(cores: 4).run { Self.parts(threads: 3) } == 3)
     }
+
+    @Test func theExclusivePolicyRunsOneWorkerAtATimeOnEveryCore() {
+        let share = CoreShare(cores: 2, policy: .exclusive)
+        let inside = Atomic<Int>(0), most = Atomic<Int>(0), partsSeen = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            share.run {
+                let now = inside.add(1, ordering: .relaxed).newValue
+                most.max(now, ordering: .relaxed)
+                let parts = Self.parts(threads: 2)
+                partsSeen.withLock { $0.append(parts) }
+                inside.subtract(1, ordering: .relaxed)
+            }
+        }
+        #expect(most.load(ordering: .relaxed) == 1)
+        #expect(partsSeen.withLock { $0 } == [2, 2, 2, 2, 2, 2])
+        share.policy = .spread
+        #expect(share.policy == .spread && share.run { Self.parts(threads: 2) } == 2)
+    }
 }
 
 /// The CPU quota of a container, from cgroup files laid out as a test directory tree.
