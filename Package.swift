@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CBF16"),
         // Parallel regions on spinning thread teams, capped by the cores busy workers share.
         .target(name: "Parallel", dependencies: ["CCPUFeatures"], swiftSettings: hot),
-        .target(name: "KernelsCore", dependencies: ["Parallel"], swiftSettings: hot),
+        .target(name: "KernelsCore", dependencies: ["Parallel", "CBF16"], swiftSettings: hot),
         .target(name: "KernelsPortable", dependencies: ["KernelsCore"], swiftSettings: hot),
         .target(name: "KernelsAVX2", dependencies: ["KernelsCore"], swiftSettings: avx2),
         .target(name: "KernelsAVX512", dependencies: ["KernelsCore"], swiftSettings: avx512),
@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
         // One photo in, one PNG cartoon out: what the server and the CLI run, with no HTTP in it.
-        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "NN", "Tensor"], swiftSettings: hot),
+        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "Kernels", "NN", "Tensor"], swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
-                "CartoonService", "NN",
+                "CartoonService", "Kernels", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "Pipeline", "FaceDetection", "HTTP", "Imaging", "NN", "TestSupport"]),
+        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "Pipeline", "FaceDetection", "HTTP", "Imaging", "Kernels", "NN", "TestSupport"]),
         .testTarget(name: "DeployTests"),
     ]
 )

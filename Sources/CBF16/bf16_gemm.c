@@ -38,26 +38,56 @@ void cartoonify_bf16_pack_a(const float *a, int m, int k, int lda, uint32_t *out
     }
 }
 
-void cartoonify_bf16_pack_b(const float *b, int k, int n, int ldb, uint32_t *out) {
+#if defined(__x86_64__)
+/* Row r of B: `base + offsets[r]` when offsets are given, else `base + r * ldb`. */
+static inline const float *b_row(const float *base, const long *offsets, long ldb, int r) {
+    return base + (offsets ? offsets[r] : (long)r * ldb);
+}
+
+/* Panels of B as bfloat16 pairs: 16 columns of two rows rounded by `vcvtneps2bf16` and interleaved by widening,
+   the tail of the last panel through masked loads (zero past n). */
+BF16_TARGET static void pack_b(const float *base, const long *offsets, long ldb, int k, int n, uint32_t *out) {
     int kpairs = (k + 1) / 2, panels = (n + CARTOONIFY_BF16_PANEL - 1) / CARTOONIFY_BF16_PANEL;
-    for (int j = 0; j < panels; j++) {
-        for (int p = 0; p < kpairs; p++) {
+    for (int p = 0; p < kpairs; p++) {
+        const float *low = b_row(base, offsets, ldb, 2 * p);
+        const float *high = 2 * p + 1 < k ? b_row(base, offsets, ldb, 2 * p + 1) : NULL;
+        for (int j = 0; j < panels; j++) {
             uint32_t *dst = out + ((long)j * kpairs + p) * CARTOONIFY_BF16_PANEL;
-            for (int c = 0; c < CARTOONIFY_BF16_PANEL; c++) {
-                int column = j * CARTOONIFY_BF16_PANEL + c;
-                float low = column < n ? b[(long)(2 * p) * ldb + column] : 0.0f;
-                float high = column < n && 2 * p + 1 < k ? b[(long)(2 * p + 1) * ldb + column] : 0.0f;
-                dst[c] = pair(low, high);
+            for (int half = 0; half < CARTOONIFY_BF16_PANEL; half += 16) {
+                int column = j * CARTOONIFY_BF16_PANEL + half;
+                int left = n - column;
+                __mmask16 mask = (__mmask16)(left >= 16 ? 0xffff : left > 0 ? (1u << left) - 1 : 0);
+                __m512i l = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, low + column)));
+                __m512i h = high
+                    ? _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, high + column)))
+                    : _mm512_setzero_si512();
+                _mm512_storeu_si512(dst + half, _mm512_or_si512(l, _mm512_slli_epi32(h, 16)));
             }
         }
     }
+}
+#else
+static void pack_b(const float *base, const long *offsets, long ldb, int k, int n, uint32_t *out) {
+    (void)base; (void)offsets; (void)ldb; (void)k; (void)n; (void)out;
+}
+#endif
+
+void cartoonify_bf16_pack_b(const float *b, int k, int n, int ldb, uint32_t *out) {
+    pack_b(b, NULL, ldb, k, n, out);
+}
+
+void cartoonify_bf16_pack_b_rows(const float *base, const long *row_offsets, int k, int n, uint32_t *out) {
+    pack_b(base, row_offsets, 0, k, n, out);
 }
 
 #if defined(__x86_64__)
 /* MR rows x 32 columns of C: 2 * MR accumulators, two B loads and MR broadcasts per k pair. */
 #define MR 6
+/* K pairs of one pass: a 6-row slice of A (3 KB) and a panel's slice of B (16 KB) stay in L1 while a pass
+   runs over every panel and row tile. */
+#define KB 128
 
-BF16_TARGET static void tile(int rows, int kpairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
+BF16_TARGET static void tile(int rows, int depth, const uint32_t *a, int lda, const uint32_t *b, float *c, int ldc,
                              __mmask16 mask0, __mmask16 mask1, int accumulate) {
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) {
@@ -69,12 +99,12 @@ BF16_TARGET static void tile(int rows, int kpairs, const uint32_t *a, const uint
             acc[r][1] = _mm512_setzero_ps();
         }
     }
-    for (int p = 0; p < kpairs; p++) {
+    for (int p = 0; p < depth; p++) {
         __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + (long)p * CARTOONIFY_BF16_PANEL);
         __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + (long)p * CARTOONIFY_BF16_PANEL + 16);
         for (int r = 0; r < MR; r++) {
             if (r < rows) {
-                __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[(long)r * kpairs + p]);
+                __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[(long)r * lda + p]);
                 acc[r][0] = _mm512_dpbf16_ps(acc[r][0], ar, b0);
                 acc[r][1] = _mm512_dpbf16_ps(acc[r][1], ar, b1);
             }
@@ -88,14 +118,18 @@ BF16_TARGET static void tile(int rows, int kpairs, const uint32_t *a, const uint
 
 BF16_TARGET static void gemm(int m, int n, int kpairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
                              int accumulate) {
-    for (int j = 0; j < n; j += CARTOONIFY_BF16_PANEL) {
-        int columns = n - j < CARTOONIFY_BF16_PANEL ? n - j : CARTOONIFY_BF16_PANEL;
-        __mmask16 mask0 = (__mmask16)(columns >= 16 ? 0xffff : (1u << columns) - 1);
-        __mmask16 mask1 = (__mmask16)(columns >= 32 ? 0xffff : columns > 16 ? (1u << (columns - 16)) - 1 : 0);
-        const uint32_t *panel = b + (long)(j / CARTOONIFY_BF16_PANEL) * kpairs * CARTOONIFY_BF16_PANEL;
+    for (int k0 = 0; k0 < kpairs; k0 += KB) {
+        int depth = kpairs - k0 < KB ? kpairs - k0 : KB;
         for (int i = 0; i < m; i += MR) {
             int rows = m - i < MR ? m - i : MR;
-            tile(rows, kpairs, a + (long)i * kpairs, panel, c + (long)i * ldc + j, ldc, mask0, mask1, accumulate);
+            for (int j = 0; j < n; j += CARTOONIFY_BF16_PANEL) {
+                int columns = n - j < CARTOONIFY_BF16_PANEL ? n - j : CARTOONIFY_BF16_PANEL;
+                __mmask16 mask0 = (__mmask16)(columns >= 16 ? 0xffff : (1u << columns) - 1);
+                __mmask16 mask1 = (__mmask16)(columns >= 32 ? 0xffff : columns > 16 ? (1u << (columns - 16)) - 1 : 0);
+                const uint32_t *panel = b + ((long)(j / CARTOONIFY_BF16_PANEL) * kpairs + k0) * CARTOONIFY_BF16_PANEL;
+                tile(rows, depth, a + (long)i * kpairs + k0, kpairs, panel, c + (long)i * ldc + j, ldc, mask0, mask1,
+                     accumulate || k0 > 0);
+            }
         }
     }
 }

@@ -82,13 +82,13 @@ public final class CartoonService: Sendable {
         let framing = try FaceFraming(metadata: loaded.metadata)
         let pipeline = CartoonPipeline(
             generator: loaded.generator, detector: detector, framing: framing, decodeLimits: configuration.decodeLimits,
-            pngCompressionLevel: configuration.pngCompressionLevel)
+            pngCompressionLevel: configuration.pngCompressionLevel, precision: configuration.precision)
         let info = ModelInfo(loaded, framing: framing, path: path)
         choosePolicy(pipeline.plan)
         phase.withLock { $0 = .ready(pipeline, info) }
         logger.info("model loaded", metadata: [
             "architecture": "\(info.architecture)", "parameters": "\(info.parameters)",
-            "input_size": "\(info.inputSize)", "sha256": "\(info.sha256)",
+            "input_size": "\(info.inputSize)", "sha256": "\(info.sha256)", "precision": "\(configuration.precision)",
         ])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Imaging
+import Kernels
 import Parallel
 
 /// Everything an operator can tune. The executable fills it from flags and `CARTOONIFY_*` variables; tests
@@ -31,6 +32,9 @@ public struct ServiceConfiguration: Sendable {
     public var servesPage = true
     /// How busy workers share the cores: measured for the loaded model at start (`auto`), or fixed.
     public var corePolicy = CorePolicySetting.auto
+    /// The convolutions' number format; `bf16` only where `Precision.bf16Supported` (the server refuses it
+    /// elsewhere at start).
+    public var precision = Precision.f32
 
     public init() {}
 

@@ -9,11 +9,16 @@ extension Conv2dPlan {
     func flatColumns(height: Int, width: Int, microColumns: Int) -> Int? {
         guard algorithm == .implicitGEMM else { return nil }
         let out = outputSize(height: height, width: width)
-        let pitch = layout(height: height, width: width).phaseWidth
-        let columns = (out.height - 1) * pitch + out.width
+        let columns = flattenedColumns(layout(height: height, width: width))
         let flatBlocks = (columns + microColumns - 1) / microColumns
         let rowBlocks = out.height * ((out.width + microColumns - 1) / microColumns)
         return flatBlocks < rowBlocks ? columns : nil
+    }
+
+    /// Columns of the product when the output rows run back to back at the prepared input's row pitch.
+    func flattenedColumns(_ prepared: PaddedLayout) -> Int {
+        let out = outputSize(height: prepared.height, width: prepared.width)
+        return (out.height - 1) * prepared.phaseWidth + out.width
     }
 
     /// `workspaceCount` for `runFlattened`: the prepared input, then the flattened product.
@@ -30,7 +35,8 @@ extension Conv2dPlan {
     public func runFlattened(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                              output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
                              threads: Int) {
-        guard let columns = flatColumns(height: height, width: width, microColumns: isa.microColumns) else {
+        guard let columns = flatColumns(height: height, width: width, microColumns: isa.microColumns),
+              let weights else {
             return run(isa: isa, input: input, height: height, width: width, output: output, workspace: workspace,
                        threads: threads)
         }
@@ -38,7 +44,6 @@ extension Conv2dPlan {
                      "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        let out = outputSize(height: height, width: width)
         let product = scratch + prepared.count
         isa.prepareInput(prepared, input: input, output: scratch, affine: nil, threads: threads)
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: kernelWidth)
@@ -52,12 +57,21 @@ extension Conv2dPlan {
                 }
             }
         }
+        unflatten(product, columns: columns, prepared: prepared, bias: nil, into: output, threads: threads)
+    }
+
+    /// Copies the real columns of a flattened product (`outChannels x columns`) into the NCHW output,
+    /// adding `bias` where it was left out of the product.
+    func unflatten(_ product: UnsafePointer<Float>, columns: Int, prepared: PaddedLayout, bias: [Float]?,
+                   into output: UnsafeMutablePointer<Float>, threads: Int) {
+        let out = outputSize(height: prepared.height, width: prepared.width)
         let pitch = prepared.phaseWidth
         parallelRanges(outChannels, threads: threads, work: outChannels * columns) { channels in
             for o in channels {
+                let b = bias?[o] ?? 0
                 for y in 0..<out.height {
-                    (output + (o * out.height + y) * out.width)
-                        .update(from: product + o * columns + y * pitch, count: out.width)
+                    let source = product + o * columns + y * pitch, target = output + (o * out.height + y) * out.width
+                    for x in 0..<out.width { target[x] = source[x] + b }
                 }
             }
         }

@@ -47,6 +47,7 @@ extension Conv2dPlan {
         self.paddingMode = paddingMode
         self.algorithm = algorithm
         self.weights = weights
+        bf16Weights = nil
         winogradTaps = false
         self.separateBias = separateBias
     }

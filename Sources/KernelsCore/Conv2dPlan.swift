@@ -8,6 +8,11 @@ public enum ConvAlgorithm: Sendable, Equatable {
     /// `Y[o, kx][y][x] = sum over c, ky`, then `out[o][y][x] = sum over kx of Y[o, kx][y][x + kx]`. A 3-channel
     /// output would otherwise leave half of every 6-row micro-tile idle and pack B for a single use.
     case foldedColumns
+    /// Implicit GEMM on bfloat16 operands with float32 sums (`Precision.bf16`, AVX512_BF16 only), over the
+    /// flattened output rows (`Conv2dPlan+Flat`), in column chunks each rounded to bfloat16 as it is packed.
+    /// Chosen where float32 would take `implicitGEMM`; Winograd's 4x fewer products beat bfloat16's 2x rate
+    /// (and its transformed tiles would lose more to the rounding), and folded columns serve too few rows.
+    case bf16GEMM
 }
 
 /// A 2-D convolution (PyTorch `Conv2d`, OIHW weights, batch 1) prepared once at load: weights packed for
@@ -26,25 +31,31 @@ public struct Conv2dPlan: Sendable {
     public let algorithm: ConvAlgorithm
     /// `implicitGEMM`: out x (in*kh*kw) with the bias; `winograd`: 36 transformed out x in matrices back to
     /// back, or (`winogradTaps`) the 9 untransformed ones, one per kernel position; `foldedColumns`:
-    /// (out*kw) x (in*kh).
-    let weights: PackedPanels
+    /// (out*kw) x (in*kh); nil for `bf16GEMM`, which has `bf16Weights` instead.
+    let weights: PackedPanels?
+    /// `bf16GEMM`: out x (in*kh*kw) as bfloat16 pairs.
+    let bf16Weights: BF16Weights?
     /// Winograd: `weights` holds the 9 tap matrices, which `run` transforms into its workspace.
     let winogradTaps: Bool
     /// The bias where it is added outside the GEMM (Winograd, folded columns).
     let separateBias: [Float]?
 
-    /// `weights` is OIHW; `algorithm` nil picks the fastest that applies; `winogradTaps` nil keeps taps
-    /// from `winogradTapsWeightBytes` of transformed weights.
+    /// `weights` is OIHW; `algorithm` nil picks the fastest that applies at `precision` (bfloat16 needs
+    /// `Precision.bf16Supported`); `winogradTaps` nil keeps taps from `winogradTapsWeightBytes` of
+    /// transformed weights.
     public init(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, outChannels: Int,
                 inChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
-                paddingMode: PaddingMode, algorithm: ConvAlgorithm? = nil, winogradTaps: Bool? = nil) {
+                paddingMode: PaddingMode, algorithm: ConvAlgorithm? = nil, precision: Precision = .f32,
+                winogradTaps: Bool? = nil) {
         let depth = inChannels * kernelHeight * kernelWidth
         precondition(weights.count == outChannels * depth, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
         precondition(stride >= 1 && padding >= 0, "bad stride or padding")
         let winogradFits = kernelHeight == 3 && kernelWidth == 3 && stride == 1
         let foldFits = stride == 1 && kernelWidth > 1 && outChannels < 2 * microRows
-        let chosen = algorithm ?? (winogradFits && !foldFits ? .winograd : foldFits ? .foldedColumns : .implicitGEMM)
+        let fastest: ConvAlgorithm = winogradFits && !foldFits ? .winograd : foldFits ? .foldedColumns : .implicitGEMM
+        let chosen = algorithm ?? (precision == .bf16 && fastest == .implicitGEMM ? .bf16GEMM : fastest)
+        precondition(chosen != .bf16GEMM || Precision.bf16Supported, "bfloat16 needs a CPU with AVX512_BF16")
         precondition(chosen != .winograd || winogradFits, "Winograd needs a 3x3 stride-1 convolution")
         precondition(chosen != .foldedColumns || stride == 1, "folded columns need stride 1")
         self.inChannels = inChannels
@@ -58,10 +69,14 @@ public struct Conv2dPlan: Sendable {
         let transformedBytes = 36 * outChannels * inChannels * MemoryLayout<Float>.size
         self.winogradTaps = chosen == .winograd && (winogradTaps ?? (transformedBytes >= winogradTapsWeightBytes))
         let biasArray = bias.map(Array.init)
+        bf16Weights = chosen == .bf16GEMM ? BF16Weights(rowMajor: weights, rows: outChannels, depth: depth) : nil
         switch chosen {
         case .implicitGEMM:
             self.weights = PackedPanels(rowMajor: weights, rows: outChannels, depth: depth, bias: biasArray)
             separateBias = nil
+        case .bf16GEMM:
+            self.weights = nil
+            separateBias = biasArray
         case .winograd where !self.winogradTaps:
             self.weights = winogradPanels(weights, outChannels: outChannels, inChannels: inChannels, threads: 1)
             separateBias = biasArray
@@ -114,6 +129,8 @@ public struct Conv2dPlan: Sendable {
         switch algorithm {
         case .implicitGEMM:
             return 0
+        case .bf16GEMM:
+            return bf16IntermediateCount(layout(height: height, width: width), threads: threads)
         case .winograd:
             return winogradGeometry(height: height, width: width, threads: threads).scratchCount(threads: threads)
         case .foldedColumns:
@@ -138,11 +155,17 @@ public struct Conv2dPlan: Sendable {
         let prepared = layout(height: height, width: width)
         isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
         let intermediate = scratch + prepared.count
+        if let bf16Weights {
+            return runBF16(bf16Weights, prepared: prepared, scratch: scratch, product: intermediate, output: output,
+                           threads: threads)
+        }
+        guard let weights else { return }
         weights.values.withUnsafeBufferPointer { a in
             guard let a = a.baseAddress else { return }
             switch algorithm {
             case .implicitGEMM:
-                runImplicit(isa: isa, a: a, prepared: prepared, scratch: scratch, output: output, threads: threads)
+                runImplicit(isa: isa, a: a, weights: weights, prepared: prepared, scratch: scratch, output: output,
+                            threads: threads)
             case .winograd:
                 separateBias.withOptionalPointer { bias in
                     isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: threads),
@@ -150,8 +173,10 @@ public struct Conv2dPlan: Sendable {
                                             bias: bias, scratch: intermediate, output: output, threads: threads)
                 }
             case .foldedColumns:
-                runFolded(isa: isa, a: a, prepared: prepared, scratch: scratch, partial: intermediate,
-                          output: output, threads: threads)
+                runFolded(isa: isa, a: a, depth: weights.depth, prepared: prepared, scratch: scratch,
+                          partial: intermediate, output: output, threads: threads)
+            case .bf16GEMM:
+                break  // ran above
             }
         }
     }
@@ -168,7 +193,7 @@ public struct Conv2dPlan: Sendable {
         return offsets
     }
 
-    func runImplicit(isa: any KernelISA.Type, a: UnsafePointer<Float>, prepared: PaddedLayout,
+    func runImplicit(isa: any KernelISA.Type, a: UnsafePointer<Float>, weights: PackedPanels, prepared: PaddedLayout,
                      scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
         let out = outputSize(height: prepared.height, width: prepared.width)
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: kernelWidth)
@@ -184,7 +209,7 @@ public struct Conv2dPlan: Sendable {
         }
     }
 
-    func runFolded(isa: any KernelISA.Type, a: UnsafePointer<Float>, prepared: PaddedLayout,
+    func runFolded(isa: any KernelISA.Type, a: UnsafePointer<Float>, depth: Int, prepared: PaddedLayout,
                    scratch: UnsafePointer<Float>, partial: UnsafeMutablePointer<Float>,
                    output: UnsafeMutablePointer<Float>, threads: Int) {
         let out = outputSize(height: prepared.height, width: prepared.width)
@@ -198,7 +223,7 @@ public struct Conv2dPlan: Sendable {
                 ? ColumnGrid.matrix(columns: out.height * partialWidth)
                 : ColumnGrid(rows: out.height, width: partialWidth, bRowStride: prepared.phaseWidth,
                              cRowStride: partialWidth)
-            isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels * kw, k: weights.depth, b: scratch,
+            isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels * kw, k: depth, b: scratch,
                                  bRowOffsets: offsets, c: partial, ldc: out.height * partialWidth, grid: grid),
                      threads: threads)
         }

@@ -15,6 +15,9 @@ public struct GeneratorPlan: Sendable {
     public let config: GeneratorConfig
     /// The instruction-set path the kernels run on.
     public let kernels: KernelPath
+    /// The number format asked for; `bf16` applies to the convolutions whose float32 plan would be an
+    /// implicit GEMM (stem and downsampling), the rest stay float32 (`ConvAlgorithm.bf16GEMM`).
+    public let precision: Precision
 
     struct Norm: Sendable {
         let eps: Float
@@ -39,15 +42,17 @@ public struct GeneratorPlan: Sendable {
     let up: [(deconv: ConvTranspose2dPlan, norm: Norm)]
     let head: Conv2dPlan
 
-    public init(_ generator: Generator, kernels: KernelPath = .best) {
+    /// `precision` `bf16` needs `Precision.bf16Supported`.
+    public init(_ generator: Generator, kernels: KernelPath = .best, precision: Precision = .f32) {
         config = generator.config
         self.kernels = kernels
-        stem = Self.plan(generator.stem.conv, padding: 3, mode: .reflect)
+        self.precision = precision
+        stem = Self.plan(generator.stem.conv, padding: 3, mode: .reflect, precision: precision)
         stemNorm = Norm(generator.stem.norm)
-        down = generator.down.map { (Self.plan($0.conv, padding: 0, mode: .zero), Norm($0.norm)) }
+        down = generator.down.map { (Self.plan($0.conv, padding: 0, mode: .zero, precision: precision), Norm($0.norm)) }
         blocks = generator.blocks.map { block in
-            Block(conv1: Self.plan(block.conv1, padding: 1, mode: .reflect), norm1: Norm(block.norm1),
-                  conv2: Self.plan(block.conv2, padding: 1, mode: .reflect), norm2: Norm(block.norm2))
+            Block(conv1: Self.plan(block.conv1, padding: 1, mode: .reflect, precision: precision), norm1: Norm(block.norm1),
+                  conv2: Self.plan(block.conv2, padding: 1, mode: .reflect, precision: precision), norm2: Norm(block.norm2))
         }
         up = generator.up.map { stage in
             let d = stage.deconv
@@ -60,18 +65,19 @@ public struct GeneratorPlan: Sendable {
             }
             return (plan, Norm(stage.norm))
         }
-        head = Self.plan(generator.head, padding: 3, mode: .reflect)
+        head = Self.plan(generator.head, padding: 3, mode: .reflect, precision: precision)
     }
 
     /// The generator's layers pad explicitly and convolve with their own (zero) padding; exactly one of
     /// the two is non-zero for every layer, and it becomes the plan's padding.
-    static func plan(_ conv: Conv2d, padding: Int, mode: PaddingMode) -> Conv2dPlan {
+    static func plan(_ conv: Conv2d, padding: Int, mode: PaddingMode, precision: Precision) -> Conv2dPlan {
         let k = conv.weight.shape[2]
         return conv.weight.storage.withUnsafeBufferPointer { w in
             conv.bias.map { $0.storage }.withOptionalBuffer { b in
                 Conv2dPlan(weights: w, bias: b, outChannels: conv.outChannels, inChannels: conv.inChannels,
                            kernelHeight: k, kernelWidth: k, stride: conv.stride,
-                           padding: conv.padding + padding, paddingMode: conv.padding > 0 ? .zero : mode)
+                           padding: conv.padding + padding, paddingMode: conv.padding > 0 ? .zero : mode,
+                           precision: precision)
             }
         }
     }

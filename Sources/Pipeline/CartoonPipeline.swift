@@ -1,5 +1,6 @@
 import FaceDetection
 import Imaging
+import Kernels
 import NN
 import Tensor
 
@@ -14,9 +15,10 @@ public struct CartoonPipeline: Sendable {
     public var decodeLimits: DecodeLimits
     public var pngCompressionLevel: Int
 
+    /// `precision` `bf16` needs `Precision.bf16Supported` (callers refuse it with a message first).
     public init(generator: Generator, detector: FaceDetector, framing: FaceFraming = .standard,
-                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1) {
-        plan = GeneratorPlan(generator)
+                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1, precision: Precision = .f32) {
+        plan = GeneratorPlan(generator, precision: precision)
         self.detector = detector
         self.framing = framing
         self.decodeLimits = decodeLimits

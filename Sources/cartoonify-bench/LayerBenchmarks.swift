@@ -61,6 +61,7 @@ struct LayerBenchmarks {
             ("3x3s2 64->128 @256", 64, 128, 256, 3, 2, 1, .implicitGEMM),
             ("3x3s2 128->256 @128", 128, 256, 128, 3, 2, 1, .implicitGEMM),
             ("3x3 256->256 @64 direct", 256, 256, 64, 3, 1, 1, .implicitGEMM),
+            ("3x3 256->256 @64 bf16", 256, 256, 64, 3, 1, 1, .bf16GEMM),
             ("3x3 256->256 @64 winograd", 256, 256, 64, 3, 1, 1, .winograd),
             ("3x3 128->128 @32 winograd", 128, 128, 32, 3, 1, 1, .winograd),
             ("3x3 256->256 @32 winograd", 256, 256, 32, 3, 1, 1, .winograd),
@@ -68,7 +69,10 @@ struct LayerBenchmarks {
             ("3x3s2 64->128 @64", 64, 128, 64, 3, 2, 1, .implicitGEMM),
             ("7x7 32->3 @128", 32, 3, 128, 7, 1, 3, nil),
         ]
-        for (name, c, o, size, k, s, p, algorithm) in convs where only.map(name.contains) ?? true {
+        // bfloat16 where the CPU has it: each implicit-GEMM layer again, beside its float32 time.
+        let bf16: [(String, Int, Int, Int, Int, Int, Int, ConvAlgorithm?)] = !Precision.bf16Supported ? [] :
+            convs.filter { $0.7 == .implicitGEMM }.map { ($0.0 + " bf16", $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, .bf16GEMM) }
+        for (name, c, o, size, k, s, p, algorithm) in convs + bf16 where only.map(name.contains) ?? true {
             let r = conv(channels: c, outChannels: o, size: size, kernel: k, stride: s, padding: p, algorithm: algorithm)
             print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s (direct-equivalent)")
         }

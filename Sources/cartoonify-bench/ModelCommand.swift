@@ -33,6 +33,9 @@ struct ModelCommand: ParsableCommand {
     @Option(help: "Timed runs per configuration (after two warm-up runs).")
     var runs = 10
 
+    @Option(help: "Number format of the convolutions: f32 or bf16 (AVX512_BF16 only).")
+    var precision: Precision = .f32
+
     @Option(help: "Seed of Generator.randomWeights.")
     var seed: UInt64 = 42
 
@@ -44,11 +47,14 @@ struct ModelCommand: ParsableCommand {
 
     func run() throws {
         let path = try options.path()
+        guard precision != .bf16 || Precision.bf16Supported else {
+            throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; this one has none.")
+        }
         let roundTrip = options.threads > 1 ? coreRoundTripNanoseconds() : 0
         for model in config {
             let config = model.generator
             let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: seed))
-            let (plan, planSeconds) = timed { GeneratorPlan(generator, kernels: path) }
+            let (plan, planSeconds) = timed { GeneratorPlan(generator, kernels: path, precision: precision) }
             let size = config.inputSize
             var rng = SplitMix64(seed: seed + 1)
             let input = Tensor(shape: [1, 3, size, size],
@@ -77,7 +83,7 @@ struct ModelCommand: ParsableCommand {
             }
             if json {
                 let fields = [
-                    "\"config\": \"\(model.rawValue)\"", "\"kernels\": \"\(path)\"", "\"threads\": \(options.threads)",
+                    "\"config\": \"\(model.rawValue)\"", "\"kernels\": \"\(path)\"", "\"precision\": \"\(precision)\"", "\"threads\": \(options.threads)",
                     "\"min_ms\": \(summary.min * 1e3)", "\"median_ms\": \(summary.median * 1e3)",
                     "\"p90_ms\": \(summary.p90 * 1e3)", "\"gflop\": \(gflop)", "\"peak_rss_mb\": \(peakRSSMegabytes())",
                     "\"plan_ms\": \(planSeconds * 1e3)", "\"core_round_trip_ns\": \(roundTrip)",
@@ -86,7 +92,7 @@ struct ModelCommand: ParsableCommand {
                 continue
             }
             print("\(model.rawValue): ngf \(config.ngf), \(config.nBlocks) blocks, \(size)x\(size), \(path), "
-                  + "\(options.threads) threads, \(runs) runs")
+                  + "\(precision), \(options.threads) threads, \(runs) runs")
             print("  latency min \(format(summary.min * 1e3, 2)) ms, median \(format(summary.median * 1e3, 2)) ms, "
                   + "p90 \(format(summary.p90 * 1e3, 2)) ms; \(format(gflop, 2)) GFLOP -> "
                   + "\(format(gflop / summary.median)) GFLOP/s (direct-convolution equivalent)")
@@ -146,3 +152,5 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1_048_576  // bytes on Darwin
     #endif
 }
+
+extension Precision: ExpressibleByArgument {}

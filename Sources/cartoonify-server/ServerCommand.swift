@@ -2,6 +2,7 @@ import ArgumentParser
 import CartoonService
 import Dispatch
 import Foundation
+import Kernels
 import Logging
 import NN
 
@@ -43,6 +44,8 @@ struct ServerCommand: ParsableCommand {
     var noUI = false
     @Option(help: "How busy workers share the cores: auto (timed for the model at start), spread (one core each under load) or exclusive (one request at a time on every core). [CARTOONIFY_CORE_POLICY, default auto]")
     var corePolicy: String?
+    @Option(help: "Number format of the convolutions: f32, or bf16 (bfloat16 products summed in float32; CPUs with AVX512_BF16 only). [CARTOONIFY_PRECISION, default f32]")
+    var precision: String?
 
     func run() throws {
         let env = Environment()
@@ -99,6 +102,7 @@ struct ServerCommand: ParsableCommand {
                 + CorePolicySetting.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(policy)'.")
         }
         config.corePolicy = setting
+        config.precision = try Self.precision(env.string(precision, "CARTOONIFY_PRECISION", default: "f32"))
         guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
             throw ValidationError("ports must be from 0 to 65535.")
         }
@@ -109,6 +113,18 @@ struct ServerCommand: ParsableCommand {
                 "workers, inference threads, max body bytes and max connections must be positive; queue depth must not be negative.")
         }
         return config
+    }
+
+    /// The asked number format, refused where the CPU cannot run it: a silent fallback would leave an
+    /// operator measuring the wrong thing.
+    static func precision(_ name: String) throws -> Precision {
+        guard let precision = Precision(rawValue: name) else {
+            throw ValidationError("--precision (CARTOONIFY_PRECISION) must be f32 or bf16, got '\(name)'.")
+        }
+        guard precision != .bf16 || Precision.bf16Supported else {
+            throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16 (vdpbf16ps); this one has none. Use f32.")
+        }
+        return precision
     }
 
     /// SIGTERM/SIGINT: drain on a queue of its own (draining blocks), then exit 0 — or 1 if the grace

@@ -22,6 +22,10 @@ void cartoonify_bf16_pack_a(const float *a, int m, int k, int lda, uint32_t *out
 /// `out` holds ceil(n / 32) * kpairs * 32 pairs.
 void cartoonify_bf16_pack_b(const float *b, int k, int n, int ldb, uint32_t *out);
 
+/// `cartoonify_bf16_pack_b` for a B whose row r starts at `base + row_offsets[r]` (an implicit-GEMM convolution:
+/// row r is one (channel, ky, kx) of the padded input, read from that offset on).
+void cartoonify_bf16_pack_b_rows(const float *base, const long *row_offsets, int k, int n, uint32_t *out);
+
 /// C (m x n, row stride ldc) = (accumulate ? C : 0) + A x B with both operands packed as above; every
 /// product of two bfloat16 values is summed in float32. Needs cartoonify_bf16_supported().
 void cartoonify_bf16_gemm(int m, int n, int kpairs, const uint32_t *a, const uint32_t *b, float *c, int ldc,
