@@ -1,4 +1,5 @@
 import CBF16
+import Parallel
 
 /// The number format of a plan's products. `bf16` rounds weights (once, at load) and activations (where they
 /// enter a GEMM) to bfloat16 and sums their products in float32 (`vdpbf16ps`, twice float32's rate); norms,
@@ -28,5 +29,38 @@ struct BF16Weights: Sendable {
             cartoonify_bf16_pack_a(base, Int32(rows), Int32(depth), Int32(depth), &pairs)
         }
         self.pairs = pairs
+    }
+}
+
+/// Output columns a thread packs to bfloat16 and multiplies at a time: 4 panels, so the packed chunk
+/// (depth x 128 x 2 bytes) is written and reread while it is in L2.
+let bf16ChunkColumns = 4 * Int(CARTOONIFY_BF16_PANEL)
+
+extension BF16Weights {
+    /// Floats of scratch `multiply` needs on `threads` threads: one packing buffer a thread.
+    static func bufferCount(depth: Int, threads: Int) -> Int {
+        max(threads, 1) * (depth + 1) / 2 * bf16ChunkColumns
+    }
+
+    /// `product` (rows x `columns`) = these weights x B, where row k of B is `columns` floats from
+    /// `b + offsets[k]`: an implicit GEMM over a flattened output. Each thread rounds one chunk of B's
+    /// columns into its buffer and multiplies it by every row, so B is never copied whole in bfloat16.
+    func multiply(b: UnsafePointer<Float>, offsets: UnsafePointer<Int>, columns: Int,
+                  into product: UnsafeMutablePointer<Float>, buffers: UnsafeMutablePointer<Float>, threads: Int) {
+        let chunks = (columns + bf16ChunkColumns - 1) / bf16ChunkColumns
+        let packCount = depthPairs * bf16ChunkColumns
+        pairs.withUnsafeBufferPointer { a in
+            guard let a = a.baseAddress else { return }
+            parallelParts(chunks, threads: threads, work: rows * depth * columns / 16) { part, range in
+                (buffers + part * packCount).withMemoryRebound(to: UInt32.self, capacity: packCount) { buffer in
+                    for chunk in range {
+                        let first = chunk * bf16ChunkColumns, count = min(bf16ChunkColumns, columns - first)
+                        cartoonify_bf16_pack_b_rows(b + first, offsets, Int32(depth), Int32(count), buffer)
+                        cartoonify_bf16_gemm(Int32(rows), Int32(count), Int32(depthPairs), a, buffer, product + first,
+                                             Int32(columns), 0)
+                    }
+                }
+            }
+        }
     }
 }

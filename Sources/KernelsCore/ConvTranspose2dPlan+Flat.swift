@@ -26,35 +26,69 @@ extension ConvTranspose2dPlan {
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
         isa.prepareInput(prepared, input: input, output: scratch, affine: nil, threads: threads)
-        let product = scratch + prepared.count
-        let out = outputSize(height: height, width: width), pitch = prepared.phaseWidth
+        flattenedPhases(prepared: prepared, product: scratch + prepared.count, bias: nil, into: output,
+                        threads: threads) { phase, offsets, flat, product in
+            guard let weights = phase.weights else { return }
+            weights.values.withUnsafeBufferPointer { a in
+                weights.bias.withUnsafeBufferPointer { bias in
+                    guard let a = a.baseAddress, let bias = bias.baseAddress else { return }
+                    isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
+                                         bRowOffsets: offsets, c: product, ldc: flat, grid: .matrix(columns: flat)),
+                             threads: threads)
+                }
+            }
+        }
+    }
+
+    /// Every phase as a flattened bfloat16 product (`BF16Weights.multiply`), dealt out with the bias.
+    func runBF16(prepared: PaddedLayout, scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                 threads: Int) {
+        let out = outputSize(height: prepared.height, width: prepared.width)
+        let product = UnsafeMutablePointer(mutating: scratch) + prepared.count
+        let buffers = product + outChannels * flatPhase(0, 0, out: out, pitch: prepared.phaseWidth).flat
+        flattenedPhases(prepared: prepared, product: product, bias: separateBias, into: output,
+                        threads: threads) { phase, offsets, flat, product in
+            phase.bf16Weights?.multiply(b: scratch, offsets: offsets, columns: flat, into: product, buffers: buffers,
+                                        threads: threads)
+        }
+    }
+
+    /// Each phase multiplied by `multiply(phase, B's row offsets, columns, product)` into `product`, then
+    /// dealt out to the output (plus `bias`).
+    func flattenedPhases(prepared: PaddedLayout, product: UnsafeMutablePointer<Float>, bias: [Float]?,
+                         into output: UnsafeMutablePointer<Float>, threads: Int,
+                         multiply: (Phase, UnsafePointer<Int>, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let out = outputSize(height: prepared.height, width: prepared.width), pitch = prepared.phaseWidth
         for py in 0..<stride {
             for px in 0..<stride {
                 let phase = phases[py * stride + px]
                 let (rows, columns, flat) = flatPhase(py, px, out: out, pitch: pitch)
                 guard flat > 0 else { continue }
                 phaseOffsets(phase, prepared).withUnsafeBufferPointer { offsets in
-                    phase.weights.values.withUnsafeBufferPointer { a in
-                        phase.weights.bias.withUnsafeBufferPointer { bias in
-                            guard let offsets = offsets.baseAddress, let a = a.baseAddress,
-                                  let bias = bias.baseAddress else { return }
-                            isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: phase.weights.depth, b: scratch,
-                                                 bRowOffsets: offsets, c: product, ldc: flat, grid: .matrix(columns: flat)),
-                                     threads: threads)
-                        }
-                    }
+                    guard let offsets = offsets.baseAddress else { return }
+                    multiply(phase, offsets, flat, product)
                 }
-                let s = stride
-                parallelRanges(outChannels, threads: threads, work: 2 * outChannels * rows * columns) { channels in
-                    for o in channels {
-                        for y in 0..<rows {
-                            var target = output + (o * out.height + py + s * y) * out.width + px
-                            let source = product + o * flat + y * pitch
-                            for x in 0..<columns {
-                                target.pointee = source[x]
-                                target += s
-                            }
-                        }
+                deal(product, phase: (py, px, rows, columns, flat), out: out, pitch: pitch, bias: bias, into: output,
+                     threads: threads)
+            }
+        }
+    }
+
+    /// Copies phase (py, px)'s flattened product (`outChannels x flat`) to every `stride`-th output pixel,
+    /// adding `bias` where the product left it out.
+    func deal(_ product: UnsafePointer<Float>, phase: (py: Int, px: Int, rows: Int, columns: Int, flat: Int),
+              out: (height: Int, width: Int), pitch: Int, bias: [Float]?, into output: UnsafeMutablePointer<Float>,
+              threads: Int) {
+        let s = stride
+        parallelRanges(outChannels, threads: threads, work: 2 * outChannels * phase.rows * phase.columns) { channels in
+            for o in channels {
+                let b = bias?[o] ?? 0
+                for y in 0..<phase.rows {
+                    var target = output + (o * out.height + phase.py + s * y) * out.width + phase.px
+                    let source = product + o * phase.flat + y * pitch
+                    for x in 0..<phase.columns {
+                        target.pointee = source[x] + b
+                        target += s
                     }
                 }
             }
@@ -65,7 +99,7 @@ extension ConvTranspose2dPlan {
     /// prepared pixel at the tap's input offset.
     func phaseOffsets(_ phase: Phase, _ prepared: PaddedLayout) -> [Int] {
         var offsets = [Int]()
-        offsets.reserveCapacity(phase.weights.depth)
+        offsets.reserveCapacity(phase.depth)
         for c in 0..<inChannels {
             for ty in phase.rowTaps {
                 for tx in phase.columnTaps {

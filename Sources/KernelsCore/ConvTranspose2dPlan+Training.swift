@@ -37,7 +37,8 @@ extension ConvTranspose2dPlan {
                 }
             }
             return Phase(rowTaps: phase.rowTaps, columnTaps: phase.columnTaps,
-                         weights: PackedPanels(rows: outChannels, depth: depth, values: values, bias: biasArray))
+                         weights: PackedPanels(rows: outChannels, depth: depth, values: values, bias: biasArray),
+                         bf16Weights: nil)
         }
         return ConvTranspose2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
                                    stride: stride, padding: padding, outputPadding: outputPadding, phases: phases,
@@ -55,5 +56,7 @@ extension ConvTranspose2dPlan {
         self.phases = phases
         self.paddingBefore = paddingBefore
         self.paddingAfter = paddingAfter
+        precision = .f32
+        separateBias = nil
     }
 }

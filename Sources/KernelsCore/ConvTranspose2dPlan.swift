@@ -9,6 +9,8 @@ public struct ConvTranspose2dPlan: Sendable {
     public let stride: Int
     public let padding: Int
     public let outputPadding: Int
+    /// `bf16`: every phase multiplies bfloat16 operands (`BF16Weights`) into a flattened product.
+    public let precision: Precision
 
     /// Taps of one phase along one axis: kernel index and input offset (`m + offset`).
     struct Tap: Sendable {
@@ -19,19 +21,28 @@ public struct ConvTranspose2dPlan: Sendable {
     struct Phase: Sendable {
         let rowTaps: [Tap]
         let columnTaps: [Tap]
-        let weights: PackedPanels
+        /// float32: out x depth with the bias; nil at `bf16`, which has `bf16Weights` instead.
+        let weights: PackedPanels?
+        let bf16Weights: BF16Weights?
+        var depth: Int { weights?.depth ?? bf16Weights?.depth ?? 0 }
     }
 
     /// Indexed `a * stride + b`.
     let phases: [Phase]
     let paddingBefore: Int
     let paddingAfter: Int
+    /// `bf16`: the bias, added as the product is dealt out.
+    let separateBias: [Float]?
 
+    /// `precision` `bf16` needs `Precision.bf16Supported`.
     public init(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, inChannels: Int,
-                outChannels: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int) {
+                outChannels: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int,
+                precision: Precision = .f32) {
         precondition(weights.count == inChannels * outChannels * kernelSize * kernelSize, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
         precondition(kernelSize >= stride && padding < kernelSize && outputPadding < stride, "unsupported geometry")
+        precondition(precision == .f32 || Precision.bf16Supported, "bfloat16 needs a CPU with AVX512_BF16")
+        self.precision = precision
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
@@ -46,17 +57,25 @@ public struct ConvTranspose2dPlan: Sendable {
         paddingBefore = max(0, -(offsets.min() ?? 0))
         paddingAfter = max(0, offsets.max() ?? 0)
         let biasArray = bias.map(Array.init)
+        separateBias = precision == .bf16 ? biasArray : nil
         var phases = [Phase]()
         for a in 0..<stride {
             for b in 0..<stride {
                 let rows = taps[a], columns = taps[b]
                 let depth = inChannels * rows.count * columns.count
-                let packed = PackedPanels(rows: outChannels, depth: depth, bias: biasArray) { o, k in
+                func element(_ o: Int, _ k: Int) -> Float {
                     let (c, tap) = k.quotientAndRemainder(dividingBy: rows.count * columns.count)
                     let ky = rows[tap / columns.count].kernel, kx = columns[tap % columns.count].kernel
                     return weights[((c * outChannels + o) * kernelSize + ky) * kernelSize + kx]
                 }
-                phases.append(Phase(rowTaps: rows, columnTaps: columns, weights: packed))
+                if precision == .bf16 {
+                    let matrix = (0 ..< outChannels * depth).map { element($0 / depth, $0 % depth) }
+                    let bf16 = matrix.withUnsafeBufferPointer { BF16Weights(rowMajor: $0, rows: outChannels, depth: depth) }
+                    phases.append(Phase(rowTaps: rows, columnTaps: columns, weights: nil, bf16Weights: bf16))
+                } else {
+                    let packed = PackedPanels(rows: outChannels, depth: depth, bias: biasArray, element: element)
+                    phases.append(Phase(rowTaps: rows, columnTaps: columns, weights: packed, bf16Weights: nil))
+                }
             }
         }
         self.phases = phases
@@ -77,8 +96,11 @@ public struct ConvTranspose2dPlan: Sendable {
                             padRight: after(out.width, width), mode: .zero)
     }
 
-    public func workspaceCount(height: Int, width: Int) -> Int {
-        layout(height: height, width: width).count
+    /// Floats of scratch `run` needs for an input of this size on `threads` threads.
+    public func workspaceCount(height: Int, width: Int, threads: Int) -> Int {
+        guard precision == .bf16 else { return layout(height: height, width: width).count }
+        let depth = phases.map(\.depth).max() ?? 0
+        return flattenedWorkspaceCount(height: height, width: width) + BF16Weights.bufferCount(depth: depth, threads: threads)
     }
 
     /// Transposed-convolves the NCHW `input` into `output`; `affine` is applied to the input on the fly.
@@ -86,25 +108,29 @@ public struct ConvTranspose2dPlan: Sendable {
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
                     affine: ChannelAffine? = nil, threads: Int) {
-        precondition(workspace.count >= workspaceCount(height: height, width: width), "workspace too small")
+        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: threads),
+                     "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
         isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
+        if precision == .bf16 {
+            return runBF16(prepared: prepared, scratch: scratch, output: output, threads: threads)
+        }
         let out = outputSize(height: height, width: width)
         for py in 0..<stride {
             for px in 0..<stride {
                 let phase = phases[py * stride + px]
                 let rows = (out.height - py + stride - 1) / stride, columns = (out.width - px + stride - 1) / stride
-                guard rows > 0 && columns > 0 else { continue }
+                guard rows > 0 && columns > 0, let weights = phase.weights else { continue }
                 let offsets = phaseOffsets(phase, prepared)
                 let grid = ColumnGrid(rows: rows, width: columns, bRowStride: prepared.phaseWidth,
                                       cRowStride: stride * out.width, cColumnStride: stride)
                 offsets.withUnsafeBufferPointer { offsets in
-                    phase.weights.values.withUnsafeBufferPointer { a in
-                        phase.weights.bias.withUnsafeBufferPointer { bias in
+                    weights.values.withUnsafeBufferPointer { a in
+                        weights.bias.withUnsafeBufferPointer { bias in
                             guard let offsets = offsets.baseAddress, let a = a.baseAddress,
                                   let bias = bias.baseAddress else { return }
-                            isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: phase.weights.depth,
+                            isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth,
                                                  b: scratch, bRowOffsets: offsets,
                                                  c: output + py * out.width + px, ldc: out.height * out.width,
                                                  grid: grid), threads: threads)

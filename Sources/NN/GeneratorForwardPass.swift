@@ -54,7 +54,8 @@ struct ForwardPass {
         }
         for (i, stage) in plan.up.enumerated() {
             let divisor = 4 >> i
-            workspaceCount = max(workspaceCount, stage.deconv.workspaceCount(height: height / divisor, width: width / divisor))
+            workspaceCount = max(workspaceCount, stage.deconv.workspaceCount(height: height / divisor, width: width / divisor,
+                                                                                    threads: threads))
         }
         let channels = 8 * ngf
         // raw, stream, [low, mid, head concat], workspace, statistics, scale, shift

@@ -60,7 +60,7 @@ public struct GeneratorPlan: Sendable {
                 d.bias.map { $0.storage }.withOptionalBuffer { b in
                     ConvTranspose2dPlan(weights: w, bias: b, inChannels: d.inChannels, outChannels: d.outChannels,
                                         kernelSize: d.weight.shape[2], stride: d.stride, padding: d.padding,
-                                        outputPadding: d.outputPadding)
+                                        outputPadding: d.outputPadding, precision: precision)
                 }
             }
             return (plan, Norm(stage.norm))

@@ -33,16 +33,16 @@ struct LayerBenchmarks {
         return (time * 1e3, flops / time / 1e9)
     }
 
-    func convTranspose(channels: Int, outChannels: Int, size: Int) -> (milliseconds: Double, gflops: Double) {
+    func convTranspose(channels: Int, outChannels: Int, size: Int, precision: Precision) -> (milliseconds: Double, gflops: Double) {
         var random = SplitMix64(seed: 4)
         let weights = (0..<outChannels * channels * 9).map { _ in random.nextUniform(bound: 1) * 0.05 }
         let input = (0..<channels * size * size).map { _ in random.nextUniform(bound: 1) }
         let plan = weights.withUnsafeBufferPointer {
             ConvTranspose2dPlan(weights: $0, bias: nil, inChannels: channels, outChannels: outChannels, kernelSize: 3,
-                                stride: 2, padding: 1, outputPadding: 1)
+                                stride: 2, padding: 1, outputPadding: 1, precision: precision)
         }
         var output = [Float](repeating: 0, count: outChannels * 4 * size * size)
-        var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size))
+        var workspace = [Float](repeating: 0, count: plan.workspaceCount(height: size, width: size, threads: threads))
         let time = output.withUnsafeMutableBufferPointer { o in
             workspace.withUnsafeMutableBufferPointer { ws in
                 measure(runs: runs, cpuTime: threads == 1) {
@@ -77,10 +77,12 @@ struct LayerBenchmarks {
             print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s (direct-equivalent)")
         }
         for (c, o, size) in [(256, 128, 64), (128, 64, 128)] {
-            let name = "convT \(c)->\(o) @\(size)"
-            guard only.map(name.contains) ?? true else { continue }
-            let r = convTranspose(channels: c, outChannels: o, size: size)
-            print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s")
+            for precision in Precision.bf16Supported ? [Precision.f32, .bf16] : [.f32] {
+                let name = "convT \(c)->\(o) @\(size)" + (precision == .bf16 ? " bf16" : "")
+                guard only.map(name.contains) ?? true else { continue }
+                let r = convTranspose(channels: c, outChannels: o, size: size, precision: precision)
+                print("  \(name): \(format(r.milliseconds, 2)) ms, \(format(r.gflops)) GFLOP/s")
+            }
         }
     }
 }

@@ -125,42 +125,50 @@ import Testing
         }
     }
 
+    /// Precisions this CPU runs; bfloat16 is compared with the naive result on the rounded operands.
+    static let precisions: [Precision] = Precision.bf16Supported ? [.f32, .bf16] : [.f32]
+
     @Test(arguments: paths, [(kernel: 3, stride: 2, padding: 1, outputPadding: 1), (kernel: 4, stride: 2, padding: 1, outputPadding: 0),
                              (kernel: 3, stride: 1, padding: 1, outputPadding: 0), (kernel: 5, stride: 3, padding: 2, outputPadding: 2)])
     func transposedConvolutionMatchesNaive(path: KernelPath, geometry: (kernel: Int, stride: Int, padding: Int, outputPadding: Int)) {
-        var random = TestRandom(state: 3)
-        let channels = 6, outChannels = 27
-        let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
-        let bias = random.array(outChannels)
-        let plan = ConvTranspose2dPlan(arrays: weights, bias: bias, inChannels: channels, outChannels: outChannels,
-                                       kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
-                                       outputPadding: geometry.outputPadding)
-        // Odd sizes leave phases of unequal size; 40 x 33 gives each thread several column blocks.
-        for (height, width) in [(7, 9), (40, 33)] {
-            let input = random.array(channels * height * width)
-            let expected = Naive.convTranspose2d(input, channels: channels, height: height, width: width, weights: weights,
-                                                 bias: bias, outChannels: outChannels, kernel: geometry.kernel,
-                                                 stride: geometry.stride, padding: geometry.padding,
-                                                 outputPadding: geometry.outputPadding)
-            let size = plan.outputSize(height: height, width: width)
-            #expect(size.height * size.width * outChannels == expected.count)
-            // In place last: the output overwrites the input it is computed from (as GeneratorPlan runs).
-            for (threads, inPlace) in [(1, false), (2, false), (3, false), (2, true)] {
-                // The input, with room for an output larger than it.
-                var buffer = input + [Float](repeating: .nan, count: max(0, expected.count - input.count))
-                var output = [Float](repeating: .nan, count: expected.count)
-                var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: height, width: width))
-                output.withUnsafeMutableBufferPointer { out in
-                    buffer.withUnsafeMutableBufferPointer { buffer in
-                        workspace.withUnsafeMutableBufferPointer { ws in
-                            plan.run(isa: path.isa, input: buffer.baseAddress!, height: height, width: width,
-                                     output: inPlace ? buffer.baseAddress! : out.baseAddress!, workspace: ws,
-                                     threads: threads)
+        for precision in Self.precisions {
+            var random = TestRandom(state: 3)
+            let channels = 6, outChannels = 27
+            let weights = random.array(channels * outChannels * geometry.kernel * geometry.kernel)
+            let bias = random.array(outChannels)
+            let plan = ConvTranspose2dPlan(arrays: weights, bias: bias, inChannels: channels, outChannels: outChannels,
+                                           kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+                                           outputPadding: geometry.outputPadding, precision: precision)
+            let rounded = { (values: [Float]) in precision == .bf16 ? values.map(BF16ConvolutionTests.rounded) : values }
+            // Odd sizes leave phases of unequal size; 40 x 33 gives each thread several column blocks.
+            for (height, width) in [(7, 9), (40, 33)] {
+                let input = random.array(channels * height * width)
+                let expected = Naive.convTranspose2d(rounded(input), channels: channels, height: height, width: width,
+                                                     weights: rounded(weights),
+                                                     bias: bias, outChannels: outChannels, kernel: geometry.kernel,
+                                                     stride: geometry.stride, padding: geometry.padding,
+                                                     outputPadding: geometry.outputPadding)
+                let size = plan.outputSize(height: height, width: width)
+                #expect(size.height * size.width * outChannels == expected.count)
+                // In place last: the output overwrites the input it is computed from (as GeneratorPlan runs).
+                for (threads, inPlace) in [(1, false), (2, false), (3, false), (2, true)] {
+                    // The input, with room for an output larger than it.
+                    var buffer = input + [Float](repeating: .nan, count: max(0, expected.count - input.count))
+                    var output = [Float](repeating: .nan, count: expected.count)
+                    var workspace = [Float](repeating: .nan, count: plan.workspaceCount(height: height, width: width, threads: 3))
+                    output.withUnsafeMutableBufferPointer { out in
+                        buffer.withUnsafeMutableBufferPointer { buffer in
+                            workspace.withUnsafeMutableBufferPointer { ws in
+                                plan.run(isa: path.isa, input: buffer.baseAddress!, height: height, width: width,
+                                         output: inPlace ? buffer.baseAddress! : out.baseAddress!, workspace: ws,
+                                         threads: threads)
+                            }
                         }
                     }
+                    if inPlace { output = Array(buffer.prefix(expected.count)) }
+                    #expect(maxAbsDifference(output, expected) < 1e-4,
+                            "\(precision) \(height)x\(width), \(threads) threads, in place \(inPlace)")
                 }
-                if inPlace { output = Array(buffer.prefix(expected.count)) }
-                #expect(maxAbsDifference(output, expected) < 1e-4, "\(height)x\(width), \(threads) threads, in place \(inPlace)")
             }
         }
     }
@@ -227,7 +235,7 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
                                        outputPadding: geometry.outputPadding)
         let out = plan.outputSize(height: size, width: size)
         let (expected, flattened) = bothRuns(
-            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size),
+            count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size, threads: 1),
             flatWorkspace: plan.flattenedWorkspaceCount(height: size, width: size),
             plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
             flattened: {
@@ -290,11 +298,12 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
 extension ConvTranspose2dPlan {
     /// A plan from test arrays.
     init(arrays weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int,
-         padding: Int, outputPadding: Int) {
+         padding: Int, outputPadding: Int, precision: Precision = .f32) {
         self = weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 ConvTranspose2dPlan(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
-                                    kernelSize: kernelSize, stride: stride, padding: padding, outputPadding: outputPadding)
+                                    kernelSize: kernelSize, stride: stride, padding: padding, outputPadding: outputPadding,
+                                    precision: precision)
             }
         }
     }
