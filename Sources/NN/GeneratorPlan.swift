@@ -15,8 +15,9 @@ public struct GeneratorPlan: Sendable {
     public let config: GeneratorConfig
     /// The instruction-set path the kernels run on.
     public let kernels: KernelPath
-    /// The number format asked for; `bf16` applies to the convolutions whose float32 plan would be an
-    /// implicit GEMM (stem and downsampling), the rest stay float32 (`ConvAlgorithm.bf16GEMM`).
+    /// The number format asked for. `bf16` takes the layers whose float32 plan is an implicit GEMM (stem,
+    /// downsampling) and the transposed convolutions; Winograd blocks and the folded head stay float32
+    /// (`ConvAlgorithm.bf16GEMM`).
     public let precision: Precision
 
     struct Norm: Sendable {
