@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "Pipeline", "FaceDetection", "NN", "Imaging", "Evaluation", "Tensor", "Parallel",
+                "Pipeline", "FaceDetection", "Kernels", "NN", "Imaging", "Evaluation", "Tensor", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

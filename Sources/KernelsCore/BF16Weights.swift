@@ -10,6 +10,12 @@ public enum Precision: String, Sendable, CaseIterable {
 
     /// Whether this CPU runs `bf16` (AVX512_BF16 with the AVX-512 state saved by the OS).
     public static let bf16Supported = cartoonify_bf16_supported() != 0
+
+    /// Why this CPU cannot run this precision (for a start-up error), or nil: a silent fallback would
+    /// leave an operator measuring the wrong thing.
+    public var unsupportedReason: String? {
+        self == .bf16 && !Self.bf16Supported ? "bf16 needs a CPU with AVX512_BF16 (vdpbf16ps); this one has none: use f32" : nil
+    }
 }
 
 /// A row-major `rows x depth` weight matrix as bfloat16 pairs along the depth (`cartoonify_bf16_pack_a`).

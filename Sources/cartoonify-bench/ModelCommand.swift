@@ -47,9 +47,7 @@ struct ModelCommand: ParsableCommand {
 
     func run() throws {
         let path = try options.path()
-        guard precision != .bf16 || Precision.bf16Supported else {
-            throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; this one has none.")
-        }
+        if let reason = precision.unsupportedReason { throw ValidationError("--precision: \(reason).") }
         let roundTrip = options.threads > 1 ? coreRoundTripNanoseconds() : 0
         for model in config {
             let config = model.generator

@@ -115,15 +115,12 @@ struct ServerCommand: ParsableCommand {
         return config
     }
 
-    /// The asked number format, refused where the CPU cannot run it: a silent fallback would leave an
-    /// operator measuring the wrong thing.
+    /// The asked number format, refused where the CPU cannot run it.
     static func precision(_ name: String) throws -> Precision {
         guard let precision = Precision(rawValue: name) else {
             throw ValidationError("--precision (CARTOONIFY_PRECISION) must be f32 or bf16, got '\(name)'.")
         }
-        guard precision != .bf16 || Precision.bf16Supported else {
-            throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16 (vdpbf16ps); this one has none. Use f32.")
-        }
+        if let reason = precision.unsupportedReason { throw ValidationError("--precision: \(reason).") }
         return precision
     }
 

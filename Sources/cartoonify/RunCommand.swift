@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceDetection
 import Foundation
+import Kernels
 import NN
 import Parallel
 import Pipeline
@@ -16,6 +17,8 @@ struct RunCommand: ParsableCommand {
     var size: Int?
     @Option(help: "face, center or none.")
     var crop = CropMode.face
+    @Option(help: "Number format of the convolutions: f32, or bf16 (AVX512_BF16 CPUs only).")
+    var precision = Precision.f32
     @Argument(help: "A JPEG or PNG photo.")
     var input: String
     @Argument(help: "Where to write the PNG cartoon.")
@@ -25,12 +28,13 @@ struct RunCommand: ParsableCommand {
         if let size, !CartoonOptions.sizeRange.contains(size) {
             throw ValidationError("--size must be from \(CartoonOptions.sizeRange.lowerBound) to \(CartoonOptions.sizeRange.upperBound)")
         }
+        if let reason = precision.unsupportedReason { throw ValidationError("--precision: \(reason).") }
         let options = CartoonOptions(size: size, crop: crop)
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
         let threads = AvailableCores.count
         let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled(),
-                                       framing: try FaceFraming(metadata: loaded.metadata))
+                                       framing: try FaceFraming(metadata: loaded.metadata), precision: precision)
         let result = try pipeline.run(bytes, options: options, resources: .init(threads: threads))
         try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)
         var face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
@@ -46,3 +50,4 @@ struct RunCommand: ParsableCommand {
 }
 
 extension CropMode: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import FaceDetection
 import Foundation
+import Kernels
 import NN
 import Testing
 import TestSupport
@@ -119,6 +120,24 @@ import TestSupport
         let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_CORE_POLICY": "greedy"])
         #expect(server.waitForExit() == 64)
         #expect(server.log.contains("auto, spread, exclusive"))
+    }
+
+    @Test func invalidPrecisionIsRefused() throws {
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_PRECISION": "fp8"])
+        #expect(server.waitForExit() == 64)
+        #expect(server.log.contains("must be f32 or bf16, got 'fp8'"))
+    }
+
+    /// bf16 serves where the CPU has it, and is refused with the reason where it does not.
+    @Test func bfloat16ServesOrIsRefusedByTheCPU() throws {
+        let server = try ServerProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--precision", "bf16"])
+        if Precision.bf16Supported {
+            let port = try server.port()
+            #expect(try RawHTTPClient(port: port).get("/healthz").status == 200)
+        } else {
+            #expect(server.waitForExit() == 64)
+            #expect(server.log.contains("AVX512_BF16"))
+        }
     }
 
     /// A binary copied without the resource bundle beside it (a Dockerfile that forgot it) says what is
