@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
 
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
-        // The cascades are data: XML resources loaded and validated once at start (scripts/make_cascade_resources.py).
+        // The cascades are data: XML resources loaded and validated once at start
+        // (scripts/fixtures/make_cascade_resources.py writes them).
         .target(name: "FaceDetection", dependencies: ["Imaging", "Kernels", "Parallel"], resources: [.copy("Resources")],
                 swiftSettings: hot),
         .target(name: "Tensor", swiftSettings: hot),

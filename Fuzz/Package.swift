@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// libFuzzer targets, kept out of the root package so its build and `swift test` never see
-/// `-sanitize=fuzzer`. Build and run them with `scripts/fuzz.sh`. Each target's `main` hands its
+/// `-sanitize=fuzzer`. Build and run them with `scripts/checks/fuzz.sh`. Each target's `main` hands its
 /// one-input function to libFuzzer's driver.
 let package = Package(
     name: "cartoonify-fuzz",

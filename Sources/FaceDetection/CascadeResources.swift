@@ -1,6 +1,6 @@
 import Foundation
 
-/// The cascades FaceDetection ships as package resources (scripts/make_cascade_resources.py writes them).
+/// The cascades FaceDetection ships as package resources (scripts/fixtures/make_cascade_resources.py writes them).
 /// SwiftPM copies them into `cartoonify_FaceDetection.resources/Resources` next to every executable it
 /// builds; the Docker image keeps that folder beside the server. Found by hand rather than through
 /// `Bundle.module`, whose accessor traps when the bundle is missing: here that is a start-up error.

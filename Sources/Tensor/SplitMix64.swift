@@ -2,7 +2,7 @@ import Foundation
 
 /// The splitmix64 generator (Steele, Lea, Flood 2014).
 ///
-/// Chosen because it is tiny and trivially reproducible in Python (scripts/make_nn_fixtures.py), so large
+/// Chosen because it is tiny and trivially reproducible in Python (scripts/fixtures/make_nn_fixtures.py), so large
 /// reference weights can be regenerated from a seed instead of being committed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// Seconds per training iteration on random data (no folders needed), for comparison with
-/// scripts/bench_train_torch.py doing the same iteration in PyTorch.
+/// scripts/bench/bench_train_torch.py doing the same iteration in PyTorch.
 public enum TrainingBenchmark {
     /// Runs one warm-up step, then `iterations` timed steps; returns each step's seconds.
     public static func run(model: CycleGANConfig, batchSize: Int, iterations: Int, seed: UInt64 = 0) -> [Double] {

@@ -20,7 +20,7 @@ enum ModelConfig: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Latency of the planned generator forward pass, per layer, with the weights PyTorch can regenerate
-/// (`Generator.randomWeights(seed:)`, twin in scripts/cyclegan_reference.py).
+/// (`Generator.randomWeights(seed:)`, twin in scripts/reference/cyclegan.py).
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Generator forward latency, GFLOP/s, per-layer time and peak RSS.")
@@ -39,7 +39,7 @@ struct ModelCommand: ParsableCommand {
     @Option(help: "Seed of Generator.randomWeights.")
     var seed: UInt64 = 42
 
-    @Option(help: "Directory to write <config>.input.f32 / .output.f32 (raw little-endian float32) for scripts/bench_ort.py.")
+    @Option(help: "Directory to write <config>.input.f32 / .output.f32 (raw little-endian float32) for scripts/bench/bench_ort.py.")
     var dump: String?
 
     @Flag(help: "Print one JSON object per configuration instead of the table.")

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// The try-it page in headless Chromium against the real `cartoonify-server` binary and its bundled
-/// weights, driven by scripts/page_in_browser.py (the DevTools protocol over a pipe, standard library
+/// weights, driven by scripts/checks/page_in_browser.py (the DevTools protocol over a pipe, standard library
 /// only). Skips where Debian's `chromium` is not installed; `.ci/run` installs it.
 @Suite(.serialized, .enabled(if: PageDriver.available, "chromium or python3 is not installed (apt-get install chromium)"))
 struct BrowserTests {
@@ -96,7 +96,7 @@ struct PageServer {
 enum PageDriver {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let script = root.appendingPathComponent("scripts/page_in_browser.py")
+    static let script = root.appendingPathComponent("scripts/checks/page_in_browser.py")
 
     static var available: Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs `scripts/lint_deploy.sh`, the one place that knows how to call each validator and how to turn the
+/// Runs `scripts/checks/lint_deploy.sh`, the one place that knows how to call each validator and how to turn the
 /// YAML files into JSON; the tests only judge its answers.
 enum LintScript {
     struct Result: Sendable {
@@ -37,7 +37,7 @@ enum LintScript {
     private static func execute(_ arguments: [String]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(filePath: "/bin/bash")
-        process.arguments = [Repository.url("scripts/lint_deploy.sh").path] + arguments
+        process.arguments = [Repository.url("scripts/checks/lint_deploy.sh").path] + arguments
         process.currentDirectoryURL = Repository.root
         let standardOutput = Pipe()
         let standardError = Pipe()

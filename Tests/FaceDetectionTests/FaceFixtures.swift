@@ -2,7 +2,7 @@ import FaceDetection
 import Foundation
 import Imaging
 
-/// The photos written by scripts/make_face_fixtures.py (sources and licences in Fixtures/README.md).
+/// The photos written by scripts/fixtures/make_face_fixtures.py (sources and licences in Fixtures/README.md).
 enum FaceFixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

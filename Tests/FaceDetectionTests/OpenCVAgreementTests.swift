@@ -3,7 +3,7 @@ import Foundation
 import Imaging
 import Testing
 
-/// OpenCV's `detectMultiScale` results on the same photos, written by scripts/compare_opencv_faces.py.
+/// OpenCV's `detectMultiScale` results on the same photos, written by scripts/fixtures/compare_opencv_faces.py.
 struct OpenCVReference: Decodable {
     var opencv: String
     var photos: [String: [String: [[Int]]]]

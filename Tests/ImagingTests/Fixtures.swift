@@ -2,7 +2,7 @@ import Foundation
 import Imaging
 import Testing
 
-/// Fixture files written by scripts/make_image_fixtures.py, and the manifest that describes them.
+/// Fixture files written by scripts/fixtures/make_image_fixtures.py, and the manifest that describes them.
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

@@ -3,7 +3,7 @@ import NN
 import Tensor
 import Testing
 
-/// Locates and reads the committed fixtures (made by scripts/make_nn_fixtures.py).
+/// Locates and reads the committed fixtures (made by scripts/fixtures/make_nn_fixtures.py).
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
@@ -18,7 +18,7 @@ enum Fixtures {
         return names.filter { $0.hasSuffix(".safetensors") }.sorted()
     }
 
-    /// Twin of `fixture_weights` in scripts/cyclegan_reference.py: every parameter non-trivial.
+    /// Twin of `fixture_weights` in scripts/reference/cyclegan.py: every parameter non-trivial.
     static func weights(config: GeneratorConfig, seed: UInt64) -> [String: Tensor] {
         var rng = SplitMix64(seed: seed)
         var result: [String: Tensor] = [:]

@@ -55,7 +55,7 @@ import Testing
     }
 
     /// ngf 64, 9 blocks, 256x256 with `randomWeights(seed: 42)` — the weights PyTorch used are regenerated
-    /// by scripts/cyclegan_reference.py's twin of the same PRNG.
+    /// by scripts/reference/cyclegan.py's twin of the same PRNG.
     @Test func officialConfigurationMatchesPyTorch() throws {
         let fixture = try Fixtures.load("generators/official_resnet_256.safetensors")
         let config = GeneratorConfig()

@@ -4,7 +4,7 @@ import Tensor
 import Testing
 import Training
 
-/// The whole first CycleGAN step against PyTorch (scripts/make_train_fixtures.py): same deterministic weights
+/// The whole first CycleGAN step against PyTorch (scripts/fixtures/make_train_fixtures.py): same deterministic weights
 /// and batches, so losses, gradients (Adam's first moment is 0.5 x gradient after one step) and updated
 /// weights must agree to float precision.
 @Suite struct FirstStepTests {

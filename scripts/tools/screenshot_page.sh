@@ -3,11 +3,11 @@
 # given weights (default: the bundled ones) on a free loopback port, cartoonifies a portrait in headless
 # Chromium through the page, and saves the screenshot.
 #
-#   scripts/screenshot_page.sh [WEIGHTS] [PHOTO]      (CONFIGURATION=debug skips the release build)
+#   scripts/tools/screenshot_page.sh [WEIGHTS] [PHOTO]      (CONFIGURATION=debug skips the release build)
 #
-# Needs chromium (apt-get install chromium) and python3; see scripts/page_in_browser.py.
+# Needs chromium (apt-get install chromium) and python3; see scripts/checks/page_in_browser.py.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 weights=${1:-weights/default.safetensors}
 photo=${2:-Tests/FaceDetectionTests/Fixtures/grace_hopper.jpg}
@@ -23,6 +23,6 @@ for _ in $(seq 1 300); do
     if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; then break; fi
     sleep 0.1
 done
-python3 scripts/page_in_browser.py --url "http://127.0.0.1:$port/" --photo "$photo" --size 256 --crop face \
+python3 -m scripts.checks.page_in_browser --url "http://127.0.0.1:$port/" --photo "$photo" --size 256 --crop face \
     --screenshot docs/try-it.png
 echo "wrote docs/try-it.png"

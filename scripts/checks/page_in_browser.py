@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Drives the try-it page (GET /) in headless Chromium, the way a person would use it.
 
 Loads the page from a running server, picks a photo with the page's file input (or takes one with its
@@ -11,7 +10,7 @@ page fails the run.
 Talks the DevTools protocol over --remote-debugging-pipe to the system's Chromium (Debian's `chromium`
 package), so it needs nothing beyond the Python standard library.
 
-    scripts/page_in_browser.py --url http://127.0.0.1:8080/ --photo me.jpg --size 256 --crop face \
+    python3 -m scripts.checks.page_in_browser --url http://127.0.0.1:8080/ --photo me.jpg --size 256 --crop face \
         --cartoon-out cartoon.png --screenshot page.png
 
 Exit status: 0 when the page did what was asked, 1 when it did not, 2 when Chromium is missing.

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Seconds per CycleGAN training iteration: the Swift trainer beside PyTorch (CPU), in the same run.
 
 The iteration is the one the Swift trainer runs: the official `optimize_parameters` (4 generator passes +
@@ -10,10 +9,10 @@ see the same moment of a shared machine. The Swift trainer uses every core it is
 `--threads` equal to the core count (or pin both with `taskset`) for a like-for-like comparison.
 
     swift build -c release --product cartoonify-train
-    python3 scripts/bench_train_torch.py --threads 2 --rounds 3
+    python3 -m scripts.bench.bench_train_torch --threads 2 --rounds 3
 
-Usage: python3 scripts/bench_train_torch.py [--generator resnet|unet-resnet] [--size 128] [--ngf 32] [--blocks 6]
-       [--ndf 64] [--iterations 5] [--rounds 3]
+Usage: python3 -m scripts.bench.bench_train_torch [--generator resnet|unet-resnet] [--size 128] [--ngf 32]
+       [--blocks 6] [--ndf 64] [--iterations 5] [--rounds 3]
        [--threads N]   (default: torch's default thread count, printed)
        [--swift PATH]  (default .build/release/cartoonify-train; --swift '' times PyTorch alone)
 """
@@ -27,9 +26,8 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cyclegan_reference import build  # noqa: E402
-from make_train_fixtures import NLayerDiscriminator, cyclegan_step  # noqa: E402
+from scripts.reference.cyclegan import build
+from scripts.reference.training import NLayerDiscriminator, cyclegan_step
 
 
 def swift_round(args):

@@ -2,7 +2,7 @@
 # Reproduces the bundled default model (weights/default.safetensors) from ../shared/data with the exact
 # flags, seed and step count it was trained with, then evaluates it on the held-out split.
 #
-#   scripts/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
+#   scripts/tools/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
 #
 # RUN_DIR holds the laid-out data, the checkpoint, the loss log and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoint there (Ctrl-C writes one). INIT_GENERATOR=FILE starts
@@ -10,7 +10,7 @@
 # a warm start for a longer or changed recipe, not a reproduction. About 1.7 iterations a second on 2 cores
 # (1.5 hours for the 9,000 steps).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
 DATA=${DATA:-../shared/data}
 STEPS=9000
@@ -25,7 +25,7 @@ FACE_BOX=${FACE_BOX:-0.886,-0.089}
 swift build -c release --product cartoonify-train
 swift build -c release --product cartoonify
 BIN=$(swift build -c release --show-bin-path)
-python3 scripts/prepare_default_data.py --data "$DATA" --out "$RUN_DIR/data"
+python3 -m scripts.tools.prepare_default_data --data "$DATA" --out "$RUN_DIR/data"
 
 args=(train --photos "$RUN_DIR/data/faces-train" --cartoons "$RUN_DIR/data/cartoons-train"
       --output "$RUN_DIR/default.safetensors" --checkpoint-dir "$RUN_DIR/run"

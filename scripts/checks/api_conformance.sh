@@ -3,10 +3,10 @@
 # schemathesis (pip install schemathesis): the release server is started on a free loopback port, once
 # open and once with an API key, and every schemathesis check runs against each except `positive_data_acceptance`: a schema can say "a non-empty
 # string" but not "a decodable photo", so schema-valid random bodies are rightly answered 415/422.
-#   scripts/api_conformance.sh [extra schemathesis run arguments...]
+#   scripts/checks/api_conformance.sh [extra schemathesis run arguments...]
 # Takes ~20 s after the build. Exit status: schemathesis's, or 1 if a server did not drain and exit 0.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 schemathesis=${SCHEMATHESIS:-$(command -v schemathesis || echo "$root/.venv/bin/schemathesis")}

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Convert an official PyTorch CycleGAN generator checkpoint to Cartoonify's safetensors weights.
 
-    scripts/convert_pth.py IN.pth OUT.safetensors [--size 256]
+    python3 -m scripts.tools.convert_pth IN.pth OUT.safetensors [--size 256]      (from the repository root)
 
 IN is a state_dict saved by torch.save (e.g. checkpoints/<name>/latest_net_G_A.pth from
 junyanz/pytorch-CycleGAN-and-pix2pix, ResnetGenerator with instance norm). Names are kept as they

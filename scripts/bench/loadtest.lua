@@ -1,4 +1,4 @@
--- wrk script for scripts/loadtest.sh: POSTs the photo named by $PHOTO to /cartoonify and counts responses
+-- wrk script for scripts/bench/loadtest.sh: POSTs the photo named by $PHOTO to /cartoonify and counts responses
 -- by status (wrk itself only counts "non-2xx"). Prints one `RESULT key=value ...` line.
 local file = assert(io.open(os.getenv("PHOTO"), "rb"))
 wrk.method = "POST"

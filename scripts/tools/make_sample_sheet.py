@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """A sample sheet made by the real server: each photo (face box drawn) next to the cartoon that
 `POST /cartoonify` returns for it with the default options (crop=face).
 
-    python3 scripts/make_sample_sheet.py --out docs/sample-sheet.png            # the public-domain portraits
-    python3 scripts/make_sample_sheet.py --photos DIR --count 8 --out sheet.png  # e.g. held-out photos
+    python3 -m scripts.tools.make_sample_sheet --out docs/sample-sheet.png            # the public-domain portraits
+    python3 -m scripts.tools.make_sample_sheet --photos DIR --count 8 --out sheet.png  # e.g. held-out photos
 
 Starts `cartoonify-server` (release build) on a free loopback port with --weights, and stops it after.
 Needs Pillow.
@@ -20,7 +19,8 @@ from io import BytesIO
 
 from PIL import Image, ImageDraw
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from scripts import REPO_ROOT as ROOT
+
 PORTRAITS = [os.path.join(ROOT, "Tests", "FaceDetectionTests", "Fixtures", name) for name in
              ("astronaut.jpg", "grace_hopper.jpg", "obama.jpg", "biden.jpg", "obama2.jpg", "obama3.jpg")]
 TILE = 192

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Load test of the release server on loopback with wrk (and scripts/loadtest.lua).
-#   scripts/loadtest.sh [phase...]      phases: throughput leak slow drain memory stages (default: all six)
+# Load test of the release server on loopback with wrk (and scripts/bench/loadtest.lua).
+#   scripts/bench/loadtest.sh [phase...]      phases: throughput leak slow drain memory stages (default: all six)
 # Environment:
 #   CONFIGS="small official"   throughput configurations: small = bundled weights (ngf 32, 6 blocks, 128 px);
 #                              official = ngf 64, 9 blocks, 256 px (made once with `cartoonify init-weights`)
@@ -18,14 +18,14 @@
 # timeout), if RSS grew by more than 10% over the leak run, if a server lost a request or did not
 # drain and exit 0 on SIGTERM, or if the official server's peak RSS passed issue 5's memory bound.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(throughput leak slow drain memory stages)
 export PHOTO=${PHOTO:-$root/Tests/FaceDetectionTests/Fixtures/obama.jpg}
 scratch="$root/.build-load"
 mkdir -p "$scratch"
-lua="$root/scripts/loadtest.lua"
+lua="$root/scripts/bench/loadtest.lua"
 
 swift build -c release --product cartoonify-server
 swift build -c release --product cartoonify

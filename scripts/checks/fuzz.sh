@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ (with AddressSanitizer) and runs each for a set time.
-#   scripts/fuzz.sh [seconds-per-target] [target...]     default 60 s, all targets
+#   scripts/checks/fuzz.sh [seconds-per-target] [target...]     default 60 s, all targets
 # Working corpora grow under .build-fuzz/corpus/<name>, seeded from Fuzz/Corpus/<name> (and, for the image
 # decoder, the Imaging test fixtures); crashing inputs land in .build-fuzz/artifacts/<name>/.
 # Exit status: 0 when no target found a crash, 1 otherwise.
@@ -8,7 +8,7 @@ set -euo pipefail
 
 seconds=${1:-60}
 shift || true
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 scratch="$root/.build-fuzz"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(http-request multipart image-decoder)

@@ -1,18 +1,17 @@
-#!/usr/bin/env python3
 """Swift (cartoonify-bench) vs ONNX Runtime on the same generator weights and input, in one run.
 
-The same weights are regenerated here (cyclegan_reference.random_weights, the bit-identical twin of
-Generator.randomWeights) and exported to ONNX via torch; then, for each configuration and `--rounds` times
-over, the Swift benchmark (release build, its own process) runs and dumps its input and output, and ONNX
-Runtime runs the same input with the same thread count (its session, and with it its spinning threads,
-is gone before the next Swift run). Each side keeps its best round: on this shared VM whole minutes run
-at up to half speed: when the VM's two virtual CPUs sit on different chiplets, a cache line takes ~370 ns
+The same weights are regenerated here (random_weights in scripts/reference/cyclegan.py, the bit-identical
+twin of Generator.randomWeights) and exported to ONNX via torch; then, for each configuration and `--rounds`
+times over, the Swift benchmark (release build, its own process) runs and dumps its input and output, and
+ONNX Runtime runs the same input with the same thread count (its session, and with it its spinning threads,
+is gone before the next Swift run). Each side keeps its best round: on this shared VM whole minutes run at
+up to half speed: when the VM's two virtual CPUs sit on different chiplets, a cache line takes ~370 ns
 instead of ~100 to go between them and two threads run barely faster than one. The benchmark measures that
 round trip; it is printed beside each row (the range over the rounds).
 Prints latency, the Swift/ORT ratio, the largest output difference and the core-to-core round trip.
 
     swift build -c release --product cartoonify-bench
-    python3 scripts/bench_ort.py --threads 2 --runs 10
+    python3 -m scripts.bench.bench_ort --threads 2 --runs 10
 """
 import argparse
 import json
@@ -26,8 +25,7 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cyclegan_reference import ResnetGenerator, random_weights  # noqa: E402
+from scripts.reference.cyclegan import ResnetGenerator, random_weights
 
 CONFIGS = {"official": (64, 9, 256), "ngf64-b6-128": (64, 6, 128), "ngf32-b6-128": (32, 6, 128)}
 

@@ -2,9 +2,10 @@
 # Checks the machine code of the per-ISA kernel targets in a release build: the AVX-512 target uses zmm
 # FMAs, the AVX2 target ymm FMAs and no zmm, the portable target no FMA instructions, and no target calls
 # the `fmaf` library function (what Swift emits for fused multiply-adds compiled without FMA).
-#   swift build -c release --product cartoonify-bench && scripts/check_kernel_isa.sh
+#   swift build -c release --product cartoonify-bench && scripts/checks/check_kernel_isa.sh [BUILD_DIR]
+# BUILD_DIR defaults to the repository's .build/release.
 set -eu
-dir=${1:-.build/release}
+dir=${1:-$(cd "$(dirname "$0")/../.." && pwd)/.build/release}
 status=0
 count() { objdump -d --no-show-raw-insn "$dir/$1.build/"*.o | grep -cE "$2" || true; }
 calls() { objdump -dr "$dir/$1.build/"*.o | grep -c 'fmaf' || true; }

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lays out the default model's training data from ../shared/data in a run folder.
 
 The splits are committed lists (data/default-model/*.txt); --write-splits makes them once, from the
@@ -6,6 +5,9 @@ folder listing and a fixed seed. Photos: UTKFace chips of people aged 16 or more
 mostly adults), copied as they are. Cartoons: each avatar cropped to CARTOON_CROP so that its eyes and
 mouth sit near where the photo chips have theirs (measured with OpenCV's Haar eye cascade over the
 folders: photo eyes at y 0.29, 0.39 apart; avatar eyes at y 0.45, 0.36 apart), saved losslessly.
+
+Run from the repository root (scripts/tools/train_default.sh does):
+    python3 -m scripts.tools.prepare_default_data --data ../shared/data --out RUN_DIR/data
 """
 import argparse
 import os
@@ -13,8 +15,9 @@ import random
 import shutil
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SPLITS = os.path.join(HERE, "..", "data", "default-model")
+from scripts import REPO_ROOT
+
+SPLITS = os.path.join(REPO_ROOT, "data", "default-model")
 MIN_AGE = 16
 HELD_OUT = 200
 SEED = 2026
@@ -69,7 +72,7 @@ def lay_out(data, out, split):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data"))
+    parser.add_argument("--data", default=os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "data")))
     parser.add_argument("--out", help="folder to lay the training and held-out images out in")
     parser.add_argument("--write-splits", action="store_true", help="(re)make the committed split lists")
     args = parser.parse_args()

@@ -1,6 +1,7 @@
 """PyTorch reference models and the deterministic weights shared with the Swift engine.
 
-Imported by make_nn_fixtures.py (and usable by benchmarks). `ResnetGenerator` mirrors the official
+Imported as `scripts.reference.cyclegan` by the fixture makers (make_nn_fixtures, make_train_fixtures) and
+the benchmarks (bench_ort, bench_train_torch). `ResnetGenerator` mirrors the official
 junyanz/pytorch-CycleGAN-and-pix2pix class (instance norm, reflect padding, no dropout) so its
 state_dict names are the official ones; `UnetResnetGenerator` defines the `unet-resnet` names
 documented in docs/weights-format.md.

@@ -1,0 +1,1 @@
+"""Benchmarks: Swift against ONNX Runtime and PyTorch, and the server load test."""

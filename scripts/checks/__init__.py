@@ -1,0 +1,1 @@
+"""Checks beyond `swift test`, and the browser driver BrowserTests runs."""

@@ -1,0 +1,1 @@
+"""User-facing tools: weights conversion, the default model's data and training, the README's pictures."""
