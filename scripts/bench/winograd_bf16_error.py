@@ -6,7 +6,7 @@ multiplies in float64, and prints the error relative to the mean output magnitud
 of ReLU activations with He-initialised weights (a residual block of the official generator). This is why
 `--precision bf16` leaves the Winograd layers in float32 (docs/kernels.md, "bfloat16").
 
-    python3 scripts/winograd_bf16_error.py [--channels 256] [--tiles 200] [--seed 0]
+    python3 -m scripts.bench.winograd_bf16_error [--channels 256] [--tiles 200] [--seed 0]
 """
 import argparse
 
