@@ -4,7 +4,7 @@ import TestSupport
 
 /// Damaged input must come back as an image or an `ImageError`: never a crash, a hang or a stray `exit()`
 /// from libjpeg/libpng. Typed throws guarantee the error type; these tests make the codecs walk every path.
-@Suite struct FuzzTests {
+@Suite struct ImageFuzzTests {
     static let files = ["baseline420.jpg", "progressive.jpg", "cmyk.jpg", "orientation6.jpg", "rgb8.png", "rgba16_interlaced.png", "palette_trns.png"]
 
     static func check(_ bytes: [UInt8]) {

@@ -1,23 +1,24 @@
 /// A minimal XML element tree, just enough for OpenCV's `FileStorage` cascade files: elements, text,
 /// comments and the `<?xml?>` declaration. No entities, DTDs or namespaces — cascades use none, and a
 /// full XML stack (FoundationXML/libxml2) would be a new runtime dependency for a 1 MB file read once.
-struct XMLElement: Sendable {
+/// Named apart from Foundation's `XMLElement` and `XMLParser`, so a file importing both stays unambiguous.
+struct CascadeXMLNode: Sendable {
     var name: String
-    var children: [XMLElement] = []
+    var children: [CascadeXMLNode] = []
     var text: String = ""
 
-    func child(_ name: String) -> XMLElement? {
+    func child(_ name: String) -> CascadeXMLNode? {
         children.first { $0.name == name }
     }
 
     /// Parses the whole document and returns its root element.
-    static func parse(_ document: String) throws(CascadeError) -> XMLElement {
-        var parser = XMLParser(bytes: Array(document.utf8))
+    static func parse(_ document: String) throws(CascadeError) -> CascadeXMLNode {
+        var parser = CascadeXMLReader(bytes: Array(document.utf8))
         return try parser.parseDocument()
     }
 }
 
-private struct XMLParser {
+private struct CascadeXMLReader {
     let bytes: [UInt8]
     var position = 0
 
@@ -25,7 +26,7 @@ private struct XMLParser {
         self.bytes = bytes
     }
 
-    mutating func parseDocument() throws(CascadeError) -> XMLElement {
+    mutating func parseDocument() throws(CascadeError) -> CascadeXMLNode {
         try skipMisc()
         guard position < bytes.count else { throw .malformedXML("the document has no root element") }
         let root = try parseElement()
@@ -48,14 +49,14 @@ private struct XMLParser {
         }
     }
 
-    mutating func parseElement() throws(CascadeError) -> XMLElement {
+    mutating func parseElement() throws(CascadeError) -> CascadeXMLNode {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "<") else {
             throw .malformedXML("expected an element at byte \(position)")
         }
         position += 1
         let name = readName()
         guard !name.isEmpty else { throw .malformedXML("an element without a name at byte \(position)") }
-        var element = XMLElement(name: name)
+        var element = CascadeXMLNode(name: name)
         // Attributes (OpenCV writes `type_id`) carry nothing the cascade needs; skip them, respecting quotes.
         var quote: UInt8?
         while position < bytes.count {

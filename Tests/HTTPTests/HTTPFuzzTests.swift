@@ -23,7 +23,7 @@ private func mutate(_ input: [UInt8], using random: inout SeededGenerator) -> [U
 private let fuzzLimits = ParserLimits(maxHeaderBytes: 256, maxHeaderCount: 8, maxBodyBytes: 64)
 
 @Suite("Mutated input")
-struct FuzzTests {
+struct HTTPFuzzTests {
     @Test func mutatedRequestsParseTheSameHoweverTheyAreSplit() {
         let seeds = [
             "POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n",
