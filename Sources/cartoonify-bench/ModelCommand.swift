@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Kernels
 import NN
-import Tensor
 
 /// The benchmark configurations of issue 5.
 enum ModelConfig: String, ExpressibleByArgument, CaseIterable {
