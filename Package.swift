@@ -40,9 +40,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG"], swiftSettings: hot),
         // The cascades are data: XML resources loaded and validated once at start
         // (scripts/fixtures/make_cascade_resources.py writes them).
-        .target(name: "FaceDetection", dependencies: ["Imaging", "Kernels", "Parallel"], resources: [.copy("Resources")],
-                swiftSettings: hot),
-        .target(name: "Tensor", swiftSettings: hot),
+        .target(name: "FaceDetection", dependencies: ["Imaging", "Kernels", "KernelsCore", "Parallel"],
+                resources: [.copy("Resources")], swiftSettings: hot),
         .target(name: "CCPUFeatures"),
         // bfloat16 GEMM on AVX512_BF16 (`vdpbf16ps`): Swift cannot emit it, so C intrinsics behind a
         // per-function target attribute; callers check cartoonify_bf16_supported() first.
@@ -58,15 +57,18 @@ let package = Package(
             dependencies: ["KernelsCore", "KernelsPortable", "KernelsAVX2", "KernelsAVX512", "CCPUFeatures"],
             swiftSettings: hot
         ),
-        .target(name: "NN", dependencies: ["Tensor", "Kernels"], swiftSettings: hot),
+        // The model: tensors, configuration, weights files and the planned inference pass. No training code.
+        .target(name: "NN", dependencies: ["Kernels", "KernelsCore"], swiftSettings: hot),
+        // Reverse-mode differentiation for training: the tape, its ops and training kernels, the PatchGAN.
+        .target(name: "Autograd", dependencies: ["NN", "Kernels", "KernelsCore", "Parallel"], swiftSettings: hot),
         // One photo in, one PNG cartoon out: what the server and the CLI run, with no HTTP in it.
-        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "Kernels", "NN", "Tensor"], swiftSettings: hot),
+        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "KernelsCore", "NN"], swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
             name: "CartoonService",
             dependencies: [
-                "HTTP", "Imaging", "FaceDetection", "Kernels", "NN", "Parallel", "Pipeline",
+                "HTTP", "Imaging", "FaceDetection", "KernelsCore", "NN", "Parallel", "Pipeline",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -74,46 +76,57 @@ let package = Package(
             // The try-it page and the API description (its only copy), served as they are.
             resources: [.copy("Web")]
         ),
-        .target(name: "Training", dependencies: ["NN", "Imaging"], swiftSettings: hot),
+        .target(name: "Training", dependencies: ["Autograd", "NN", "Imaging"], swiftSettings: hot),
         // Numbers for a trained model: cartoon-likeness, structure and colour kept (`cartoonify eval`).
         .target(name: "Evaluation", dependencies: ["Imaging"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
-                "CartoonService", "Kernels", "NN",
+                "CartoonService", "KernelsCore", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "cartoonify-bench",
-            dependencies: ["Kernels", "NN", "Tensor", "CBF16", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Kernels", "KernelsCore", "NN", "Parallel", "CBF16",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: hot
         ),
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "Pipeline", "FaceDetection", "Kernels", "NN", "Imaging", "Evaluation", "Tensor", "Parallel",
+                "Pipeline", "FaceDetection", "KernelsCore", "NN", "Imaging", "Evaluation", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "cartoonify-train",
-            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", "Autograd", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Socket client and fixtures shared by the test targets.
         .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
+        // The tests' oracle: the naive generator forward, its layers and ops (GEMM, convolution, norm) and
+        // Double-accumulating loops. Test-only, so the shipped binaries carry one inference engine.
+        .target(name: "Reference", dependencies: ["NN", "KernelsCore"], path: "Tests/Reference", swiftSettings: hot),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "NN", "KernelsCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16", "Reference"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Tensor", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Autograd", "NN", "Imaging", "Reference"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Kernels", "KernelsCore", "Reference"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "NN", "KernelsCore", "Reference"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "CartoonServiceTests", dependencies: ["CartoonService", "Pipeline", "FaceDetection", "HTTP", "Imaging", "Kernels", "NN", "TestSupport"]),
+        .testTarget(
+            name: "CartoonServiceTests",
+            dependencies: ["CartoonService", "Pipeline", "FaceDetection", "HTTP", "Imaging", "KernelsCore", "NN", "Parallel", "TestSupport"]
+        ),
         .testTarget(name: "DeployTests"),
     ]
 )

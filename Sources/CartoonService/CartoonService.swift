@@ -1,11 +1,11 @@
 import FaceDetection
 import Foundation
 import HTTP
-import Kernels
 import Logging
 import NN
-import Synchronization
+import Parallel
 import Pipeline
+import Synchronization
 
 /// The running service: routes of the HTTP contract, the worker pool, readiness and draining.
 public final class CartoonService: Sendable {

@@ -1,7 +1,6 @@
 import Dispatch
 import NN
 import Parallel
-import Tensor
 
 /// Picks how busy workers share the cores for this model by timing both ways at start: one request on
 /// every core at a time, against one request per core side by side. Small models run best side by side;

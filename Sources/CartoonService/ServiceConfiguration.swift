@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
 import Imaging
-import Kernels
+import KernelsCore
 import Parallel
 
 /// Everything an operator can tune. The executable fills it from flags and `CARTOONIFY_*` variables; tests

@@ -42,7 +42,7 @@ struct Cascade: Sendable {
     private static let stageThresholdEpsilon: Float = 1e-5
 
     init(xml: String) throws(CascadeError) {
-        let root = try XMLElement.parse(xml)
+        let root = try CascadeXMLNode.parse(xml)
         guard root.name == "opencv_storage" else {
             throw .invalidCascade("the root element is <\(root.name)>, expected <opencv_storage>")
         }
@@ -125,12 +125,12 @@ struct Cascade: Sendable {
         self.lbpSubsets = subsets
     }
 
-    private static func text(_ parent: XMLElement, _ name: String) throws(CascadeError) -> String {
+    private static func text(_ parent: CascadeXMLNode, _ name: String) throws(CascadeError) -> String {
         guard let element = parent.child(name) else { throw .invalidCascade("missing <\(name)>") }
         return element.text.trimmed
     }
 
-    private static func integer(_ parent: XMLElement, _ name: String, in range: ClosedRange<Int>) throws(CascadeError) -> Int {
+    private static func integer(_ parent: CascadeXMLNode, _ name: String, in range: ClosedRange<Int>) throws(CascadeError) -> Int {
         let text = try text(parent, name)
         guard let value = Int(text), range.contains(value) else {
             throw .invalidCascade("<\(name)> is \"\(text)\", expected an integer in \(range)")
@@ -139,7 +139,7 @@ struct Cascade: Sendable {
     }
 
     /// The whitespace-separated numbers of a child element, which must be exactly `count` finite values.
-    private static func numbers(_ parent: XMLElement, _ name: String, count: Int, context: String) throws(CascadeError) -> [Double] {
+    private static func numbers(_ parent: CascadeXMLNode, _ name: String, count: Int, context: String) throws(CascadeError) -> [Double] {
         guard let element = parent.child(name) else { throw .invalidCascade("\(context) has no <\(name)>") }
         return try numbers(in: element.text, count: count, context: "\(context) <\(name)>")
     }
@@ -161,7 +161,7 @@ struct Cascade: Sendable {
         return result
     }
 
-    private static func haarRects(_ element: XMLElement, index: Int, windowWidth: Int, windowHeight: Int) throws(CascadeError) -> [HaarRect] {
+    private static func haarRects(_ element: CascadeXMLNode, index: Int, windowWidth: Int, windowHeight: Int) throws(CascadeError) -> [HaarRect] {
         let context = "feature \(index)"
         if let tilted = element.child("tilted"), tilted.text.trimmed != "0" {
             throw .unsupported("\(context) is a tilted Haar feature")
@@ -176,7 +176,7 @@ struct Cascade: Sendable {
         }
     }
 
-    private static func lbpBlock(_ element: XMLElement, index: Int, windowWidth: Int, windowHeight: Int) throws(CascadeError) -> LBPBlock {
+    private static func lbpBlock(_ element: CascadeXMLNode, index: Int, windowWidth: Int, windowHeight: Int) throws(CascadeError) -> LBPBlock {
         let context = "feature \(index)"
         let values = try numbers(element, "rect", count: 4, context: context)
         guard let x = Int(exactly: values[0]), let y = Int(exactly: values[1]),

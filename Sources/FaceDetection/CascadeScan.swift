@@ -1,4 +1,5 @@
 import Kernels
+import KernelsCore
 import Parallel
 
 /// The multi-scale scan: integral images of each pyramid level, the cascades turned into window classifiers,

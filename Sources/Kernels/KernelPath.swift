@@ -1,7 +1,7 @@
 import CCPUFeatures
 import KernelsAVX2
 import KernelsAVX512
-@_exported import KernelsCore
+import KernelsCore
 import KernelsPortable
 
 #if canImport(Glibc)

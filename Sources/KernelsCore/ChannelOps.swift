@@ -1,3 +1,5 @@
+import Parallel
+
 extension KernelISA {
     @inlinable
     public static func channelStatistics(_ x: UnsafePointer<Float>, channels: Int, plane: Int,

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Small output maps on wide tiles. An implicit-GEMM convolution gives each output row its own run of
 /// column blocks, so a row narrower than a tile (the discriminator's 16x16 and 15x15 maps against 32
 /// columns on AVX-512) leaves half of every micro-tile idle. Flattened, the output rows run back to back at

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Plans for training, where the weights change every step and every layer is re-planned twice per pass
 /// (forward, and the flipped kernel of its data gradient). `Conv2dPlan.init` packs through a per-element
 /// closure and keeps Winograd weights as taps that every run transforms: right for an inference plan built

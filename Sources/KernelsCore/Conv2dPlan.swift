@@ -1,3 +1,5 @@
+import Parallel
+
 /// How a `Conv2dPlan` computes.
 public enum ConvAlgorithm: Sendable, Equatable {
     /// Implicit GEMM straight out of the padded (and, when strided, phase-split) input.

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Transposed-convolution phases through contiguous products (see `Conv2dPlan+Flat`). A phase's output
 /// pixels are every `stride`-th pixel of the output, so written in place each micro-tile goes out through
 /// the driver's element-by-element edge path, and the discriminator's 16x16 phases fill half a 32-column

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Transposed-convolution plans for training (see `Conv2dPlan.reweighted`): the same phases as
 /// `init(weights:...)`, packed with pointer loops instead of a closure call per weight.
 extension ConvTranspose2dPlan {

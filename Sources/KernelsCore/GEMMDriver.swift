@@ -1,3 +1,5 @@
+import Parallel
+
 /// Largest A (packed weights) that stays in L2 while every column block streams past it.
 public let l2WeightBytes = 640 * 1024
 

@@ -1,6 +1,3 @@
-/// The kernels split their work with `Parallel`'s regions, and their clients (NN, training) use the same.
-@_exported import Parallel
-
 /// An instruction-set level the kernels are instantiated for.
 ///
 /// The kernels are written once, generically, in this module. Each per-ISA target (compiled with its own

@@ -1,3 +1,5 @@
+import Parallel
+
 extension KernelISA {
     /// Fills `output` (`layout.count` floats) from the NCHW `input`, applying `affine` to real pixels.
     @inlinable

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Shapes of one Winograd F(4x4, 3x3) convolution: 4x4 output tiles read 6x6 input patches, and the 36
 /// patch positions each become one GEMM (out channels x in channels) x (in channels x tiles).
 /// The prepared input is split by column into 4 phases (`PaddedLayout` with column period 4), so column

@@ -1,5 +1,4 @@
 import Foundation
-import Tensor
 
 /// A generator together with where it came from, for `/v1/model` and logs.
 public struct LoadedGenerator: Sendable {

@@ -1,5 +1,3 @@
-import Tensor
-
 extension Generator {
     /// Fresh weights as CycleGAN's `init_weights('normal')` makes them: conv weights N(0, 0.02), biases 0,
     /// affine norm scale 1 and shift 0. Deterministic for a seed (splitmix64 + Box-Muller, names in sorted

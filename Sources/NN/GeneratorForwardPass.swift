@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import KernelsCore
 
 /// One planned forward pass over single images of one size: carves the arena into activation slots and
 /// walks the layers. Raw convolution outputs stay un-normalised; their instance norm (+ ReLU) is applied

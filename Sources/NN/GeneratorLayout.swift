@@ -1,7 +1,7 @@
 /// Where every parameter of a generator lives: its state-dict name and shape.
 ///
-/// The single source of the naming scheme, used to list expected tensors, to check a weights file and to
-/// build the layers, so the three can never disagree.
+/// The single source of the naming scheme, used to list expected tensors, to check a weights file, to plan
+/// the inference pass and to record the training tape, so they can never disagree.
 ///
 /// `resnet` uses the official PyTorch `ResnetGenerator` `nn.Sequential` indices (n = n_blocks):
 /// `model.1` conv7 3->ngf, `model.2` IN, `model.4`/`model.7` stride-2 convs, `model.5`/`model.8` IN,
@@ -13,32 +13,32 @@
 /// (concat[blocks, down.1] 8ngf -> 2ngf), `up.1.deconv`/`.norm` (concat[up.0, down.0] 4ngf -> ngf),
 /// `head.conv` (concat[up.1, stem] 2ngf -> 3, conv7). Every conv has a bias; norms have `weight`/`bias`
 /// only when affine.
-struct GeneratorLayout: Sendable {
-    struct Conv: Sendable {
-        let prefix: String
+package struct GeneratorLayout: Sendable {
+    package struct Conv: Sendable {
+        package let prefix: String
         /// [Cout, Cin, K, K] for convolutions, [Cin, Cout, K, K] for transposed convolutions.
         let weightShape: [Int]
         let outChannels: Int
     }
-    struct Norm: Sendable {
-        let prefix: String
-        let channels: Int
+    package struct Norm: Sendable {
+        package let prefix: String
+        package let channels: Int
     }
-    struct Stage: Sendable {
-        let conv: Conv
-        let norm: Norm
+    package struct Stage: Sendable {
+        package let conv: Conv
+        package let norm: Norm
     }
-    struct Block: Sendable {
-        let conv1: Conv, norm1: Norm, conv2: Conv, norm2: Norm
+    package struct Block: Sendable {
+        package let conv1: Conv, norm1: Norm, conv2: Conv, norm2: Norm
     }
 
-    let stem: Stage
-    let down: [Stage]
-    let blocks: [Block]
-    let up: [Stage]
-    let head: Conv
+    package let stem: Stage
+    package let down: [Stage]
+    package let blocks: [Block]
+    package let up: [Stage]
+    package let head: Conv
 
-    init(config: GeneratorConfig) {
+    package init(config: GeneratorConfig) {
         let ngf = config.ngf, rgb = GeneratorConfig.imageChannels
         let unet = config.architecture == .unetResnet
         let names = unet ? Self.unetNames(nBlocks: config.nBlocks) : Self.resnetNames(nBlocks: config.nBlocks)

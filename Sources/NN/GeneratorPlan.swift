@@ -1,6 +1,6 @@
 import Foundation
 import Kernels
-import Tensor
+import KernelsCore
 
 /// Called after each layer of a planned forward pass with the layer's name and its seconds.
 public typealias LayerObserver = (_ layer: String, _ seconds: Double) -> Void
@@ -10,7 +10,6 @@ public typealias LayerObserver = (_ layer: String, _ seconds: Double) -> Void
 /// stage, reflection padding into the convolution, the residual add into the norm's output pass.
 ///
 /// Immutable and shareable across workers; each worker brings its own `InferenceArena`.
-/// `Generator.forward` stays the plain reference implementation (and the training path).
 public struct GeneratorPlan: Sendable {
     public let config: GeneratorConfig
     /// The instruction-set path the kernels run on.
@@ -21,15 +20,10 @@ public struct GeneratorPlan: Sendable {
     public let precision: Precision
 
     struct Norm: Sendable {
-        let eps: Float
+        let eps: Float = 1e-5
+        /// Learned scale and shift, present for affine checkpoints.
         let weight: [Float]?
         let bias: [Float]?
-
-        init(_ norm: InstanceNorm2d) {
-            eps = norm.eps
-            weight = norm.weight?.storage
-            bias = norm.bias?.storage
-        }
     }
 
     struct Block: Sendable {
@@ -43,48 +37,53 @@ public struct GeneratorPlan: Sendable {
     let up: [(deconv: ConvTranspose2dPlan, norm: Norm)]
     let head: Conv2dPlan
 
+    /// Walks the generator's layout: reflection padding 3 around the 7x7 stem and head and 1 in the residual
+    /// blocks, zero padding 1 in the stride-2 downsampling, 2x transposed convolutions up.
     /// `precision` `bf16` needs `Precision.bf16Supported`.
     public init(_ generator: Generator, kernels: KernelPath = .best, precision: Precision = .f32) {
         config = generator.config
         self.kernels = kernels
         self.precision = precision
-        stem = Self.plan(generator.stem.conv, padding: 3, mode: .reflect, precision: precision)
-        stemNorm = Norm(generator.stem.norm)
-        down = generator.down.map { (Self.plan($0.conv, padding: 0, mode: .zero, precision: precision), Norm($0.norm)) }
-        blocks = generator.blocks.map { block in
-            Block(conv1: Self.plan(block.conv1, padding: 1, mode: .reflect, precision: precision), norm1: Norm(block.norm1),
-                  conv2: Self.plan(block.conv2, padding: 1, mode: .reflect, precision: precision), norm2: Norm(block.norm2))
+        let layout = GeneratorLayout(config: generator.config)
+        let weights = generator.namedParameters
+        func norm(_ spec: GeneratorLayout.Norm) -> Norm {
+            Norm(weight: weights[spec.prefix + ".weight"]?.storage, bias: weights[spec.prefix + ".bias"]?.storage)
         }
-        up = generator.up.map { stage in
-            let d = stage.deconv
-            let plan = d.weight.storage.withUnsafeBufferPointer { w in
-                d.bias.map { $0.storage }.withOptionalBuffer { b in
-                    ConvTranspose2dPlan(weights: w, bias: b, inChannels: d.inChannels, outChannels: d.outChannels,
-                                        kernelSize: d.weight.shape[2], stride: d.stride, padding: d.padding,
-                                        outputPadding: d.outputPadding, precision: precision)
+        func conv(_ spec: GeneratorLayout.Conv, stride: Int, padding: Int, mode: PaddingMode) -> Conv2dPlan {
+            let weight = generator.parameter(spec.prefix + ".weight"), bias = generator.parameter(spec.prefix + ".bias")
+            let k = weight.shape[2]
+            return weight.storage.withUnsafeBufferPointer { w in
+                bias.storage.withUnsafeBufferPointer { b in
+                    Conv2dPlan(weights: w, bias: b, outChannels: weight.shape[0], inChannels: weight.shape[1],
+                               kernelHeight: k, kernelWidth: k, stride: stride, padding: padding, paddingMode: mode,
+                               precision: precision)
                 }
             }
-            return (plan, Norm(stage.norm))
         }
-        head = Self.plan(generator.head, padding: 3, mode: .reflect, precision: precision)
-    }
-
-    /// The generator's layers pad explicitly and convolve with their own (zero) padding; exactly one of
-    /// the two is non-zero for every layer, and it becomes the plan's padding.
-    static func plan(_ conv: Conv2d, padding: Int, mode: PaddingMode, precision: Precision) -> Conv2dPlan {
-        let k = conv.weight.shape[2]
-        return conv.weight.storage.withUnsafeBufferPointer { w in
-            conv.bias.map { $0.storage }.withOptionalBuffer { b in
-                Conv2dPlan(weights: w, bias: b, outChannels: conv.outChannels, inChannels: conv.inChannels,
-                           kernelHeight: k, kernelWidth: k, stride: conv.stride,
-                           padding: conv.padding + padding, paddingMode: conv.padding > 0 ? .zero : mode,
-                           precision: precision)
+        stem = conv(layout.stem.conv, stride: 1, padding: 3, mode: .reflect)
+        stemNorm = norm(layout.stem.norm)
+        down = layout.down.map { (conv($0.conv, stride: 2, padding: 1, mode: .zero), norm($0.norm)) }
+        blocks = layout.blocks.map { block in
+            Block(conv1: conv(block.conv1, stride: 1, padding: 1, mode: .reflect), norm1: norm(block.norm1),
+                  conv2: conv(block.conv2, stride: 1, padding: 1, mode: .reflect), norm2: norm(block.norm2))
+        }
+        up = layout.up.map { stage in
+            let weight = generator.parameter(stage.conv.prefix + ".weight")
+            let bias = generator.parameter(stage.conv.prefix + ".bias")
+            let plan = weight.storage.withUnsafeBufferPointer { w in
+                bias.storage.withUnsafeBufferPointer { b in
+                    ConvTranspose2dPlan(weights: w, bias: b, inChannels: weight.shape[0], outChannels: weight.shape[1],
+                                        kernelSize: weight.shape[2], stride: 2, padding: 1, outputPadding: 1,
+                                        precision: precision)
+                }
             }
+            return (plan, norm(stage.norm))
         }
+        head = conv(layout.head, stride: 1, padding: 3, mode: .reflect)
     }
 
-    /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W], as `Generator.forward` (within float rounding; Winograd
-    /// layers differ by ~1e-5). The shape must pass `Generator.validate(inputShape:)`.
+    /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W]: the PyTorch generator's output within float rounding
+    /// (Winograd layers differ by ~1e-5). The shape must pass `Generator.validate(inputShape:)`.
     /// `threads` splits each layer across that many cores (workers x threads should not exceed the cores).
     public func forward(_ input: Tensor, arena: InferenceArena, threads: Int, observer: LayerObserver? = nil) -> Tensor {
         precondition((try? Generator.validate(inputShape: input.shape)) != nil,
@@ -102,14 +101,5 @@ public struct GeneratorPlan: Sendable {
             }
         }
         return Tensor(shape: input.shape, storage: output)
-    }
-}
-
-extension Optional where Wrapped == [Float] {
-    func withOptionalBuffer<R>(_ body: (UnsafeBufferPointer<Float>?) -> R) -> R {
-        switch self {
-        case .some(let array): array.withUnsafeBufferPointer { body($0) }
-        case .none: body(nil)
-        }
     }
 }

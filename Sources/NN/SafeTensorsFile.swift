@@ -1,5 +1,4 @@
 import Foundation
-import Tensor
 
 /// A safetensors file: named Float32 tensors and string metadata.
 ///

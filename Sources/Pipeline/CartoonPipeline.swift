@@ -1,8 +1,7 @@
 import FaceDetection
 import Imaging
-import Kernels
+import KernelsCore
 import NN
-import Tensor
 
 /// One photo in, one PNG cartoon out: decode, frame, generate, resize to the asked size, encode. Plain
 /// values in and out, so the CLI and the tests run exactly what the server runs.

@@ -1,6 +1,6 @@
+import Autograd
 import Foundation
 import NN
-import Tensor
 
 /// Adam's hyper-parameters; CycleGAN uses lr 2e-4, beta1 0.5.
 public struct AdamConfig: Sendable, Equatable {

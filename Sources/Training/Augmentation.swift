@@ -1,5 +1,5 @@
 import Imaging
-import Tensor
+import NN
 
 /// How an image of any shape becomes a square before resizing: the two common recipes.
 public enum SquarePreprocessing: String, Sendable, CaseIterable {

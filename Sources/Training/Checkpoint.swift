@@ -1,6 +1,6 @@
+import Autograd
 import Foundation
 import NN
-import Tensor
 
 /// A `CycleGANState` as one safetensors file (DESIGN.md "Trainer files"): the networks under `G.`, `F.`,
 /// `D_cartoon.`, `D_photo.`, Adam moments under `adam_m.<net>.`/`adam_v.<net>.`, the image pools as

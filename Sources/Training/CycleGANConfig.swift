@@ -1,17 +1,18 @@
+import Autograd
 import NN
 
 /// Everything that defines the four networks and the objective (CycleGAN paper defaults).
 public struct CycleGANConfig: Sendable, Equatable {
     public var generator: GeneratorConfig
-    public var discriminator: PatchGANConfig
+    package var discriminator: PatchGANConfig
     public var lambdaCycle: Float
     /// Identity loss weight, as a fraction of `lambdaCycle` (the official `lambda_identity`).
     public var lambdaIdentity: Float
     public var adam: AdamConfig
     public var poolSize: Int
 
-    public init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
-                lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+    package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
+                 lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle

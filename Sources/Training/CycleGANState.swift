@@ -1,5 +1,4 @@
 import NN
-import Tensor
 
 /// Everything a run needs to continue exactly: the four networks, both optimisers, the image pools, the step
 /// counter and the random state. A checkpoint is this value on disk.

@@ -1,5 +1,5 @@
+import Autograd
 import NN
-import Tensor
 
 extension CycleGANState {
     /// One training iteration in the official order (`optimize_parameters`): generators first with the

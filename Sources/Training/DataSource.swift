@@ -1,6 +1,6 @@
 import Foundation
 import Imaging
-import Tensor
+import NN
 
 /// Which file and which augmentation each sample of each step uses: a pure function of (seed, step), so a
 /// resumed run sees exactly the data an uninterrupted one would, without saving any loader state.

@@ -1,6 +1,5 @@
 import Foundation
 import NN
-import Tensor
 
 /// Where an exported generator came from: recorded in its `__metadata__` (DESIGN.md "Trainer files").
 public struct TrainingProvenance: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import NN
-import Tensor
 
 /// The history of generated images the discriminators are trained on (Shrivastava et al., CycleGAN's
 /// `ImagePool`): until full every fake is stored and returned; after that each fake is, with probability

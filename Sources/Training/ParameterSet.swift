@@ -1,5 +1,5 @@
+import Autograd
 import NN
-import Tensor
 
 /// One network's trainable tensors by state-dict name. Names are iterated sorted everywhere, so
 /// initialisation, optimiser updates and checkpoints do not depend on dictionary order.
@@ -13,7 +13,7 @@ public struct ParameterSet: Sendable {
 
     /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights
     /// N(0, 0.02), biases 0, names in sorted order (the generators use `Generator.randomWeights`, the same rule).
-    public static func initialized(_ discriminator: PatchGANConfig, seed: UInt64) -> ParameterSet {
+    package static func initialized(_ discriminator: PatchGANConfig, seed: UInt64) -> ParameterSet {
         var rng = SplitMix64(seed: seed)
         var tensors: [String: Tensor] = [:]
         let shapes = discriminator.tensorShapes

@@ -1,5 +1,5 @@
 import Imaging
-import Tensor
+import NN
 
 /// A PNG grid with one row per validation photo: photo | G(photo) | F(G(photo)), so progress can be seen.
 public enum SampleSheet {

@@ -1,4 +1,4 @@
-import Tensor
+import NN
 
 extension SplitMix64 {
     /// An independent stream for one sub-task (the data order of an epoch, one sample's augmentation), so the

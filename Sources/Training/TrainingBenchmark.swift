@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import NN
 
 /// Seconds per training iteration on random data (no folders needed), for comparison with
 /// scripts/bench/bench_train_torch.py doing the same iteration in PyTorch.

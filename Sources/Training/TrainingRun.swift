@@ -1,6 +1,5 @@
 import Foundation
 import NN
-import Tensor
 
 /// Everything `cartoonify-train` can be asked to do.
 public struct TrainingOptions: Sendable {

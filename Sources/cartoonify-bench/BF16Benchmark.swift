@@ -1,6 +1,6 @@
 import CBF16
 import Kernels
-import Tensor
+import NN
 
 extension KernelBenchmarks {
     /// GFLOP/s of the bfloat16 GEMM (`CBF16`, one thread, operands packed beforehand), or nil where the CPU

@@ -1,5 +1,7 @@
 import Kernels
-import Tensor
+import KernelsCore
+import NN
+import Parallel
 
 /// Peak multiply-add throughput and GEMM efficiency for one kernel path.
 struct KernelBenchmarks {

@@ -1,5 +1,6 @@
 import Kernels
-import Tensor
+import KernelsCore
+import NN
 
 /// Times single convolution layers of the official generator in isolation.
 struct LayerBenchmarks {

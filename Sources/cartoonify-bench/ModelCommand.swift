@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Kernels
+import KernelsCore
 import NN
-import Tensor
 
 /// The benchmark configurations of issue 5.
 enum ModelConfig: String, ExpressibleByArgument, CaseIterable {

@@ -2,7 +2,7 @@ import ArgumentParser
 import CartoonService
 import Dispatch
 import Foundation
-import Kernels
+import KernelsCore
 import Logging
 import NN
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Foundation
 import NN
 import Training

@@ -6,7 +6,6 @@ import Imaging
 import NN
 import Parallel
 import Pipeline
-import Tensor
 
 /// Measures a model on held-out photos through the server's own pipeline (crop=center: the held-out
 /// photos are aligned crops, framed as the model was trained), so a run's numbers can be compared.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FaceDetection
 import Foundation
-import Kernels
+import KernelsCore
 import NN
 import Parallel
 import Pipeline

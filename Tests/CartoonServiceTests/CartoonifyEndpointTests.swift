@@ -2,7 +2,6 @@ import Foundation
 import Imaging
 import NN
 import Pipeline
-import Tensor
 import Testing
 import TestSupport
 @testable import CartoonService

@@ -1,7 +1,7 @@
 import FaceDetection
 import Foundation
 import Imaging
-import Kernels
+import KernelsCore
 import NN
 import Pipeline
 import Testing

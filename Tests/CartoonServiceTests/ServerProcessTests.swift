@@ -1,6 +1,6 @@
 import FaceDetection
 import Foundation
-import Kernels
+import KernelsCore
 import NN
 import Testing
 import TestSupport

@@ -18,13 +18,48 @@ import Testing
 extension ArchitectureDocTests {
     /// The CLI runs the pipeline the server runs, without linking the server: no HTTP, metrics or routes.
     @Test func theCommandLineToolDependsOnThePipelineNotTheService() throws {
-        let manifest = try Repository.text("Package.swift")
-        let start = try #require(manifest.firstRange(of: try Regex(#"name: "cartoonify",\s*dependencies:"#)))
-        let end = try #require(manifest.range(of: "]", range: start.upperBound..<manifest.endIndex))
-        let dependencies = manifest[start.upperBound..<end.lowerBound]
-        #expect(dependencies.contains("\"Pipeline\""))
-        for module in ["CartoonService", "HTTP", "swift-metrics", "swift-prometheus"] {
-            #expect(!dependencies.contains(module), "cartoonify depends on \(module)")
+        let manifest = try PackageManifest(text: try Repository.text("Package.swift"))
+        #expect(manifest.dependencies["cartoonify"]?.contains("Pipeline") == true)
+        let linked = manifest.linkedTargets(of: "cartoonify")
+        let products = linked.union(["cartoonify"]).flatMap { manifest.dependencies[$0] ?? [] }
+        for module in ["CartoonService", "HTTP"] {
+            #expect(!linked.contains(module), "cartoonify links \(module)")
+        }
+        for package in ["swift-metrics", "swift-prometheus"] {
+            #expect(!products.contains(package), "cartoonify links \(package)")
+        }
+    }
+
+    /// The shipped executables carry one engine, the inference plan: no tape, no training kernels, no trainer.
+    @Test(arguments: ["cartoonify-server", "cartoonify"])
+    func theShippedExecutablesLinkNoTrainingCode(executable: String) throws {
+        let manifest = try PackageManifest(text: try Repository.text("Package.swift"))
+        let linked = manifest.linkedTargets(of: executable)
+        #expect(linked.contains("NN") && linked.contains("Kernels"), "the manifest was not read: \(linked.sorted())")
+        for module in ["Autograd", "Training", "Reference"] {
+            #expect(!linked.contains(module), "\(executable) links \(module)")
+        }
+        #expect(manifest.linkedTargets(of: "cartoonify-train").contains("Autograd"))
+    }
+
+    /// No hidden wiring: a module another target imports is one it declares (nothing re-exports a module).
+    @Test func everyImportedTargetIsADeclaredDependency() throws {
+        let manifest = try PackageManifest(text: try Repository.text("Package.swift"))
+        let importLine = try Regex(#"(?m)^(?:@testable )?import (\w+)$"#)
+        let reexport = try Regex(#"(?m)^@_exported import"#)
+        for (target, path) in manifest.paths {
+            let files = FileManager.default.enumerator(atPath: Repository.url(path).path)?
+                .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+            for file in files {
+                let source = try Repository.text(path + "/" + file)
+                #expect(!source.contains(reexport), "\(path)/\(file) re-exports a module")
+                for match in source.matches(of: importLine) {
+                    guard let module = match.output[1].substring.map(String.init),
+                          module != target, manifest.dependencies[module] != nil else { continue }
+                    #expect(manifest.dependencies[target]?.contains(module) == true,
+                            "\(path)/\(file) imports \(module), which \(target) does not declare")
+                }
+            }
         }
     }
 }

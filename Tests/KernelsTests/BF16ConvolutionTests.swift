@@ -1,5 +1,7 @@
 import CBF16
 import Kernels
+import KernelsCore
+import Reference
 import Testing
 
 /// The bfloat16 convolution against the float64-accumulated naive one on the same bfloat16-rounded operands

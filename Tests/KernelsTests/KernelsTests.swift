@@ -1,5 +1,7 @@
 import Foundation
 import Kernels
+import KernelsCore
+import Reference
 import Testing
 
 /// Every path this machine can run (the portable one always) against the naive references.

@@ -1,6 +1,5 @@
 import Foundation
 import NN
-import Tensor
 import Testing
 
 /// Locates and reads the committed fixtures (made by scripts/fixtures/make_nn_fixtures.py).

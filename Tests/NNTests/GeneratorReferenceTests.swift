@@ -1,6 +1,6 @@
 import Foundation
 import NN
-import Tensor
+import Reference
 import Testing
 
 /// Whole generators against PyTorch: small configurations of both architectures, converted official
@@ -28,7 +28,7 @@ import Testing
         let input = try fixture.tensor("input")
         #expect(input == Fixtures.input(size: config.inputSize, seed: UInt64(try fixture.integer("input_seed"))))
         try Generator.validate(inputShape: input.shape)
-        let output = generator.forward(input)
+        let output = generator.referenceForward(input)
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-4, "\(file)")
     }
 
@@ -41,7 +41,7 @@ import Testing
         let config = try Self.config(from: fixture.metadata)
         #expect(loaded.generator.config == config)
         #expect(loaded.generator.namedParameters == Fixtures.weights(config: config, seed: UInt64(try fixture.integer("weights_seed"))))
-        let output = loaded.generator.forward(try fixture.tensor("input"))
+        let output = loaded.generator.referenceForward(try fixture.tensor("input"))
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-4)
     }
 
@@ -50,7 +50,7 @@ import Testing
         let loaded = try Generator.load(from: Fixtures.url("converted/\(name).safetensors"))
         #expect(loaded.generator.config == GeneratorConfig(architecture: .resnet, ngf: 4, nBlocks: 3, inputSize: 16, affineNorm: affine))
         let io = try Fixtures.load("converted/\(name)_io.safetensors")
-        let output = loaded.generator.forward(try io.tensor("input"))
+        let output = loaded.generator.referenceForward(try io.tensor("input"))
         #expect(output.maxAbsDifference(try io.tensor("output")) <= 1e-4)
     }
 
@@ -61,7 +61,7 @@ import Testing
         let config = GeneratorConfig()
         let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 42))
         #expect(generator.parameterCount == 11_378_179)
-        let output = generator.forward(Fixtures.input(size: 256, seed: 43))
+        let output = generator.referenceForward(Fixtures.input(size: 256, seed: 43))
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-3)
     }
 }

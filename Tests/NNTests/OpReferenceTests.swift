@@ -1,5 +1,5 @@
 import NN
-import Tensor
+import Reference
 import Testing
 
 /// Each op against PyTorch (float64 reference) on the committed cases in Fixtures/ops.

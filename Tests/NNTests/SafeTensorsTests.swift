@@ -1,6 +1,5 @@
 import Foundation
 import NN
-import Tensor
 import Testing
 
 @Suite struct SafeTensorsTests {

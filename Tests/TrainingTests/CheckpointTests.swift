@@ -1,6 +1,7 @@
+import Autograd
 import Foundation
 import NN
-import Tensor
+import Reference
 import Testing
 import Training
 

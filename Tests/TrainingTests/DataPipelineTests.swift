@@ -1,6 +1,6 @@
 import Foundation
 import Imaging
-import Tensor
+import NN
 import Testing
 @testable import Training
 

@@ -1,6 +1,6 @@
+import Autograd
 import Foundation
 import NN
-import Tensor
 import Testing
 import Training
 

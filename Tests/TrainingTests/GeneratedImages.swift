@@ -1,6 +1,6 @@
 import Foundation
 import Imaging
-import Tensor
+import NN
 
 /// Small synthetic domains written as real PNG files: "photos" are smooth colour gradients with a bright
 /// disc (non-square, like aligned faces), "cartoons" are flat-colour squares with a dark disc.

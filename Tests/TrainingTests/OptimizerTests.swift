@@ -1,5 +1,4 @@
 import NN
-import Tensor
 import Testing
 import Training
 

@@ -1,6 +1,7 @@
+import Autograd
 import Foundation
 import NN
-import Tensor
+import Reference
 import Testing
 import Training
 
@@ -99,9 +100,9 @@ import Training
 
         let (state, _) = try Checkpoint.read(from: options.checkpointDirectory + "/checkpoint.safetensors", config: model)
         let input = randomTensor([1, 3, 16, 16], seed: 5)
-        // The engine's reference forward against the trainer's (per-ISA kernels, Winograd): same weights,
+        // The reference forward against the trainer's (per-ISA kernels, Winograd): same weights,
         // different summation orders.
-        #expect(loaded.generator.forward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-5)
+        #expect(loaded.generator.referenceForward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-5)
     }
 
     @Test func exportOfACheckpointCarriesItsProvenanceAndExtraMetadata() throws {

@@ -1,0 +1,58 @@
+import KernelsCore
+import NN
+
+extension Tape {
+    /// The generator's forward pass on the tape, walking the same `GeneratorLayout` as `GeneratorPlan`
+    /// (so the same tensor names, both architectures), with gradients flowing to every weight in `parameters`.
+    package func generator(_ input: Variable, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
+        let layout = GeneratorLayout(config: config)
+        let skips = config.architecture == .unetResnet
+        let p = ParameterLookup(parameters: parameters, affine: config.affineNorm)
+        let e0 = normReLU(conv(reflectionPad(input, 3), layout.stem.conv, p, stride: 1, padding: 0), layout.stem.norm, p)
+        let e1 = normReLU(conv(e0, layout.down[0].conv, p, stride: 2, padding: 1), layout.down[0].norm, p)
+        let e2 = normReLU(conv(e1, layout.down[1].conv, p, stride: 2, padding: 1), layout.down[1].norm, p)
+        var h = e2
+        for block in layout.blocks {
+            let inner = normReLU(conv(h, block.conv1, p, stride: 1, padding: 1, mode: .reflect), block.norm1, p)
+            h = add(h, norm(conv(inner, block.conv2, p, stride: 1, padding: 1, mode: .reflect), block.norm2, p))
+        }
+        for (stage, skip) in zip(layout.up, [e2, e1]) {
+            if skips { h = concatChannels(h, skip) }
+            h = normReLU(convTranspose2d(h, weight: p.weight(stage.conv.prefix), bias: p.bias(stage.conv.prefix),
+                                         stride: 2, padding: 1, outputPadding: 1), stage.norm, p)
+        }
+        if skips { h = concatChannels(h, e0) }
+        return tanh(conv(reflectionPad(h, 3), layout.head, p, stride: 1, padding: 0))
+    }
+
+    private func conv(_ x: Variable, _ spec: GeneratorLayout.Conv, _ p: ParameterLookup, stride: Int, padding: Int,
+                      mode: PaddingMode = .zero) -> Variable {
+        conv2d(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix), stride: stride, padding: padding,
+               paddingMode: mode)
+    }
+
+    private func norm(_ x: Variable, _ spec: GeneratorLayout.Norm, _ p: ParameterLookup, relu: Bool = false) -> Variable {
+        p.affine ? instanceNorm(x, weight: p.weight(spec.prefix), bias: p.bias(spec.prefix), relu: relu)
+            : instanceNorm(x, relu: relu)
+    }
+
+    /// Instance norm then ReLU, as one op.
+    private func normReLU(_ x: Variable, _ spec: GeneratorLayout.Norm, _ p: ParameterLookup) -> Variable {
+        norm(x, spec, p, relu: true)
+    }
+}
+
+/// Tape variables by tensor name. Networks are built from their own shape tables, so a missing name is a
+/// bug, not bad input.
+struct ParameterLookup {
+    let parameters: [String: Variable]
+    var affine = false
+
+    func weight(_ prefix: String) -> Variable { self["\(prefix).weight"] }
+    func bias(_ prefix: String) -> Variable { self["\(prefix).bias"] }
+
+    subscript(_ name: String) -> Variable {
+        guard let v = parameters[name] else { preconditionFailure("missing parameter \(name)") }
+        return v
+    }
+}

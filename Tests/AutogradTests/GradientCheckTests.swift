@@ -1,0 +1,217 @@
+import Autograd
+import KernelsCore
+import NN
+import Reference
+import Testing
+
+/// Every backward pass against central finite differences.
+@Suite struct GradientCheckTests {
+    @Test(arguments: [(1, 0), (2, 1), (1, 3)])
+    func conv2d(stride: Int, padding: Int) {
+        let x = randomTensor([2, 3, 7, 6], seed: 1)
+        let w = randomTensor([4, 3, 3, 3], seed: 2, scale: 0.5)
+        let b = randomTensor([4], seed: 3)
+        let error = worstGradientError(inputs: [x, w, b]) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding)
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func conv2dFourByFourStrideTwoWithoutBias() {
+        let x = randomTensor([1, 2, 9, 8], seed: 4)
+        let w = randomTensor([3, 2, 4, 4], seed: 5, scale: 0.5)
+        let error = worstGradientError(inputs: [x, w]) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1)
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func convTranspose2d() {
+        let x = randomTensor([2, 4, 5, 4], seed: 6)
+        let w = randomTensor([4, 3, 3, 3], seed: 7, scale: 0.5)
+        let b = randomTensor([3], seed: 8)
+        let error = worstGradientError(inputs: [x, w, b]) { tape, v in
+            let y = tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1, outputPadding: 1)
+            #expect(tape.value(y).shape == [2, 3, 10, 8])
+            return y
+        }
+        #expect(error < 2e-3)
+    }
+
+    @Test func reflectionPad() {
+        let x = randomTensor([2, 2, 5, 4], seed: 9)
+        let error = worstGradientError(inputs: [x]) { tape, v in tape.reflectionPad(v[0], 3) }
+        #expect(error < 2e-3)
+    }
+
+    @Test func instanceNormWithoutAffine() {
+        let x = randomTensor([2, 3, 5, 4], seed: 10, scale: 2)
+        let error = worstGradientError(inputs: [x], epsilon: 1e-2) { tape, v in tape.instanceNorm(v[0]) }
+        #expect(error < 5e-3)
+    }
+
+    @Test func instanceNormAffine() {
+        let x = randomTensor([2, 3, 4, 4], seed: 11, scale: 2)
+        let g = randomTensor([3], seed: 12)
+        let b = randomTensor([3], seed: 13)
+        let error = worstGradientError(inputs: [x, g, b]) { tape, v in tape.instanceNorm(v[0], weight: v[1], bias: v[2]) }
+        #expect(error < 5e-3)
+    }
+
+    /// Inputs kept away from 0 so no finite-difference step crosses a kink.
+    /// Norm and ReLU as one op: the same values and gradients as the two ops, and finite differences.
+    @Test(arguments: [false, true])
+    func instanceNormReLU(affine: Bool) {
+        let x = randomTensor([2, 3, 5, 4], seed: 56)
+        let w = randomTensor([3], seed: 57), b = randomTensor([3], seed: 58)
+        func run(_ fused: Bool) -> [Tensor] {
+            let tape = Tape()
+            let v = [x, w, b].map { tape.parameter($0) }
+            let (weight, bias) = affine ? (v[1], v[2]) : (nil, nil)
+            let y = fused ? tape.instanceNorm(v[0], weight: weight, bias: bias, relu: true)
+                : tape.relu(tape.instanceNorm(v[0], weight: weight, bias: bias))
+            tape.backward(from: tape.meanSquaredError(y, target: 0.3))
+            return [tape.value(y)] + v.compactMap { tape.gradient(of: $0) }
+        }
+        let (fused, separate) = (run(true), run(false))
+        #expect(fused.count == separate.count)
+        for (a, e) in zip(fused, separate) { #expect(a.maxAbsDifference(e) <= 1e-6, "\(a.shape)") }
+        let error = worstGradientError(inputs: affine ? [x, w, b] : [x]) { tape, v in
+            affine ? tape.instanceNorm(v[0], weight: v[1], bias: v[2], relu: true) : tape.instanceNorm(v[0], relu: true)
+        }
+        #expect(error < 2e-3)
+    }
+
+    private func awayFromZero(_ t: Tensor) -> Tensor {
+        Tensor(shape: t.shape, storage: t.storage.map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 })
+    }
+
+    @Test func activations() {
+        let x = awayFromZero(randomTensor([1, 2, 4, 5], seed: 14))
+        #expect(worstGradientError(inputs: [x]) { tape, v in tape.relu(v[0]) } < 2e-3)
+        #expect(worstGradientError(inputs: [x]) { tape, v in tape.leakyReLU(v[0], slope: 0.2) } < 2e-3)
+        #expect(worstGradientError(inputs: [x], epsilon: 1e-3) { tape, v in tape.tanh(v[0]) } < 2e-3)
+    }
+
+    @Test func addScaleConcat() {
+        let a = randomTensor([2, 2, 3, 3], seed: 15)
+        let b = randomTensor([2, 2, 3, 3], seed: 16)
+        let c = randomTensor([2, 3, 3, 3], seed: 17)
+        #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.scale(tape.add(v[0], v[1]), by: 1.5) } < 2e-3)
+        #expect(worstGradientError(inputs: [a, c]) { tape, v in tape.concatChannels(v[0], v[1]) } < 2e-3)
+    }
+
+    @Test func losses() {
+        let a = randomTensor([2, 1, 3, 3], seed: 18)
+        let b = awayFromZero(randomTensor([2, 1, 3, 3], seed: 19))
+        let zeros = Tensor(zeros: [2, 1, 3, 3])
+        #expect(worstGradientError(inputs: [a]) { tape, v in tape.meanSquaredError(v[0], target: 1) } < 2e-3)
+        // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
+        #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
+    }
+}
+
+/// Layers large enough for the fast kernel paths: Winograd, channels-last weight gradients, pixel chunks
+/// split over threads.
+@Suite struct BandedGradientTests {
+    /// 16 channels: Winograd forward and data gradient, channels-last weight gradient (non-square image).
+    @Test(arguments: [(1, 1), (1, 0), (2, 1)])
+    func conv2dManyChannels(stride: Int, padding: Int) {
+        let x = randomTensor([2, 16, 11, 9], seed: 30)
+        let w = randomTensor([16, 16, 3, 3], seed: 31, scale: 0.2)
+        let b = randomTensor([16], seed: 32)
+        let error = worstGradientError(inputs: [x, w, b], samples: 16) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: stride, padding: padding)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// Whole 4x4 output tiles: the weight gradient takes transposed Winograd (padded and unpadded, a batch).
+    @Test(arguments: [([2, 16, 8, 12], 1), ([1, 24, 10, 6], 0)])
+    func conv2dWinogradWeightGradient(shape: [Int], padding: Int) {
+        let x = randomTensor(shape, seed: 38)
+        let w = randomTensor([16, shape[1], 3, 3], seed: 39, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 24) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: 1, padding: padding)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// Reflection padding inside the convolution (the residual blocks): the Winograd weight gradient with a
+    /// reflected channels-last image (whole tiles), the explicitly padded fallback (9x7, 3 channels), and
+    /// the data gradient's border GEMMs folded back onto the input.
+    @Test(arguments: [[2, 16, 8, 12], [1, 16, 9, 7], [1, 3, 5, 4]])
+    func conv2dReflected(shape: [Int]) {
+        let x = randomTensor(shape, seed: 50)
+        let w = randomTensor([16, shape[1], 3, 3], seed: 51, scale: 0.2)
+        let b = randomTensor([16], seed: 52)
+        let error = worstGradientError(inputs: [x, w, b], samples: 24) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1, paddingMode: .reflect)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// The same as `ReflectionPad2d(1)` then an unpadded convolution, output and every gradient.
+    @Test(arguments: [[2, 16, 8, 12], [1, 16, 9, 7], [1, 32, 32, 32]])
+    func conv2dReflectedMatchesExplicitPadding(shape: [Int]) {
+        let x = randomTensor(shape, seed: 53)
+        let w = randomTensor([24, shape[1], 3, 3], seed: 54, scale: 0.2)
+        let b = randomTensor([24], seed: 55)
+        func run(_ fused: Bool) -> [Tensor] {
+            let tape = Tape()
+            let v = [x, w, b].map { tape.parameter($0) }
+            let y = fused
+                ? tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1, paddingMode: .reflect)
+                : tape.conv2d(tape.reflectionPad(v[0], 1), weight: v[1], bias: v[2], stride: 1, padding: 0)
+            tape.backward(from: tape.meanSquaredError(y, target: 0.5))
+            return [tape.value(y)] + v.compactMap { tape.gradient(of: $0) }
+        }
+        let (fused, explicit) = (run(true), run(false))
+        #expect(fused.count == 4 && explicit.count == 4)
+        for (a, e) in zip(fused, explicit) {
+            let scale = e.storage.map(abs).max() ?? 1
+            #expect(a.maxAbsDifference(e) <= 1e-5 * scale, "\(a.shape)")
+        }
+    }
+
+    /// 4x4 kernels over 16 channels, stride 1 and 2 (the discriminator's layers).
+    @Test(arguments: [1, 2])
+    func conv2dFourByFourManyChannels(stride: Int) {
+        let x = randomTensor([1, 16, 10, 9], seed: 33)
+        let w = randomTensor([20, 16, 4, 4], seed: 34, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 16) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: nil, stride: stride, padding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+
+    /// A transposed convolution whose output (the image of its weight gradient) has 16 channels.
+    @Test func convTransposeManyChannels() {
+        let x = randomTensor([2, 12, 5, 6], seed: 35)
+        let w = randomTensor([12, 16, 3, 3], seed: 36, scale: 0.2)
+        let b = randomTensor([16], seed: 37)
+        let error = worstGradientError(inputs: [x, w, b], samples: 16) { tape, v in
+            tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+
+    @Test func conv2dSevenBySevenOverSeveralBands() {
+        let x = randomTensor([1, 32, 64, 64], seed: 20)
+        let w = randomTensor([3, 32, 7, 7], seed: 21, scale: 0.05)
+        let b = randomTensor([3], seed: 22)
+        let error = worstGradientError(inputs: [x, w, b], samples: 12) { tape, v in
+            tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 3)
+        }
+        #expect(error < 5e-3)
+    }
+
+    @Test func convTransposeOverSeveralBands() {
+        let x = randomTensor([1, 8, 64, 64], seed: 23)
+        let w = randomTensor([8, 64, 3, 3], seed: 24, scale: 0.2)
+        let error = worstGradientError(inputs: [x, w], samples: 12) { tape, v in
+            tape.convTranspose2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1, outputPadding: 1)
+        }
+        #expect(error < 5e-3)
+    }
+}

@@ -1,0 +1,67 @@
+import NN
+
+extension Generator {
+    /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W] in [-1, 1], layer by layer on the plain ops: the oracle the
+    /// planned pass and the training tape are checked against, itself checked against PyTorch. The shape
+    /// must pass `validate(inputShape:)`.
+    package func referenceForward(_ input: Tensor) -> Tensor {
+        precondition((try? Self.validate(inputShape: input.shape)) != nil,
+                     "referenceForward: invalid input shape \(input.shape); call validate(inputShape:) first")
+        let layers = ReferenceLayers(self)
+        let skips = config.architecture == .unetResnet
+        let e0 = layers.stem.forward(input)
+        let e1 = layers.down[0].forward(e0)
+        let e2 = layers.down[1].forward(e1)
+        var x = layers.blocks.reduce(e2) { $1.forward($0) }
+        if skips { x = .concatChannels([x, e2]) }
+        x = layers.up[0].forward(x)
+        if skips { x = .concatChannels([x, e1]) }
+        x = layers.up[1].forward(x)
+        if skips { x = .concatChannels([x, e0]) }
+        return layers.head.forward(reflectionPad2d(x, padding: 3)).tanh()
+    }
+}
+
+/// The generator's weights as the layers of the official `ResnetGenerator`, found through `GeneratorLayout`.
+private struct ReferenceLayers {
+    let stem: ConvNormReLU
+    let down: [ConvNormReLU]
+    let blocks: [ResnetBlock]
+    let up: [UpsampleStage]
+    let head: Conv2d
+
+    init(_ generator: Generator) {
+        let layout = GeneratorLayout(config: generator.config)
+        let weights = generator.namedParameters
+        func tensor(_ name: String) -> Tensor {
+            guard let tensor = weights[name] else { preconditionFailure("a checked generator lacks \(name)") }
+            return tensor
+        }
+        func conv(_ spec: GeneratorLayout.Conv, stride: Int, padding: Int) -> Conv2d {
+            Conv2d(weight: tensor(spec.prefix + ".weight"), bias: tensor(spec.prefix + ".bias"), stride: stride,
+                   padding: padding)
+        }
+        func norm(_ spec: GeneratorLayout.Norm) -> InstanceNorm2d {
+            InstanceNorm2d(channels: spec.channels, weight: weights[spec.prefix + ".weight"],
+                           bias: weights[spec.prefix + ".bias"])
+        }
+        func stage(_ spec: GeneratorLayout.Stage, reflectionPadding: Int, stride: Int, padding: Int) -> ConvNormReLU {
+            ConvNormReLU(reflectionPadding: reflectionPadding, conv: conv(spec.conv, stride: stride, padding: padding),
+                         norm: norm(spec.norm))
+        }
+        stem = stage(layout.stem, reflectionPadding: 3, stride: 1, padding: 0)
+        down = layout.down.map { stage($0, reflectionPadding: 0, stride: 2, padding: 1) }
+        blocks = layout.blocks.map { block in
+            ResnetBlock(conv1: conv(block.conv1, stride: 1, padding: 0), norm1: norm(block.norm1),
+                        conv2: conv(block.conv2, stride: 1, padding: 0), norm2: norm(block.norm2))
+        }
+        // The generators' upsampling: kernel 3, stride 2, padding 1, output padding 1 (exactly doubles H, W).
+        up = layout.up.map { stage in
+            UpsampleStage(deconv: ConvTranspose2d(weight: tensor(stage.conv.prefix + ".weight"),
+                                                  bias: tensor(stage.conv.prefix + ".bias"),
+                                                  stride: 2, padding: 1, outputPadding: 1),
+                          norm: norm(stage.norm))
+        }
+        head = conv(layout.head, stride: 1, padding: 0)
+    }
+}
