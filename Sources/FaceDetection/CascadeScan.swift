@@ -231,8 +231,8 @@ struct CascadeScanner: Sendable {
     /// the window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest
     /// faces) goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
     ///
-    /// The coarse levels (a level pixel spans 2 or more of `grey`'s) are scanned first; `finest` then says,
-    /// from what they found, the narrowest window worth looking for on the fine ones (0: all of them).
+    /// After each level that found something, `finest` says from all found so far the narrowest window worth
+    /// looking for on the finer levels (0: all of them).
     func scan(_ grey: GreyImage, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
               finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
         precondition(grey.width <= maxWidth, "image wider than the scanner")
@@ -270,13 +270,24 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
         factor *= scaleFactor
     }
     levels.reverse()
-    func scan(_ levels: [PyramidLevel]) -> [Candidate] {
-        scanLevels(levels, of: grey, integrals, plain: plain, split: split, threads: threads, kernels: kernels)
+    // Coarsest first, `threads` levels at a time; windows only shrink from there, so once `finest` rules a
+    // level out it rules out every later one.
+    let window = Double(plain.windowWidth), batch = max(1, threads)
+    var buffers = (0..<batch).map { $0 == 0 ? integrals : integrals.emptyCopy() }
+    var found: [Candidate] = [], smallest = 0.0, next = 0
+    while next < levels.count, found.count < maxCandidates {
+        let wanted = levels[next..<min(levels.count, next + batch)].filter { window * $0.factor >= smallest }
+        guard !wanted.isEmpty else { break }
+        next += batch
+        let new = buffers.withUnsafeMutableBufferPointer { buffers in
+            scanLevels(wanted, of: grey, buffers, plain: plain, split: split, threads: threads, kernels: kernels)
+        }
+        if !new.isEmpty {
+            found += new
+            smallest = finest(found)
+        }
     }
-    let coarse = scan(levels.filter { $0.factor >= 2 })
-    let smallest = finest(coarse), window = Double(plain.windowWidth)
-    let fine = scan(levels.filter { $0.factor < 2 && window * $0.factor >= smallest })
-    return Array((coarse + fine).prefix(maxCandidates))
+    return Array(found.prefix(maxCandidates))
 }
 
 /// One level of the pyramid: `factor` times smaller than the detection image.
@@ -286,10 +297,12 @@ private struct PyramidLevel {
 
 /// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to the
 /// least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
-private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: GreyImage, _ integrals: IntegralImages,
+/// `buffers` holds one set of integral images per thread, reused from call to call.
+private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: GreyImage,
+                                             _ buffers: UnsafeMutableBufferPointer<IntegralImages>,
                                              plain: C, split: C, threads: Int, kernels: KernelPath) -> [Candidate] {
     let cost = levels.map { $0.width * $0.height / ($0.factor >= 2 ? 1 : 4) }
-    let parts = max(1, min(threads, levels.count))
+    let parts = max(1, min(threads, levels.count, buffers.count))
     var assigned = [[Int]](repeating: [], count: parts), load = [Int](repeating: 0, count: parts)
     for level in levels.indices.sorted(by: { cost[$0] > cost[$1] }) {
         let part = load.indices.min { load[$0] < load[$1] } ?? 0
@@ -301,12 +314,11 @@ private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: 
         let results = found
         parallelParts(parts, threads: threads, work: 64 * cost.reduce(0, +)) { _, range in
             for part in range {
-                var integrals = part == 0 ? integrals : integrals.emptyCopy()
                 for index in assigned[part] {
                     let level = levels[index], step = level.factor >= 2 ? 1 : 2
-                    integrals.load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
-                                   layout: step == 1 ? .plain : .split)
-                    scanLevel(step == 1 ? plain : split, step: step, integrals: integrals, levelWidth: level.width,
+                    buffers[part].load(level.factor == 1 ? grey : grey.bilinear(width: level.width, height: level.height),
+                                       layout: step == 1 ? .plain : .split)
+                    scanLevel(step == 1 ? plain : split, step: step, integrals: buffers[part], levelWidth: level.width,
                               levelHeight: level.height, factor: level.factor, kernels: kernels, into: &results[index])
                 }
             }
@@ -319,7 +331,7 @@ private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: 
 
 /// Slides the classifier over one pyramid level (`factor` times smaller than the detection image), `step`
 /// level pixels at a time, and appends the accepted windows in detection-image coordinates. Haar cascades
-/// run on the `kernels` path's instantiation of the window loop.
+/// run on the `kernels` path's instantiation of the window loop (`KernelPath.cascadeISA`).
 private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integrals: IntegralImages, levelWidth: Int,
                                             levelHeight: Int, factor: Double, kernels: KernelPath,
                                             into candidates: inout [Candidate]) {
@@ -333,7 +345,7 @@ private func scanLevel<C: WindowClassifier>(_ classifier: C, step: Int, integral
                                             width: width, height: height))
             }
             if let haar = classifier as? HaarClassifier {
-                kernels.isa.scanHaarWindows(haar, step: step, stride: integrals.stride, levelWidth: levelWidth,
+                kernels.cascadeISA.scanHaarWindows(haar, step: step, stride: integrals.stride, levelWidth: levelWidth,
                                             levelHeight: levelHeight, sums: s, squares: q, accept: accept)
             } else {
                 scanWindows(as: C.self, classifier, step: step, stride: integrals.stride, levelWidth: levelWidth,

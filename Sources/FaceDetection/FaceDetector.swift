@@ -79,10 +79,10 @@ public struct FaceDetector: Sendable {
     /// result does not depend on it.
     ///
     /// `primaryOnly` skips the work a well-supported face makes pointless for `FaceCropPolicy.primaryFace`:
-    /// the fine pyramid levels (windows under 2 cascade windows) are scanned only down to half the width of
-    /// the largest face with `wellSupported` votes found on the coarse ones. Smaller faces cannot be the
-    /// largest, and would need four times its votes to push it out; the primary face is the same (tested on
-    /// every fixture), but small faces may be missing from the list.
+    /// the pyramid is scanned from the largest windows down, and once a face with `wellSupported` votes is
+    /// found, only down to half the width of the largest such face. Smaller faces cannot be the largest, and
+    /// would need four times its votes to push it out; the primary face is the same (tested on every
+    /// fixture), but small faces may be missing from the list.
     public func detect(in image: RGBImage, threads: Int = 1, primaryOnly: Bool = false) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")

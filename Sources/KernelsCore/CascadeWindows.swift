@@ -88,7 +88,10 @@ public struct HaarClassifier: WindowClassifier, Sendable {
     public let windowWidth: Int
     public let windowHeight: Int
     @usableFromInline let stages: [CascadeStage]
+    /// Within each stage, the two-rectangle stumps (81% of OpenCV's frontal-face cascade) come first and
+    /// skip the third rectangle's four loads; `threeRectStart[i]` is where stage i's three-rectangle ones begin.
     @usableFromInline let stumps: [Stump]
+    @usableFromInline let threeRectStart: [Int]
     /// Variance normalisation uses the window shrunk by one pixel on each side, like OpenCV.
     @usableFromInline let normRect: SIMD4<Int32>
     @usableFromInline let normArea: Double
@@ -98,8 +101,18 @@ public struct HaarClassifier: WindowClassifier, Sendable {
     public init(windowWidth: Int, windowHeight: Int, stages: [CascadeStage], stumps: [Stump], normRect: SIMD4<Int32>) {
         self.windowWidth = windowWidth
         self.windowHeight = windowHeight
-        self.stages = stages
-        self.stumps = stumps
+        var ordered: [Stump] = [], regrouped: [CascadeStage] = [], threeRectStart: [Int] = []
+        ordered.reserveCapacity(stumps.count)
+        for stage in stages {
+            let own = stumps[stage.firstStump..<(stage.firstStump + stage.stumpCount)]
+            regrouped.append(CascadeStage(firstStump: ordered.count, stumpCount: stage.stumpCount, threshold: stage.threshold))
+            ordered += own.filter { $0.weights.z == 0 }
+            threeRectStart.append(ordered.count)
+            ordered += own.filter { $0.weights.z != 0 }
+        }
+        self.stages = regrouped
+        self.stumps = ordered
+        self.threeRectStart = threeRectStart
         self.normRect = normRect
         normArea = Double((windowWidth - 2) * (windowHeight - 2))
         screenedStages = min(8, stages.count)
@@ -117,15 +130,11 @@ public struct HaarClassifier: WindowClassifier, Sendable {
         guard any(alive) else { return 0 }
         stages.withUnsafeBufferPointer { stages in
             stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages.prefix(screenedStages) {
+                for (index, stage) in stages.prefix(screenedStages).enumerated() {
                     var total = SIMD8<Float>()
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0))
-                            + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
-                            + stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2))
-                        total += select(stump.left, stump.right, where: value .>= stump.threshold * norm)
-                    }
+                    let threeRect = threeRectStart[index]
+                    screenStumps(stage.firstStump..<threeRect, threeRects: false, stumps, p, norm, &total)
+                    screenStumps(threeRect..<(stage.firstStump + stage.stumpCount), threeRects: true, stumps, p, norm, &total)
                     alive .&= total .>= stage.threshold
                     if !any(alive) { return }
                 }
@@ -146,19 +155,40 @@ public struct HaarClassifier: WindowClassifier, Sendable {
         let norm = Float(spread.squareRoot())
         return stages.withUnsafeBufferPointer { stages in
             stumps.withUnsafeBufferPointer { stumps in
-                for stage in stages[fromStage...] {
+                for index in fromStage..<stages.count {
+                    let stage = stages[index], threeRect = threeRectStart[index]
                     var total: Float = 0
-                    for s in stage.firstStump..<(stage.firstStump + stage.stumpCount) {
-                        let stump = stumps[s]
-                        let value = stump.weights.x * Float(boxSum(p, stump.rect0))
-                            + stump.weights.y * Float(boxSum(p, stump.rect1))
-                            + stump.weights.z * Float(boxSum(p, stump.rect2))
-                        total += value < stump.threshold * norm ? stump.left : stump.right
-                    }
+                    classifyStumps(stage.firstStump..<threeRect, threeRects: false, stumps, p, norm, &total)
+                    classifyStumps(threeRect..<(stage.firstStump + stage.stumpCount), threeRects: true, stumps, p, norm, &total)
                     if total < stage.threshold { return false }
                 }
                 return true
             }
+        }
+    }
+
+    /// Adds the votes of stumps `range` for eight windows; `threeRects` is constant at each call, so the
+    /// two-rectangle loop carries no third rectangle.
+    @inlinable @inline(__always)
+    func screenStumps(_ range: Range<Int>, threeRects: Bool, _ stumps: UnsafeBufferPointer<Stump>, _ p: UnsafePointer<Int32>,
+                      _ norm: SIMD8<Float>, _ total: inout SIMD8<Float>) {
+        for s in range {
+            let stump = stumps[s]
+            var value = stump.weights.x * SIMD8<Float>(boxSums(p, stump.rect0)) + stump.weights.y * SIMD8<Float>(boxSums(p, stump.rect1))
+            if threeRects { value += stump.weights.z * SIMD8<Float>(boxSums(p, stump.rect2)) }
+            total += select(stump.left, stump.right, where: value .>= stump.threshold * norm)
+        }
+    }
+
+    /// `screenStumps` for one window.
+    @inlinable @inline(__always)
+    func classifyStumps(_ range: Range<Int>, threeRects: Bool, _ stumps: UnsafeBufferPointer<Stump>, _ p: UnsafePointer<Int32>,
+                        _ norm: Float, _ total: inout Float) {
+        for s in range {
+            let stump = stumps[s]
+            var value = stump.weights.x * Float(boxSum(p, stump.rect0)) + stump.weights.y * Float(boxSum(p, stump.rect1))
+            if threeRects { value += stump.weights.z * Float(boxSum(p, stump.rect2)) }
+            total += value < stump.threshold * norm ? stump.left : stump.right
         }
     }
 }

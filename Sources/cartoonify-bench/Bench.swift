@@ -5,8 +5,8 @@ import Kernels
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cartoonify-bench",
-        abstract: "Measures the CPU kernels and the planned generator forward pass (build with -c release).",
-        subcommands: [ModelCommand.self, KernelsCommand.self],
+        abstract: "Measures the CPU kernels, the planned generator forward pass and the face front end (build with -c release).",
+        subcommands: [ModelCommand.self, KernelsCommand.self, FacesCommand.self],
         defaultSubcommand: ModelCommand.self)
 }
 
