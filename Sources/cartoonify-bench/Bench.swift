@@ -19,10 +19,19 @@ struct KernelOptions: ParsableArguments {
     var threads = 2
 
     func path() throws -> KernelPath {
-        guard let kernels else { return .best }
-        guard let path = KernelPath(rawValue: kernels), KernelPath.supported.contains(path) else {
-            throw ValidationError("kernel path '\(kernels)' is not one of \(KernelPath.supported.map(\.rawValue))")
+        try kernels.map(Self.supported) ?? .best
+    }
+
+    /// The path named `name`, where this CPU runs it.
+    static func supported(_ name: String) throws -> KernelPath {
+        guard let path = KernelPath(rawValue: name), KernelPath.supported.contains(path) else {
+            throw ValidationError("kernel path '\(name)' is not one of \(KernelPath.supported.map(\.rawValue))")
         }
         return path
+    }
+
+    /// The path named `name`, or every path this CPU runs (best first) when nil.
+    static func paths(_ name: String?) throws -> [KernelPath] {
+        try name.map { [try supported($0)] } ?? KernelPath.supported.reversed()
     }
 }

@@ -23,15 +23,7 @@ struct FacesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths: [KernelPath]
-        if let kernels {
-            guard let path = KernelPath(rawValue: kernels), KernelPath.supported.contains(path) else {
-                throw ValidationError("kernel path '\(kernels)' is not one of \(KernelPath.supported.map(\.rawValue))")
-            }
-            paths = [path]
-        } else {
-            paths = KernelPath.supported.reversed()
-        }
+        let paths = try KernelOptions.paths(kernels)
         let images = try photos.map { path in
             guard let bytes = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read '\(path)' (run from the repository root, or name photos)")

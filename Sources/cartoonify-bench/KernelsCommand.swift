@@ -18,7 +18,7 @@ struct KernelsCommand: ParsableCommand {
     var runs = 7
 
     func run() throws {
-        let paths = options.kernels == nil ? KernelPath.supported.reversed() : [try options.path()]
+        let paths = try KernelOptions.paths(options.kernels)
         for path in paths {
             for threads in Set([1, options.threads]).sorted() {
                 let layerBench = LayerBenchmarks(path: path, threads: threads, only: only, runs: runs)
