@@ -33,4 +33,49 @@ extension Tape {
             return [da, needs[1] ? da.map { -$0 } : nil]
         }
     }
+
+    /// Colour loss: mean |block mean of a - block mean of b| over a `grid` x `grid` split of each plane.
+    /// Compares only the coarse colour layout, so a generator keeps the photo's skin and hair tones while
+    /// free to redraw every edge and texture inside a block. Planes must divide evenly by `grid`.
+    package func blockMeanAbsoluteError(_ a: Variable, _ b: Variable, grid: Int) -> Variable {
+        let (x, z) = (value(a), value(b))
+        let (n, c, h, w) = x.nchw
+        precondition(x.shape == z.shape && grid > 0 && h % grid == 0 && w % grid == 0,
+                     "block means need equal shapes divisible by the grid, got \(x.shape), \(z.shape), grid \(grid)")
+        let (blockHeight, blockWidth) = (h / grid, w / grid)
+        let planes = n * c, blocks = planes * grid * grid
+        // Differences of the block means, [planes, grid, grid].
+        var difference = [Float](repeating: 0, count: blocks)
+        x.storage.withBase { xs in
+            z.storage.withBase { zs in
+                for plane in 0..<planes {
+                    for row in 0..<h {
+                        let line = (plane * h + row) * w, block = (plane * grid + row / blockHeight) * grid
+                        for column in 0..<w { difference[block + column / blockWidth] += xs[line + column] - zs[line + column] }
+                    }
+                }
+            }
+        }
+        let area = Float(blockHeight * blockWidth)
+        var sum = 0.0
+        for i in difference.indices {
+            difference[i] /= area
+            sum += Double(abs(difference[i]))
+        }
+        return record(Tensor(shape: [1], storage: [Float(sum / Double(blocks))]), inputs: [a, b]) { dy, needs in
+            let g = dy.storage[0] / (Float(blocks) * area)
+            var da = [Float](repeating: 0, count: x.count)
+            for plane in 0..<planes {
+                for row in 0..<h {
+                    let line = (plane * h + row) * w, block = (plane * grid + row / blockHeight) * grid
+                    for column in 0..<w {
+                        let d = difference[block + column / blockWidth]
+                        da[line + column] = d > 0 ? g : (d < 0 ? -g : 0)
+                    }
+                }
+            }
+            let gradient = Tensor(shape: x.shape, storage: da)
+            return [gradient, needs[1] ? gradient.map { -$0 } : nil]
+        }
+    }
 }

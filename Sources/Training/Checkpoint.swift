@@ -68,8 +68,21 @@ public enum Checkpoint {
         let config = CycleGANConfig(
             generator: generator, discriminator: PatchGANConfig(ndf: try number("ndf"), layers: try number("d_layers")),
             lambdaCycle: try number("lambda_cycle"), lambdaIdentity: try number("lambda_identity"),
+            lambdaColour: metadata["lambda_colour"] == nil ? 0 : try number("lambda_colour"),
             adam: AdamConfig(beta1: try number("beta1"), beta2: try number("beta2")), poolSize: try number("pool_size"))
         return try state(in: file, config: config, path: path)
+    }
+
+    /// Loss weights, by metadata key; checkpoints written before the colour loss have no `lambda_colour`.
+    static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour"]
+
+    /// The loss weights of this run that differ from the checkpoint's, as "key old -> new".
+    public static func changedLossWeights(checkpoint metadata: [String: String], run config: CycleGANConfig) -> [String] {
+        let expected = configurationMetadata(config)
+        return lossWeightKeys.compactMap { key in
+            let old = metadata[key] ?? (key == "lambda_colour" ? String(Float(0)) : "missing")
+            return old == expected[key] ? nil : "\(key) \(old) -> \(expected[key] ?? "")"
+        }
     }
 
     private static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {
@@ -89,7 +102,7 @@ public enum Checkpoint {
         -> (CycleGANState, [String: String]) {
         let metadata = file.metadata
         let expected = configurationMetadata(config)
-        for key in expected.keys.sorted() where metadata[key] != expected[key] {
+        for key in expected.keys.sorted() where !lossWeightKeys.contains(key) && metadata[key] != expected[key] {
             throw .checkpointMismatch("\(key) is \(metadata[key] ?? "missing") in the checkpoint, \(expected[key] ?? "") in this run")
         }
         func integer(_ key: String) throws(TrainingError) -> UInt64 {
@@ -143,11 +156,13 @@ public enum Checkpoint {
         return ImagePool(capacity: capacity, images: images)
     }
 
-    /// The fields that define the model and objective; a resumed run must agree on all of them.
+    /// The fields that define the model and objective. A resumed run must agree on all of them but the loss
+    /// weights, which a later phase may change (e.g. add the colour loss to a trained run).
     static func configurationMetadata(_ config: CycleGANConfig) -> [String: String] {
         Generator.metadata(for: config.generator).merging([
             "ndf": String(config.discriminator.ndf), "d_layers": String(config.discriminator.layers),
             "lambda_cycle": String(config.lambdaCycle), "lambda_identity": String(config.lambdaIdentity),
+            "lambda_colour": String(config.lambdaColour),
             "beta1": String(config.adam.beta1), "beta2": String(config.adam.beta2), "pool_size": String(config.poolSize),
         ]) { $1 }
     }

@@ -8,15 +8,22 @@ public struct CycleGANConfig: Sendable, Equatable {
     public var lambdaCycle: Float
     /// Identity loss weight, as a fraction of `lambdaCycle` (the official `lambda_identity`).
     public var lambdaIdentity: Float
+    /// Colour loss weight (absolute, not a fraction): the coarse colour layout of G(photo) held to the photo's
+    /// and of F(cartoon) to the cartoon's, against a generator that paints every face one skin tone.
+    public var lambdaColour: Float
     public var adam: AdamConfig
+    /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
+    /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
+    static let colourGrid = GeneratorConfig.totalStride
     public var poolSize: Int
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
-                 lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
         self.lambdaIdentity = lambdaIdentity
+        self.lambdaColour = lambdaColour
         self.adam = adam
         self.poolSize = poolSize
     }
@@ -34,7 +41,7 @@ public struct CycleGANConfig: Sendable, Equatable {
         guard generator.ngf >= 1, generator.nBlocks >= 0 else {
             throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
         }
-        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0 else {
+        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0 else {
             throw .invalidOption("pool size and loss weights must not be negative")
         }
     }
@@ -54,6 +61,10 @@ public struct StepLosses: Sendable, Equatable {
     public var identityG: Float = 0
     /// lambda_cycle * lambda_identity * |F(photo) - photo| (`loss_idt_B`).
     public var identityF: Float = 0
+    /// lambda_colour * |block means of G(photo) - block means of photo| (not in the paper).
+    public var colourG: Float = 0
+    /// lambda_colour * |block means of F(cartoon) - block means of cartoon|.
+    public var colourF: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     public var discriminatorCartoon: Float = 0
     /// The same for D_photo (`loss_D_B`).
@@ -61,11 +72,12 @@ public struct StepLosses: Sendable, Equatable {
 
     public init() {}
 
-    public var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF }
+    public var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF }
 
-    /// Log keys and values, in a fixed order.
+    /// Log keys and values, in a fixed order: the paper's losses first, as the PyTorch fixtures list them.
     public var named: [(String, Float)] {
         [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
-         ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto)]
+         ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto),
+         ("colour_G", colourG), ("colour_F", colourF)]
     }
 }

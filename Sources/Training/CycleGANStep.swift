@@ -32,6 +32,11 @@ extension CycleGANState {
             let identityPhoto = tape.generator(realPhoto, config: generators, parameters: fVars)
             term(tape.meanAbsoluteError(identityPhoto, realPhoto), lambdaIdentity, \.identityF)
         }
+        if config.lambdaColour > 0 {
+            let grid = CycleGANConfig.colourGrid
+            term(tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: grid), config.lambdaColour, \.colourG)
+            term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: grid), config.lambdaColour, \.colourF)
+        }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)
         term(tape.meanSquaredError(tape.patchGAN(fakePhoto, config: discriminators, parameters: dPhotoFrozen), target: 1),

@@ -8,7 +8,7 @@ public enum LossPlot {
     static let panels: [(title: String, curves: [String])] = [
         ("adversarial", ["G", "F", "D_cartoon", "D_photo"]),
         ("cycle", ["cycle_photo", "cycle_cartoon"]),
-        ("identity", ["idt_G", "idt_F"]),
+        ("identity, colour", ["idt_G", "idt_F", "colour_G", "colour_F"]),
     ]
     static let colours: [(UInt8, UInt8, UInt8)] = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189)]
     static let plotWidth = 360, plotHeight = 240, margin = 44, bins = 240

@@ -103,6 +103,9 @@ public enum TrainingRun {
                 state = restored
                 resumedFrom = state.step
                 message("resuming from step \(state.step) (\(options.checkpointPath))")
+                for change in Checkpoint.changedLossWeights(checkpoint: metadata, run: options.model) {
+                    message("loss weight changed from the checkpoint's: \(change)")
+                }
             } else {
                 message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")
             }

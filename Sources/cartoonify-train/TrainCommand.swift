@@ -48,6 +48,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaCycle: Float = 10
     @Option(help: "Identity loss weight, as a fraction of --lambda-cycle.")
     var lambdaIdentity: Float = 0.5
+    @Option(help: "Colour loss weight: G(photo) keeps the photo's coarse colours (4x4 block means); 0 = off, as in the paper. May change on --resume.")
+    var lambdaColour: Float = 0
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -87,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         let model = CycleGANConfig(
             generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
-            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity)
+            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour)
         do {
             try model.validate()
         } catch {

@@ -109,6 +109,31 @@ import Testing
         // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
         #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
     }
+
+    @Test func colourLoss() {
+        // Block means kept away from the kink: one constant ±(0.1...1.1) per 2 x 3 block, plus small noise.
+        let offsets = awayFromZero(randomTensor([2, 3, 2, 2], seed: 20))
+        let noise = randomTensor([2, 3, 4, 6], seed: 21, scale: 0.02)
+        let a = Tensor(shape: noise.shape, storage: noise.storage.indices.map { i in
+            let (plane, row, column) = (i / 24, i % 24 / 6, i % 6)
+            return noise.storage[i] + offsets.storage[plane * 4 + row / 2 * 2 + column / 3]
+        })
+        let zeros = Tensor(zeros: a.shape)
+        #expect(worstGradientError(inputs: [a, zeros]) { tape, v in tape.blockMeanAbsoluteError(v[0], v[1], grid: 2) } < 2e-3)
+    }
+
+    /// Only block means count: moving pixels within a block costs nothing, a shifted block mean costs its shift.
+    @Test func colourLossIgnoresTheDrawingInsideABlock() {
+        let tape = Tape()
+        let photo = randomTensor([1, 3, 8, 8], seed: 22)
+        var drawn = photo.storage
+        for plane in 0..<3 { for row in 0..<4 { drawn.swapAt(plane * 64 + row * 8, plane * 64 + (3 - row) * 8 + 3) } }
+        let loss = tape.blockMeanAbsoluteError(tape.constant(Tensor(shape: photo.shape, storage: drawn)),
+                                               tape.constant(photo), grid: 2)
+        #expect(abs(tape.value(loss).storage[0]) < 1e-6)
+        let shifted = tape.blockMeanAbsoluteError(tape.constant(photo.map { $0 + 0.25 }), tape.constant(photo), grid: 2)
+        #expect(abs(tape.value(shifted).storage[0] - 0.25) < 1e-6)
+    }
 }
 
 /// Layers large enough for the fast kernel paths: Winograd, channels-last weight gradients, pixel chunks

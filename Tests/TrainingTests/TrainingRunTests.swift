@@ -184,6 +184,28 @@ import Training
         }
     }
 
+    /// A later phase may add the colour loss to a run: the weights change, the log says so, the model stays.
+    @Test func resumeMayChangeTheLossWeights() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 4)
+        _ = try TrainingRun.run(options, output: { _ in })
+        options.resume = true
+        options.steps = 6
+        options.model.lambdaColour = 2
+        var messages: [String] = []
+        _ = try TrainingRun.run(options, output: { messages.append($0) })
+        #expect(messages.contains("loss weight changed from the checkpoint's: lambda_colour 0.0 -> 2.0\n"))
+        let colour = try Self.lossLines(options).map { try #require($0["colour_G"]) }
+        #expect(colour.count == 6 && colour[..<4].allSatisfy { $0 == 0 } && colour[4...].allSatisfy { $0 > 0 })
+        // A checkpoint from before the colour loss has no lambda_colour: it reads as 0.
+        var old = ["lambda_cycle": "10.0", "lambda_identity": "0.5"]
+        #expect(Checkpoint.changedLossWeights(checkpoint: old, run: Self.model).isEmpty)
+        old["lambda_identity"] = "0.25"
+        #expect(Checkpoint.changedLossWeights(checkpoint: old, run: Self.model) == ["lambda_identity 0.25 -> 0.5"])
+    }
+
     @Test func invalidOptionsAreNamed() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
