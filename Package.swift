@@ -60,17 +60,18 @@ let package = Package(
             swiftSettings: hot
         ),
         // The model: tensors, configuration, weights files and the planned inference pass. No training code.
-        .target(name: "NN", dependencies: ["Kernels", "KernelsCore"], swiftSettings: hot),
+        .target(name: "NN", dependencies: ["Kernels", "KernelsCore", "Parallel"], swiftSettings: hot),
         // Reverse-mode differentiation for training: the tape, its ops and training kernels, the PatchGAN.
         .target(name: "Autograd", dependencies: ["NN", "Kernels", "KernelsCore", "Parallel"], swiftSettings: hot),
         // One photo in, one PNG cartoon out: what the server and the CLI run, with no HTTP in it.
-        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "KernelsCore", "NN"], swiftSettings: hot),
+        .target(name: "Pipeline", dependencies: ["FaceDetection", "Imaging", "Kernels", "KernelsCore", "NN", "Parallel"],
+                swiftSettings: hot),
         .systemLibrary(name: "CEpoll"),  // epoll/eventfd headers for the HTTP readiness loop (Linux)
         .target(name: "HTTP", dependencies: ["CEpoll"]),
         .target(
             name: "CartoonService",
             dependencies: [
-                "HTTP", "Imaging", "FaceDetection", "KernelsCore", "NN", "Parallel", "Pipeline",
+                "HTTP", "Imaging", "FaceDetection", "Kernels", "KernelsCore", "NN", "Parallel", "Pipeline",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -84,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
-                "CartoonService", "KernelsCore", "NN",
+                "CartoonService", "FaceDetection", "Kernels", "KernelsCore", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "cartoonify",
             dependencies: [
-                "Pipeline", "FaceDetection", "KernelsCore", "NN", "Imaging", "Evaluation", "Parallel",
+                "Pipeline", "FaceDetection", "Kernels", "KernelsCore", "NN", "Imaging", "Evaluation", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,14 +116,14 @@ let package = Package(
         // Double-accumulating loops. Test-only, so the shipped binaries carry one inference engine.
         .target(name: "Reference", dependencies: ["NN", "KernelsCore"], path: "Tests/Reference", swiftSettings: hot),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FaceDetectionTests", dependencies: ["FaceDetection", "Imaging", "Kernels", "Parallel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "NN", "KernelsCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16", "Reference"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16", "Parallel", "Reference"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Autograd", "NN", "Imaging", "Reference"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Kernels", "KernelsCore", "Reference"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Kernels", "KernelsCore", "Parallel", "Reference"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "NN", "KernelsCore", "Reference"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(

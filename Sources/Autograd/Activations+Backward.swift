@@ -22,7 +22,7 @@ extension Tape {
     package func tanh(_ input: Variable) -> Variable {
         var y = value(input)
         let count = y.count
-        y.storage.withMutableBase { TrainingKernels.isa.tanhInPlace($0, count: count, threads: TrainingKernels.threads) }
+        y.storage.withMutableBase { TrainingKernels.isa.tanhInPlace($0, count: count, context: TrainingKernels.context) }
         return record(y, inputs: [input]) { dy, _ in [zipElements(dy, y) { g, out in g * (1 - out * out) }] }
     }
 }

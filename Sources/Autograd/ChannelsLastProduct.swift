@@ -35,7 +35,7 @@ extension TrainingKernels {
             }
             let packed = gradient.storage.withUnsafeBufferPointer { gs in
                 PackedPanels(packing: UnsafeBufferPointer(rebasing: gs[(n * j * pixels)..<((n + 1) * j * pixels)]),
-                             rows: j, depth: pixels, bias: nil, threads: threads)
+                             rows: j, depth: pixels, bias: nil, context: context)
             }
             for ky in 0..<k {
                 gemm(a: packed.values, b: channelsLast, rowOffsets: offsets, c: &tapMajor) { a, cl, os, ts in
@@ -47,7 +47,7 @@ extension TrainingKernels {
             // A second image's product is added in image order.
             tapMajor.withBase { ts in
                 products.withMutableBase { ps in
-                    parallelRanges(tapSize, threads: threads, work: 2 * taps * tapSize) { range in
+                    parallelRanges(tapSize, context: context, work: 2 * taps * tapSize) { range in
                         guard n > 0 else {
                             return transpose(ts + range.lowerBound, rows: taps, cols: range.count, sourceStride: tapSize,
                                              into: ps + range.lowerBound * taps, destinationStride: taps)

@@ -37,7 +37,7 @@ extension TrainingKernels {
             // A in panel layout: row (o, kx), column p = (y, x) holds G[o][y][x - kx], zero off the map.
             gradient.storage.withBase { gs in
                 packed.withMutableBase { a in
-                    parallelRanges(panels, threads: threads, work: panels * microRows * depth) { range in
+                    parallelRanges(panels, context: context, work: panels * microRows * depth) { range in
                         for r in (range.lowerBound * microRows)..<(range.upperBound * microRows) {
                             var target = a + (r / microRows) * depth * microRows + r % microRows
                             let (o, kx) = r.quotientAndRemainder(dividingBy: k)

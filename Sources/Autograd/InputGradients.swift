@@ -22,7 +22,7 @@ extension TrainingKernels {
                 let taps = k * k
                 let flipped = [Float](filling: weights.count) { fs in
                     weights.storage.withBase { ws in
-                        parallelRanges(outChannels, threads: threads, work: weights.count) { range in
+                        parallelRanges(outChannels, context: context, work: weights.count) { range in
                             for o in range {
                                 for c in 0..<inChannels {
                                     let source = ws + (o * inChannels + c) * taps, target = fs + (c * outChannels + o) * taps

@@ -32,7 +32,7 @@ extension TrainingKernels {
             edgeWeights(weights).withUnsafeBufferPointer { m in
                 (0..<4).flatMap { e in
                     PackedPanels(packing: UnsafeBufferPointer(rebasing: m[(e * inChannels * depth)..<((e + 1) * inChannels * depth)]),
-                                 rows: inChannels, depth: depth, bias: nil, threads: threads).values
+                                 rows: inChannels, depth: depth, bias: nil, context: context).values
                 }
             }
         }
@@ -93,7 +93,7 @@ extension TrainingKernels {
         let (outChannels, inChannels, _, _) = weights.nchw
         return [Float](filling: 4 * inChannels * 3 * outChannels) { m in
             weights.storage.withBase { ws in
-                parallelRanges(4 * inChannels, threads: threads, work: 12 * inChannels * outChannels) { rows in
+                parallelRanges(4 * inChannels, context: context, work: 12 * inChannels * outChannels) { rows in
                     for r in rows {
                         let (e, c) = r.quotientAndRemainder(dividingBy: inChannels)
                         let row = m + r * 3 * outChannels

@@ -17,7 +17,7 @@ extension Tape {
                     rows.withUnsafeBufferPointer { rows in
                         cols.withUnsafeBufferPointer { cols in
                             // Planes are independent: split across the cores.
-                            parallelRanges(planes, threads: TrainingKernels.threads, work: 2 * dy.count) { range in
+                            parallelRanges(planes, context: TrainingKernels.context, work: 2 * dy.count) { range in
                                 for p in range {
                                     for oy in 0..<outHeight {
                                         let src = dys + (p * outHeight + oy) * outWidth
@@ -45,7 +45,7 @@ func reflectionPadded(_ x: Tensor, _ pad: Int) -> Tensor {
     let rows = mirrored(height, pad), cols = mirrored(width, pad)
     let output = [Float](filling: planes * outHeight * outWidth) { ys in
         x.storage.withBase { xs in
-            parallelRanges(planes, threads: TrainingKernels.threads, work: 2 * planes * outHeight * outWidth) { range in
+            parallelRanges(planes, context: TrainingKernels.context, work: 2 * planes * outHeight * outWidth) { range in
                 for p in range {
                     for oy in 0..<outHeight {
                         let src = xs + (p * height + rows[oy]) * width

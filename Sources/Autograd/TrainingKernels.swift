@@ -15,7 +15,7 @@ import Parallel
 @usableFromInline
 enum TrainingKernels {
     static let isa: any KernelISA.Type = KernelPath.best.isa
-    @usableFromInline static let threads = AvailableCores.count
+    @usableFromInline static let context = ComputeContext(threads: AvailableCores.count)
 
     /// Runs `body` over `count` scratch floats, not zeroed: the plans write every workspace float they read
     /// into a real output (their read slack only ever reaches columns they drop), so a fill would be a
@@ -36,7 +36,7 @@ enum TrainingKernels {
                 rowOffsets.withUnsafeBufferPointer { os in
                     c.withMutableBase { c in
                         guard let os = os.baseAddress else { return }
-                        isa.gemm(problem(a, b, os, c), threads: threads)
+                        isa.gemm(problem(a, b, os, c), context: context)
                     }
                 }
             }
@@ -56,7 +56,7 @@ enum TrainingKernels {
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
                                       kernelSize: kernel, stride: stride, padding: padding, paddingMode: paddingMode,
-                                      threads: threads)
+                                      context: context)
             }
         }
     }
@@ -66,9 +66,9 @@ enum TrainingKernels {
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: plan.outChannels, outHeight: out.height, outWidth: out.width,
                         workspace: plan.flattenedWorkspaceCount(isa: isa, height: height, width: width,
-                                                                threads: threads)) { src, dst, ws in
+                                                                threads: context.threads)) { src, dst, ws in
             plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
-                              threads: threads)
+                              context: context)
         }
     }
 
@@ -86,7 +86,7 @@ enum TrainingKernels {
             bias.withOptionalBuffer { b in
                 ConvTranspose2dPlan.reweighted(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
                                                kernelSize: kernel, stride: stride, padding: padding,
-                                               outputPadding: outputPadding, threads: threads)
+                                               outputPadding: outputPadding, context: context)
             }
         }
     }
@@ -98,7 +98,7 @@ enum TrainingKernels {
         return runBatch(x, outChannels: outChannels, outHeight: out.height, outWidth: out.width,
                         workspace: plan.flattenedWorkspaceCount(height: height, width: width)) { src, dst, ws in
             plan.runFlattened(isa: isa, input: src, height: height, width: width, output: dst, workspace: ws,
-                              threads: threads)
+                              context: context)
         }
     }
 

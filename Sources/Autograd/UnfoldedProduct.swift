@@ -62,13 +62,13 @@ extension TrainingKernels {
         }
         let offsets = (0..<chunkLength).map { $0 * j }
         var partials = [Float](repeating: 0, count: items * patch * j)
-        let innerThreads = max(1, threads / items)
+        let inner = ComputeContext(threads: context.threads / items)
         image.storage.withBase { xs in
             transposed.withBase { ts in
                 offsets.withUnsafeBufferPointer { offsetBuffer in
                     partials.withMutableBase { ps in
                         guard let os = offsetBuffer.baseAddress else { return }
-                        parallelParts(items, threads: threads, work: batch * patch * pixels * j / 16) { _, range in
+                        parallelParts(items, context: context, work: batch * patch * pixels * j / 16) { _, range in
                             let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * microRows * chunkLength)
                             defer { packed.deallocate() }
                             for item in range {
@@ -79,7 +79,7 @@ extension TrainingKernels {
                                 isa.gemm(GEMMProblem(a: packed, bias: nil, m: patch, k: last - first,
                                                      b: ts + n * gradientPlane + first * j, bRowOffsets: os,
                                                      c: ps + item * patch * j, ldc: j, grid: .matrix(columns: j)),
-                                         threads: innerThreads)
+                                         context: inner)
                             }
                         }
                         // Chunks that got no pixels left their partial at zero, so an in-order sum is exact.

@@ -40,7 +40,7 @@ func zipElements(_ a: Tensor, _ b: Tensor, _ f: (SIMD8<Float>, SIMD8<Float>) -> 
 /// 128x32x32 activation alone is only one grain).
 @inlinable @inline(__always)
 package func forVectors(_ count: Int, streams: Int, _ body: (Int, Int) -> Void) {
-    parallelRanges((count + 7) / 8, threads: TrainingKernels.threads, work: streams * count) { vectors in
+    parallelRanges((count + 7) / 8, context: TrainingKernels.context, work: streams * count) { vectors in
         for v in vectors {
             let start = 8 * v
             body(start, min(8, count - start))

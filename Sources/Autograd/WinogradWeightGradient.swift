@@ -56,7 +56,7 @@ extension TrainingKernels {
                 }
                 v.withMutableBase { vs in
                     u.withMutableBase { us in
-                        parallelRanges(tiles, threads: threads, work: 36 * tiles * (channels + j)) { range in
+                        parallelRanges(tiles, context: context, work: 36 * tiles * (channels + j)) { range in
                             let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 72)
                             defer { scratch.deallocate() }
                             for t in range {
@@ -83,7 +83,7 @@ extension TrainingKernels {
         var packed = [Float](filling: 36 * panelStride) { _ in }
         u.withBase { us in
             packed.withMutableBase { ps in
-                parallelRanges(36, threads: threads, work: 36 * tiles * j) { positions in
+                parallelRanges(36, context: context, work: 36 * tiles * j) { positions in
                     for e in positions {
                         for t in 0..<tiles {
                             let source = us + (e * tiles + t) * j
@@ -108,7 +108,7 @@ extension TrainingKernels {
         // dW[j][c] = Gᵀ M[·][j][c] G, eight input channels at a time.
         return [Float](filling: j * channels * 9) { dw in
             products.withBase { ms in
-                parallelRanges(j, threads: threads, work: 36 * j * channels) { range in
+                parallelRanges(j, context: context, work: 36 * j * channels) { range in
                     let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 18)
                     defer { scratch.deallocate() }
                     for o in range {
@@ -128,7 +128,7 @@ extension TrainingKernels {
                                  mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
         let paddedWidth = width + 2 * padding
         // Work counts the read and the write: one 128x32x32 image is a single grain otherwise.
-        parallelRanges(height, threads: threads, work: 2 * channels * height * width) { rows in
+        parallelRanges(height, context: context, work: 2 * channels * height * width) { rows in
             for y in rows {
                 transpose(image + y * width, rows: channels, cols: width, sourceStride: height * width,
                           into: target + ((y + padding) * paddedWidth + padding) * channels, destinationStride: channels)

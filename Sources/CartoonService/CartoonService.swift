@@ -71,7 +71,7 @@ public final class CartoonService: Sendable {
     /// Reads the face cascades and the weights file named by the configuration, and starts taking work.
     /// A missing or corrupt cascade, or weights whose face framing metadata is malformed, fail here.
     public func loadModel() throws {
-        let detector = try FaceDetector.bundled()
+        let detector = try FaceDetector.bundled(directory: configuration.cascades)
         let url = URL(fileURLWithPath: configuration.weightsPath)
         let loaded = try Generator.load(from: url)
         try install(loaded, detector: detector, path: configuration.weightsPath)
@@ -82,7 +82,8 @@ public final class CartoonService: Sendable {
         let framing = try FaceFraming(metadata: loaded.metadata)
         let pipeline = CartoonPipeline(
             generator: loaded.generator, detector: detector, framing: framing, decodeLimits: configuration.decodeLimits,
-            pngCompressionLevel: configuration.pngCompressionLevel, precision: configuration.precision)
+            pngCompressionLevel: configuration.pngCompressionLevel, precision: configuration.precision,
+            kernels: configuration.kernels)
         let info = ModelInfo(loaded, framing: framing, path: path)
         choosePolicy(pipeline.plan)
         phase.withLock { $0 = .ready(pipeline, info) }

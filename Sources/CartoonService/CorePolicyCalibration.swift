@@ -32,13 +32,15 @@ public struct CorePolicyCalibration: Sendable, Equatable {
             let elapsed = clock.measure(body)
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
-        _ = plan.forward(input, arena: arenas[0].arena, threads: cores)
-        let whole = (0..<rounds).map { _ in seconds { _ = plan.forward(input, arena: arenas[0].arena, threads: cores) } }.min() ?? 1
+        let everyCore = ComputeContext(threads: cores)
+        _ = plan.forward(input, arena: arenas[0].arena, context: everyCore)
+        let whole = (0..<rounds).map { _ in seconds { _ = plan.forward(input, arena: arenas[0].arena, context: everyCore) } }
+            .min() ?? 1
         guard cores > 1 else { return CorePolicyCalibration(exclusive: 1 / whole, spread: 1 / whole) }
         let sideBySide = (0...rounds).map { _ in
             seconds {
                 DispatchQueue.concurrentPerform(iterations: cores) { k in
-                    _ = plan.forward(input, arena: arenas[k].arena, threads: 1)
+                    _ = plan.forward(input, arena: arenas[k].arena, context: .serial)
                 }
             }
         }.dropFirst().min() ?? 1

@@ -102,8 +102,8 @@ extension CartoonService {
             do throws(ServiceError) {
                 // Multipart parsing walks the whole body: worker work, not I/O-thread work.
                 let bytes = try ImageUpload.bytes(of: request)
-                let resources = CartoonPipeline.Resources(arena: arenas[worker.index].arena, threads: threads)
-                let result = try cores.run { () throws(ServiceError) in
+                let result = try cores.run(threads: threads) { (compute) throws(ServiceError) in
+                    let resources = CartoonPipeline.Resources(arena: arenas[worker.index].arena, context: compute)
                     do throws(PipelineError) {
                         return try pipeline.run(bytes, options: options, resources: resources) { context.isCancelled }
                     } catch {

@@ -1,6 +1,8 @@
+import FaceDetection
 import Foundation
 import HTTP
 import Imaging
+import Kernels
 import KernelsCore
 import Parallel
 
@@ -35,6 +37,10 @@ public struct ServiceConfiguration: Sendable {
     /// The convolutions' number format; `bf16` only where `Precision.bf16Supported` (the server refuses it
     /// elsewhere at start).
     public var precision = Precision.f32
+    /// The instruction-set path of the generator and the face scans (`CARTOONIFY_KERNELS` can lower it).
+    public var kernels = KernelPath.best
+    /// The folder holding the face cascades (`CARTOONIFY_CASCADES` names another).
+    public var cascades = CascadeResources.defaultDirectory
 
     public init() {}
 

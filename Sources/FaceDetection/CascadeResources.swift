@@ -7,14 +7,17 @@ import Foundation
 public enum CascadeResources {
     public static let faceCascade = "haarcascade_frontalface_default.xml"
     public static let eyeCascade = "haarcascade_eye.xml"
-    /// Overrides where the cascades are read from (a folder holding both files).
+    /// Names another folder holding both files; the executables read it and pass `directory(override:)` on.
     public static let environmentVariable = "CARTOONIFY_CASCADES"
 
-    /// `CARTOONIFY_CASCADES` when set, else the resource folder beside the running executable.
+    /// The folder named by `override` (the variable's value) when it is set and not empty, else the default.
+    public static func directory(override: String?) -> URL {
+        guard let override, !override.isEmpty else { return defaultDirectory }
+        return URL(fileURLWithPath: override, isDirectory: true)
+    }
+
+    /// The resource folder beside the running executable.
     public static var defaultDirectory: URL {
-        if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty {
-            return URL(fileURLWithPath: path, isDirectory: true)
-        }
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
         return executable.deletingLastPathComponent()
             .appendingPathComponent("cartoonify_FaceDetection.resources/Resources", isDirectory: true)

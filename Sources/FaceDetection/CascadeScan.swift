@@ -233,32 +233,33 @@ struct CascadeScanner: Sendable {
     ///
     /// After each level that found something, `finest` says from all found so far the narrowest window worth
     /// looking for on the finer levels (0: all of them).
-    func scan(_ grey: GreyImage, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best,
+    func scan(_ grey: GreyImage, scaleFactor: Double, context: ComputeContext = .serial, kernels: KernelPath = .best,
               finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
         precondition(grey.width <= maxWidth, "image wider than the scanner")
         let integrals = IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
         switch classifiers {
         case .haar(let plain, let split):
-            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
                                kernels: kernels, finest: finest)
         case .lbp(let plain, let split):
-            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, threads: threads,
+            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
                                kernels: kernels, finest: finest)
         }
     }
 }
 
 /// `CascadeScanner.scan` with a scanner made for `grey`.
-func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, threads: Int = 1, kernels: KernelPath = .best)
+func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, context: ComputeContext = .serial,
+                 kernels: KernelPath = .best)
     -> [Candidate] {
-    CascadeScanner(cascade: cascade, maxWidth: grey.width).scan(grey, scaleFactor: scaleFactor, threads: threads, kernels: kernels)
+    CascadeScanner(cascade: cascade, maxWidth: grey.width).scan(grey, scaleFactor: scaleFactor, context: context, kernels: kernels)
 }
 
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C, threads: Int, kernels: KernelPath,
+                                              plain: C, split: C, context: ComputeContext, kernels: KernelPath,
                                               finest: ([Candidate]) -> Double) -> [Candidate] {
     var levels: [PyramidLevel] = []
     var factor = 1.0
@@ -270,9 +271,9 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
         factor *= scaleFactor
     }
     levels.reverse()
-    // Coarsest first, `threads` levels at a time; windows only shrink from there, so once `finest` rules a
+    // Coarsest first, `context.threads` levels at a time; windows only shrink from there, so once `finest` rules a
     // level out it rules out every later one.
-    let window = Double(plain.windowWidth), batch = max(1, threads)
+    let window = Double(plain.windowWidth), batch = context.threads
     var buffers = (0..<batch).map { $0 == 0 ? integrals : integrals.emptyCopy() }
     var found: [Candidate] = [], smallest = 0.0, next = 0
     while next < levels.count, found.count < maxCandidates {
@@ -280,7 +281,7 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
         guard !wanted.isEmpty else { break }
         next += batch
         let new = buffers.withUnsafeMutableBufferPointer { buffers in
-            scanLevels(wanted, of: grey, buffers, plain: plain, split: split, threads: threads, kernels: kernels)
+            scanLevels(wanted, of: grey, buffers, plain: plain, split: split, context: context, kernels: kernels)
         }
         if !new.isEmpty {
             found += new
@@ -295,14 +296,14 @@ private struct PyramidLevel {
     var factor: Double, width: Int, height: Int
 }
 
-/// On `threads` threads, each part resizes, integrates and scans its own levels (longest first, each to the
+/// On `context.threads` threads, each part resizes, integrates and scans its own levels (longest first, each to the
 /// least loaded part); the candidates are then put back in the serial, coarse-to-fine order.
 /// `buffers` holds one set of integral images per thread, reused from call to call.
 private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: GreyImage,
                                              _ buffers: UnsafeMutableBufferPointer<IntegralImages>,
-                                             plain: C, split: C, threads: Int, kernels: KernelPath) -> [Candidate] {
+                                             plain: C, split: C, context: ComputeContext, kernels: KernelPath) -> [Candidate] {
     let cost = levels.map { $0.width * $0.height / ($0.factor >= 2 ? 1 : 4) }
-    let parts = max(1, min(threads, levels.count, buffers.count))
+    let parts = max(1, min(context.threads, levels.count, buffers.count))
     var assigned = [[Int]](repeating: [], count: parts), load = [Int](repeating: 0, count: parts)
     for level in levels.indices.sorted(by: { cost[$0] > cost[$1] }) {
         let part = load.indices.min { load[$0] < load[$1] } ?? 0
@@ -312,7 +313,7 @@ private func scanLevels<C: WindowClassifier>(_ levels: [PyramidLevel], of grey: 
     var found = [[Candidate]](repeating: [], count: levels.count)
     found.withUnsafeMutableBufferPointer { found in
         let results = found
-        parallelParts(parts, threads: threads, work: 64 * cost.reduce(0, +)) { _, range in
+        parallelParts(parts, context: context, work: 64 * cost.reduce(0, +)) { _, range in
             for part in range {
                 for index in assigned[part] {
                     let level = levels[index], step = level.factor >= 2 ? 1 : 2

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Kernels
+import Parallel
 
 /// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
 /// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
@@ -75,15 +76,15 @@ public struct FaceDetector: Sendable {
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
     /// When the upright scan finds no well-supported face, the photo is scanned again turned by each of
     /// `rollAngles`, and the scan with the best-supported face gives the answer; faces found turned carry
-    /// that angle, and count only with both eyes found. `threads` scan pyramid levels concurrently; the
-    /// result does not depend on it.
+    /// that angle, and count only with both eyes found. `context`'s threads scan pyramid levels concurrently;
+    /// the result does not depend on them.
     ///
     /// `primaryOnly` skips the work a well-supported face makes pointless for `FaceCropPolicy.primaryFace`:
     /// the pyramid is scanned from the largest windows down, and once a face with `wellSupported` votes is
     /// found, only down to half the width of the largest such face. Smaller faces cannot be the largest, and
     /// would need four times its votes to push it out; the primary face is the same (tested on every
     /// fixture), but small faces may be missing from the list.
-    public func detect(in image: RGBImage, threads: Int = 1, primaryOnly: Bool = false) -> [FaceBox] {
+    public func detect(in image: RGBImage, context: ComputeContext = .serial, primaryOnly: Bool = false) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
@@ -91,7 +92,7 @@ public struct FaceDetector: Sendable {
         let upright = RotatedSquare(centreX: Double(image.width) / 2, centreY: Double(image.height) / 2,
                                     side: Double(max(image.width, image.height)))
         let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: Double(image.height) / Double(grey.height),
-                          threads: threads, primaryOnly: primaryOnly)
+                          context: context, primaryOnly: primaryOnly)
         guard !faces.contains(where: { $0.score >= Self.wellSupported }) else { return faces }
         let turned = parameters.rollAngles.map { angle in
             // The whole photo, turned by `angle`, at the upright scan's resolution.
@@ -101,7 +102,7 @@ public struct FaceDetector: Sendable {
             let size = max(1, Int((frame.side / scale).rounded()))
             let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
             return self.faces(in: grey, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
-                              threads: threads, primaryOnly: primaryOnly)
+                              context: context, primaryOnly: primaryOnly)
                 // Turned scans see more of the cascade's false alarms (a cat, a cup): a face found turned must
                 // show both eyes too, when there is an eye cascade to look with.
                 .filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
@@ -113,10 +114,10 @@ public struct FaceDetector: Sendable {
 
     /// The grouped faces of one grey image that samples `frame` of the photo (axis-aligned when its angle is
     /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
-    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double, threads: Int,
-                       primaryOnly: Bool) -> [FaceBox] {
+    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double,
+                       context: ComputeContext, primaryOnly: Bool) -> [FaceBox] {
         let scanner = grey.width <= faceScanner.maxWidth ? faceScanner : CascadeScanner(cascade: cascade, maxWidth: grey.width)
-        let candidates = scanner.scan(grey, scaleFactor: parameters.scaleFactor, threads: threads, kernels: kernels) { coarse in
+        let candidates = scanner.scan(grey, scaleFactor: parameters.scaleFactor, context: context, kernels: kernels) { coarse in
             guard primaryOnly else { return 0 }
             let strong = groupCandidates(coarse, minNeighbors: parameters.minNeighbors).filter { $0.1 >= Self.wellSupported }
             return Double(strong.map(\.0.width).max() ?? 0) / 2

@@ -4,14 +4,6 @@ import KernelsAVX512
 import KernelsCore
 import KernelsPortable
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The kernel instantiations one binary carries, best last.
 public enum KernelPath: String, Sendable, CaseIterable, Comparable {
     case portable
@@ -34,16 +26,8 @@ public enum KernelPath: String, Sendable, CaseIterable, Comparable {
         self == .avx512 ? AVX2.self : isa
     }
 
-    /// The best path this CPU runs, read once from cpuid. `CARTOONIFY_KERNELS=portable|avx2|avx512` can
-    /// lower it (for comparisons), never raise it past what the CPU supports.
-    public static let best: KernelPath = {
-        let supported = allCases[min(cpuLevel, allCases.count - 1)]
-        if let requested = getenv("CARTOONIFY_KERNELS").flatMap({ KernelPath(rawValue: String(cString: $0)) }),
-           requested < supported {
-            return requested
-        }
-        return supported
-    }()
+    /// The best path this CPU runs, read once from cpuid.
+    public static let best = allCases[min(cpuLevel, allCases.count - 1)]
 
     /// Every path this CPU can run (the portable one always).
     public static var supported: [KernelPath] { Array(allCases.prefix(cpuLevel + 1)) }

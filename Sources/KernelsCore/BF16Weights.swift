@@ -52,12 +52,12 @@ extension BF16Weights {
     /// `b + offsets[k]`: an implicit GEMM over a flattened output. Each thread rounds one chunk of B's
     /// columns into its buffer and multiplies it by every row, so B is never copied whole in bfloat16.
     func multiply(b: UnsafePointer<Float>, offsets: UnsafePointer<Int>, columns: Int,
-                  into product: UnsafeMutablePointer<Float>, buffers: UnsafeMutablePointer<Float>, threads: Int) {
+                  into product: UnsafeMutablePointer<Float>, buffers: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let chunks = (columns + bf16ChunkColumns - 1) / bf16ChunkColumns
         let packCount = depthPairs * bf16ChunkColumns
         pairs.withUnsafeBufferPointer { a in
             guard let a = a.baseAddress else { return }
-            parallelParts(chunks, threads: threads, work: rows * depth * columns / 16) { part, range in
+            parallelParts(chunks, context: context, work: rows * depth * columns / 16) { part, range in
                 (buffers + part * packCount).withMemoryRebound(to: UInt32.self, capacity: packCount) { buffer in
                     for chunk in range {
                         let first = chunk * bf16ChunkColumns, count = min(bf16ChunkColumns, columns - first)

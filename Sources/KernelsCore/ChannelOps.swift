@@ -3,9 +3,9 @@ import Parallel
 extension KernelISA {
     @inlinable
     public static func channelStatistics(_ x: UnsafePointer<Float>, channels: Int, plane: Int,
-                                         into statistics: UnsafeMutablePointer<Float>, threads: Int) {
+                                         into statistics: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let w = Vector.scalarCount
-        parallelRanges(channels, threads: threads, work: channels * plane) { range in
+        parallelRanges(channels, context: context, work: channels * plane) { range in
             for c in range {
                 let values = x + c * plane
                 // Sums of (x - first value) keep the single pass accurate when the mean dwarfs the spread;
@@ -44,9 +44,9 @@ extension KernelISA {
     @inlinable
     public static func applyChannelAffine(_ x: UnsafePointer<Float>, channels: Int, plane: Int, affine: ChannelAffine,
                                           residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                                          threads: Int) {
+                                          context: ComputeContext) {
         let w = Vector.scalarCount
-        parallelRanges(channels, threads: threads, work: 2 * channels * plane) { range in
+        parallelRanges(channels, context: context, work: 2 * channels * plane) { range in
             for c in range {
                 let source = x + c * plane, target = output + c * plane
                 let added = residual.map { $0 + c * plane }
@@ -72,9 +72,9 @@ extension KernelISA {
     }
 
     @inlinable
-    public static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
+    public static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, context: ComputeContext) {
         let w = Vector.scalarCount
-        parallelRanges(count, threads: threads, work: 8 * count) { range in
+        parallelRanges(count, context: context, work: 8 * count) { range in
             var i = range.lowerBound
             while i + w <= range.upperBound {
                 store(tanh(load(x + i)), x + i)

@@ -36,18 +36,18 @@ extension Conv2dPlan {
     /// column stay within one tile of the last row a real column reads, inside the layout's read slack.
     public func runFlattened(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                              output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
-                             threads: Int) {
+                             context: ComputeContext) {
         guard let columns = flatColumns(height: height, width: width, microColumns: isa.microColumns),
               let weights else {
             return run(isa: isa, input: input, height: height, width: width, output: output, workspace: workspace,
-                       threads: threads)
+                       context: context)
         }
-        precondition(workspace.count >= flattenedWorkspaceCount(isa: isa, height: height, width: width, threads: threads),
+        precondition(workspace.count >= flattenedWorkspaceCount(isa: isa, height: height, width: width, threads: context.threads),
                      "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
         let product = scratch + prepared.count
-        isa.prepareInput(prepared, input: input, output: scratch, affine: nil, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: nil, context: context)
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: kernelWidth)
         offsets.withUnsafeBufferPointer { offsets in
             weights.values.withUnsafeBufferPointer { a in
@@ -55,20 +55,20 @@ extension Conv2dPlan {
                     guard let offsets = offsets.baseAddress, let a = a.baseAddress, let bias = bias.baseAddress else { return }
                     isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
                                          bRowOffsets: offsets, c: product, ldc: columns, grid: .matrix(columns: columns)),
-                             threads: threads)
+                             context: context)
                 }
             }
         }
-        unflatten(product, columns: columns, prepared: prepared, bias: nil, into: output, threads: threads)
+        unflatten(product, columns: columns, prepared: prepared, bias: nil, into: output, context: context)
     }
 
     /// Copies the real columns of a flattened product (`outChannels x columns`) into the NCHW output,
     /// adding `bias` where it was left out of the product.
     func unflatten(_ product: UnsafePointer<Float>, columns: Int, prepared: PaddedLayout, bias: [Float]?,
-                   into output: UnsafeMutablePointer<Float>, threads: Int) {
+                   into output: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let out = outputSize(height: prepared.height, width: prepared.width)
         let pitch = prepared.phaseWidth
-        parallelRanges(outChannels, threads: threads, work: outChannels * columns) { channels in
+        parallelRanges(outChannels, context: context, work: outChannels * columns) { channels in
             for o in channels {
                 let b = bias?[o] ?? 0
                 for y in 0..<out.height {

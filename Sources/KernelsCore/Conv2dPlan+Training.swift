@@ -12,7 +12,7 @@ extension Conv2dPlan {
     /// the general path).
     public static func reweighted(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
                                   outChannels: Int, inChannels: Int, kernelSize: Int, stride: Int, padding: Int,
-                                  paddingMode: PaddingMode, threads: Int) -> Conv2dPlan {
+                                  paddingMode: PaddingMode, context: ComputeContext) -> Conv2dPlan {
         let depth = inChannels * kernelSize * kernelSize
         precondition(weights.count == outChannels * depth, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
@@ -23,7 +23,7 @@ extension Conv2dPlan {
             return Conv2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: 1,
                               padding: padding, paddingMode: paddingMode, algorithm: .winograd,
                               weights: winogradPanels(weights, outChannels: outChannels, inChannels: inChannels,
-                                                       threads: threads),
+                                                       context: context),
                               separateBias: biasArray)
         }
         if foldFits {
@@ -34,7 +34,7 @@ extension Conv2dPlan {
         return Conv2dPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
                           padding: padding, paddingMode: paddingMode, algorithm: .implicitGEMM,
                           weights: PackedPanels(packing: weights, rows: outChannels, depth: depth, bias: biasArray,
-                                                threads: threads),
+                                                context: context),
                           separateBias: nil)
     }
 
@@ -57,14 +57,14 @@ extension Conv2dPlan {
 
 extension PackedPanels {
     /// Packs a row-major `rows x depth` matrix with pointer loops (the closure initialiser costs a call
-    /// per element), panels split over `threads`.
-    public init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?, threads: Int) {
+    /// per element), panels split over `context`'s threads.
+    public init(packing matrix: UnsafeBufferPointer<Float>, rows: Int, depth: Int, bias: [Float]?, context: ComputeContext) {
         precondition(rows > 0 && depth > 0 && matrix.count == rows * depth, "matrix size does not match rows x depth")
         let panels = (rows + microRows - 1) / microRows
         var values = [Float](repeating: 0, count: panels * depth * microRows)
         values.withUnsafeMutableBufferPointer { out in
             guard let target = out.baseAddress, let source = matrix.baseAddress else { return }
-            parallelRanges(panels, threads: threads, work: rows * depth) { range in
+            parallelRanges(panels, context: context, work: rows * depth) { range in
                 for r in (range.lowerBound * microRows)..<min(rows, range.upperBound * microRows) {
                     var dst = target + (r / microRows) * depth * microRows + r % microRows
                     let src = source + r * depth
@@ -94,7 +94,7 @@ extension PackedPanels {
 /// contiguous store into its packed row (the two spare lanes land in the next channel's slot, which is
 /// written after; the last channel stores exactly six).
 func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inChannels: Int,
-                    threads: Int) -> PackedPanels {
+                    context: ComputeContext) -> PackedPanels {
     let panels = (outChannels + microRows - 1) / microRows
     let depth = inChannels, rows = 36 * panels * microRows, panelSize = depth * microRows
     // The weights as [in][tap][out] (plus one vector of slack), so the six output channels of a panel
@@ -117,7 +117,7 @@ func winogradPanels(_ weights: UnsafeBufferPointer<Float>, outChannels: Int, inC
         guard let target = out.baseAddress else { return }
         regrouped.withUnsafeBufferPointer { r in
             guard let source = r.baseAddress else { return }
-            parallelRanges(panels, threads: threads, work: 36 * outChannels * inChannels) { range in
+            parallelRanges(panels, context: context, work: 36 * outChannels * inChannels) { range in
                 // 18 vectors of G g, then the 36 of G g G^T.
                 let scratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 54)
                 defer { scratch.deallocate() }

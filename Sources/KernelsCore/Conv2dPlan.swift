@@ -80,7 +80,7 @@ public struct Conv2dPlan: Sendable {
             self.weights = nil
             separateBias = biasArray
         case .winograd where !self.winogradTaps:
-            self.weights = winogradPanels(weights, outChannels: outChannels, inChannels: inChannels, threads: 1)
+            self.weights = winogradPanels(weights, outChannels: outChannels, inChannels: inChannels, context: .serial)
             separateBias = biasArray
         case .winograd:
             // 9 matrices stacked as one tall matrix whose panels never straddle two positions: the layout
@@ -150,16 +150,16 @@ public struct Conv2dPlan: Sendable {
     /// `input`: the input is only read by the preparation pass, which ends before anything is written.
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
-                    affine: ChannelAffine? = nil, threads: Int) {
-        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: threads),
+                    affine: ChannelAffine? = nil, context: ComputeContext) {
+        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: context.threads),
                      "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, context: context)
         let intermediate = scratch + prepared.count
         if let bf16Weights {
             return runBF16(bf16Weights, prepared: prepared, scratch: scratch, product: intermediate, output: output,
-                           threads: threads)
+                           context: context)
         }
         guard let weights else { return }
         weights.values.withUnsafeBufferPointer { a in
@@ -167,16 +167,16 @@ public struct Conv2dPlan: Sendable {
             switch algorithm {
             case .implicitGEMM:
                 runImplicit(isa: isa, a: a, weights: weights, prepared: prepared, scratch: scratch, output: output,
-                            threads: threads)
+                            context: context)
             case .winograd:
                 separateBias.withOptionalPointer { bias in
-                    isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: threads),
+                    isa.winogradConvolution(winogradGeometry(height: height, width: width, threads: context.threads),
                                             prepared: scratch, weights: winogradTaps ? .taps(a) : .transformed(a),
-                                            bias: bias, scratch: intermediate, output: output, threads: threads)
+                                            bias: bias, scratch: intermediate, output: output, context: context)
                 }
             case .foldedColumns:
                 runFolded(isa: isa, a: a, depth: weights.depth, prepared: prepared, scratch: scratch,
-                          partial: intermediate, output: output, threads: threads)
+                          partial: intermediate, output: output, context: context)
             case .bf16GEMM:
                 break  // ran above
             }
@@ -196,7 +196,7 @@ public struct Conv2dPlan: Sendable {
     }
 
     func runImplicit(isa: any KernelISA.Type, a: UnsafePointer<Float>, weights: PackedPanels, prepared: PaddedLayout,
-                     scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+                     scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let out = outputSize(height: prepared.height, width: prepared.width)
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: kernelWidth)
         offsets.withUnsafeBufferPointer { offsets in
@@ -206,14 +206,14 @@ public struct Conv2dPlan: Sendable {
                                       cRowStride: out.width)
                 isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
                                      bRowOffsets: offsets, c: output, ldc: out.height * out.width, grid: grid),
-                         threads: threads)
+                         context: context)
             }
         }
     }
 
     func runFolded(isa: any KernelISA.Type, a: UnsafePointer<Float>, depth: Int, prepared: PaddedLayout,
                    scratch: UnsafePointer<Float>, partial: UnsafeMutablePointer<Float>,
-                   output: UnsafeMutablePointer<Float>, threads: Int) {
+                   output: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let out = outputSize(height: prepared.height, width: prepared.width)
         let kw = kernelWidth, partialWidth = out.width + kw - 1
         let offsets = rowOffsets(prepared, rows: kernelHeight, columns: 1)
@@ -227,10 +227,10 @@ public struct Conv2dPlan: Sendable {
                              cRowStride: partialWidth)
             isa.gemm(GEMMProblem(a: a, bias: nil, m: outChannels * kw, k: depth, b: scratch,
                                  bRowOffsets: offsets, c: partial, ldc: out.height * partialWidth, grid: grid),
-                     threads: threads)
+                     context: context)
         }
         let plane = out.height * partialWidth
-        parallelRanges(outChannels * out.height, threads: threads, work: kw * outChannels * plane) { rows in
+        parallelRanges(outChannels * out.height, context: context, work: kw * outChannels * plane) { rows in
             for item in rows {
                 let (o, y) = item.quotientAndRemainder(dividingBy: out.height)
                 let target = output + (o * out.height + y) * out.width

@@ -23,20 +23,20 @@ extension ConvTranspose2dPlan {
     /// `run` (no input affine) with every phase flattened; the same sums in the same order.
     public func runFlattened(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                              output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
-                             threads: Int) {
+                             context: ComputeContext) {
         precondition(workspace.count >= flattenedWorkspaceCount(height: height, width: width), "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        isa.prepareInput(prepared, input: input, output: scratch, affine: nil, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: nil, context: context)
         flattenedPhases(prepared: prepared, product: scratch + prepared.count, bias: nil, into: output,
-                        threads: threads) { phase, offsets, flat, product in
+                        context: context) { phase, offsets, flat, product in
             guard let weights = phase.weights else { return }
             weights.values.withUnsafeBufferPointer { a in
                 weights.bias.withUnsafeBufferPointer { bias in
                     guard let a = a.baseAddress, let bias = bias.baseAddress else { return }
                     isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth, b: scratch,
                                          bRowOffsets: offsets, c: product, ldc: flat, grid: .matrix(columns: flat)),
-                             threads: threads)
+                             context: context)
                 }
             }
         }
@@ -44,21 +44,21 @@ extension ConvTranspose2dPlan {
 
     /// Every phase as a flattened bfloat16 product (`BF16Weights.multiply`), dealt out with the bias.
     func runBF16(prepared: PaddedLayout, scratch: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                 threads: Int) {
+                 context: ComputeContext) {
         let out = outputSize(height: prepared.height, width: prepared.width)
         let product = UnsafeMutablePointer(mutating: scratch) + prepared.count
         let buffers = product + outChannels * flatPhase(0, 0, out: out, pitch: prepared.phaseWidth).flat
         flattenedPhases(prepared: prepared, product: product, bias: separateBias, into: output,
-                        threads: threads) { phase, offsets, flat, product in
+                        context: context) { phase, offsets, flat, product in
             phase.bf16Weights?.multiply(b: scratch, offsets: offsets, columns: flat, into: product, buffers: buffers,
-                                        threads: threads)
+                                        context: context)
         }
     }
 
     /// Each phase multiplied by `multiply(phase, B's row offsets, columns, product)` into `product`, then
     /// dealt out to the output (plus `bias`).
     func flattenedPhases(prepared: PaddedLayout, product: UnsafeMutablePointer<Float>, bias: [Float]?,
-                         into output: UnsafeMutablePointer<Float>, threads: Int,
+                         into output: UnsafeMutablePointer<Float>, context: ComputeContext,
                          multiply: (Phase, UnsafePointer<Int>, Int, UnsafeMutablePointer<Float>) -> Void) {
         let out = outputSize(height: prepared.height, width: prepared.width), pitch = prepared.phaseWidth
         for py in 0..<stride {
@@ -71,7 +71,7 @@ extension ConvTranspose2dPlan {
                     multiply(phase, offsets, flat, product)
                 }
                 deal(product, phase: (py, px, rows, columns, flat), out: out, pitch: pitch, bias: bias, into: output,
-                     threads: threads)
+                     context: context)
             }
         }
     }
@@ -80,9 +80,9 @@ extension ConvTranspose2dPlan {
     /// adding `bias` where the product left it out.
     func deal(_ product: UnsafePointer<Float>, phase: (py: Int, px: Int, rows: Int, columns: Int, flat: Int),
               out: (height: Int, width: Int), pitch: Int, bias: [Float]?, into output: UnsafeMutablePointer<Float>,
-              threads: Int) {
+              context: ComputeContext) {
         let s = stride
-        parallelRanges(outChannels, threads: threads, work: 2 * outChannels * phase.rows * phase.columns) { channels in
+        parallelRanges(outChannels, context: context, work: 2 * outChannels * phase.rows * phase.columns) { channels in
             for o in channels {
                 let b = bias?[o] ?? 0
                 for y in 0..<phase.rows {

@@ -5,7 +5,7 @@ import Parallel
 extension ConvTranspose2dPlan {
     public static func reweighted(weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
                                   inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int,
-                                  outputPadding: Int, threads: Int) -> ConvTranspose2dPlan {
+                                  outputPadding: Int, context: ComputeContext) -> ConvTranspose2dPlan {
         precondition(weights.count == inChannels * outChannels * kernelSize * kernelSize, "weight count does not match the shape")
         precondition(bias.map { $0.count == outChannels } ?? true, "bias count does not match out channels")
         // The taps and paddings depend on the geometry alone: take them from a one-channel plan.
@@ -24,7 +24,7 @@ extension ConvTranspose2dPlan {
                 tapOffsets.withUnsafeBufferPointer { offsets in
                     guard let target = out.baseAddress, let source = weights.baseAddress,
                           let offsets = offsets.baseAddress else { return }
-                    parallelRanges(panels, threads: threads, work: outChannels * depth) { range in
+                    parallelRanges(panels, context: context, work: outChannels * depth) { range in
                         for o in (range.lowerBound * microRows)..<min(outChannels, range.upperBound * microRows) {
                             var dst = target + (o / microRows) * depth * microRows + o % microRows
                             for c in 0..<inChannels {

@@ -1,3 +1,5 @@
+import Parallel
+
 /// A transposed convolution (PyTorch `ConvTranspose2d`, IOHW weights, batch 1), decomposed into
 /// `stride x stride` output phases. Output pixel `(s*m + a, s*n + b)` only meets the kernel taps with
 /// `ky = a + padding (mod s)`, `kx = b + padding (mod s)`, each a fixed input offset, so every phase is a
@@ -107,14 +109,14 @@ public struct ConvTranspose2dPlan: Sendable {
     /// `output` may overlap `input`, which is only read while it is prepared, before anything is written.
     public func run(isa: any KernelISA.Type, input: UnsafePointer<Float>, height: Int, width: Int,
                     output: UnsafeMutablePointer<Float>, workspace: UnsafeMutableBufferPointer<Float>,
-                    affine: ChannelAffine? = nil, threads: Int) {
-        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: threads),
+                    affine: ChannelAffine? = nil, context: ComputeContext) {
+        precondition(workspace.count >= workspaceCount(height: height, width: width, threads: context.threads),
                      "workspace too small")
         guard let scratch = workspace.baseAddress else { return }
         let prepared = layout(height: height, width: width)
-        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, threads: threads)
+        isa.prepareInput(prepared, input: input, output: scratch, affine: affine, context: context)
         if precision == .bf16 {
-            return runBF16(prepared: prepared, scratch: scratch, output: output, threads: threads)
+            return runBF16(prepared: prepared, scratch: scratch, output: output, context: context)
         }
         let out = outputSize(height: height, width: width)
         for py in 0..<stride {
@@ -133,7 +135,7 @@ public struct ConvTranspose2dPlan: Sendable {
                             isa.gemm(GEMMProblem(a: a, bias: bias, m: outChannels, k: weights.depth,
                                                  b: scratch, bRowOffsets: offsets,
                                                  c: output + py * out.width + px, ldc: out.height * out.width,
-                                                 grid: grid), threads: threads)
+                                                 grid: grid), context: context)
                         }
                     }
                 }

@@ -11,11 +11,11 @@ public let packingGroup = 4
 
 extension KernelISA {
     @inlinable
-    public static func gemm(_ problem: GEMMProblem, threads: Int) {
+    public static func gemm(_ problem: GEMMProblem, context: ComputeContext) {
         let blocksPerRun = (problem.grid.width + microColumns - 1) / microColumns
         let items = problem.batch * problem.grid.rows * blocksPerRun
         let work = items * problem.m * problem.k * microColumns / 16
-        parallelRanges(items, threads: threads, work: work) { range in
+        parallelRanges(items, context: context, work: work) { range in
             gemmItems(problem, range, blocksPerRun: blocksPerRun)
         }
     }

@@ -1,3 +1,5 @@
+import Parallel
+
 /// An instruction-set level the kernels are instantiated for.
 ///
 /// The kernels are written once, generically, in this module. Each per-ISA target (compiled with its own
@@ -16,30 +18,30 @@ public protocol KernelISA: Sendable {
 
     /// Pads (and phase-splits) an NCHW input as `layout` describes, applying `affine` on the way.
     static func prepareInput(_ layout: PaddedLayout, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                             affine: ChannelAffine?, threads: Int)
+                             affine: ChannelAffine?, context: ComputeContext)
 
     /// Runs a batch of packed-weight GEMMs with implicit B (see `GEMMProblem`).
-    static func gemm(_ problem: GEMMProblem, threads: Int)
+    static func gemm(_ problem: GEMMProblem, context: ComputeContext)
 
     /// Winograd F(4x4, 3x3) convolution of a prepared (padded, column-phase-split) image with transformed
     /// weights (36 `PackedPanels` matrices back to back, or transformed first from their taps), adding bias.
-    /// `scratch` holds `min(threads, blocks) * blockScratch` floats (see `WinogradGeometry`).
+    /// `scratch` holds `min(context.threads, blocks) * blockScratch` floats (see `WinogradGeometry`).
     static func winogradConvolution(_ geometry: WinogradGeometry, prepared: UnsafePointer<Float>,
                                     weights: WinogradWeights, bias: UnsafePointer<Float>?,
                                     scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                    threads: Int)
+                                    context: ComputeContext)
 
     /// Per-channel mean and biased variance of `channels` planes of `plane` floats, into
     /// `statistics[2c]`, `statistics[2c + 1]`.
     static func channelStatistics(_ x: UnsafePointer<Float>, channels: Int, plane: Int,
-                                  into statistics: UnsafeMutablePointer<Float>, threads: Int)
+                                  into statistics: UnsafeMutablePointer<Float>, context: ComputeContext)
 
     /// `output = [residual +] [max(0,] x * scale[c] + shift[c] [)]` over `channels` planes; `output` may be `x`.
     static func applyChannelAffine(_ x: UnsafePointer<Float>, channels: Int, plane: Int, affine: ChannelAffine,
-                                   residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, threads: Int)
+                                   residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, context: ComputeContext)
 
     /// `x = tanh(x)` in place, as a rational approximation accurate to a few float ulps.
-    static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, threads: Int)
+    static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, context: ComputeContext)
 
     /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
     static func multiplyAddProbe(iterations: Int) -> Float

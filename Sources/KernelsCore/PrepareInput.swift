@@ -4,11 +4,11 @@ extension KernelISA {
     /// Fills `output` (`layout.count` floats) from the NCHW `input`, applying `affine` to real pixels.
     @inlinable
     public static func prepareInput(_ layout: PaddedLayout, input: UnsafePointer<Float>,
-                                    output: UnsafeMutablePointer<Float>, affine: ChannelAffine?, threads: Int) {
+                                    output: UnsafeMutablePointer<Float>, affine: ChannelAffine?, context: ComputeContext) {
         let rowLength = layout.columnPeriod * layout.phaseWidth
         let (height, width) = (layout.height, layout.width)
         let (padLeft, padRight) = (layout.padLeft, layout.padRight)
-        parallelRanges(layout.channels, threads: threads, work: layout.count) { range in
+        parallelRanges(layout.channels, context: context, work: layout.count) { range in
             let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
             defer { row.deallocate() }
             for c in range {

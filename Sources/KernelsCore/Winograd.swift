@@ -173,14 +173,14 @@ extension KernelISA {
     public static func winogradConvolution(_ g: WinogradGeometry, prepared: UnsafePointer<Float>,
                                            weights: WinogradWeights, bias: UnsafePointer<Float>?,
                                            scratch: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                           threads: Int) {
+                                           context: ComputeContext) {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.inChannels)
         defer { offsets.deallocate() }
         for c in 0..<g.inChannels { offsets[c] = c * g.channelStride }
         let panels = (g.outChannels + microRows - 1) / microRows
         let panelSize = g.inChannels * microRows, panelsStride = panels * panelSize
         let work = 36 * g.tiles * g.inChannels * g.outChannels / 16
-        let transformed = scratch + g.blockScratchCount(threads: threads)
+        let transformed = scratch + g.blockScratchCount(threads: context.threads)
 
         /// The GEMMs of one block for `positions` and the output channels of row panels `rows`; `a` holds
         /// those rows' transformed weights, one position every `aStride` floats.
@@ -228,13 +228,13 @@ extension KernelISA {
         if g.splitsChannels {
             let tiles = 0..<g.tiles
             let v = scratch, m = scratch + 36 * g.inChannels * g.blockStride + bReadSlack
-            parallelRanges(g.inChannels, threads: threads, work: work) { channels in
+            parallelRanges(g.inChannels, context: context, work: work) { channels in
                 winogradInput(g, prepared: prepared, tiles: tiles, channels: channels, v: v)
             }
-            parallelParts(panels, threads: threads, work: work) { part, rows in
+            parallelParts(panels, context: context, work: work) { part, rows in
                 multiplyAll(tiles: tiles, panels: rows, part: part, v: v, m: m)
             }
-            parallelRanges(g.outChannels, threads: threads, work: work) { channels in
+            parallelRanges(g.outChannels, context: context, work: work) { channels in
                 winogradOutput(g, m: m, tiles: tiles, channels: channels, bias: bias, output: output)
             }
             return
@@ -242,7 +242,7 @@ extension KernelISA {
         // Several blocks a thread multiply by all the weights: transform them once first, split by output
         // channels, at the price of a barrier and writing 36 matrices through the caches.
         if case .taps(let taps) = weights, !g.fusesTransform {
-            parallelRanges(panels, threads: threads, work: 45 * panelsStride) { rows in
+            parallelRanges(panels, context: context, work: 45 * panelsStride) { rows in
                 let elements = rows.lowerBound * panelSize ..< rows.upperBound * panelSize
                 for i in 0..<6 {
                     winogradFilterTransform(taps: taps, tapStride: panelsStride, elements: elements, patchRow: i,
@@ -251,7 +251,7 @@ extension KernelISA {
                 }
             }
         }
-        parallelParts(g.blocks, threads: threads, work: work) { part, blocks in
+        parallelParts(g.blocks, context: context, work: work) { part, blocks in
             let v = scratch + part * g.blockScratch
             let m = v + 36 * g.inChannels * g.blockStride + bReadSlack
             for block in blocks {

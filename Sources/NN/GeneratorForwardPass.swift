@@ -1,5 +1,6 @@
 import Foundation
 import KernelsCore
+import Parallel
 
 /// One planned forward pass over single images of one size: carves the arena into activation slots and
 /// walks the layers. Raw convolution outputs stay un-normalised; their instance norm (+ ReLU) is applied
@@ -15,7 +16,7 @@ struct ForwardPass {
     let isa: any KernelISA.Type
     let height: Int
     let width: Int
-    let threads: Int
+    let context: ComputeContext
     let observer: LayerObserver?
 
     /// Every raw convolution output (at most ngf x H x W), each overwriting the previous.
@@ -31,12 +32,14 @@ struct ForwardPass {
     let scale: UnsafeMutablePointer<Float>
     let shift: UnsafeMutablePointer<Float>
 
-    init(plan: GeneratorPlan, arena: InferenceArena, height: Int, width: Int, threads: Int, observer: LayerObserver?) {
+    init(plan: GeneratorPlan, arena: InferenceArena, height: Int, width: Int, context: ComputeContext,
+         observer: LayerObserver?) {
         self.plan = plan
         isa = plan.kernels.isa
         self.height = height
         self.width = width
-        self.threads = threads
+        self.context = context
+        let threads = context.threads
         self.observer = observer
         let ngf = plan.config.ngf
         let full = ngf * height * width, quarter = full / 4
@@ -91,7 +94,7 @@ struct ForwardPass {
     /// Instance-norm statistics of `channels` planes turned into the per-channel affine that applies it.
     func normalization(of x: UnsafePointer<Float>, channels: Int, plane: Int, _ norm: GeneratorPlan.Norm,
                        relu: Bool) -> ChannelAffine {
-        isa.channelStatistics(x, channels: channels, plane: plane, into: statistics, threads: threads)
+        isa.channelStatistics(x, channels: channels, plane: plane, into: statistics, context: context)
         for c in 0..<channels {
             let s = (norm.weight?[c] ?? 1) / (statistics[2 * c + 1] + norm.eps).squareRoot()
             scale[c] = s
@@ -103,13 +106,13 @@ struct ForwardPass {
     func conv(_ p: Conv2dPlan, _ input: UnsafePointer<Float>, height: Int, width: Int, affine: ChannelAffine?,
               into output: UnsafeMutablePointer<Float>) {
         p.run(isa: isa, input: input, height: height, width: width, output: output, workspace: workspace,
-              affine: affine, threads: threads)
+              affine: affine, context: context)
     }
 
     func apply(_ x: UnsafePointer<Float>, channels: Int, plane: Int, _ affine: ChannelAffine,
                residual: UnsafePointer<Float>? = nil, into output: UnsafeMutablePointer<Float>) {
         isa.applyChannelAffine(x, channels: channels, plane: plane, affine: affine, residual: residual,
-                               output: output, threads: threads)
+                               output: output, context: context)
     }
 
     mutating func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
@@ -153,7 +156,7 @@ struct ForwardPass {
         }
         timed("up.0") {
             plan.up[0].deconv.run(isa: isa, input: lowConcat ?? stream, height: h / 4, width: w / 4, output: raw,
-                                  workspace: workspace, affine: nil, threads: threads)
+                                  workspace: workspace, affine: nil, context: context)
             affine = normalization(of: raw, channels: 2 * ngf, plane: halfPlane, plan.up[0].norm, relu: true)
         }
         timed("up.1") {
@@ -163,7 +166,7 @@ struct ForwardPass {
                 source = UnsafePointer(midConcat)
             }
             plan.up[1].deconv.run(isa: isa, input: source, height: h / 2, width: w / 2, output: raw,
-                                  workspace: workspace, affine: midConcat == nil ? affine : nil, threads: threads)
+                                  workspace: workspace, affine: midConcat == nil ? affine : nil, context: context)
             affine = normalization(of: raw, channels: ngf, plane: fullPlane, plan.up[1].norm, relu: true)
         }
         timed("head") {
@@ -173,7 +176,7 @@ struct ForwardPass {
                 source = UnsafePointer(headConcat)
             }
             conv(plan.head, source, height: h, width: w, affine: headConcat == nil ? affine : nil, into: output)
-            isa.tanhInPlace(output, count: GeneratorConfig.imageChannels * fullPlane, threads: threads)
+            isa.tanhInPlace(output, count: GeneratorConfig.imageChannels * fullPlane, context: context)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import KernelsCore
+import Parallel
 
 /// Called after each layer of a planned forward pass with the layer's name and its seconds.
 public typealias LayerObserver = (_ layer: String, _ seconds: Double) -> Void
@@ -84,8 +85,9 @@ public struct GeneratorPlan: Sendable {
 
     /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W]: the PyTorch generator's output within float rounding
     /// (Winograd layers differ by ~1e-5). The shape must pass `Generator.validate(inputShape:)`.
-    /// `threads` splits each layer across that many cores (workers x threads should not exceed the cores).
-    public func forward(_ input: Tensor, arena: InferenceArena, threads: Int, observer: LayerObserver? = nil) -> Tensor {
+    /// `context` says how many cores each layer may split across (and which share caps them).
+    public func forward(_ input: Tensor, arena: InferenceArena, context: ComputeContext,
+                        observer: LayerObserver? = nil) -> Tensor {
         precondition((try? Generator.validate(inputShape: input.shape)) != nil,
                      "GeneratorPlan.forward: invalid input shape \(input.shape)")
         let (n, c, h, w) = input.nchw
@@ -93,8 +95,7 @@ public struct GeneratorPlan: Sendable {
         input.storage.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
                 guard let source = source.baseAddress, let target = target.baseAddress else { return }
-                var pass = ForwardPass(plan: self, arena: arena, height: h, width: w, threads: max(1, threads),
-                                       observer: observer)
+                var pass = ForwardPass(plan: self, arena: arena, height: h, width: w, context: context, observer: observer)
                 for item in 0..<n {
                     pass.run(input: source + item * c * h * w, output: target + item * c * h * w)
                 }

@@ -5,11 +5,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The cores several inference workers share. While a worker runs inside `run`, each of its parallel
-/// regions takes at most the cores the other busy workers leave free (and at least its own): alone it
-/// spreads over every core (lowest latency), under load every worker runs on one (best throughput, no
-/// oversubscription). Regions decide when they start, so a request that began alone gives its second
-/// core back as soon as another worker picks up work.
+/// The cores several inference workers share. While a worker runs inside `run`, each parallel region of
+/// the context it is handed takes at most the cores the other busy workers leave free (and at least its
+/// own): alone it spreads over every core (lowest latency), under load every worker runs on one (best
+/// throughput, no oversubscription). Regions decide when they start, so a request that began alone gives
+/// its second core back as soon as another worker picks up work.
 public final class CoreShare: Sendable {
     /// How busy workers divide the cores.
     public enum Policy: String, Sendable, CaseIterable {
@@ -38,37 +38,24 @@ public final class CoreShare: Sendable {
         set { exclusive.store(newValue == .exclusive, ordering: .relaxed) }
     }
 
-    /// Runs `body` on the calling thread as one busy worker of this share.
-    public func run<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    /// Runs `body` on the calling thread as one busy worker of this share, handing it the context whose
+    /// regions take at most `threads` parts and no more than the cores this share leaves them.
+    public func run<R, E: Error>(threads: Int, _ body: (ComputeContext) throws(E) -> R) throws(E) -> R {
         let takesTurn = exclusive.load(ordering: .relaxed)
         if takesTurn { turn.lock() }
         defer { if takesTurn { turn.unlock() } }
         busy.add(1, ordering: .relaxed)
-        let previous = pthread_getspecific(Self.key)
-        pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-        defer {
-            pthread_setspecific(Self.key, previous)
-            busy.subtract(1, ordering: .relaxed)
-        }
-        return try body()
+        defer { busy.subtract(1, ordering: .relaxed) }
+        return try body(ComputeContext(threads: threads, share: self))
     }
 
-    /// Cores a region started now on the calling thread may use: unlimited outside `run`.
+    /// Cores a region that a busy worker of this share starts now may use.
     @usableFromInline
-    static func regionCap() -> Int {
-        guard let share = pthread_getspecific(key) else { return Int.max }
-        let me = Unmanaged<CoreShare>.fromOpaque(share).takeUnretainedValue()
+    func regionCap() -> Int {
         // Exclusive: the turn is held, so this request is the only one running.
-        if me.exclusive.load(ordering: .relaxed) { return me.cores }
-        return max(1, me.cores - me.busy.load(ordering: .relaxed) + 1)
+        if exclusive.load(ordering: .relaxed) { return cores }
+        return max(1, cores - busy.load(ordering: .relaxed) + 1)
     }
-
-    /// The calling thread's share while it is inside `run`.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
 }
 
 /// A plain mutex that a thread may hold across a whole request (Synchronization's `Mutex` wants a closure

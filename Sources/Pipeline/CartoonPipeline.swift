@@ -1,7 +1,9 @@
 import FaceDetection
 import Imaging
+import Kernels
 import KernelsCore
 import NN
+import Parallel
 
 /// One photo in, one PNG cartoon out: decode, frame, generate, resize to the asked size, encode. Plain
 /// values in and out, so the CLI and the tests run exactly what the server runs.
@@ -15,9 +17,13 @@ public struct CartoonPipeline: Sendable {
     public var pngCompressionLevel: Int
 
     /// `precision` `bf16` needs `Precision.bf16Supported` (callers refuse it with a message first).
+    /// `kernels` is the instruction-set path of both the generator and the face scans.
     public init(generator: Generator, detector: FaceDetector, framing: FaceFraming = .standard,
-                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1, precision: Precision = .f32) {
-        plan = GeneratorPlan(generator, precision: precision)
+                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1, precision: Precision = .f32,
+                kernels: KernelPath = .best) {
+        plan = GeneratorPlan(generator, kernels: kernels, precision: precision)
+        var detector = detector
+        detector.kernels = kernels
         self.detector = detector
         self.framing = framing
         self.decodeLimits = decodeLimits
@@ -26,15 +32,15 @@ public struct CartoonPipeline: Sendable {
 
     public var modelSize: Int { plan.config.inputSize }
 
-    /// What one run may use: the calling worker's activation memory, and how many cores one inference
-    /// may spread over (workers x threads should not exceed the cores).
+    /// What one run may use: the calling worker's activation memory, and the cores its parallel regions
+    /// may spread over (a server worker's context caps them by the cores the other busy workers leave).
     public struct Resources {
         public let arena: InferenceArena
-        public let threads: Int
+        public let context: ComputeContext
 
-        public init(arena: InferenceArena = InferenceArena(), threads: Int = 1) {
+        public init(arena: InferenceArena = InferenceArena(), context: ComputeContext = .serial) {
             self.arena = arena
-            self.threads = threads
+            self.context = context
         }
     }
 
@@ -62,7 +68,7 @@ public struct CartoonPipeline: Sendable {
         let decoded = try decode(bytes, minimumSide: minimumDecodedSide(options.crop))
         times.lap(\.decode)
         try checkpoint()
-        let framed = frame(decoded.image, options: options, threads: resources.threads, times: &times)
+        let framed = frame(decoded.image, options: options, context: resources.context, times: &times)
         try checkpoint()
         let cartoon = stylize(framed.input, resources: resources)
         times.lap(\.inference)
@@ -116,14 +122,15 @@ public struct CartoonPipeline: Sendable {
         var others: [FaceBox]?
     }
 
-    func frame(_ photo: RGBImage, options: CartoonOptions, threads: Int, times: inout StageTimes.Stopwatch) -> Framed {
+    func frame(_ photo: RGBImage, options: CartoonOptions, context: ComputeContext,
+               times: inout StageTimes.Stopwatch) -> Framed {
         switch options.crop {
         case .none:
             return Framed(input: .image(photo))
         case .center:
             return Framed(input: .image(photo.centerSquareCrop()))
         case .face:
-            let faces = detector.detect(in: photo, threads: threads, primaryOnly: options.face == .largest)
+            let faces = detector.detect(in: photo, context: context, primaryOnly: options.face == .largest)
             let face = FaceCropPolicy.primaryFace(faces, imageWidth: photo.width, imageHeight: photo.height)
             let eyes = face.flatMap { detector.eyes(in: photo, face: $0) }
             times.lap(\.detect)
@@ -148,7 +155,7 @@ public struct CartoonPipeline: Sendable {
                 .planarFloats()
         }
         let output = plan.forward(Tensor(shape: [1, 3, size, size], storage: planes), arena: resources.arena,
-                                  threads: resources.threads)
+                                  context: resources.context)
         return RGBImage(planarFloats: output.storage, width: size, height: size)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Kernels
 
 @main
@@ -12,14 +13,14 @@ struct Bench: ParsableCommand {
 
 /// Options shared by the subcommands.
 struct KernelOptions: ParsableArguments {
-    @Option(help: "Kernel path: portable, avx2 or avx512 (default: the best this CPU runs).")
+    @Option(help: "Kernel path: portable, avx2 or avx512 (default: the best this CPU runs, or CARTOONIFY_KERNELS).")
     var kernels: String?
 
     @Option(help: "Threads per inference (intra-op parallelism).")
     var threads = 2
 
     func path() throws -> KernelPath {
-        try kernels.map(Self.supported) ?? .best
+        try kernels.map(Self.supported) ?? KernelPath.requested(ProcessInfo.processInfo.environment[KernelPath.environmentVariable])
     }
 
     /// The path named `name`, where this CPU runs it.

@@ -30,7 +30,8 @@ struct FacesCommand: ParsableCommand {
             }
             return (URL(fileURLWithPath: path).lastPathComponent, try ImageDecoder.decode([UInt8](bytes)))
         }
-        var detector = try FaceDetector.bundled()
+        var detector = try FaceDetector.bundled(
+            directory: CascadeResources.directory(override: ProcessInfo.processInfo.environment[CascadeResources.environmentVariable]))
         for path in paths {
             detector.kernels = path
             print("\(path): median CPU ms of \(runs) runs (detect = face scan, eyes = eye search in the face)")

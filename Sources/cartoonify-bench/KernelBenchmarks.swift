@@ -13,7 +13,7 @@ struct KernelBenchmarks {
         let iterations = 20_000_000
         let isa = path.isa
         let time = measure(runs: 5) {
-            parallelRanges(threads, threads: threads, work: .max) { range in
+            parallelRanges(threads, context: ComputeContext(threads: threads), work: .max) { range in
                 for _ in range { sink(isa.multiplyAddProbe(iterations: iterations)) }
             }
         }.min
@@ -36,7 +36,7 @@ struct KernelBenchmarks {
                         let problem = GEMMProblem(a: ap.baseAddress!, bias: nil, m: m, k: k, b: bp.baseAddress!,
                                                   bRowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: n,
                                                   grid: .matrix(columns: n))
-                        return measure(runs: 5) { isa.gemm(problem, threads: threads) }.min
+                        return measure(runs: 5) { isa.gemm(problem, context: ComputeContext(threads: threads)) }.min
                     }
                 }
             }

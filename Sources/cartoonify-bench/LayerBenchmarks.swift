@@ -1,6 +1,7 @@
 import Kernels
 import KernelsCore
 import NN
+import Parallel
 
 /// Times single convolution layers of the official generator in isolation.
 struct LayerBenchmarks {
@@ -26,7 +27,7 @@ struct LayerBenchmarks {
             workspace.withUnsafeMutableBufferPointer { ws in
                 measure(runs: runs, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
-                             workspace: ws, threads: threads)
+                             workspace: ws, context: ComputeContext(threads: threads))
                 }.min
             }
         }
@@ -48,7 +49,7 @@ struct LayerBenchmarks {
             workspace.withUnsafeMutableBufferPointer { ws in
                 measure(runs: runs, cpuTime: threads == 1) {
                     plan.run(isa: path.isa, input: input, height: size, width: size, output: o.baseAddress!,
-                             workspace: ws, threads: threads)
+                             workspace: ws, context: ComputeContext(threads: threads))
                 }.min
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import Kernels
 import KernelsCore
 import NN
+import Parallel
 
 /// The benchmark configurations of issue 5.
 enum ModelConfig: String, ExpressibleByArgument, CaseIterable {
@@ -58,14 +59,15 @@ struct ModelCommand: ParsableCommand {
             let input = Tensor(shape: [1, 3, size, size],
                                storage: (0..<3 * size * size).map { _ in rng.nextUniform(bound: 1) })
             let arena = InferenceArena()
-            var output = plan.forward(input, arena: arena, threads: options.threads)
-            output = plan.forward(input, arena: arena, threads: options.threads)
+            let context = ComputeContext(threads: options.threads)
+            var output = plan.forward(input, arena: arena, context: context)
+            output = plan.forward(input, arena: arena, context: context)
             var latencies: [Double] = []
             var layerSamples: [String: [Double]] = [:]
             var layerOrder: [String] = []
             for _ in 0..<runs {
                 latencies.append(seconds {
-                    output = plan.forward(input, arena: arena, threads: options.threads) { name, seconds in
+                    output = plan.forward(input, arena: arena, context: context) { name, seconds in
                         if layerSamples[name] == nil { layerOrder.append(name) }
                         layerSamples[name, default: []].append(seconds)
                     }

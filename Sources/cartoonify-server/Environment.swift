@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 
 /// The `CARTOONIFY_*` twin of each flag: a flag on the command line wins, then the variable, then the
 /// default. A variable that is set but unparsable is an error, not silently ignored.
@@ -40,6 +41,15 @@ struct Environment {
             case "0", "false", "no": false
             default: nil
             }
+        }
+    }
+
+    /// `CARTOONIFY_KERNELS`, which has no flag: the best path this CPU runs, or a lower one it names.
+    func kernelPath() throws -> KernelPath {
+        do {
+            return try KernelPath.requested(values[KernelPath.environmentVariable])
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CartoonService
 import Dispatch
+import FaceDetection
 import Foundation
+import Kernels
 import KernelsCore
 import Logging
 import NN
@@ -103,6 +105,8 @@ struct ServerCommand: ParsableCommand {
         }
         config.corePolicy = setting
         config.precision = try Self.precision(env.string(precision, "CARTOONIFY_PRECISION", default: "f32"))
+        config.kernels = try env.kernelPath()
+        config.cascades = CascadeResources.directory(override: env.values[CascadeResources.environmentVariable])
         guard (0...65535).contains(config.http.port), config.metricsPort.map({ (1...65535).contains($0) }) ?? true else {
             throw ValidationError("ports must be from 0 to 65535.")
         }

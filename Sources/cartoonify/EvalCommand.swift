@@ -38,7 +38,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         guard referenceCount >= 2 else { throw ValidationError("--reference-count must be at least 2") }
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
-        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled())
+        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try ProcessEnvironment.detector(),
+                                       kernels: try ProcessEnvironment.kernels())
         let size = pipeline.modelSize
         let modelInput = { (image: RGBImage) in image.centerSquareCrop().resized(width: size, height: size) }
         let classifier = CartoonClassifier(
@@ -47,7 +48,7 @@ struct EvalCommand: ParsableCommand {
         let cycle = try checkpoint.map { try Self.cartoonToPhoto(checkpoint: $0, config: loaded.generator.config) }
 
         let options = CartoonOptions(crop: .center)
-        let resources = CartoonPipeline.Resources(threads: AvailableCores.count)
+        let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
         var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0
         let heldOut = try Self.images(photos, limit: nil)
@@ -64,7 +65,7 @@ struct EvalCommand: ParsableCommand {
             hair += FaceColours.distance(a.hair, b.hair)
             if let cycle {
                 let back = cycle.forward(Tensor(shape: [1, 3, size, size], storage: output.planarFloats()),
-                                         arena: resources.arena, threads: resources.threads)
+                                         arena: resources.arena, context: resources.context)
                 let difference: Double = zip(back.storage, input.planarFloats()).reduce(0) { $0 + Double(abs($1.0 - $1.1)) }
                 cycleL1 += difference / Double(back.count)
             }
@@ -95,7 +96,7 @@ struct EvalCommand: ParsableCommand {
             name.hasPrefix("F.") ? (String(name.dropFirst(2)), tensor) : nil
         })
         guard !weights.isEmpty else { throw ValidationError("\(checkpoint) holds no F.* tensors: not a cartoonify-train checkpoint") }
-        return GeneratorPlan(try Generator(config: config, weights: weights))
+        return GeneratorPlan(try Generator(config: config, weights: weights), kernels: try ProcessEnvironment.kernels())
     }
 
     /// The .jpg/.jpeg/.png files of a folder in name order (`limit`: that many, spread evenly), decoded.

@@ -24,7 +24,7 @@ struct MeasureFramingCommand: ParsableCommand {
     var canvasScale = 2
 
     func run() throws {
-        let detector = try FaceDetector.bundled()
+        let detector = try ProcessEnvironment.detector()
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().filter { name in
             guard let age = name.split(separator: "_").first.flatMap({ Int($0) }) else { return false }
             return age >= minimumAge && (name.hasSuffix(".jpg") || name.hasSuffix(".png"))

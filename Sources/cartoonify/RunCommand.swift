@@ -32,10 +32,11 @@ struct RunCommand: ParsableCommand {
         let options = CartoonOptions(size: size, crop: crop)
         let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: input)))
-        let threads = AvailableCores.count
-        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try FaceDetector.bundled(),
-                                       framing: try FaceFraming(metadata: loaded.metadata), precision: precision)
-        let result = try pipeline.run(bytes, options: options, resources: .init(threads: threads))
+        let pipeline = CartoonPipeline(generator: loaded.generator, detector: try ProcessEnvironment.detector(),
+                                       framing: try FaceFraming(metadata: loaded.metadata), precision: precision,
+                                       kernels: try ProcessEnvironment.kernels())
+        let context = ComputeContext(threads: AvailableCores.count)
+        let result = try pipeline.run(bytes, options: options, resources: .init(context: context))
         try Data(result.png).write(to: URL(fileURLWithPath: output), options: .atomic)
         var face = result.face.map { "face at \($0.x),\($0.y) \($0.width)x\($0.height)" }
             ?? (result.faceDetected == false ? "no face found, center crop" : "no detection")

@@ -43,7 +43,7 @@ import TestSupport
                                        headers: [("Content-Type", "image/png")], body: try PNGEncoder.encode(photo))
         #expect(response.status == 200)
         let plan = GeneratorPlan(try TinyModel.load().generator)
-        let output = plan.forward(Tensor(shape: [1, 3, size, size], storage: photo.planarFloats()), arena: InferenceArena(), threads: 1)
+        let output = plan.forward(Tensor(shape: [1, 3, size, size], storage: photo.planarFloats()), arena: InferenceArena(), context: .serial)
         let expected = RGBImage(planarFloats: output.storage, width: size, height: size)
         #expect(try ImageDecoder.decode(response.body) == expected)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import KernelsCore
 import NN
+import Parallel
 import Pipeline
 import Testing
 
@@ -28,7 +29,7 @@ struct PrecisionTests {
         for name in Self.portraits {
             let photo = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("\(name).jpg")))
             let images = try pipelines.map { pipeline in
-                try ImageDecoder.decode(try pipeline.run(photo, options: CartoonOptions(), resources: .init(threads: 2)).png)
+                try ImageDecoder.decode(try pipeline.run(photo, options: CartoonOptions(), resources: .init(context: ComputeContext(threads: 2))).png)
             }
             #expect(images[0].width == images[1].width && images[0].height == images[1].height)
             for (a, b) in zip(images[0].pixels, images[1].pixels) {

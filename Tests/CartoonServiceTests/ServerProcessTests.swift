@@ -128,6 +128,12 @@ import TestSupport
         #expect(server.log.contains("must be f32 or bf16, got 'fp8'"))
     }
 
+    @Test func unknownKernelPathIsRefused() throws {
+        let server = try ServerProcess(arguments: ["--port", "0"], environment: ["CARTOONIFY_KERNELS": "sse9"])
+        #expect(server.waitForExit() == 64)
+        #expect(server.log.contains("CARTOONIFY_KERNELS='sse9' is not a kernel path: use one of portable, avx2, avx512."))
+    }
+
     /// bf16 serves where the CPU has it, and is refused with the reason where it does not.
     @Test func bfloat16ServesOrIsRefusedByTheCPU() throws {
         let server = try ServerProcess(arguments: ["--host", "127.0.0.1", "--port", "0", "--precision", "bf16"])

@@ -1,6 +1,7 @@
 import FaceDetection
 import Imaging
 import Kernels
+import Parallel
 import Testing
 
 /// A test photo and the face in it, boxed by hand (brows or hairline to chin, cheek to cheek) in the
@@ -83,7 +84,7 @@ struct ParallelDetectionTests {
         let detector = try FaceFixtures.detector()
         let serial = detector.detect(in: photo)
         for threads in [2, 3, 8] {
-            #expect(detector.detect(in: photo, threads: threads) == serial, "\(threads) threads")
+            #expect(detector.detect(in: photo, context: ComputeContext(threads: threads)) == serial, "\(threads) threads")
         }
     }
 }

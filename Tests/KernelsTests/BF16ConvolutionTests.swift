@@ -1,6 +1,7 @@
 import CBF16
 import Kernels
 import KernelsCore
+import Parallel
 import Reference
 import Testing
 
@@ -55,7 +56,8 @@ struct BF16ConvolutionTests {
                                       let sc = sc.baseAddress, let sh = sh.baseAddress else { return }
                                 plan.run(isa: path.isa, input: source, height: height, width: width,
                                          output: inPlace ? source : target, workspace: ws,
-                                         affine: ChannelAffine(scale: sc, shift: sh, relu: true), threads: threads)
+                                         affine: ChannelAffine(scale: sc, shift: sh, relu: true),
+                                         context: ComputeContext(threads: threads))
                             }
                         }
                     }

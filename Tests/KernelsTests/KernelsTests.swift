@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import KernelsCore
+import Parallel
 import Reference
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
                         c.withUnsafeMutableBufferPointer { cp in
                             path.isa.gemm(GEMMProblem(a: ap.baseAddress!, bias: biasp.baseAddress, m: shape.m, k: shape.k,
                                                       b: bp.baseAddress!, bRowOffsets: op.baseAddress!, c: cp.baseAddress!,
-                                                      ldc: shape.n, grid: .matrix(columns: shape.n)), threads: shape.threads)
+                                                      ldc: shape.n, grid: .matrix(columns: shape.n)), context: ComputeContext(threads: shape.threads))
                         }
                     }
                 }
@@ -115,7 +116,7 @@ import Testing
                                          height: conv.height, width: conv.width,
                                          output: inPlace ? buffer.baseAddress! : out.baseAddress!, workspace: ws,
                                          affine: ChannelAffine(scale: sc.baseAddress!, shift: sh.baseAddress!, relu: true),
-                                         threads: threads)
+                                         context: ComputeContext(threads: threads))
                             }
                         }
                     }
@@ -163,7 +164,7 @@ import Testing
                             workspace.withUnsafeMutableBufferPointer { ws in
                                 plan.run(isa: path.isa, input: buffer.baseAddress!, height: height, width: width,
                                          output: inPlace ? buffer.baseAddress! : out.baseAddress!, workspace: ws,
-                                         threads: threads)
+                                         context: ComputeContext(threads: threads))
                             }
                         }
                     }
@@ -199,9 +200,9 @@ import Testing
         let (expected, flattened) = bothRuns(
             count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size, threads: 2),
             flatWorkspace: plan.flattenedWorkspaceCount(isa: path.isa, height: size, width: size, threads: 2),
-            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, context: ComputeContext(threads: 2)) },
             flattened: {
-                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, context: ComputeContext(threads: 2))
             })
         #expect(flattened == expected)
     }
@@ -239,9 +240,9 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
         let (expected, flattened) = bothRuns(
             count: outChannels * out.height * out.width, workspace: plan.workspaceCount(height: size, width: size, threads: 1),
             flatWorkspace: plan.flattenedWorkspaceCount(height: size, width: size),
-            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2) },
+            plain: { plan.run(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, context: ComputeContext(threads: 2)) },
             flattened: {
-                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, threads: 2)
+                plan.runFlattened(isa: path.isa, input: input, height: size, width: size, output: $0, workspace: $1, context: ComputeContext(threads: 2))
             })
         #expect(flattened == expected)
     }
@@ -257,7 +258,7 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
         let x = (0..<channels * plane).map { 1000 + random.next() * Float($0 / plane + 1) }
         var statistics = [Float](repeating: .nan, count: 2 * channels)
         statistics.withUnsafeMutableBufferPointer { s in
-            path.isa.channelStatistics(x, channels: channels, plane: plane, into: s.baseAddress!, threads: 2)
+            path.isa.channelStatistics(x, channels: channels, plane: plane, into: s.baseAddress!, context: ComputeContext(threads: 2))
         }
         for c in 0..<channels {
             let values = x[c * plane ..< (c + 1) * plane].map(Double.init)
@@ -278,7 +279,7 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
         output.withUnsafeMutableBufferPointer { out in
             path.isa.applyChannelAffine(x, channels: channels, plane: plane,
                                         affine: ChannelAffine(scale: scale, shift: shift, relu: relu),
-                                        residual: residual, output: out.baseAddress!, threads: 2)
+                                        residual: residual, output: out.baseAddress!, context: ComputeContext(threads: 2))
         }
         let expected = x.indices.map { i in
             let v = x[i] * scale[i / plane] + shift[i / plane]
@@ -291,7 +292,7 @@ private func bothRuns(count: Int, workspace: Int, flatWorkspace: Int,
     func tanhMatchesLibm(path: KernelPath) {
         let values = (0..<4001).map { Float($0 - 2000) / 200 } + [-100, 100, .leastNonzeroMagnitude, 0]
         var x = values
-        x.withUnsafeMutableBufferPointer { path.isa.tanhInPlace($0.baseAddress!, count: $0.count, threads: 2) }
+        x.withUnsafeMutableBufferPointer { path.isa.tanhInPlace($0.baseAddress!, count: $0.count, context: ComputeContext(threads: 2)) }
         let worst = zip(x, values).map { abs(Double($0) - Foundation.tanh(Double($1))) }.max() ?? .infinity
         #expect(worst < 1e-6)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import NN
+import Parallel
 import Reference
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         let seed = UInt64(try fixture.integer("weights_seed"))
         let generator = try Generator(config: config, weights: Fixtures.weights(config: config, seed: seed))
         let plan = GeneratorPlan(generator, kernels: path)
-        let output = plan.forward(try fixture.tensor("input"), arena: InferenceArena(), threads: 2)
+        let output = plan.forward(try fixture.tensor("input"), arena: InferenceArena(), context: ComputeContext(threads: 2))
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-4, "\(file) on \(path)")
     }
 
@@ -27,7 +28,7 @@ import Testing
         let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 42))
         let plan = GeneratorPlan(generator, kernels: path)
         let arena = InferenceArena()
-        let output = plan.forward(Fixtures.input(size: 256, seed: 43), arena: arena, threads: 2)
+        let output = plan.forward(Fixtures.input(size: 256, seed: 43), arena: arena, context: ComputeContext(threads: 2))
         #expect(output.maxAbsDifference(try fixture.tensor("output")) <= 1e-3)
         // Issue 5's memory bound (README, Performance): one full-resolution slot for every raw output, the
         // residual stream and the largest workspace (the head's), ~42 MiB; a slot per role was 62 MiB.
@@ -48,7 +49,7 @@ import Testing
         let arena = InferenceArena()
         for (shape, threads) in [([2, 3, 32, 48], 2), ([1, 3, 20, 8], 1), ([1, 3, 36, 36], 2)] {
             let input = Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian()) })
-            let output = plan.forward(input, arena: arena, threads: threads)
+            let output = plan.forward(input, arena: arena, context: ComputeContext(threads: threads))
             #expect(output.maxAbsDifference(generator.referenceForward(input)) <= 1e-4, "\(shape) on \(path)")
         }
     }
@@ -64,7 +65,7 @@ import Testing
         let expected = inputs.map { generator.referenceForward($0) }
         let results = Results(count: inputs.count)
         DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
-            results.set(i, plan.forward(inputs[i], arena: InferenceArena(), threads: 1))
+            results.set(i, plan.forward(inputs[i], arena: InferenceArena(), context: .serial))
         }
         for i in inputs.indices {
             #expect(try #require(results.get(i)).maxAbsDifference(expected[i]) <= 1e-4)
@@ -95,7 +96,7 @@ import Testing
         let config = GeneratorConfig(ngf: 4, nBlocks: 3, inputSize: 16)
         let generator = try Generator(config: config, weights: Generator.randomWeights(config: config, seed: 1))
         var layers: [String] = []
-        _ = GeneratorPlan(generator).forward(Tensor(zeros: [1, 3, 16, 16]), arena: InferenceArena(), threads: 1) { name, seconds in
+        _ = GeneratorPlan(generator).forward(Tensor(zeros: [1, 3, 16, 16]), arena: InferenceArena(), context: .serial) { name, seconds in
             layers.append(name)
             #expect(seconds >= 0)
         }

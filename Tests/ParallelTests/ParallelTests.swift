@@ -14,7 +14,7 @@ import TestSupport
         let parts = Mutex<Set<Int>>([])
         visits.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress
-            parallelParts(count, threads: threads, work: count * parallelGrainWork) { part, range in
+            parallelParts(count, context: ComputeContext(threads: threads), work: count * parallelGrainWork) { part, range in
                 parts.withLock { _ = $0.insert(part) }
                 for index in range { base?[index] += 1 }
             }
@@ -31,7 +31,7 @@ import TestSupport
 
     @Test func smallJobsStayOnTheCallingThread() {
         var parts: [Int] = []
-        parallelParts(100, threads: 2, work: parallelGrainWork - 1) { part, range in
+        parallelParts(100, context: ComputeContext(threads: 2), work: parallelGrainWork - 1) { part, range in
             parts.append(part)
             #expect(range == 0..<100)
         }
@@ -58,10 +58,10 @@ import TestSupport
         }
     }
 
-    /// Parts a region started on this thread gets (`threads` asked, work plenty).
-    private static func parts(threads: Int) -> Int {
+    /// Parts a region started now on `context` gets (work plenty).
+    private static func parts(_ context: ComputeContext) -> Int {
         let parts = Mutex<Set<Int>>([])
-        parallelParts(64, threads: threads, work: 64 * parallelGrainWork) { part, _ in
+        parallelParts(64, context: context, work: 64 * parallelGrainWork) { part, _ in
             parts.withLock { _ = $0.insert(part) }
         }
         return parts.withLock { $0.count }
@@ -69,33 +69,33 @@ import TestSupport
 
     @Test func aWorkerAloneUsesEveryCoreAndSharesThemUnderLoad() throws {
         let share = CoreShare(cores: 2)
-        #expect(share.run { Self.parts(threads: 2) } == 2)
+        #expect(share.run(threads: 2) { Self.parts($0) } == 2)
         // Another worker busy: this one's regions stay on its own thread.
         let otherStarted = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let other = Thread {
-            share.run {
+            share.run(threads: 1) { _ in
                 otherStarted.signal()
                 release.wait()
             }
         }
         other.start()
         otherStarted.wait()
-        #expect(share.run { Self.parts(threads: 2) } == 1)
+        #expect(share.run(threads: 2) { Self.parts($0) } == 1)
         release.signal()
-        #expect(eventually(within: .seconds(5)) { share.run { Self.parts(threads: 2) } == 2 })
+        #expect(eventually(within: .seconds(5)) { share.run(threads: 2) { Self.parts($0) } == 2 })
         // Outside a share, and with more cores than busy workers, nothing is capped.
-        #expect(Self.parts(threads: 3) == 3)
-        #expect(CoreShare(cores: 4).run { Self.parts(threads: 3) } == 3)
+        #expect(Self.parts(ComputeContext(threads: 3)) == 3)
+        #expect(CoreShare(cores: 4).run(threads: 3) { Self.parts($0) } == 3)
     }
 
     @Test func theExclusivePolicyRunsOneWorkerAtATimeOnEveryCore() {
         let share = CoreShare(cores: 2, policy: .exclusive)
         let inside = Atomic<Int>(0), most = Atomic<Int>(0), partsSeen = Mutex<[Int]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { _ in
-            share.run {
+            share.run(threads: 2) { context in
                 let now = inside.add(1, ordering: .relaxed).newValue
                 most.max(now, ordering: .relaxed)
-                let parts = Self.parts(threads: 2)
+                let parts = Self.parts(context)
                 partsSeen.withLock { $0.append(parts) }
                 inside.subtract(1, ordering: .relaxed)
             }
@@ -103,7 +103,38 @@ import TestSupport
         #expect(most.load(ordering: .relaxed) == 1)
         #expect(partsSeen.withLock { $0 } == [2, 2, 2, 2, 2, 2])
         share.policy = .spread
-        #expect(share.policy == .spread && share.run { Self.parts(threads: 2) } == 2)
+        #expect(share.policy == .spread && share.run(threads: 2) { Self.parts($0) } == 2)
+    }
+
+    /// The cap is the context's, not the thread's: a context handed to another thread keeps its share's
+    /// cap there, and the thread that ran the share caps nothing once it passes a context without one.
+    @Test func aRegionIsCappedByTheShareOfTheContextItIsPassed() {
+        let share = CoreShare(cores: 4)
+        let othersStarted = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let others = (0..<2).map { _ in
+            Thread {
+                share.run(threads: 1) { _ in
+                    othersStarted.signal()
+                    release.wait()
+                }
+            }
+        }
+        others.forEach { $0.start() }
+        others.forEach { _ in othersStarted.wait() }
+        share.run(threads: 4) { context in
+            // Two of four cores are busy elsewhere: this worker's regions get the other two.
+            #expect(Self.parts(context) == 2)
+            #expect(Self.parts(ComputeContext(threads: 4)) == 4)
+            let elsewhere = Mutex<Int>(0), done = DispatchSemaphore(value: 0)
+            Thread {
+                elsewhere.withLock { $0 = Self.parts(context) }
+                done.signal()
+            }.start()
+            done.wait()
+            #expect(elsewhere.withLock { $0 } == 2)
+        }
+        release.signal()
+        release.signal()
     }
 }
 
