@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Autograd", "NN", "Imaging", "Reference"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Kernels", "KernelsCore", "Parallel", "Reference"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "NN", "KernelsCore", "Reference"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "NN", "Kernels", "KernelsCore", "Parallel", "Reference"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(
             name: "CartoonServiceTests",

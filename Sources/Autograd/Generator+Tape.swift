@@ -6,23 +6,28 @@ extension Tape {
     /// (so the same tensor names, both architectures), with gradients flowing to every weight in `parameters`.
     package func generator(_ input: Variable, config: GeneratorConfig, parameters: [String: Variable]) -> Variable {
         let layout = GeneratorLayout(config: config)
-        let skips = config.architecture == .unetResnet
         let p = ParameterLookup(parameters: parameters, affine: config.affineNorm)
         let e0 = normReLU(conv(reflectionPad(input, 3), layout.stem.conv, p, stride: 1, padding: 0), layout.stem.norm, p)
-        let e1 = normReLU(conv(e0, layout.down[0].conv, p, stride: 2, padding: 1), layout.down[0].norm, p)
-        let e2 = normReLU(conv(e1, layout.down[1].conv, p, stride: 2, padding: 1), layout.down[1].norm, p)
-        var h = e2
+        // The encoder's outputs, stem first: what the layout's skips join to the decoder.
+        var encoder = [e0]
+        for stage in layout.down {
+            encoder.append(normReLU(conv(encoder[encoder.count - 1], stage.conv, p, stride: 2, padding: 1), stage.norm, p))
+        }
+        var h = encoder[encoder.count - 1]
         for block in layout.blocks {
             let inner = normReLU(conv(h, block.conv1, p, stride: 1, padding: 1, mode: .reflect), block.norm1, p)
             h = add(h, norm(conv(inner, block.conv2, p, stride: 1, padding: 1, mode: .reflect), block.norm2, p))
         }
-        for (stage, skip) in zip(layout.up, [e2, e1]) {
-            if skips { h = concatChannels(h, skip) }
-            h = normReLU(convTranspose2d(h, weight: p.weight(stage.conv.prefix), bias: p.bias(stage.conv.prefix),
-                                         stride: 2, padding: 1, outputPadding: 1), stage.norm, p)
+        /// `x` with the encoder output the layout joins to decoder stage `decoder`, if any.
+        func joined(_ x: Variable, decoder: Int) -> Variable {
+            layout.skip(into: decoder).map { concatChannels(x, encoder[$0.encoder]) } ?? x
         }
-        if skips { h = concatChannels(h, e0) }
-        return tanh(conv(reflectionPad(h, 3), layout.head, p, stride: 1, padding: 0))
+        for (i, stage) in layout.up.enumerated() {
+            h = normReLU(convTranspose2d(joined(h, decoder: i), weight: p.weight(stage.conv.prefix),
+                                         bias: p.bias(stage.conv.prefix), stride: 2, padding: 1, outputPadding: 1),
+                         stage.norm, p)
+        }
+        return tanh(conv(reflectionPad(joined(h, decoder: layout.up.count), 3), layout.head, p, stride: 1, padding: 0))
     }
 
     private func conv(_ x: Variable, _ spec: GeneratorLayout.Conv, _ p: ParameterLookup, stride: Int, padding: Int,

@@ -5,7 +5,7 @@ import Parallel
 /// One planned forward pass over single images of one size: carves the arena into activation slots and
 /// walks the layers. Raw convolution outputs stay un-normalised; their instance norm (+ ReLU) is applied
 /// by the next convolution's input stage, or by one pass where the value itself is needed (the residual
-/// stream, U-Net skips).
+/// stream, the skips the layout lists).
 ///
 /// A convolution reads its input only while preparing it into the workspace, before it writes anything,
 /// so every raw output overwrites the raw input it was computed from: one full-resolution slot serves
@@ -21,12 +21,12 @@ struct ForwardPass {
 
     /// Every raw convolution output (at most ngf x H x W), each overwriting the previous.
     let raw: UnsafeMutablePointer<Float>
-    /// The residual stream (4ngf x H/4 x W/4); for U-Net, the first half of `lowConcat`.
+    /// The residual stream (4ngf x H/4 x W/4); the first channels of `joined[0]` when the first up stage
+    /// takes a skip.
     let stream: UnsafeMutablePointer<Float>
-    /// U-Net decoder inputs: [stream | e2], [up.0 | e1], [up.1 | e0]; nil for the plain ResNet.
-    let lowConcat: UnsafeMutablePointer<Float>?
-    let midConcat: UnsafeMutablePointer<Float>?
-    let headConcat: UnsafeMutablePointer<Float>?
+    /// Each decoder stage's input (`up[i]`, then the head) where the layout joins a skip to it: the stage's
+    /// own channels, then the encoder output's. nil where it takes none.
+    let joined: [UnsafeMutablePointer<Float>?]
     let workspace: UnsafeMutableBufferPointer<Float>
     let statistics: UnsafeMutablePointer<Float>
     let scale: UnsafeMutablePointer<Float>
@@ -43,7 +43,6 @@ struct ForwardPass {
         self.observer = observer
         let ngf = plan.config.ngf
         let full = ngf * height * width, quarter = full / 4
-        let unet = plan.config.architecture == .unetResnet
         var workspaceCount = max(plan.stem.workspaceCount(height: height, width: width, threads: threads),
                                  plan.head.workspaceCount(height: height, width: width, threads: threads))
         for (i, stage) in plan.down.enumerated() {
@@ -60,10 +59,12 @@ struct ForwardPass {
             workspaceCount = max(workspaceCount, stage.deconv.workspaceCount(height: height / divisor, width: width / divisor,
                                                                                     threads: threads))
         }
+        let joinedSizes = (0...plan.up.count).map { d in
+            plan.layout.skip(into: d) == nil ? 0 : plan.inputChannels(ofDecoder: d) * plan.plane(ofDecoder: d, height, width)
+        }
         let channels = 8 * ngf
-        // raw, stream, [low, mid, head concat], workspace, statistics, scale, shift
-        let sizes = [full, unet ? 0 : quarter, unet ? 2 * quarter : 0, unet ? full : 0,
-                     unet ? 2 * full : 0, workspaceCount, 2 * channels, channels, channels]
+        // raw, stream, the joined decoder inputs, workspace, statistics, scale, shift
+        let sizes = [full, joinedSizes[0] > 0 ? 0 : quarter] + joinedSizes + [workspaceCount, 2 * channels, channels, channels]
         let base = arena.memory(count: sizes.reduce(0, +))
         var offsets = [Int](), running = 0
         for size in sizes {
@@ -71,14 +72,13 @@ struct ForwardPass {
             running += size
         }
         raw = base + offsets[0]
-        lowConcat = unet ? base + offsets[2] : nil
-        midConcat = unet ? base + offsets[3] : nil
-        headConcat = unet ? base + offsets[4] : nil
-        stream = lowConcat ?? base + offsets[1]
-        workspace = UnsafeMutableBufferPointer(start: base + offsets[5], count: workspaceCount)
-        statistics = base + offsets[6]
-        scale = base + offsets[7]
-        shift = base + offsets[8]
+        joined = joinedSizes.indices.map { d in joinedSizes[d] > 0 ? base + offsets[2 + d] : nil }
+        stream = joined[0] ?? base + offsets[1]
+        let rest = 2 + joinedSizes.count
+        workspace = UnsafeMutableBufferPointer(start: base + offsets[rest], count: workspaceCount)
+        statistics = base + offsets[rest + 1]
+        scale = base + offsets[rest + 2]
+        shift = base + offsets[rest + 3]
     }
 
     func timed(_ name: String, _ body: () -> Void) {
@@ -115,32 +115,44 @@ struct ForwardPass {
                                output: output, context: context)
     }
 
+    /// Writes encoder stage `encoder`'s activated output (its raw output and pending `affine`) behind the
+    /// own channels of every decoder input the layout joins it to.
+    func keepSkips(from encoder: Int, plane: Int, _ affine: ChannelAffine) {
+        for skip in plan.layout.skips where skip.encoder == encoder {
+            guard let target = joined[skip.decoder] else { continue }
+            let own = plan.inputChannels(ofDecoder: skip.decoder) - skip.channels
+            apply(raw, channels: skip.channels, plane: plane, affine, into: target + own * plane)
+        }
+    }
+
+    /// Decoder stage `decoder`'s input and the norm still to apply to it on the way in: the output of the
+    /// stage below (the residual stream for the first), joined to its skip where the layout has one.
+    func decoderInput(_ decoder: Int, pending affine: ChannelAffine) -> (UnsafePointer<Float>, ChannelAffine?) {
+        guard decoder > 0 else { return (UnsafePointer(joined[0] ?? stream), nil) }
+        guard let target = joined[decoder] else { return (UnsafePointer(raw), affine) }
+        apply(raw, channels: plan.up[decoder - 1].deconv.outChannels,
+              plane: plan.plane(ofDecoder: decoder, height, width), affine, into: target)
+        return (UnsafePointer(target), nil)
+    }
+
     mutating func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let ngf = plan.config.ngf
         let (h, w) = (height, width)
-        let fullPlane = h * w, halfPlane = fullPlane / 4, quarterPlane = fullPlane / 16
+        let fullPlane = h * w, quarterPlane = fullPlane / 16
         var affine = ChannelAffine(scale: scale, shift: shift, relu: true)
 
         timed("stem") {
             conv(plan.stem, input, height: h, width: w, affine: nil, into: raw)
             affine = normalization(of: raw, channels: ngf, plane: fullPlane, plan.stemNorm, relu: true)
-            if let headConcat {  // e0, the head's skip
-                apply(raw, channels: ngf, plane: fullPlane, affine, into: headConcat + ngf * fullPlane)
-            }
+            keepSkips(from: 0, plane: fullPlane, affine)
         }
-        timed("down.0") {
-            conv(plan.down[0].conv, raw, height: h, width: w, affine: affine, into: raw)
-            affine = normalization(of: raw, channels: 2 * ngf, plane: halfPlane, plan.down[0].norm, relu: true)
-            if let midConcat {  // e1
-                apply(raw, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat + 2 * ngf * halfPlane)
-            }
-        }
-        timed("down.1") {
-            conv(plan.down[1].conv, raw, height: h / 2, width: w / 2, affine: affine, into: raw)
-            affine = normalization(of: raw, channels: 4 * ngf, plane: quarterPlane, plan.down[1].norm, relu: true)
-            apply(raw, channels: 4 * ngf, plane: quarterPlane, affine, into: stream)
-            if let lowConcat {  // e2
-                (lowConcat + 4 * ngf * quarterPlane).update(from: stream, count: 4 * ngf * quarterPlane)
+        for (i, stage) in plan.down.enumerated() {
+            timed("down.\(i)") {
+                let channels = stage.conv.outChannels, plane = (h >> (i + 1)) * (w >> (i + 1))
+                conv(stage.conv, raw, height: h >> i, width: w >> i, affine: affine, into: raw)
+                affine = normalization(of: raw, channels: channels, plane: plane, stage.norm, relu: true)
+                if i == plan.down.count - 1 { apply(raw, channels: channels, plane: plane, affine, into: stream) }
+                keepSkips(from: i + 1, plane: plane, affine)
             }
         }
         for (i, block) in plan.blocks.enumerated() {
@@ -154,28 +166,19 @@ struct ForwardPass {
                 apply(raw, channels: 4 * ngf, plane: quarterPlane, affine, residual: stream, into: stream)
             }
         }
-        timed("up.0") {
-            plan.up[0].deconv.run(isa: isa, input: lowConcat ?? stream, height: h / 4, width: w / 4, output: raw,
-                                  workspace: workspace, affine: nil, context: context)
-            affine = normalization(of: raw, channels: 2 * ngf, plane: halfPlane, plan.up[0].norm, relu: true)
-        }
-        timed("up.1") {
-            var source = UnsafePointer(raw)
-            if let midConcat {
-                apply(raw, channels: 2 * ngf, plane: halfPlane, affine, into: midConcat)
-                source = UnsafePointer(midConcat)
+        for (i, stage) in plan.up.enumerated() {
+            timed("up.\(i)") {
+                let levels = plan.down.count - i  // halvings below full size of this stage's input
+                let (source, pending) = decoderInput(i, pending: affine)
+                stage.deconv.run(isa: isa, input: source, height: h >> levels, width: w >> levels, output: raw,
+                                 workspace: workspace, affine: pending, context: context)
+                affine = normalization(of: raw, channels: stage.deconv.outChannels,
+                                       plane: (h >> (levels - 1)) * (w >> (levels - 1)), stage.norm, relu: true)
             }
-            plan.up[1].deconv.run(isa: isa, input: source, height: h / 2, width: w / 2, output: raw,
-                                  workspace: workspace, affine: midConcat == nil ? affine : nil, context: context)
-            affine = normalization(of: raw, channels: ngf, plane: fullPlane, plan.up[1].norm, relu: true)
         }
         timed("head") {
-            var source = UnsafePointer(raw)
-            if let headConcat {
-                apply(raw, channels: ngf, plane: fullPlane, affine, into: headConcat)
-                source = UnsafePointer(headConcat)
-            }
-            conv(plan.head, source, height: h, width: w, affine: headConcat == nil ? affine : nil, into: output)
+            let (source, pending) = decoderInput(plan.up.count, pending: affine)
+            conv(plan.head, source, height: h, width: w, affine: pending, into: output)
             isa.tanhInPlace(output, count: GeneratorConfig.imageChannels * fullPlane, context: context)
         }
     }

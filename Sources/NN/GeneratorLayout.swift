@@ -13,6 +13,9 @@
 /// (concat[blocks, down.1] 8ngf -> 2ngf), `up.1.deconv`/`.norm` (concat[up.0, down.0] 4ngf -> ngf),
 /// `head.conv` (concat[up.1, stem] 2ngf -> 3, conv7). Every conv has a bias; norms have `weight`/`bias`
 /// only when affine.
+///
+/// The U-Net skips are listed here too (`skips`), so the inference plan, the training tape and the reference
+/// walk join the same encoder outputs to the same decoder stages, and the decoder's input widths follow.
 package struct GeneratorLayout: Sendable {
     package struct Conv: Sendable {
         package let prefix: String
@@ -31,12 +34,24 @@ package struct GeneratorLayout: Sendable {
     package struct Block: Sendable {
         package let conv1: Conv, norm1: Norm, conv2: Conv, norm2: Norm
     }
+    /// One skip edge: the activated output of an encoder stage, concatenated after the decoder's own channels
+    /// onto the input of the decoder stage at the same resolution.
+    package struct Skip: Sendable, Equatable {
+        /// The encoder stage whose output is joined: 0 the stem, `i + 1` `down[i]`.
+        package let encoder: Int
+        /// The decoder stage it joins: `i` `up[i]`, `up.count` the head.
+        package let decoder: Int
+        /// The encoder output's channels.
+        package let channels: Int
+    }
 
     package let stem: Stage
     package let down: [Stage]
     package let blocks: [Block]
     package let up: [Stage]
     package let head: Conv
+    /// Every skip edge, at most one into each decoder stage; none for `resnet`.
+    package let skips: [Skip]
 
     package init(config: GeneratorConfig) {
         let ngf = config.ngf, rgb = GeneratorConfig.imageChannels
@@ -53,6 +68,17 @@ package struct GeneratorLayout: Sendable {
             let cin = ngf << i
             return Stage(conv: conv(names.down[i].conv, cin, 2 * cin, 3), norm: Norm(prefix: names.down[i].norm, channels: 2 * cin))
         }
+        // U-Net: each decoder stage takes the encoder output of its own size (the stem's at full resolution).
+        let depth = down.count
+        let skips: [Skip] = unet ? (0...depth).map { d in
+            let encoder = depth - d
+            return Skip(encoder: encoder, decoder: d, channels: ngf << encoder)
+        } : []
+        self.skips = skips
+        /// A decoder stage's input width: what the stage below hands up, plus its skip's channels.
+        func joined(_ channels: Int, decoder: Int) -> Int {
+            channels + (Self.skip(into: decoder, of: skips)?.channels ?? 0)
+        }
         let width = 4 * ngf
         blocks = names.blocks.map { b in
             Block(conv1: conv(b.conv1, width, width, 3), norm1: Norm(prefix: b.norm1, channels: width),
@@ -60,10 +86,19 @@ package struct GeneratorLayout: Sendable {
         }
         up = (0..<2).map { i in
             let cout = ngf << (1 - i)
-            let cin = unet ? 4 * cout : 2 * cout  // U-Net: the encoder feature of the same size is concatenated
+            let cin = joined(2 * cout, decoder: i)
             return Stage(conv: deconv(names.up[i].conv, cin, cout), norm: Norm(prefix: names.up[i].norm, channels: cout))
         }
-        head = conv(names.head, unet ? 2 * ngf : ngf, rgb, 7)
+        head = conv(names.head, joined(ngf, decoder: up.count), rgb, 7)
+    }
+
+    /// The skip into decoder stage `decoder` (`up.count`: the head), if it has one.
+    package func skip(into decoder: Int) -> Skip? {
+        Self.skip(into: decoder, of: skips)
+    }
+
+    private static func skip(into decoder: Int, of skips: [Skip]) -> Skip? {
+        skips.first { $0.decoder == decoder }
     }
 
     /// What a parameter does, which decides how it is initialised.

@@ -37,6 +37,8 @@ public struct GeneratorPlan: Sendable {
     let blocks: [Block]
     let up: [(deconv: ConvTranspose2dPlan, norm: Norm)]
     let head: Conv2dPlan
+    /// The stages and skips the plan was built from.
+    let layout: GeneratorLayout
 
     /// Walks the generator's layout: reflection padding 3 around the 7x7 stem and head and 1 in the residual
     /// blocks, zero padding 1 in the stride-2 downsampling, 2x transposed convolutions up.
@@ -46,6 +48,7 @@ public struct GeneratorPlan: Sendable {
         self.kernels = kernels
         self.precision = precision
         let layout = GeneratorLayout(config: generator.config)
+        self.layout = layout
         let weights = generator.namedParameters
         func norm(_ spec: GeneratorLayout.Norm) -> Norm {
             Norm(weight: weights[spec.prefix + ".weight"]?.storage, bias: weights[spec.prefix + ".bias"]?.storage)
@@ -81,6 +84,18 @@ public struct GeneratorPlan: Sendable {
             return (plan, norm(stage.norm))
         }
         head = conv(layout.head, stride: 1, padding: 3, mode: .reflect)
+    }
+
+    /// Channels into decoder stage `decoder` (`up[decoder]`, or the head at `up.count`), its skip included.
+    func inputChannels(ofDecoder decoder: Int) -> Int {
+        decoder < up.count ? up[decoder].deconv.inChannels : head.inChannels
+    }
+
+    /// Pixels of one channel of decoder stage `decoder`'s input for a `height` x `width` image: the head
+    /// works at full size, `up[i]` at the size of encoder output `down.count - i` (the one its skip joins).
+    func plane(ofDecoder decoder: Int, _ height: Int, _ width: Int) -> Int {
+        let levels = down.count - decoder
+        return (height >> levels) * (width >> levels)
     }
 
     /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W]: the PyTorch generator's output within float rounding

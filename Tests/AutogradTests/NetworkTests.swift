@@ -1,5 +1,6 @@
 import Autograd
 import NN
+import Parallel
 import Reference
 import Testing
 
@@ -22,6 +23,32 @@ import Testing
         let output = tape.generator(tape.constant(input), config: config,
                                     parameters: weights.mapValues { tape.constant($0) })
         #expect(tape.value(output).maxAbsDifference(generator.referenceForward(input)) <= 1e-5)
+    }
+
+    /// Generators no fixture has (other widths and block counts, none to several blocks), built from the
+    /// layout alone with seeded weights: the inference plan and the training tape both walk the layout's
+    /// stages and skips, so they agree without either knowing the variant.
+    @Test(arguments: [(GeneratorArchitecture.resnet, 3, 0), (.resnet, 5, 3), (.unetResnet, 3, 1), (.unetResnet, 6, 4)])
+    func planAndTapeAgreeOnLayoutVariants(architecture: GeneratorArchitecture, ngf: Int, blocks: Int) throws {
+        let config = GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: 12, affineNorm: true)
+        let layout = GeneratorLayout(config: config)
+        // The U-Net joins each encoder output to the decoder stage of its size; the head takes the stem's.
+        #expect(layout.skips.map { [$0.encoder, $0.decoder, $0.channels] }
+            == (architecture == .unetResnet ? [[2, 0, 4 * ngf], [1, 1, 2 * ngf], [0, 2, ngf]] : []))
+        var weights = Generator.randomWeights(config: config, seed: UInt64(10 * ngf + blocks))
+        for (name, tensor) in weights where tensor.shape.count == 1 {
+            weights[name] = randomTensor(tensor.shape, seed: UInt64(name.utf8.count + blocks), scale: 0.5)
+        }
+        #expect(weights[layout.head.prefix + ".weight"]?.shape == [3, architecture == .unetResnet ? 2 * ngf : ngf, 7, 7])
+        let input = randomTensor([2, 3, 12, 16], seed: 5)
+        let planned = GeneratorPlan(try Generator(config: config, weights: weights))
+            .forward(input, arena: InferenceArena(), context: ComputeContext(threads: 2))
+        let tape = Tape()
+        let recorded = tape.value(tape.generator(tape.constant(input), config: config,
+                                                 parameters: weights.mapValues { tape.constant($0) }))
+        #expect(recorded.shape == [2, 3, 12, 16])
+        #expect(recorded.storage.contains { abs($0) > 0.05 }, "a near-zero output would compare nothing")
+        #expect(planned.maxAbsDifference(recorded) <= 1e-4)
     }
 
     @Test func patchGANShapesAndReceptiveField() {

@@ -8,17 +8,16 @@ extension Generator {
         precondition((try? Self.validate(inputShape: input.shape)) != nil,
                      "referenceForward: invalid input shape \(input.shape); call validate(inputShape:) first")
         let layers = ReferenceLayers(self)
-        let skips = config.architecture == .unetResnet
-        let e0 = layers.stem.forward(input)
-        let e1 = layers.down[0].forward(e0)
-        let e2 = layers.down[1].forward(e1)
-        var x = layers.blocks.reduce(e2) { $1.forward($0) }
-        if skips { x = .concatChannels([x, e2]) }
-        x = layers.up[0].forward(x)
-        if skips { x = .concatChannels([x, e1]) }
-        x = layers.up[1].forward(x)
-        if skips { x = .concatChannels([x, e0]) }
-        return layers.head.forward(reflectionPad2d(x, padding: 3)).tanh()
+        let layout = GeneratorLayout(config: config)
+        // The encoder's outputs, stem first: what the layout's skips join to the decoder.
+        var encoder = [layers.stem.forward(input)]
+        for stage in layers.down { encoder.append(stage.forward(encoder[encoder.count - 1])) }
+        var x = layers.blocks.reduce(encoder[encoder.count - 1]) { $1.forward($0) }
+        func joined(_ x: Tensor, decoder: Int) -> Tensor {
+            layout.skip(into: decoder).map { Tensor.concatChannels([x, encoder[$0.encoder]]) } ?? x
+        }
+        for (i, stage) in layers.up.enumerated() { x = stage.forward(joined(x, decoder: i)) }
+        return layers.head.forward(reflectionPad2d(joined(x, decoder: layers.up.count), padding: 3)).tanh()
     }
 }
 
