@@ -107,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cartoonify-train",
-            dependencies: ["Training", "Autograd", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", "Autograd", "Kernels", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Socket client and fixtures shared by the test targets.

@@ -13,7 +13,7 @@ extension TrainingKernels {
     /// constant. G is packed once per image and shared by all taps; the image is transposed once (a pass over
     /// it, against the k² x patch floats an unfolding writes). Kernel columns of one kernel row are a batch
     /// (their B differs by one channel vector), so each GEMM call has k x column-blocks items for the cores.
-    static func channelsLastProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+    func channelsLastProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (_, j, outHeight, outWidth) = gradient.nchw
         let k = g.kernelH, s = g.stride, pad = g.padding

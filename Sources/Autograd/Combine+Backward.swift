@@ -3,12 +3,15 @@ import NN
 extension Tape {
     /// Elementwise sum (residual connections, loss totals).
     package func add(_ a: Variable, _ b: Variable) -> Variable {
-        record(zipElements(value(a), value(b), +), inputs: [a, b]) { dy, _ in [dy, dy] }
+        record(zipElements(value(a), value(b), context: kernels.context, +), inputs: [a, b]) { dy, _ in [dy, dy] }
     }
 
     /// Multiplication by a constant (loss weights such as lambda_cycle).
     package func scale(_ input: Variable, by factor: Float) -> Variable {
-        record(mapElements(value(input)) { $0 * factor }, inputs: [input]) { dy, _ in [mapElements(dy) { $0 * factor }] }
+        let context = kernels.context
+        return record(mapElements(value(input), context: context) { $0 * factor }, inputs: [input]) { dy, _ in
+            [mapElements(dy, context: context) { $0 * factor }]
+        }
     }
 
     /// Concatenation along channels (U-Net skips): `[N, Ca, H, W] ++ [N, Cb, H, W] -> [N, Ca + Cb, H, W]`.

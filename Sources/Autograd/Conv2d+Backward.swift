@@ -25,27 +25,27 @@ extension Tape {
                      "conv2d: reflection padding is for 3x3 stride-1 padding-1 layers on at least 2x2 maps")
         let key = PlanCache.Key(weight: weight.id, bias: bias?.id, role: .forward, stride: stride, padding: padding,
                                 outputPadding: 0, reflect: reflect)
+        let kernels = self.kernels
         let plan = plans.convolution(key) {
-            TrainingKernels.convolutionPlan(weights: w.storage, inChannels: x.shape[1], outChannels: outChannels, kernel: k,
-                                            bias: bias.map { value($0).storage }, stride: stride, padding: padding,
-                                            paddingMode: paddingMode)
+            kernels.convolutionPlan(weights: w.storage, inChannels: x.shape[1], outChannels: outChannels, kernel: k,
+                                    bias: bias.map { value($0).storage }, stride: stride, padding: padding,
+                                    paddingMode: paddingMode)
         }
-        let output = TrainingKernels.convolve(x, plan: plan)
+        let output = kernels.convolve(x, plan: plan)
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         let plans = self.plans, weightGradients = self.weightGradients
-        let batchWeightGradient = isParameter(weight)
-            && TrainingKernels.winogradWeightGradientFits(g, gradientChannels: outChannels)
+        let batchWeightGradient = isParameter(weight) && kernels.winogradWeightGradientFits(g, gradientChannels: outChannels)
         return record(output, inputs: inputs) { dy, needs in
             let dx = !needs[0] ? nil : reflect
-                ? TrainingKernels.reflectedInputGradient(dy, weights: w, plans: plans, weight: weight.id)
-                : TrainingKernels.convolutionInputGradient(dy, weights: w, geometry: g, plans: plans, weight: weight.id)
+                ? kernels.reflectedInputGradient(dy, weights: w, plans: plans, weight: weight.id)
+                : kernels.convolutionInputGradient(dy, weights: w, geometry: g, plans: plans, weight: weight.id)
             var dw: Tensor?
             if needs[1] && batchWeightGradient {
                 // Summed with the weight's other uses when the pass ends.
                 weightGradients.add(weight: weight.id, shape: w.shape, geometry: g, mode: paddingMode, image: x, gradient: dy)
             } else if needs[1] {
-                dw = Tensor(shape: w.shape, storage: TrainingKernels.unfoldedProduct(image: x, geometry: g, gradient: dy,
-                                                                                     mode: paddingMode))
+                dw = Tensor(shape: w.shape, storage: kernels.unfoldedProduct(image: x, geometry: g, gradient: dy,
+                                                                             mode: paddingMode))
             }
             return [dx, dw] + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: g.outHeight * g.outWidth) : nil] : [])
         }

@@ -14,12 +14,13 @@ extension Tape {
         precondition(k == kw, "convTranspose2d: square kernels only, got \(k)x\(kw)")
         let key = PlanCache.Key(weight: weight.id, bias: bias?.id, role: .forward, stride: stride, padding: padding,
                                 outputPadding: outputPadding)
+        let kernels = self.kernels
         let plan = plans.transposedConvolution(key) {
-            TrainingKernels.transposedPlan(weights: w.storage, inChannels: x.shape[1], outChannels: outChannels,
-                                           kernel: k, bias: bias.map { value($0).storage }, stride: stride,
-                                           padding: padding, outputPadding: outputPadding)
+            kernels.transposedPlan(weights: w.storage, inChannels: x.shape[1], outChannels: outChannels,
+                                   kernel: k, bias: bias.map { value($0).storage }, stride: stride,
+                                   padding: padding, outputPadding: outputPadding)
         }
-        let output = TrainingKernels.convolveTransposed(x, plan: plan)
+        let output = kernels.convolveTransposed(x, plan: plan)
         let (outHeight, outWidth) = (output.shape[2], output.shape[3])
         // The convolution this op is the adjoint of (output padding < stride, so its size formula rounds
         // down to exactly H x W).
@@ -30,14 +31,14 @@ extension Tape {
         let plans = self.plans, inChannels = x.shape[1]
         return record(output, inputs: inputs) { dy, needs in
             let dx = needs[0]
-                ? TrainingKernels.convolve(dy, plan: plans.convolution(
+                ? kernels.convolve(dy, plan: plans.convolution(
                     PlanCache.Key(weight: weight.id, bias: nil, role: .inputGradient, stride: stride, padding: padding,
                                   outputPadding: 0)) {
-                        TrainingKernels.convolutionPlan(weights: w.storage, inChannels: outChannels, outChannels: inChannels,
-                                                        kernel: k, bias: nil, stride: stride, padding: padding)
+                        kernels.convolutionPlan(weights: w.storage, inChannels: outChannels, outChannels: inChannels,
+                                                kernel: k, bias: nil, stride: stride, padding: padding)
                     }) : nil
             let dw = needs[1]
-                ? Tensor(shape: w.shape, storage: TrainingKernels.unfoldedProduct(image: dy, geometry: g, gradient: x)) : nil
+                ? Tensor(shape: w.shape, storage: kernels.unfoldedProduct(image: dy, geometry: g, gradient: x)) : nil
             return [dx, dw] + (needs.count > 2 ? [needs[2] ? channelSums(dy, channels: outChannels, plane: outHeight * outWidth) : nil] : [])
         }
     }

@@ -5,8 +5,8 @@ import Parallel
 extension TrainingKernels {
     /// Whether `foldedProduct` takes this weight gradient: stride 1, fewer gradient channels than a panel's
     /// rows (the generator's 3-channel head), enough image channels for channels-last rows.
-    static func foldedProductFits(_ g: ConvGeometry, gradientChannels j: Int) -> Bool {
-        g.stride == 1 && j < microRows && g.channels >= channelsLastMinimum
+    func foldedProductFits(_ g: ConvGeometry, gradientChannels j: Int) -> Bool {
+        g.stride == 1 && j < microRows && g.channels >= Self.channelsLastMinimum
     }
 
     /// `channelsLastProduct` for few gradient channels. There each tap's GEMM has j rows (3 of a 6-row panel
@@ -15,7 +15,7 @@ extension TrainingKernels {
     /// (p = y * paddedWidth + x), so for kernel row ky, `C[(j, kx)][c] = sum over p of A[(j, kx)][p] ·
     /// image[c][p + ky * paddedWidth]` is R[j][c][ky][kx]: one GEMM per kernel row (a batch of k), each
     /// reading the channels-last image once, with j * k rows (21 for the head: 4 panels, 7/8 full).
-    static func foldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+    func foldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (_, j, outHeight, outWidth) = gradient.nchw
         let k = g.kernelH, pad = g.padding

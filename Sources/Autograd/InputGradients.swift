@@ -9,8 +9,8 @@ extension TrainingKernels {
     /// crop): Winograd for 3x3, and a plain convolution plan otherwise, which flattens small maps and folds
     /// the columns of kernels with few outputs, where the transposed plan's single phase does neither.
     /// Plans come from `plans` under `weight` (the weights' variable).
-    static func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry,
-                                         plans: PlanCache, weight: Int) -> Tensor {
+    func convolutionInputGradient(_ dy: Tensor, weights: Tensor, geometry g: ConvGeometry,
+                                  plans: PlanCache, weight: Int) -> Tensor {
         let (outChannels, inChannels, k, _) = weights.nchw
         func key(padding: Int, outputPadding: Int) -> PlanCache.Key {
             PlanCache.Key(weight: weight, bias: nil, role: .inputGradient, stride: g.stride, padding: padding,
@@ -50,7 +50,7 @@ extension TrainingKernels {
 
     /// The `height x width` window of every plane starting at (`top`, `top`); the tensor itself when it
     /// is already that size.
-    static func crop(_ t: Tensor, top: Int, height: Int, width: Int) -> Tensor {
+    func crop(_ t: Tensor, top: Int, height: Int, width: Int) -> Tensor {
         let (batch, channels, fullHeight, fullWidth) = t.nchw
         if top == 0 && fullHeight == height && fullWidth == width { return t }
         precondition(top + height <= fullHeight && top + width <= fullWidth, "crop outside the tensor")

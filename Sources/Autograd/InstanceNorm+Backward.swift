@@ -18,10 +18,11 @@ extension Tape {
         precondition(gamma.map { $0.count == channels } ?? true, "instanceNorm: weight shape must be [\(channels)]")
         precondition(beta.map { $0.count == channels } ?? true, "instanceNorm: bias shape must be [\(channels)]")
         var moments = [Double](repeating: 0, count: 2 * planes)
+        let context = kernels.context
         let output = [Float](filling: x.count) { ys in
             x.storage.withBase { xs in
                 moments.withUnsafeMutableBufferPointer { ms in
-                    parallelRanges(planes, context: TrainingKernels.context, work: 3 * x.count) { range in
+                    parallelRanges(planes, context: context, work: 3 * x.count) { range in
                         for p in range {
                             let c = p % channels, source = xs + p * plane
                             let (mean, inverseStd) = planeMoments(source, count: plane, epsilon: epsilon)
@@ -52,7 +53,7 @@ extension Tape {
                     dy.storage.withBase { dys in
                         output.withBase { ys in
                         sums.withUnsafeMutableBufferPointer { ss in
-                            parallelRanges(planes, context: TrainingKernels.context, work: 2 * x.count) { range in
+                            parallelRanges(planes, context: context, work: 2 * x.count) { range in
                                 // Behind the ReLU, the gradient reaching the norm: dy where the output is positive.
                                 let masked = relu ? UnsafeMutablePointer<Float>.allocate(capacity: plane) : nil
                                 defer { masked?.deallocate() }

@@ -21,7 +21,7 @@ extension Tape {
     /// Cycle and identity loss: mean |a - b|, as `nn.L1Loss` (gradient sign(a - b) / n, zero where equal).
     package func meanAbsoluteError(_ a: Variable, _ b: Variable) -> Variable {
         let (x, z) = (value(a), value(b))
-        let difference = zipElements(x, z, -)
+        let difference = zipElements(x, z, context: kernels.context, -)
         var sum = 0.0
         difference.storage.withBase { ds in
             for i in 0..<difference.count { sum += Double(abs(ds[i])) }

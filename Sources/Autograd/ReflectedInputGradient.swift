@@ -12,7 +12,7 @@ extension TrainingKernels {
     /// - its 1-pixel border meets one kernel row (top, bottom) or column (left, right) and one line of dY:
     ///   four small GEMMs `ring[c][j] = sum over (o, t) of W_edge[c][(o, t)] · line_o[j - t]`, batched in one call;
     /// - the border is folded onto dX (rows 1 and H-2, columns 1 and W-2).
-    static func reflectedInputGradient(_ dy: Tensor, weights: Tensor, plans: PlanCache, weight: Int) -> Tensor {
+    func reflectedInputGradient(_ dy: Tensor, weights: Tensor, plans: PlanCache, weight: Int) -> Tensor {
         let (batch, outChannels, height, width) = dy.nchw
         let inChannels = weights.shape[1]
         precondition(weights.shape[2] == 3 && weights.shape[3] == 3 && height >= 2 && width >= 2,
@@ -89,7 +89,7 @@ extension TrainingKernels {
 
     /// The four edges' weights as one row-major `[4 * in][(out, tap)]` matrix: edge e, input channel c,
     /// output channel o, tap t is `W[o][c][row][column]` with (row, column) = (0, t), (2, t), (t, 0), (t, 2).
-    private static func edgeWeights(_ weights: Tensor) -> [Float] {
+    private func edgeWeights(_ weights: Tensor) -> [Float] {
         let (outChannels, inChannels, _, _) = weights.nchw
         return [Float](filling: 4 * inChannels * 3 * outChannels) { m in
             weights.storage.withBase { ws in

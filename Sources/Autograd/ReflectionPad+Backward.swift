@@ -6,9 +6,10 @@ extension Tape {
     /// pixels each padded pixel mirrors.
     package func reflectionPad(_ input: Variable, _ pad: Int) -> Variable {
         let x = value(input)
-        let output = reflectionPadded(x, pad)
+        let output = reflectionPadded(x, pad, context: kernels.context)
         let (planes, height, width) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
         let (outHeight, outWidth) = (height + 2 * pad, width + 2 * pad)
+        let context = kernels.context
         return record(output, inputs: [input]) { dy, _ in
             let rows = mirrored(height, pad), cols = mirrored(width, pad)
             var dx = [Float](repeating: 0, count: x.count)
@@ -17,7 +18,7 @@ extension Tape {
                     rows.withUnsafeBufferPointer { rows in
                         cols.withUnsafeBufferPointer { cols in
                             // Planes are independent: split across the cores.
-                            parallelRanges(planes, context: TrainingKernels.context, work: 2 * dy.count) { range in
+                            parallelRanges(planes, context: context, work: 2 * dy.count) { range in
                                 for p in range {
                                     for oy in 0..<outHeight {
                                         let src = dys + (p * outHeight + oy) * outWidth
@@ -37,7 +38,7 @@ extension Tape {
 
 /// `x` reflection-padded by `pad` on both spatial axes (edge not repeated; `pad` below the height and
 /// width): each row copies the row it mirrors, its border columns the columns they mirror.
-func reflectionPadded(_ x: Tensor, _ pad: Int) -> Tensor {
+func reflectionPadded(_ x: Tensor, _ pad: Int, context: ComputeContext) -> Tensor {
     let (batch, channels, height, width) = x.nchw
     precondition(pad >= 0 && pad < height && pad < width, "reflection padding \(pad) needs an input larger than \(height)x\(width)")
     if pad == 0 { return x }
@@ -45,7 +46,7 @@ func reflectionPadded(_ x: Tensor, _ pad: Int) -> Tensor {
     let rows = mirrored(height, pad), cols = mirrored(width, pad)
     let output = [Float](filling: planes * outHeight * outWidth) { ys in
         x.storage.withBase { xs in
-            parallelRanges(planes, context: TrainingKernels.context, work: 2 * planes * outHeight * outWidth) { range in
+            parallelRanges(planes, context: context, work: 2 * planes * outHeight * outWidth) { range in
                 for p in range {
                     for oy in 0..<outHeight {
                         let src = xs + (p * height + rows[oy]) * width

@@ -8,7 +8,8 @@ package struct Variable: Hashable, Sendable {
 /// Reverse-mode differentiation for one training pass. Every op appends its output and a pullback (output
 /// gradient -> input gradients); `backward` walks them in reverse. Ops see which inputs need gradients, so a
 /// discriminator evaluated only to train the generators computes no weight gradients of its own.
-/// One tape per pass and per thread: it is a plain reference type, not shared.
+/// One tape per pass and per thread: it is a plain reference type, not shared. Its ops run on the kernel
+/// path and cores it was made with.
 package final class Tape {
     /// Gradient of the output -> gradient of each input (nil where `needs[i]` is false).
     typealias Pullback = (_ outputGradient: Tensor, _ needs: [Bool]) -> [Tensor?]
@@ -19,6 +20,8 @@ package final class Tape {
         let pullback: Pullback?
     }
 
+    /// The kernel path and cores every op and pullback of this pass runs on.
+    package let kernels: TrainingKernels
     /// Convolution plans of this pass's weights, shared by the ops and their pullbacks.
     let plans = PlanCache()
     /// Weight gradients the convolutions' pullbacks hold back, summed when `backward` ends.
@@ -27,7 +30,9 @@ package final class Tape {
     private var nodes: [Node] = []
     private var gradients: [Tensor?] = []
 
-    package init() {}
+    package init(kernels: TrainingKernels) {
+        self.kernels = kernels
+    }
 
     /// Data or frozen weights: no gradient flows into it.
     package func constant(_ value: Tensor) -> Variable {
@@ -69,7 +74,7 @@ package final class Tape {
             // Intermediate gradients are dead once propagated; parameters keep theirs.
             if !node.inputs.isEmpty { gradients[id] = nil }
         }
-        weightGradients.flush { id, gradient in accumulate(gradient, into: id) }
+        weightGradients.flush(on: kernels) { id, gradient in accumulate(gradient, into: id) }
     }
 
     private func accumulate(_ gradient: Tensor, into id: Int) {
@@ -82,7 +87,7 @@ package final class Tape {
         let count = existing.count
         existing.storage.withMutableBase { dst in
             gradient.storage.withBase { src in
-                forVectors(count, streams: 3) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
+                forVectors(count, streams: 3, context: kernels.context) { i, lanes in storeLanes(loadLanes(dst + i, lanes) + loadLanes(src + i, lanes), dst + i, lanes) }
             }
         }
         gradients[id] = existing

@@ -4,23 +4,30 @@ import KernelsCore
 import NN
 import Parallel
 
-/// The one door from the training passes to the per-ISA kernels (`KernelPath.best`): every forward
-/// convolution, every data gradient (itself a convolution) and every weight gradient (a GEMM) of a
-/// training step goes through here. Weights change every step, so plans are built per call: packing or
+/// The one door from the training passes to the per-ISA kernels: every forward convolution, every data
+/// gradient (itself a convolution) and every weight gradient (a GEMM) of a training step goes through here,
+/// on the kernel path and cores the caller chose (a `Tape` carries them; the trainer's executable reads
+/// `CARTOONIFY_KERNELS`, as the server does). The path's instantiation is resolved once, when this is
+/// made, not per op. Weights change every step, so plans are built per call: packing or
 /// Winograd-transforming the weights is one pass over them, small next to the convolution it serves.
 ///
-/// A training run owns the machine, so each op splits over every core (the kernels' own splitting;
-/// nothing here nests threads inside threads). Every output element is summed by one thread in a fixed
+/// A training run owns the machine, so by default each op splits over every core (the kernels' own
+/// splitting; nothing here nests threads inside threads). Every output element is summed by one thread in a fixed
 /// order, so results do not depend on the thread count and a resumed run reproduces bit for bit.
-@usableFromInline
-enum TrainingKernels {
-    static let isa: any KernelISA.Type = KernelPath.best.isa
-    @usableFromInline static let context = ComputeContext(threads: AvailableCores.count)
+package struct TrainingKernels: Sendable {
+    let isa: any KernelISA.Type
+    /// How far each op splits (a training run owns the machine: every core by default).
+    package let context: ComputeContext
+
+    package init(path: KernelPath = .best, context: ComputeContext = ComputeContext(threads: AvailableCores.count)) {
+        isa = path.isa
+        self.context = context
+    }
 
     /// Runs `body` over `count` scratch floats, not zeroed: the plans write every workspace float they read
     /// into a real output (their read slack only ever reaches columns they drop), so a fill would be a
     /// wasted pass over several megabytes per convolution.
-    static func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
+    func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
         defer { buffer.deallocate() }
         return body(buffer)
@@ -28,9 +35,9 @@ enum TrainingKernels {
 
     /// One `isa.gemm` on arrays: `problem` builds it from the base pointers of A (packed), B, B's row
     /// offsets and C.
-    static func gemm(a: [Float], b: [Float], rowOffsets: [Int], c: inout [Float],
-                     _ problem: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Int>,
-                                 UnsafeMutablePointer<Float>) -> GEMMProblem) {
+    func gemm(a: [Float], b: [Float], rowOffsets: [Int], c: inout [Float],
+              _ problem: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Int>,
+                          UnsafeMutablePointer<Float>) -> GEMMProblem) {
         a.withBase { a in
             b.withBase { b in
                 rowOffsets.withUnsafeBufferPointer { os in
@@ -44,14 +51,14 @@ enum TrainingKernels {
     }
 
     /// PyTorch's `conv2d` (zero padding, OIHW weights) for a batch, on a `Conv2dPlan`.
-    static func convolve(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
-                         stride: Int, padding: Int) -> Tensor {
+    func convolve(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
+                  stride: Int, padding: Int) -> Tensor {
         convolve(x, plan: convolutionPlan(weights: weights, inChannels: x.shape[1], outChannels: outChannels,
                                           kernel: kernel, bias: bias, stride: stride, padding: padding))
     }
 
-    static func convolutionPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
-                                stride: Int, padding: Int, paddingMode: PaddingMode = .zero) -> Conv2dPlan {
+    func convolutionPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
+                         stride: Int, padding: Int, paddingMode: PaddingMode = .zero) -> Conv2dPlan {
         weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 Conv2dPlan.reweighted(weights: w, bias: b, outChannels: outChannels, inChannels: inChannels,
@@ -61,7 +68,7 @@ enum TrainingKernels {
         }
     }
 
-    static func convolve(_ x: Tensor, plan: Conv2dPlan) -> Tensor {
+    func convolve(_ x: Tensor, plan: Conv2dPlan) -> Tensor {
         let (_, _, height, width) = x.nchw
         let out = plan.outputSize(height: height, width: width)
         return runBatch(x, outChannels: plan.outChannels, outHeight: out.height, outWidth: out.width,
@@ -73,15 +80,15 @@ enum TrainingKernels {
     }
 
     /// PyTorch's `conv_transpose2d` (IOHW weights) for a batch, on a `ConvTranspose2dPlan`.
-    static func convolveTransposed(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
-                                   stride: Int, padding: Int, outputPadding: Int) -> Tensor {
+    func convolveTransposed(_ x: Tensor, weights: [Float], outChannels: Int, kernel: Int, bias: [Float]?,
+                            stride: Int, padding: Int, outputPadding: Int) -> Tensor {
         convolveTransposed(x, plan: transposedPlan(weights: weights, inChannels: x.shape[1], outChannels: outChannels,
                                                    kernel: kernel, bias: bias, stride: stride, padding: padding,
                                                    outputPadding: outputPadding))
     }
 
-    static func transposedPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
-                               stride: Int, padding: Int, outputPadding: Int) -> ConvTranspose2dPlan {
+    func transposedPlan(weights: [Float], inChannels: Int, outChannels: Int, kernel: Int, bias: [Float]?,
+                        stride: Int, padding: Int, outputPadding: Int) -> ConvTranspose2dPlan {
         weights.withUnsafeBufferPointer { w in
             bias.withOptionalBuffer { b in
                 ConvTranspose2dPlan.reweighted(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
@@ -91,7 +98,7 @@ enum TrainingKernels {
         }
     }
 
-    static func convolveTransposed(_ x: Tensor, plan: ConvTranspose2dPlan) -> Tensor {
+    func convolveTransposed(_ x: Tensor, plan: ConvTranspose2dPlan) -> Tensor {
         let (_, _, height, width) = x.nchw
         let outChannels = plan.outChannels
         let out = plan.outputSize(height: height, width: width)
@@ -103,7 +110,7 @@ enum TrainingKernels {
     }
 
     /// Runs a batch-1 plan image by image with one shared workspace.
-    private static func runBatch(
+    private func runBatch(
         _ x: Tensor, outChannels: Int, outHeight: Int, outWidth: Int, workspace: Int,
         _ run: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void
     ) -> Tensor {

@@ -17,8 +17,8 @@ extension TrainingKernels {
     /// images with few (RGB) would leave those GEMMs' columns mostly idle and take the packed unfolding.
     /// `mode` is the image's padding: reflected padding is filled in by the Winograd path's channels-last
     /// copy, and made explicit (a padded copy under a padding-free geometry) for the others.
-    static func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor,
-                                mode: PaddingMode = .zero) -> [Float] {
+    func unfoldedProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor,
+                         mode: PaddingMode = .zero) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (gradientBatch, _, outHeight, outWidth) = gradient.nchw
         precondition(gradientBatch == batch && channels == g.channels && height == g.height && width == g.width
@@ -29,12 +29,13 @@ extension TrainingKernels {
         if mode == .reflect && g.padding > 0 {
             let padded = ConvGeometry(channels: channels, height: height + 2 * g.padding, width: width + 2 * g.padding,
                                       kernelH: g.kernelH, kernelW: g.kernelW, stride: g.stride, padding: 0)
-            return unfoldedProduct(image: reflectionPadded(image, g.padding), geometry: padded, gradient: gradient)
+            return unfoldedProduct(image: reflectionPadded(image, g.padding, context: context), geometry: padded,
+                                   gradient: gradient)
         }
         if foldedProductFits(g, gradientChannels: gradient.shape[1]) {
             return foldedProduct(image: image, geometry: g, gradient: gradient)
         }
-        return channels >= channelsLastMinimum
+        return channels >= Self.channelsLastMinimum
             ? channelsLastProduct(image: image, geometry: g, gradient: gradient)
             : packedUnfoldProduct(image: image, geometry: g, gradient: gradient)
     }
@@ -43,11 +44,11 @@ extension TrainingKernels {
     /// (no im2col buffer), Gᵀ is read in place. Pixels are cut into chunks fixed by the problem's size (not
     /// the thread count); chunks run in parallel, each into its own partial sum, and the partial sums are
     /// added in chunk order, so the result does not depend on the thread count.
-    static func packedUnfoldProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
+    func packedUnfoldProduct(image: Tensor, geometry g: ConvGeometry, gradient: Tensor) -> [Float] {
         let (batch, channels, height, width) = image.nchw
         let (_, j, outHeight, outWidth) = gradient.nchw
         let pixels = outHeight * outWidth, patch = g.patchSize
-        let chunksPerImage = max((patch * pixels + unfoldedChunkFloats - 1) / unfoldedChunkFloats, pixels >= 512 ? 2 : 1)
+        let chunksPerImage = max((patch * pixels + Self.unfoldedChunkFloats - 1) / Self.unfoldedChunkFloats, pixels >= 512 ? 2 : 1)
         let chunkLength = (pixels + chunksPerImage - 1) / chunksPerImage
         let items = batch * chunksPerImage
         let panels = (patch + microRows - 1) / microRows
@@ -100,8 +101,8 @@ extension TrainingKernels {
     /// Unfolds `pixels` of im2col(`image`) straight into `PackedPanels` layout: 6-row panels stored k-major
     /// (`panel[k * 6 + r]`), rows past the patch zero. Each row is a run of input pixels per output row,
     /// with zero runs where the kernel tap falls in the padding.
-    static func packUnfolded(_ image: UnsafePointer<Float>, _ g: ConvGeometry, pixels: Range<Int>,
-                             into packed: UnsafeMutablePointer<Float>) {
+    func packUnfolded(_ image: UnsafePointer<Float>, _ g: ConvGeometry, pixels: Range<Int>,
+                      into packed: UnsafeMutablePointer<Float>) {
         let depth = pixels.count, patch = g.patchSize, taps = g.kernelH * g.kernelW
         let panels = (patch + microRows - 1) / microRows
         let (s, pad, outWidth) = (g.stride, g.padding, g.outWidth)

@@ -6,11 +6,11 @@ import Parallel
 /// left the second core idle for a tenth of a training step. Each element is computed independently by
 /// the same lane arithmetic as the scalar formula, so results do not depend on the split.
 @inline(__always)
-func mapElements(_ a: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
+func mapElements(_ a: Tensor, context: ComputeContext, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
     let count = a.count
     let out = [Float](filling: count) { ys in
         a.storage.withBase { xs in
-            forVectors(count, streams: 2) { i, lanes in
+            forVectors(count, streams: 2, context: context) { i, lanes in
                 storeLanes(f(loadLanes(xs + i, lanes)), ys + i, lanes)
             }
         }
@@ -20,13 +20,14 @@ func mapElements(_ a: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
 
 /// One pass over two same-shaped tensors.
 @inline(__always)
-func zipElements(_ a: Tensor, _ b: Tensor, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
+func zipElements(_ a: Tensor, _ b: Tensor, context: ComputeContext,
+                 _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
     precondition(a.shape == b.shape, "elementwise shapes differ: \(a.shape) vs \(b.shape)")
     let count = a.count
     let out = [Float](filling: count) { ys in
         a.storage.withBase { xs in
             b.storage.withBase { zs in
-                forVectors(count, streams: 3) { i, lanes in
+                forVectors(count, streams: 3, context: context) { i, lanes in
                     storeLanes(f(loadLanes(xs + i, lanes), loadLanes(zs + i, lanes)), ys + i, lanes)
                 }
             }
@@ -37,10 +38,10 @@ func zipElements(_ a: Tensor, _ b: Tensor, _ f: (SIMD8<Float>, SIMD8<Float>) -> 
 
 /// `body(start, lanes)` for every run of eight elements (`lanes` < 8 only for the last), in parallel parts.
 /// `streams`: arrays read or written per element, so the split counts the memory the pass moves (a
-/// 128x32x32 activation alone is only one grain).
+/// 128x32x32 activation alone is only one grain); `context`: the cores it may split across.
 @inlinable @inline(__always)
-package func forVectors(_ count: Int, streams: Int, _ body: (Int, Int) -> Void) {
-    parallelRanges((count + 7) / 8, context: TrainingKernels.context, work: streams * count) { vectors in
+package func forVectors(_ count: Int, streams: Int, context: ComputeContext, _ body: (Int, Int) -> Void) {
+    parallelRanges((count + 7) / 8, context: context, work: streams * count) { vectors in
         for v in vectors {
             let start = 8 * v
             body(start, min(8, count - start))

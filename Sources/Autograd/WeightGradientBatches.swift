@@ -25,11 +25,11 @@ final class WeightGradientBatches {
         }
     }
 
-    /// Computes every held-back gradient, hands each to `deliver` (weight variable id, gradient), and
-    /// forgets them.
-    func flush(_ deliver: (Int, Tensor) -> Void) {
+    /// Computes every held-back gradient on `kernels`, hands each to `deliver` (weight variable id, gradient),
+    /// and forgets them.
+    func flush(on kernels: TrainingKernels, _ deliver: (Int, Tensor) -> Void) {
         for batch in batches {
-            let sum = TrainingKernels.winogradWeightGradient(batch.pairs, geometry: batch.geometry, mode: batch.mode)
+            let sum = kernels.winogradWeightGradient(batch.pairs, geometry: batch.geometry, mode: batch.mode)
             deliver(batch.weight, Tensor(shape: batch.shape, storage: sum))
         }
         batches = []

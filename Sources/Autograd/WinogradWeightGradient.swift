@@ -5,9 +5,9 @@ import Parallel
 extension TrainingKernels {
     /// Whether `winogradWeightGradient` takes this layer: 3x3 stride 1, whole 4x4 output tiles, channel
     /// counts in whole vectors.
-    static func winogradWeightGradientFits(_ g: ConvGeometry, gradientChannels j: Int) -> Bool {
+    func winogradWeightGradientFits(_ g: ConvGeometry, gradientChannels j: Int) -> Bool {
         g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.outHeight % 4 == 0 && g.outWidth % 4 == 0
-            && g.channels % 8 == 0 && j % 8 == 0 && g.channels >= channelsLastMinimum
+            && g.channels % 8 == 0 && j % 8 == 0 && g.channels >= Self.channelsLastMinimum
     }
 
     /// dW of a 3x3 stride-1 convolution by Winograd F(4x4, 3x3), transposed: the forward computes each 4x4
@@ -18,8 +18,8 @@ extension TrainingKernels {
     ///
     /// `pairs` are (input, output gradient) batches of the same layer, summed as one batch (a weight used
     /// in several passes: its tiles become one longer K).
-    static func winogradWeightGradient(_ pairs: [(image: Tensor, gradient: Tensor)], geometry g: ConvGeometry,
-                                       mode: PaddingMode) -> [Float] {
+    func winogradWeightGradient(_ pairs: [(image: Tensor, gradient: Tensor)], geometry g: ConvGeometry,
+                                mode: PaddingMode) -> [Float] {
         let (_, channels, height, width) = pairs[0].image.nchw
         let j = pairs[0].gradient.shape[1]
         let batch = pairs.reduce(0) { $0 + $1.image.shape[0] }
@@ -124,8 +124,8 @@ extension TrainingKernels {
 
     /// Channel-major `image` into padded channels-last rows: zero padding (`into` is zero where padding
     /// goes), or reflected, the border pixels copied from the ones they mirror.
-    static func fillChannelsLast(_ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: Int,
-                                 mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
+    func fillChannelsLast(_ image: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: Int,
+                          mode: PaddingMode = .zero, into target: UnsafeMutablePointer<Float>) {
         let paddedWidth = width + 2 * padding
         // Work counts the read and the write: one 128x32x32 image is a single grain otherwise.
         parallelRanges(height, context: context, work: 2 * channels * height * width) { rows in

@@ -28,9 +28,9 @@ public struct AdamState: Sendable {
     }
 
     /// One Adam step with PyTorch's arithmetic (`torch.optim.Adam`, no weight decay), so the first training
-    /// step can be compared with PyTorch's to float precision.
-    public mutating func update(_ parameters: inout ParameterSet, gradients: [String: Tensor],
-                                learningRate: Double, config: AdamConfig) {
+    /// step can be compared with PyTorch's to float precision. Splits over the cores of `kernels`.
+    package mutating func update(_ parameters: inout ParameterSet, gradients: [String: Tensor],
+                                 learningRate: Double, config: AdamConfig, kernels: TrainingKernels) {
         step += 1
         // Scalars are formed in Double and rounded once, as PyTorch does with its Python-float hyper-parameters.
         let stepSize = Float(learningRate / (1 - pow(config.beta1, Double(step))))
@@ -48,7 +48,7 @@ public struct AdamState: Sendable {
                         parameter.storage.withMutableBase { p in
                             // Eight lanes at a time, split across the cores; lane arithmetic is the scalar
                             // formula, so results depend on neither the vector width nor the split.
-                            forVectors(count, streams: 7) { i, lanes in
+                            forVectors(count, streams: 7, context: kernels.context) { i, lanes in
                                 let gradient = loadLanes(g + i, lanes)
                                 var first = loadLanes(m + i, lanes), second = loadLanes(v + i, lanes)
                                 first += (gradient - first) * oneMinusBeta1

@@ -4,14 +4,15 @@ import NN
 extension CycleGANState {
     /// One training iteration in the official order (`optimize_parameters`): generators first with the
     /// discriminators frozen, then both discriminators on real images and pooled, detached fakes.
-    /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1].
-    public mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double) -> StepLosses {
+    /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1]. Every pass runs on `kernels`.
+    package mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double,
+                                    kernels: TrainingKernels) -> StepLosses {
         var losses = StepLosses()
         let generators = config.generator, discriminators = config.discriminator
         let lambda = config.lambdaCycle, lambdaIdentity = config.lambdaCycle * config.lambdaIdentity
 
         // Generators G (photo -> cartoon) and F (cartoon -> photo).
-        let tape = Tape()
+        let tape = Tape(kernels: kernels)
         let realPhoto = tape.constant(photos), realCartoon = tape.constant(cartoons)
         let gVars = g.variables(on: tape, trainable: true), fVars = f.variables(on: tape, trainable: true)
         let dCartoonFrozen = dCartoon.variables(on: tape, trainable: false)
@@ -45,16 +46,16 @@ extension CycleGANState {
         term(tape.meanAbsoluteError(reconstructedCartoon, realCartoon), lambda, \.cycleCartoon)
         tape.backward(from: terms.dropFirst().reduce(terms[0]) { tape.add($0, $1) })
         let adam = config.adam
-        adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: adam)
-        adamF.update(&f, gradients: gradients(fVars, on: tape), learningRate: learningRate, config: adam)
+        adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: adam, kernels: kernels)
+        adamF.update(&f, gradients: gradients(fVars, on: tape), learningRate: learningRate, config: adam, kernels: kernels)
 
         // Discriminators, on fakes from the generators before their update (as the official code does).
         let pooledCartoon = poolCartoon.query(tape.value(fakeCartoon), rng: &rng)
         let pooledPhoto = poolPhoto.query(tape.value(fakePhoto), rng: &rng)
         losses.discriminatorCartoon = trainDiscriminator(
-            \.dCartoon, adam: \.adamDCartoon, real: cartoons, fake: pooledCartoon, learningRate: learningRate)
+            \.dCartoon, adam: \.adamDCartoon, real: cartoons, fake: pooledCartoon, learningRate: learningRate, kernels: kernels)
         losses.discriminatorPhoto = trainDiscriminator(
-            \.dPhoto, adam: \.adamDPhoto, real: photos, fake: pooledPhoto, learningRate: learningRate)
+            \.dPhoto, adam: \.adamDPhoto, real: photos, fake: pooledPhoto, learningRate: learningRate, kernels: kernels)
         step += 1
         return losses
     }
@@ -62,9 +63,9 @@ extension CycleGANState {
     /// 0.5 * (MSE(D(real), 1) + MSE(D(fake), 0)), one Adam step; returns the loss.
     private mutating func trainDiscriminator(
         _ network: WritableKeyPath<CycleGANState, ParameterSet>, adam: WritableKeyPath<CycleGANState, AdamState>,
-        real: Tensor, fake: Tensor, learningRate: Double
+        real: Tensor, fake: Tensor, learningRate: Double, kernels: TrainingKernels
     ) -> Float {
-        let tape = Tape()
+        let tape = Tape(kernels: kernels)
         let vars = self[keyPath: network].variables(on: tape, trainable: true)
         let config = self.config.discriminator
         let realLoss = tape.meanSquaredError(tape.patchGAN(tape.constant(real), config: config, parameters: vars), target: 1)
@@ -75,7 +76,7 @@ extension CycleGANState {
         var parameters = self[keyPath: network]
         self[keyPath: network] = ParameterSet(tensors: [:])
         self[keyPath: adam].update(&parameters, gradients: gradients(vars, on: tape),
-                                   learningRate: learningRate, config: self.config.adam)
+                                   learningRate: learningRate, config: self.config.adam, kernels: kernels)
         self[keyPath: network] = parameters
         return tape.value(loss).storage[0]
     }
@@ -85,13 +86,18 @@ extension CycleGANState {
     }
 
     /// G(photo) without recording gradients, for sample sheets and export checks.
-    public func cartoonify(_ photos: Tensor) -> Tensor { Self.run(g, photos, config.generator) }
+    package func cartoonify(_ photos: Tensor, kernels: TrainingKernels) -> Tensor {
+        Self.run(g, photos, config.generator, kernels)
+    }
 
     /// F(cartoon), for the reconstruction column of sample sheets.
-    public func photographize(_ cartoons: Tensor) -> Tensor { Self.run(f, cartoons, config.generator) }
+    package func photographize(_ cartoons: Tensor, kernels: TrainingKernels) -> Tensor {
+        Self.run(f, cartoons, config.generator, kernels)
+    }
 
-    private static func run(_ network: ParameterSet, _ input: Tensor, _ config: GeneratorConfig) -> Tensor {
-        let tape = Tape()
+    private static func run(_ network: ParameterSet, _ input: Tensor, _ config: GeneratorConfig,
+                            _ kernels: TrainingKernels) -> Tensor {
+        let tape = Tape(kernels: kernels)
         return tape.value(tape.generator(tape.constant(input), config: config,
                                          parameters: network.variables(on: tape, trainable: false)))
     }

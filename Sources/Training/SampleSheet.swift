@@ -1,3 +1,4 @@
+import Autograd
 import Imaging
 import NN
 
@@ -26,9 +27,11 @@ public enum SampleSheet {
         }
     }
 
-    /// Renders the sheet for `photos` with the current generators and writes it atomically to `path`.
-    public static func write(state: CycleGANState, photos: Tensor, to path: String) throws(TrainingError) {
-        let cartoons = state.cartoonify(photos)
-        try AtomicFile.store(try png(columns: [photos, cartoons, state.photographize(cartoons)]), at: path)
+    /// Renders the sheet for `photos` with the current generators (run on `kernels`) and writes it
+    /// atomically to `path`.
+    package static func write(state: CycleGANState, photos: Tensor, kernels: TrainingKernels,
+                              to path: String) throws(TrainingError) {
+        let cartoons = state.cartoonify(photos, kernels: kernels)
+        try AtomicFile.store(try png(columns: [photos, cartoons, state.photographize(cartoons, kernels: kernels)]), at: path)
     }
 }

@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import NN
 
@@ -27,6 +28,8 @@ public struct TrainingOptions: Sendable {
     public var initGenerator: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     public var exportMetadata: [String: String] = [:]
+    /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
+    package var kernels = TrainingKernels()
 
     public init(photos: String, cartoons: String, output: String, model: CycleGANConfig, checkpointDirectory: String) {
         self.photos = photos
@@ -135,14 +138,16 @@ public enum TrainingRun {
             let started = Date()
             let step = state.step
             let rate = schedule.rate(atStep: step)
-            let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate)
+            let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
+                                         kernels: options.kernels)
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses
             try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)
             progress.update(completedSteps: state.step, epoch: source.epoch(ofStep: step), losses: losses, seconds: seconds)
             let finished = state.step == lastStep
             if let validation, state.step % options.sampleEvery == 0 || state.step == totalSteps {
-                try SampleSheet.write(state: state, photos: validation, to: options.samplePath(step: state.step))
+                try SampleSheet.write(state: state, photos: validation, kernels: options.kernels,
+                                      to: options.samplePath(step: state.step))
                 try LossPlot.write(logPath: options.logPath, to: options.samplePath(step: state.step, suffix: "-losses"))
             }
             interrupted = !finished && stop?.isRequested == true

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
 import Foundation
+import Kernels
 import NN
 import Training
 
@@ -80,6 +81,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.keepLargeBuffersInHeap()
+        let path = try Self.kernelPath(environment: ProcessInfo.processInfo.environment)
         guard let architecture = GeneratorArchitecture(rawValue: generator) else {
             throw ValidationError("--generator must be one of: " + GeneratorArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -96,7 +98,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         if let benchmark {
-            try benchmarkRun(model: model, iterations: benchmark)
+            try benchmarkRun(model: model, iterations: benchmark, path: path)
             return
         }
         guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
@@ -124,6 +126,7 @@ struct TrainCommand: ParsableCommand {
         options.initGenerator = initGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)
         options.cartoonPreprocessing = cartoonSquare
+        options.kernels = TrainingKernels(path: path)
         // Ctrl-C or SIGTERM: finish the step, write a checkpoint, exit 130 (a second signal exits at once).
         let stop = StopRequest()
         let signalSources = stop.handleSignals {
@@ -146,12 +149,23 @@ struct TrainCommand: ParsableCommand {
         print("trained \(summary.completedSteps) steps; generator written to \(output)")
     }
 
-    private func benchmarkRun(model: CycleGANConfig, iterations: Int) throws {
+    /// `CARTOONIFY_KERNELS`, read here as the server reads it: the best path this CPU runs, or a lower one it
+    /// names. An unknown name is a usage error (exit 64) naming the choices, before any work starts.
+    static func kernelPath(environment: [String: String]) throws -> KernelPath {
+        do {
+            return try KernelPath.requested(environment[KernelPath.environmentVariable])
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func benchmarkRun(model: CycleGANConfig, iterations: Int, path: KernelPath) throws {
         guard iterations >= 1, batchSize >= 1 else { throw ValidationError("--benchmark and --batch-size must be at least 1") }
         let g = model.generator
         print("benchmark: \(g.architecture.rawValue) ngf \(g.ngf) blocks \(g.nBlocks) size \(g.inputSize) "
-            + "ndf \(model.discriminator.ndf) batch \(batchSize), \(iterations) iterations after 1 warm-up")
-        let times = TrainingBenchmark.run(model: model, batchSize: batchSize, iterations: iterations, seed: seed).sorted()
+            + "ndf \(model.discriminator.ndf) batch \(batchSize), \(path.rawValue) kernels, \(iterations) iterations after 1 warm-up")
+        let times = TrainingBenchmark.run(model: model, batchSize: batchSize, iterations: iterations, seed: seed,
+                                          kernels: TrainingKernels(path: path)).sorted()
         let median = times[times.count / 2]
         print(String(format: "seconds per iteration: min %.3f  median %.3f  max %.3f", times[0], median, times[times.count - 1]))
     }

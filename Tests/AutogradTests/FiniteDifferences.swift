@@ -14,14 +14,14 @@ func worstGradientError(
         let difference = tape.add(output, tape.constant(negatedTarget))
         return tape.scale(tape.meanSquaredError(difference, target: 0), by: Float(negatedTarget.count))
     }
-    let tape = Tape()
+    let tape = Tape(kernels: TrainingKernels())
     let variables = inputs.map { tape.parameter($0) }
     let output = op(tape, variables)
     let negatedTarget = randomTensor(tape.value(output).shape, seed: 99)
     tape.backward(from: loss(tape, output, negatedTarget: negatedTarget))
     /// L in Double (a Float scalar would round away the finite difference on large outputs).
     func evaluate(_ values: [Tensor]) -> Double {
-        let probe = Tape()
+        let probe = Tape(kernels: TrainingKernels())
         let y = probe.value(op(probe, values.map { probe.constant($0) }))
         return y.storage.withUnsafeBufferPointer { ys in
             negatedTarget.storage.withUnsafeBufferPointer { ts in

@@ -65,7 +65,7 @@ import Testing
         let x = randomTensor([2, 3, 5, 4], seed: 56)
         let w = randomTensor([3], seed: 57), b = randomTensor([3], seed: 58)
         func run(_ fused: Bool) -> [Tensor] {
-            let tape = Tape()
+            let tape = Tape(kernels: TrainingKernels())
             let v = [x, w, b].map { tape.parameter($0) }
             let (weight, bias) = affine ? (v[1], v[2]) : (nil, nil)
             let y = fused ? tape.instanceNorm(v[0], weight: weight, bias: bias, relu: true)
@@ -124,7 +124,7 @@ import Testing
 
     /// Only block means count: moving pixels within a block costs nothing, a shifted block mean costs its shift.
     @Test func colourLossIgnoresTheDrawingInsideABlock() {
-        let tape = Tape()
+        let tape = Tape(kernels: TrainingKernels())
         let photo = randomTensor([1, 3, 8, 8], seed: 22)
         var drawn = photo.storage
         for plane in 0..<3 { for row in 0..<4 { drawn.swapAt(plane * 64 + row * 8, plane * 64 + (3 - row) * 8 + 3) } }
@@ -183,7 +183,7 @@ import Testing
         let w = randomTensor([24, shape[1], 3, 3], seed: 54, scale: 0.2)
         let b = randomTensor([24], seed: 55)
         func run(_ fused: Bool) -> [Tensor] {
-            let tape = Tape()
+            let tape = Tape(kernels: TrainingKernels())
             let v = [x, w, b].map { tape.parameter($0) }
             let y = fused
                 ? tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1, paddingMode: .reflect)

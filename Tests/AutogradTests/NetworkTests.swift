@@ -19,7 +19,7 @@ import Testing
         }
         let generator = try Generator(config: config, weights: weights)
         let input = randomTensor([2, 3, 16, 16], seed: 4)
-        let tape = Tape()
+        let tape = Tape(kernels: TrainingKernels())
         let output = tape.generator(tape.constant(input), config: config,
                                     parameters: weights.mapValues { tape.constant($0) })
         #expect(tape.value(output).maxAbsDifference(generator.referenceForward(input)) <= 1e-5)
@@ -43,7 +43,7 @@ import Testing
         let input = randomTensor([2, 3, 12, 16], seed: 5)
         let planned = GeneratorPlan(try Generator(config: config, weights: weights))
             .forward(input, arena: InferenceArena(), context: ComputeContext(threads: 2))
-        let tape = Tape()
+        let tape = Tape(kernels: TrainingKernels())
         let recorded = tape.value(tape.generator(tape.constant(input), config: config,
                                                  parameters: weights.mapValues { tape.constant($0) }))
         #expect(recorded.shape == [2, 3, 12, 16])
@@ -64,7 +64,7 @@ import Testing
         // 70x70 patches on a 256 input give the familiar 30x30 score map.
         let small = PatchGANConfig(ndf: 2, layers: 3)
         var rng = SplitMix64(seed: 1)
-        let tape = Tape()
+        let tape = Tape(kernels: TrainingKernels())
         let parameters = small.tensorShapes.mapValues { shape in
             tape.constant(Tensor(shape: shape, storage: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(bound: 0.1) }))
         }

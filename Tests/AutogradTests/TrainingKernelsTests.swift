@@ -1,6 +1,8 @@
 @testable import Autograd
+import Kernels
 import KernelsCore
 import NN
+import Parallel
 import Reference
 import Testing
 
@@ -14,7 +16,7 @@ import Testing
         let x = randomTensor([2, inChannels, size, size + (size % 2)], seed: 40)
         let w = randomTensor([outChannels, inChannels, kernel, kernel], seed: 41, scale: 0.2)
         let b = randomTensor([outChannels], seed: 42)
-        let fast = TrainingKernels.convolve(x, weights: w.storage, outChannels: outChannels, kernel: kernel,
+        let fast = TrainingKernels().convolve(x, weights: w.storage, outChannels: outChannels, kernel: kernel,
                                             bias: b.storage, stride: stride, padding: padding)
         let reference = conv2d(input: x, weight: w, bias: b, stride: stride, padding: padding)
         #expect(fast.shape == reference.shape)
@@ -27,7 +29,7 @@ import Testing
         let x = randomTensor([2, inChannels, 9, 11], seed: 43)
         let w = randomTensor([inChannels, outChannels, kernel, kernel], seed: 44, scale: 0.2)
         let b = randomTensor([outChannels], seed: 45)
-        let fast = TrainingKernels.convolveTransposed(x, weights: w.storage, outChannels: outChannels, kernel: kernel,
+        let fast = TrainingKernels().convolveTransposed(x, weights: w.storage, outChannels: outChannels, kernel: kernel,
                                                       bias: b.storage, stride: stride, padding: padding,
                                                       outputPadding: outputPadding)
         let reference = convTranspose2d(input: x, weight: w, bias: b, stride: stride, padding: padding,
@@ -50,7 +52,7 @@ import Testing
                              stride: stride, padding: padding)
         let image = randomTensor([2, channels, size, size], seed: 50)
         let gradient = randomTensor([2, j, g.outHeight, g.outWidth], seed: 51)
-        let fast = TrainingKernels.unfoldedProduct(image: image, geometry: g, gradient: gradient)
+        let fast = TrainingKernels().unfoldedProduct(image: image, geometry: g, gradient: gradient)
         var worst: Double = 0
         for o in 0..<j {
             for c in 0..<channels {
@@ -88,11 +90,42 @@ import Testing
                              stride: stride, padding: padding)
         let w = randomTensor([outChannels, inChannels, kernel, kernel], seed: 60, scale: 0.2)
         let dy = randomTensor([2, outChannels, g.outHeight, g.outWidth], seed: 61)
-        let fast = TrainingKernels.convolutionInputGradient(dy, weights: w, geometry: g, plans: PlanCache(), weight: 0)
+        let fast = TrainingKernels().convolutionInputGradient(dy, weights: w, geometry: g, plans: PlanCache(), weight: 0)
         let outputPadding = size - ((g.outHeight - 1) * stride - 2 * padding + kernel)
         let reference = convTranspose2d(input: dy, weight: w, bias: nil, stride: stride, padding: padding,
                                         outputPadding: outputPadding)
         #expect(fast.shape == reference.shape)
         #expect(fast.maxAbsDifference(reference) < 1e-4)
+    }
+}
+
+/// A tape runs on the kernel path it was made with: the portable instantiation and the best one this CPU
+/// runs train a tiny generator alike (loss and every weight gradient, to float rounding: vector widths and
+/// fused multiply-adds sum in different orders).
+@Suite struct TrainingKernelPathTests {
+    @Test func portableAndBestPathsGiveTheSameGradients() throws {
+        #expect(TrainingKernels(path: .portable).isa.name == "portable")
+        #expect(TrainingKernels(path: .best).isa.name == KernelPath.best.isa.name)
+        let config = GeneratorConfig(architecture: .unetResnet, ngf: 4, nBlocks: 1, inputSize: 16, affineNorm: true)
+        let weights = Generator.randomWeights(config: config, seed: 21)
+        let input = randomTensor([2, 3, 16, 16], seed: 22), negatedTarget = randomTensor([2, 3, 16, 16], seed: 23)
+        func train(_ path: KernelPath) -> (loss: Float, gradients: [String: Tensor]) {
+            let tape = Tape(kernels: TrainingKernels(path: path, context: ComputeContext(threads: 2)))
+            let parameters = weights.mapValues { tape.parameter($0) }
+            let output = tape.generator(tape.constant(input), config: config, parameters: parameters)
+            let loss = tape.meanSquaredError(tape.add(output, tape.constant(negatedTarget)), target: 0)
+            tape.backward(from: loss)
+            return (tape.value(loss).storage[0], parameters.compactMapValues { tape.gradient(of: $0) })
+        }
+        let portable = train(.portable), best = train(.best)
+        #expect(portable.loss > 0.1)
+        #expect(abs(portable.loss - best.loss) <= 1e-5 * portable.loss)
+        #expect(portable.gradients.count == weights.count && best.gradients.count == weights.count)
+        for (name, gradient) in portable.gradients {
+            let other = try #require(best.gradients[name])
+            // A bias ahead of an instance norm has no gradient but rounding: measured against a floor.
+            let scale = max(gradient.storage.map(abs).max() ?? 0, 1e-4)
+            #expect(gradient.maxAbsDifference(other) <= 1e-3 * scale, "\(name)")
+        }
     }
 }

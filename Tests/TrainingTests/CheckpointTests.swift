@@ -15,7 +15,8 @@ import Training
         var state = CycleGANState(config: Self.config, seed: 11)
         for k in 0..<4 {
             _ = state.trainStep(photos: randomTensor([1, 3, 16, 16], seed: UInt64(k)),
-                                cartoons: randomTensor([1, 3, 16, 16], seed: UInt64(100 + k)), learningRate: 2e-4)
+                                cartoons: randomTensor([1, 3, 16, 16], seed: UInt64(100 + k)), learningRate: 2e-4,
+                                kernels: TrainingKernels())
         }
         let file = Checkpoint.file(for: state, extra: ["seed": "11"])
         let names = Set(file.tensors.keys)
@@ -35,8 +36,8 @@ import Training
         #expect(restored.step == 4 && restored.rng.state == state.rng.state)
 
         let photos = randomTensor([1, 3, 16, 16], seed: 50), cartoons = randomTensor([1, 3, 16, 16], seed: 51)
-        let expected = state.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4)
-        let actual = restored.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4)
+        let expected = state.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4, kernels: TrainingKernels())
+        let actual = restored.trainStep(photos: photos, cartoons: cartoons, learningRate: 1e-4, kernels: TrainingKernels())
         #expect(actual == expected)
         for name in state.g.sortedNames { #expect(restored.g.tensors[name] == state.g.tensors[name]) }
         for name in state.dPhoto.sortedNames { #expect(restored.dPhoto.tensors[name] == state.dPhoto.tensors[name]) }

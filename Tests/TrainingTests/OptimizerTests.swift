@@ -1,3 +1,4 @@
+import Autograd
 import NN
 import Testing
 import Training
@@ -46,13 +47,13 @@ import Training
         let config = AdamConfig(beta1: 0.9, beta2: 0.999)
         var p = parameters.tensors["p"]?.storage ?? []
         state.update(&parameters, gradients: ["p": Tensor(shape: [2], storage: p.map { 2 * ($0 - 3) })],
-                     learningRate: 0.1, config: config)
+                     learningRate: 0.1, config: config, kernels: TrainingKernels())
         p = parameters.tensors["p"]?.storage ?? []
         // First step: m̂ / sqrt(v̂) = sign(g), so each parameter moves by lr.
         #expect(abs(p[0] - 0.1) < 1e-6 && abs(p[1] - 9.9) < 1e-6)
         for _ in 0..<2000 {
             state.update(&parameters, gradients: ["p": Tensor(shape: [2], storage: p.map { 2 * ($0 - 3) })],
-                         learningRate: 0.1, config: config)
+                         learningRate: 0.1, config: config, kernels: TrainingKernels())
             p = parameters.tensors["p"]?.storage ?? []
         }
         #expect(state.step == 2001)

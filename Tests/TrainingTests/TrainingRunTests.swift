@@ -102,7 +102,7 @@ import Training
         let input = randomTensor([1, 3, 16, 16], seed: 5)
         // The reference forward against the trainer's (per-ISA kernels, Winograd): same weights,
         // different summation orders.
-        #expect(loaded.generator.referenceForward(input).maxAbsDifference(state.cartoonify(input)) <= 1e-5)
+        #expect(loaded.generator.referenceForward(input).maxAbsDifference(state.cartoonify(input, kernels: TrainingKernels())) <= 1e-5)
     }
 
     @Test func exportOfACheckpointCarriesItsProvenanceAndExtraMetadata() throws {
