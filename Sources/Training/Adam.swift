@@ -3,12 +3,12 @@ import Foundation
 import NN
 
 /// Adam's hyper-parameters; CycleGAN uses lr 2e-4, beta1 0.5.
-public struct AdamConfig: Sendable, Equatable {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
+package struct AdamConfig: Sendable, Equatable {
+    package var beta1: Double
+    package var beta2: Double
+    package var epsilon: Double
 
-    public init(beta1: Double = 0.5, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+    package init(beta1: Double = 0.5, beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -16,12 +16,12 @@ public struct AdamConfig: Sendable, Equatable {
 }
 
 /// The moments of one network's optimiser: part of a checkpoint, so a resumed run continues exactly.
-public struct AdamState: Sendable {
-    public var step: Int
-    public var firstMoments: [String: Tensor]
-    public var secondMoments: [String: Tensor]
+package struct AdamState: Sendable {
+    package var step: Int
+    package var firstMoments: [String: Tensor]
+    package var secondMoments: [String: Tensor]
 
-    public init(step: Int = 0, firstMoments: [String: Tensor] = [:], secondMoments: [String: Tensor] = [:]) {
+    package init(step: Int = 0, firstMoments: [String: Tensor] = [:], secondMoments: [String: Tensor] = [:]) {
         self.step = step
         self.firstMoments = firstMoments
         self.secondMoments = secondMoments

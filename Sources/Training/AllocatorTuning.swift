@@ -6,9 +6,9 @@ import Glibc
 /// weights) every iteration. glibc serves blocks over its mmap threshold with fresh mappings, so each of
 /// those buffers would be page-faulted and zeroed by the kernel again every step; keeping them in the heap
 /// (and not trimming it) lets the next step reuse the pages.
-public enum AllocatorTuning {
+package enum AllocatorTuning {
     /// Call once at start-up of a long training process. No effect off glibc.
-    public static func keepLargeBuffersInHeap() {
+    package static func keepLargeBuffersInHeap() {
         #if canImport(Glibc)
         // `mallopt` is declared in <malloc.h>, which the Glibc module does not import: look it up.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32

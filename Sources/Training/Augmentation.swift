@@ -2,7 +2,7 @@ import Imaging
 import NN
 
 /// How an image of any shape becomes a square before resizing: the two common recipes.
-public enum SquarePreprocessing: String, Sendable, CaseIterable {
+package enum SquarePreprocessing: String, Sendable, CaseIterable {
     /// Pad the short side (edges replicated) to a square: keeps whole aligned faces (CelebA).
     case pad
     /// Crop the central square: drops margins (Cartoonset's 500x500 avatars already are square).
@@ -11,14 +11,14 @@ public enum SquarePreprocessing: String, Sendable, CaseIterable {
 
 /// The per-sample pipeline of the official `--preprocess resize_and_crop` after squaring: resize to
 /// `loadSize`, random `cropSize` crop, random horizontal flip.
-public struct Augmentation: Sendable, Equatable {
-    public var preprocessing: SquarePreprocessing
-    public var loadSize: Int
-    public var cropSize: Int
-    public var flip: Bool
+package struct Augmentation: Sendable, Equatable {
+    package var preprocessing: SquarePreprocessing
+    package var loadSize: Int
+    package var cropSize: Int
+    package var flip: Bool
 
     /// `loadSize` defaults to the official 286/256 ratio of the crop size.
-    public init(preprocessing: SquarePreprocessing, cropSize: Int, loadSize: Int? = nil, flip: Bool = true) {
+    package init(preprocessing: SquarePreprocessing, cropSize: Int, loadSize: Int? = nil, flip: Bool = true) {
         self.preprocessing = preprocessing
         self.cropSize = cropSize
         self.loadSize = max(cropSize, loadSize ?? Int((Double(cropSize) * 286 / 256).rounded()))
@@ -36,7 +36,7 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     /// A random training view: `[3, cropSize, cropSize]` planar floats in [-1, 1].
-    public func trainingView(_ image: RGBImage, rng: inout SplitMix64) -> [Float] {
+    package func trainingView(_ image: RGBImage, rng: inout SplitMix64) -> [Float] {
         let loaded = square(image).resized(width: loadSize, height: loadSize)
         let range = UInt64(loadSize - cropSize + 1)
         let x = Int(rng.next() % range), y = Int(rng.next() % range)
@@ -46,7 +46,7 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     /// The deterministic view used for sample sheets: squared and resized straight to `cropSize`.
-    public func evaluationView(_ image: RGBImage) -> [Float] {
+    package func evaluationView(_ image: RGBImage) -> [Float] {
         square(image).resized(width: cropSize, height: cropSize).planarFloats()
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 
 /// Decodes and augments batches on its own thread, `capacity` steps ahead of the training loop, so a step
 /// never waits for JPEG decoding (a step takes far longer than decoding its images).
-public final class BatchLoader: Sendable {
+package final class BatchLoader: Sendable {
     private let channel: Channel
 
     /// Starts producing the batches of steps `start..<end`.
-    public init(source: DataSource, steps: Range<Int>, capacity: Int = 4) {
+    package init(source: DataSource, steps: Range<Int>, capacity: Int = 4) {
         let channel = Channel(capacity: capacity)
         self.channel = channel
         let thread = Thread {
@@ -30,7 +30,7 @@ public final class BatchLoader: Sendable {
     deinit { channel.close() }
 
     /// The next batch in step order; blocks until it is ready.
-    public func next() throws(TrainingError) -> TrainingBatch {
+    package func next() throws(TrainingError) -> TrainingBatch {
         try channel.take().get()
     }
 }

@@ -6,7 +6,7 @@ import NN
 /// `D_cartoon.`, `D_photo.`, Adam moments under `adam_m.<net>.`/`adam_v.<net>.`, the image pools as
 /// `pool.cartoon`/`pool.photo` (`[n, 3, S, S]`), and step, optimiser steps, RNG state and configuration in
 /// `__metadata__`. The configuration is stored so a resume can refuse a checkpoint of another model.
-public enum Checkpoint {
+package enum Checkpoint {
     static let format = "cartoonify-cyclegan-checkpoint-1"
     static var networks: [(prefix: String, parameters: WritableKeyPath<CycleGANState, ParameterSet>,
                            adam: WritableKeyPath<CycleGANState, AdamState>)] {
@@ -15,7 +15,7 @@ public enum Checkpoint {
     }
 
     /// The checkpoint file for `state`; `extra` adds run information (data folders, seed) to the metadata.
-    public static func file(for state: CycleGANState, extra: [String: String] = [:]) -> SafeTensorsFile {
+    package static func file(for state: CycleGANState, extra: [String: String] = [:]) -> SafeTensorsFile {
         var tensors: [String: Tensor] = [:]
         var metadata = extra.merging(configurationMetadata(state.config)) { $1 }
         metadata["format"] = format
@@ -36,17 +36,17 @@ public enum Checkpoint {
     }
 
     /// Writes atomically: a killed run leaves the previous checkpoint or the new one, never a partial file.
-    public static func write(_ state: CycleGANState, extra: [String: String] = [:], to path: String) throws(TrainingError) {
+    package static func write(_ state: CycleGANState, extra: [String: String] = [:], to path: String) throws(TrainingError) {
         try AtomicFile.store(file(for: state, extra: extra).serialized(), at: path)
     }
 
     /// Reads a checkpoint written by `write`; `config` is what this run was asked for and must match.
-    public static func read(from path: String, config: CycleGANConfig) throws(TrainingError) -> (CycleGANState, [String: String]) {
+    package static func read(from path: String, config: CycleGANConfig) throws(TrainingError) -> (CycleGANState, [String: String]) {
         try state(in: try open(path), config: config, path: path)
     }
 
     /// Reads a checkpoint as the model it records (for export and evaluation, where no run states a config).
-    public static func read(from path: String) throws(TrainingError) -> (CycleGANState, [String: String]) {
+    package static func read(from path: String) throws(TrainingError) -> (CycleGANState, [String: String]) {
         let file = try open(path)
         let metadata = file.metadata
         func number<T: LosslessStringConvertible>(_ key: String) throws(TrainingError) -> T {
@@ -77,7 +77,7 @@ public enum Checkpoint {
     static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour"]
 
     /// The loss weights of this run that differ from the checkpoint's, as "key old -> new".
-    public static func changedLossWeights(checkpoint metadata: [String: String], run config: CycleGANConfig) -> [String] {
+    package static func changedLossWeights(checkpoint metadata: [String: String], run config: CycleGANConfig) -> [String] {
         let expected = configurationMetadata(config)
         return lossWeightKeys.compactMap { key in
             let old = metadata[key] ?? (key == "lambda_colour" ? String(Float(0)) : "missing")

@@ -2,20 +2,20 @@ import Autograd
 import NN
 
 /// Everything that defines the four networks and the objective (CycleGAN paper defaults).
-public struct CycleGANConfig: Sendable, Equatable {
-    public var generator: GeneratorConfig
+package struct CycleGANConfig: Sendable, Equatable {
+    package var generator: GeneratorConfig
     package var discriminator: PatchGANConfig
-    public var lambdaCycle: Float
+    package var lambdaCycle: Float
     /// Identity loss weight, as a fraction of `lambdaCycle` (the official `lambda_identity`).
-    public var lambdaIdentity: Float
+    package var lambdaIdentity: Float
     /// Colour loss weight (absolute, not a fraction): the coarse colour layout of G(photo) held to the photo's
     /// and of F(cartoon) to the cartoon's, against a generator that paints every face one skin tone.
-    public var lambdaColour: Float
-    public var adam: AdamConfig
+    package var lambdaColour: Float
+    package var adam: AdamConfig
     /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
     /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
     static let colourGrid = GeneratorConfig.totalStride
-    public var poolSize: Int
+    package var poolSize: Int
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
                  lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
@@ -29,7 +29,7 @@ public struct CycleGANConfig: Sendable, Equatable {
     }
 
     /// Sizes the networks cannot be built or trained with, named by their command-line flags.
-    public func validate() throws(TrainingError) {
+    package func validate() throws(TrainingError) {
         let size = generator.inputSize
         guard size >= 8, size % GeneratorConfig.totalStride == 0 else {
             throw .invalidOption("--size \(size) must be a multiple of \(GeneratorConfig.totalStride) and at least 8")
@@ -48,34 +48,34 @@ public struct CycleGANConfig: Sendable, Equatable {
 }
 
 /// The losses of one step, named as in the log (photo = domain A, cartoon = domain B of the official code).
-public struct StepLosses: Sendable, Equatable {
+package struct StepLosses: Sendable, Equatable {
     /// LSGAN loss of G: D_cartoon(G(photo)) pushed to 1 (official `loss_G_A`).
-    public var adversarialG: Float = 0
+    package var adversarialG: Float = 0
     /// LSGAN loss of F: D_photo(F(cartoon)) pushed to 1 (`loss_G_B`).
-    public var adversarialF: Float = 0
+    package var adversarialF: Float = 0
     /// lambda_cycle * |F(G(photo)) - photo| (`loss_cycle_A`).
-    public var cyclePhoto: Float = 0
+    package var cyclePhoto: Float = 0
     /// lambda_cycle * |G(F(cartoon)) - cartoon| (`loss_cycle_B`).
-    public var cycleCartoon: Float = 0
+    package var cycleCartoon: Float = 0
     /// lambda_cycle * lambda_identity * |G(cartoon) - cartoon| (`loss_idt_A`).
-    public var identityG: Float = 0
+    package var identityG: Float = 0
     /// lambda_cycle * lambda_identity * |F(photo) - photo| (`loss_idt_B`).
-    public var identityF: Float = 0
+    package var identityF: Float = 0
     /// lambda_colour * |block means of G(photo) - block means of photo| (not in the paper).
-    public var colourG: Float = 0
+    package var colourG: Float = 0
     /// lambda_colour * |block means of F(cartoon) - block means of cartoon|.
-    public var colourF: Float = 0
+    package var colourF: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
-    public var discriminatorCartoon: Float = 0
+    package var discriminatorCartoon: Float = 0
     /// The same for D_photo (`loss_D_B`).
-    public var discriminatorPhoto: Float = 0
+    package var discriminatorPhoto: Float = 0
 
-    public init() {}
+    package init() {}
 
-    public var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF }
+    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF }
 
     /// Log keys and values, in a fixed order: the paper's losses first, as the PyTorch fixtures list them.
-    public var named: [(String, Float)] {
+    package var named: [(String, Float)] {
         [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
          ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto),
          ("colour_G", colourG), ("colour_F", colourF)]

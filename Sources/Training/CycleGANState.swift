@@ -2,26 +2,26 @@ import NN
 
 /// Everything a run needs to continue exactly: the four networks, both optimisers, the image pools, the step
 /// counter and the random state. A checkpoint is this value on disk.
-public struct CycleGANState: Sendable {
-    public var config: CycleGANConfig
+package struct CycleGANState: Sendable {
+    package var config: CycleGANConfig
     /// photo -> cartoon (the exported generator).
-    public var g: ParameterSet
+    package var g: ParameterSet
     /// cartoon -> photo.
-    public var f: ParameterSet
-    public var dCartoon: ParameterSet
-    public var dPhoto: ParameterSet
-    public var adamG: AdamState
-    public var adamF: AdamState
-    public var adamDCartoon: AdamState
-    public var adamDPhoto: AdamState
-    public var poolCartoon: ImagePool
-    public var poolPhoto: ImagePool
+    package var f: ParameterSet
+    package var dCartoon: ParameterSet
+    package var dPhoto: ParameterSet
+    package var adamG: AdamState
+    package var adamF: AdamState
+    package var adamDCartoon: AdamState
+    package var adamDPhoto: AdamState
+    package var poolCartoon: ImagePool
+    package var poolPhoto: ImagePool
     /// Completed training steps.
-    public var step: Int
-    public var rng: SplitMix64
+    package var step: Int
+    package var rng: SplitMix64
 
     /// Fresh networks initialised N(0, 0.02), each from its own stream derived from `seed`.
-    public init(config: CycleGANConfig, seed: UInt64) {
+    package init(config: CycleGANConfig, seed: UInt64) {
         func stream(_ key: UInt64) -> UInt64 {
             var rng = SplitMix64.derived(from: seed, key)
             return rng.next()
@@ -34,10 +34,10 @@ public struct CycleGANState: Sendable {
                   rng: .derived(from: seed, 5))
     }
 
-    public init(config: CycleGANConfig, g: ParameterSet, f: ParameterSet, dCartoon: ParameterSet, dPhoto: ParameterSet,
-                adamG: AdamState = AdamState(), adamF: AdamState = AdamState(),
-                adamDCartoon: AdamState = AdamState(), adamDPhoto: AdamState = AdamState(),
-                poolCartoon: ImagePool? = nil, poolPhoto: ImagePool? = nil, step: Int = 0, rng: SplitMix64) {
+    package init(config: CycleGANConfig, g: ParameterSet, f: ParameterSet, dCartoon: ParameterSet, dPhoto: ParameterSet,
+                 adamG: AdamState = AdamState(), adamF: AdamState = AdamState(),
+                 adamDCartoon: AdamState = AdamState(), adamDPhoto: AdamState = AdamState(),
+                 poolCartoon: ImagePool? = nil, poolPhoto: ImagePool? = nil, step: Int = 0, rng: SplitMix64) {
         self.config = config
         self.g = g
         self.f = f

@@ -7,16 +7,16 @@ import NN
 ///
 /// Unaligned pairs as in the official `UnalignedDataset`: an epoch is `max(photos, cartoons)` samples; each
 /// domain walks its own shuffled order of the epoch, wrapping when it is the smaller one.
-public struct DataSource: Sendable {
-    public let photos: ImageFolder
-    public let cartoons: ImageFolder
-    public let photoAugmentation: Augmentation
-    public let cartoonAugmentation: Augmentation
-    public let batchSize: Int
-    public let seed: UInt64
+package struct DataSource: Sendable {
+    package let photos: ImageFolder
+    package let cartoons: ImageFolder
+    package let photoAugmentation: Augmentation
+    package let cartoonAugmentation: Augmentation
+    package let batchSize: Int
+    package let seed: UInt64
 
-    public init(photos: ImageFolder, cartoons: ImageFolder, photoAugmentation: Augmentation,
-                cartoonAugmentation: Augmentation, batchSize: Int, seed: UInt64) {
+    package init(photos: ImageFolder, cartoons: ImageFolder, photoAugmentation: Augmentation,
+                 cartoonAugmentation: Augmentation, batchSize: Int, seed: UInt64) {
         self.photos = photos
         self.cartoons = cartoons
         self.photoAugmentation = photoAugmentation
@@ -25,11 +25,11 @@ public struct DataSource: Sendable {
         self.seed = seed
     }
 
-    public var samplesPerEpoch: Int { max(photos.files.count, cartoons.files.count) }
-    public var stepsPerEpoch: Int { max(1, samplesPerEpoch / batchSize) }
+    package var samplesPerEpoch: Int { max(photos.files.count, cartoons.files.count) }
+    package var stepsPerEpoch: Int { max(1, samplesPerEpoch / batchSize) }
 
     /// The epoch (0-based) that `step` (0-based) belongs to.
-    public func epoch(ofStep step: Int) -> Int { step * batchSize / samplesPerEpoch }
+    package func epoch(ofStep step: Int) -> Int { step * batchSize / samplesPerEpoch }
 
     enum Domain: UInt64 {
         case photo = 1, cartoon = 2
@@ -73,12 +73,12 @@ final class ImageReader {
 }
 
 /// One step's input: `[N, 3, S, S]` photos and cartoons in [-1, 1].
-public struct TrainingBatch: Sendable {
-    public let step: Int
-    public let photos: Tensor
-    public let cartoons: Tensor
+package struct TrainingBatch: Sendable {
+    package let step: Int
+    package let photos: Tensor
+    package let cartoons: Tensor
     /// Files found unreadable so far (skipped).
-    public let skippedFiles: Int
+    package let skippedFiles: Int
 }
 
 extension DataSource {
@@ -104,7 +104,7 @@ extension DataSource {
     }
 
     /// Up to `count` readable photos for sample sheets, spread evenly over the folder, not augmented.
-    public func validationPhotos(from folder: ImageFolder, count: Int) -> Tensor? {
+    package func validationPhotos(from folder: ImageFolder, count: Int) -> Tensor? {
         var values: [Float] = [], found = 0
         // Evenly spaced, not the first files: UTKFace names start with the age, so these span the ages.
         let spread = (0..<folder.files.count).map { folder.files[($0 * max(1, folder.files.count / count)) % folder.files.count] }

@@ -2,16 +2,16 @@ import Foundation
 import NN
 
 /// Where an exported generator came from: recorded in its `__metadata__` (DESIGN.md "Trainer files").
-public struct TrainingProvenance: Sendable, Equatable {
-    public var photos: String
-    public var photoCount: Int
-    public var cartoons: String
-    public var cartoonCount: Int
-    public var steps: Int
-    public var seed: UInt64
-    public var date: Date
+package struct TrainingProvenance: Sendable, Equatable {
+    package var photos: String
+    package var photoCount: Int
+    package var cartoons: String
+    package var cartoonCount: Int
+    package var steps: Int
+    package var seed: UInt64
+    package var date: Date
 
-    public init(photos: String, photoCount: Int, cartoons: String, cartoonCount: Int, steps: Int, seed: UInt64, date: Date = Date()) {
+    package init(photos: String, photoCount: Int, cartoons: String, cartoonCount: Int, steps: Int, seed: UInt64, date: Date = Date()) {
         self.photos = photos
         self.photoCount = photoCount
         self.cartoons = cartoons
@@ -29,12 +29,12 @@ public struct TrainingProvenance: Sendable, Equatable {
     }
 }
 
-public enum GeneratorExport {
+package enum GeneratorExport {
     /// The photo -> cartoon generator alone, in the server's weights format: the same tensor names and
     /// architecture metadata `Generator.load` reads, the training provenance, then `extra` (which may not
     /// change the architecture keys). Checked by building the inference generator before anything is written.
-    public static func write(_ tensors: [String: Tensor], config: GeneratorConfig, provenance: TrainingProvenance,
-                             extra: [String: String] = [:], to path: String) throws(TrainingError) {
+    package static func write(_ tensors: [String: Tensor], config: GeneratorConfig, provenance: TrainingProvenance,
+                              extra: [String: String] = [:], to path: String) throws(TrainingError) {
         do {
             _ = try Generator(config: config, weights: tensors)
         } catch {
@@ -50,8 +50,8 @@ public enum GeneratorExport {
 
     /// Exports the photo -> cartoon generator of a checkpoint (any step, e.g. while the run goes on), with
     /// the provenance the checkpoint recorded.
-    public static func export(checkpoint path: String, extra: [String: String] = [:], to output: String,
-                              date: Date = Date()) throws(TrainingError) {
+    package static func export(checkpoint path: String, extra: [String: String] = [:], to output: String,
+                               date: Date = Date()) throws(TrainingError) {
         let (state, metadata) = try Checkpoint.read(from: path)
         func count(_ key: String, folder: String) -> Int {
             metadata[key].flatMap(Int.init) ?? ((try? ImageFolder(scanning: folder))?.files.count ?? 0)

@@ -3,13 +3,13 @@ import Foundation
 /// The image files of one training domain: every .jpg/.jpeg/.png below `root` (any depth, any case, hidden
 /// entries skipped), sorted by path so the data order depends only on the seed. Other files (Cartoonset's
 /// CSVs) are ignored.
-public struct ImageFolder: Sendable, Equatable {
-    public let root: String
-    public let files: [String]
+package struct ImageFolder: Sendable, Equatable {
+    package let root: String
+    package let files: [String]
 
-    public static let extensions: Set<String> = ["jpg", "jpeg", "png"]
+    package static let extensions: Set<String> = ["jpg", "jpeg", "png"]
 
-    public init(scanning root: String) throws(TrainingError) {
+    package init(scanning root: String) throws(TrainingError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
             throw .missingFolder(root)

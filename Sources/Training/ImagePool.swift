@@ -3,18 +3,18 @@ import NN
 /// The history of generated images the discriminators are trained on (Shrivastava et al., CycleGAN's
 /// `ImagePool`): until full every fake is stored and returned; after that each fake is, with probability
 /// 1/2, swapped for a random stored one. This damps the generator/discriminator oscillation.
-public struct ImagePool: Sendable {
-    public let capacity: Int
+package struct ImagePool: Sendable {
+    package let capacity: Int
     /// Stored images, each `[1, C, H, W]`.
-    public private(set) var images: [Tensor]
+    package private(set) var images: [Tensor]
 
-    public init(capacity: Int = 50, images: [Tensor] = []) {
+    package init(capacity: Int = 50, images: [Tensor] = []) {
         self.capacity = capacity
         self.images = images
     }
 
     /// Returns the batch the discriminator sees in place of `batch` (`[N, C, H, W]`).
-    public mutating func query(_ batch: Tensor, rng: inout SplitMix64) -> Tensor {
+    package mutating func query(_ batch: Tensor, rng: inout SplitMix64) -> Tensor {
         guard capacity > 0 else { return batch }
         let n = batch.shape[0], plane = batch.count / n
         let single = [1] + batch.shape.dropFirst()

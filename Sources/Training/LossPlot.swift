@@ -3,7 +3,7 @@ import Imaging
 
 /// The run's losses drawn as a PNG (one panel per loss family, each curve the mean of equal bins of steps), so
 /// a run can be judged at a glance beside its sample sheets.
-public enum LossPlot {
+package enum LossPlot {
     /// The curves of each panel, by their log names.
     static let panels: [(title: String, curves: [String])] = [
         ("adversarial", ["G", "F", "D_cartoon", "D_photo"]),
@@ -14,13 +14,13 @@ public enum LossPlot {
     static let plotWidth = 360, plotHeight = 240, margin = 44, bins = 240
 
     /// One parsed line of `losses.jsonl`.
-    public struct Entry: Sendable, Equatable {
-        public var step: Int
-        public var values: [String: Double]
+    package struct Entry: Sendable, Equatable {
+        package var step: Int
+        package var values: [String: Double]
     }
 
     /// Parses a loss log; lines that are not JSON objects with a `step` (a line cut by a crash) are skipped.
-    public static func entries(logContents: Data) -> [Entry] {
+    package static func entries(logContents: Data) -> [Entry] {
         String(decoding: logContents, as: UTF8.self).split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let step = object["step"] as? Int else { return nil }
@@ -29,7 +29,7 @@ public enum LossPlot {
     }
 
     /// Reads the log at `logPath` and writes the plot to `path` atomically.
-    public static func write(logPath: String, to path: String) throws(TrainingError) {
+    package static func write(logPath: String, to path: String) throws(TrainingError) {
         guard let data = FileManager.default.contents(atPath: logPath) else {
             throw .writeFailed(path: path, reason: "cannot read the loss log \(logPath)")
         }
@@ -43,7 +43,7 @@ public enum LossPlot {
     }
 
     /// The plot: panels side by side, each with its title, its y range and the steps it covers.
-    public static func image(_ entries: [Entry]) -> RGBImage {
+    package static func image(_ entries: [Entry]) -> RGBImage {
         let panelWidth = plotWidth + 2 * margin, panelHeight = plotHeight + 3 * margin
         var image = RGBImage(width: panelWidth * panels.count, height: panelHeight, fill: (255, 255, 255))
         let lastStep = entries.last?.step ?? 0

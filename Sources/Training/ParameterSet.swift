@@ -3,13 +3,13 @@ import NN
 
 /// One network's trainable tensors by state-dict name. Names are iterated sorted everywhere, so
 /// initialisation, optimiser updates and checkpoints do not depend on dictionary order.
-public struct ParameterSet: Sendable {
-    public var tensors: [String: Tensor]
+package struct ParameterSet: Sendable {
+    package var tensors: [String: Tensor]
 
-    public init(tensors: [String: Tensor]) { self.tensors = tensors }
+    package init(tensors: [String: Tensor]) { self.tensors = tensors }
 
-    public var sortedNames: [String] { tensors.keys.sorted() }
-    public var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
+    package var sortedNames: [String] { tensors.keys.sorted() }
+    package var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
     /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights
     /// N(0, 0.02), biases 0, names in sorted order (the generators use `Generator.randomWeights`, the same rule).

@@ -3,9 +3,9 @@ import Imaging
 import NN
 
 /// A PNG grid with one row per validation photo: photo | G(photo) | F(G(photo)), so progress can be seen.
-public enum SampleSheet {
+package enum SampleSheet {
     /// `columns`: equally shaped `[N, 3, S, S]` tensors in [-1, 1], shown left to right.
-    public static func png(columns: [Tensor]) throws(TrainingError) -> [UInt8] {
+    package static func png(columns: [Tensor]) throws(TrainingError) -> [UInt8] {
         guard let first = columns.first else { throw .invalidOption("a sample sheet needs at least one column") }
         let (rows, size) = (first.shape[0], first.shape[2])
         let plane = 3 * size * size

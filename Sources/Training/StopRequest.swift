@@ -5,23 +5,23 @@ import Synchronization
 /// A request, from another thread or a signal, that a training run stop at the next step boundary: the
 /// step in progress finishes, a checkpoint is written, and `TrainingRun.run` returns with `interrupted`.
 /// Stopping mid-step would lose the step; waiting for the next periodic checkpoint could lose hundreds.
-public final class StopRequest: Sendable {
+package final class StopRequest: Sendable {
     private let requested = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
     /// Asks the run to stop; returns false when a stop had already been asked for.
     @discardableResult
-    public func request() -> Bool {
+    package func request() -> Bool {
         !requested.exchange(true, ordering: .relaxed)
     }
 
-    public var isRequested: Bool { requested.load(ordering: .relaxed) }
+    package var isRequested: Bool { requested.load(ordering: .relaxed) }
 
     /// Routes SIGINT and SIGTERM here: the first asks for a stop (and calls `notice`), a second one exits
     /// at once with status 130, for a user who will not wait for the step. Keep the returned sources alive
     /// for as long as the handlers should stay installed.
-    public func handleSignals(notice: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+    package func handleSignals(notice: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -4,7 +4,7 @@ import NN
 
 /// Seconds per training iteration on random data (no folders needed), for comparison with
 /// scripts/bench/bench_train_torch.py doing the same iteration in PyTorch.
-public enum TrainingBenchmark {
+package enum TrainingBenchmark {
     /// Runs one warm-up step, then `iterations` timed steps on `kernels`; returns each step's seconds.
     package static func run(model: CycleGANConfig, batchSize: Int, iterations: Int, seed: UInt64 = 0,
                             kernels: TrainingKernels) -> [Double] {

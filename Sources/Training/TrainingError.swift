@@ -1,5 +1,5 @@
 /// Everything that stops a training run, each with a sentence a person can act on.
-public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFolder(String)
     case notAFolder(String)
     case noImages(folder: String)
@@ -10,7 +10,7 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case badCheckpoint(path: String, reason: String)
     case checkpointMismatch(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingFolder(let path): "folder \(path) does not exist"
         case .notAFolder(let path): "\(path) is not a folder"

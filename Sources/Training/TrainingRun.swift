@@ -3,35 +3,35 @@ import Foundation
 import NN
 
 /// Everything `cartoonify-train` can be asked to do.
-public struct TrainingOptions: Sendable {
-    public var photos: String
-    public var cartoons: String
-    public var output: String
-    public var model: CycleGANConfig
+package struct TrainingOptions: Sendable {
+    package var photos: String
+    package var cartoons: String
+    package var output: String
+    package var model: CycleGANConfig
     /// The run's length: `steps` when set, else `epochs` (200 when neither is).
-    public var steps: Int?
-    public var epochs: Int?
-    public var batchSize: Int = 1
-    public var learningRate: Double = 2e-4
-    public var checkpointDirectory: String
-    public var checkpointEvery: Int = 500
-    public var sampleEvery: Int = 500
-    public var resume: Bool = false
-    public var seed: UInt64 = 0
-    public var photoPreprocessing: SquarePreprocessing = .pad
-    public var cartoonPreprocessing: SquarePreprocessing = .center
+    package var steps: Int?
+    package var epochs: Int?
+    package var batchSize: Int = 1
+    package var learningRate: Double = 2e-4
+    package var checkpointDirectory: String
+    package var checkpointEvery: Int = 500
+    package var sampleEvery: Int = 500
+    package var resume: Bool = false
+    package var seed: UInt64 = 0
+    package var photoPreprocessing: SquarePreprocessing = .pad
+    package var cartoonPreprocessing: SquarePreprocessing = .center
     /// Folder of photos the training never sees, shown in the sample sheets (default: the training photos).
-    public var samplePhotos: String?
-    public var sampleCount: Int = 8
+    package var samplePhotos: String?
+    package var sampleCount: Int = 8
     /// An exported generator (weights file) to start the photo -> cartoon generator from instead of random
     /// weights; ignored when a checkpoint is resumed.
-    public var initGenerator: String?
+    package var initGenerator: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
-    public var exportMetadata: [String: String] = [:]
+    package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
     package var kernels = TrainingKernels()
 
-    public init(photos: String, cartoons: String, output: String, model: CycleGANConfig, checkpointDirectory: String) {
+    package init(photos: String, cartoons: String, output: String, model: CycleGANConfig, checkpointDirectory: String) {
         self.photos = photos
         self.cartoons = cartoons
         self.output = output
@@ -40,7 +40,7 @@ public struct TrainingOptions: Sendable {
     }
 
     /// Problems with the options themselves, found before any data is read.
-    public func validate() throws(TrainingError) {
+    package func validate() throws(TrainingError) {
         try model.validate()
         guard batchSize >= 1 else { throw .invalidOption("--batch-size must be at least 1") }
         if let steps, steps < 1 { throw .invalidOption("--steps must be at least 1") }
@@ -58,24 +58,24 @@ public struct TrainingOptions: Sendable {
 }
 
 /// What a finished (or stopped) run reports.
-public struct TrainingSummary: Sendable {
-    public var completedSteps: Int
-    public var totalSteps: Int
-    public var resumedFrom: Int?
-    public var skippedFiles: Int
-    public var lastLosses: StepLosses?
+package struct TrainingSummary: Sendable {
+    package var completedSteps: Int
+    package var totalSteps: Int
+    package var resumedFrom: Int?
+    package var skippedFiles: Int
+    package var lastLosses: StepLosses?
     /// Stopped early by a `StopRequest`, after writing a checkpoint.
-    public var interrupted = false
+    package var interrupted = false
 }
 
 /// The training loop: data on a producer thread, one CycleGAN step per batch, a loss line per step, sample
 /// sheets and checkpoints every N steps, and the exported generator at the end.
-public enum TrainingRun {
+package enum TrainingRun {
     /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming), or until
     /// `stop` is requested: then the current step finishes and a checkpoint is written.
     /// `output` receives the progress display and messages as raw text (stderr by default).
-    public static func run(_ options: TrainingOptions, stopAfter: Int? = nil, stop: StopRequest? = nil,
-                           output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    package static func run(_ options: TrainingOptions, stopAfter: Int? = nil, stop: StopRequest? = nil,
+                            output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) throws(TrainingError) -> TrainingSummary {
         let message = { (line: String) in output(line + "\n") }
         try options.validate()
