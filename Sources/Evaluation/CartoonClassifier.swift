@@ -2,7 +2,7 @@ import Foundation
 
 /// Logistic regression on standardised `StyleFeatures`: fitted on the training photos and cartoons, it says
 /// how cartoon-like a generator's outputs are (the share it calls cartoon).
-public struct CartoonClassifier: Sendable {
+package struct CartoonClassifier: Sendable {
     let mean: [Double]
     let scale: [Double]
     let weights: [Double]
@@ -10,7 +10,7 @@ public struct CartoonClassifier: Sendable {
 
     /// Full-batch gradient descent on the mean log loss; deterministic, and a few hundred samples a class
     /// converge in well under a second.
-    public init(photos: [StyleFeatures], cartoons: [StyleFeatures], iterations: Int = 2000, rate: Double = 0.5) {
+    package init(photos: [StyleFeatures], cartoons: [StyleFeatures], iterations: Int = 2000, rate: Double = 0.5) {
         let samples = (photos + cartoons).map(\.vector)
         let labels = [Double](repeating: 0, count: photos.count) + [Double](repeating: 1, count: cartoons.count)
         let dimensions = samples.first?.count ?? 0
@@ -36,18 +36,18 @@ public struct CartoonClassifier: Sendable {
     }
 
     /// Probability that the image is a cartoon.
-    public func cartoonProbability(_ features: StyleFeatures) -> Double {
+    package func cartoonProbability(_ features: StyleFeatures) -> Double {
         let x = features.vector
         return Self.sigmoid((0..<weights.count).reduce(bias) { $0 + weights[$1] * (x[$1] - mean[$1]) / scale[$1] })
     }
 
     /// Mean cartoon probability of `samples`: moves before the share does, while outputs are half-way there.
-    public func meanProbability(_ samples: [StyleFeatures]) -> Double {
+    package func meanProbability(_ samples: [StyleFeatures]) -> Double {
         samples.map(cartoonProbability).reduce(0, +) / Double(max(samples.count, 1))
     }
 
     /// Share of `samples` called cartoon (probability above one half).
-    public func cartoonShare(_ samples: [StyleFeatures]) -> Double {
+    package func cartoonShare(_ samples: [StyleFeatures]) -> Double {
         Double(samples.filter { cartoonProbability($0) > 0.5 }.count) / Double(max(samples.count, 1))
     }
 

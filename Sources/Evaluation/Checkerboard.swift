@@ -2,8 +2,8 @@ import Imaging
 
 /// The checkerboard a transposed convolution can leave on flat areas: the mean magnitude, in grey levels, of
 /// each 2x2 block's alternating component (a - b - c + d) / 4. Photos and clean cartoons score well under 1.
-public enum Checkerboard {
-    public static func energy(_ image: RGBImage) -> Double {
+package enum Checkerboard {
+    package static func energy(_ image: RGBImage) -> Double {
         let (w, h) = (image.width, image.height)
         guard w >= 2, h >= 2, image.pixels.count == w * h * 3 else { return 0 }
         func grey(_ x: Int, _ y: Int) -> Double {

@@ -3,15 +3,15 @@ import Imaging
 /// Skin and hair colour of an aligned face crop, as the mean colour of fixed regions: the cheeks below the
 /// eyes and the band along the top edge. In the training photos' framing (eyes at 29% of the height) those
 /// are skin and hair for most people; a generator that keeps colours keeps these means.
-public struct FaceColours: Sendable, Equatable {
-    public var skin: SIMD3<Double>
-    public var hair: SIMD3<Double>
+package struct FaceColours: Sendable, Equatable {
+    package var skin: SIMD3<Double>
+    package var hair: SIMD3<Double>
 
     /// Regions as (left, top, right, bottom) fractions of the crop.
     static let cheeks: [(Double, Double, Double, Double)] = [(0.20, 0.48, 0.36, 0.62), (0.64, 0.48, 0.80, 0.62)]
     static let top: [(Double, Double, Double, Double)] = [(0.15, 0.0, 0.85, 0.07)]
 
-    public init(_ image: RGBImage) {
+    package init(_ image: RGBImage) {
         skin = Self.mean(image, Self.cheeks)
         hair = Self.mean(image, Self.top)
     }
@@ -33,7 +33,7 @@ public struct FaceColours: Sendable, Equatable {
     }
 
     /// Euclidean distance of two colours in 8-bit RGB levels.
-    public static func distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+    package static func distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
         let d = a - b
         return (d * d).sum().squareRoot()
     }

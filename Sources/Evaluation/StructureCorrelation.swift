@@ -3,8 +3,8 @@ import Imaging
 /// How much of a photo's layout a cartoon keeps: the Pearson correlation of the two images' grey levels,
 /// each area-averaged to `side` x `side` first so that style (outlines, flat fills) counts less than where
 /// light and dark sit.
-public enum StructureCorrelation {
-    public static func correlation(_ a: RGBImage, _ b: RGBImage, side: Int = 32) -> Double {
+package enum StructureCorrelation {
+    package static func correlation(_ a: RGBImage, _ b: RGBImage, side: Int = 32) -> Double {
         let x = grey(a, side: side), y = grey(b, side: side)
         let n = Double(x.count)
         let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n

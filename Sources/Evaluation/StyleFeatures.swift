@@ -2,21 +2,21 @@ import Imaging
 
 /// What tells a flat, outlined cartoon from a photo, as numbers: flat areas, hard edges, a few dominant
 /// colours, fine texture and saturation. Cheap to compute and enough for a photo-vs-cartoon classifier.
-public struct StyleFeatures: Sendable, Equatable {
+package struct StyleFeatures: Sendable, Equatable {
     /// Share of pixels whose right and lower neighbours differ by less than 4 levels in every channel.
-    public var flatness: Double
+    package var flatness: Double
     /// Share of pixels with a neighbour difference of more than 48 levels (outlines, region borders).
-    public var edges: Double
+    package var edges: Double
     /// Share of pixels with a neighbour difference between 4 and 48 levels (photographic texture, noise).
-    public var texture: Double
+    package var texture: Double
     /// Share of pixels covered by the 12 most common colours, quantised to 32 levels a channel.
-    public var palette: Double
+    package var palette: Double
     /// Mean (max - min) / 255 over the pixels.
-    public var saturation: Double
+    package var saturation: Double
 
-    public var vector: [Double] { [flatness, edges, texture, palette, saturation] }
+    package var vector: [Double] { [flatness, edges, texture, palette, saturation] }
 
-    public init(_ image: RGBImage) {
+    package init(_ image: RGBImage) {
         let (w, h) = (image.width, image.height)
         var flat = 0, edge = 0, tex = 0, saturationSum = 0
         var histogram = [Int](repeating: 0, count: 32 * 32 * 32)
