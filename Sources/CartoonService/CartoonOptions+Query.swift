@@ -2,7 +2,7 @@ import Pipeline
 
 extension CartoonOptions {
     /// The query parameters of `POST /cartoonify`, validated; a bad value is a 400 naming it.
-    public init(query: [String: String]) throws(ServiceError) {
+    package init(query: [String: String]) throws(ServiceError) {
         self.init()
         if let raw = query["size"] {
             guard let size = Int(raw), Self.sizeRange.contains(size) else {

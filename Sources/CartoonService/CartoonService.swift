@@ -8,15 +8,15 @@ import Pipeline
 import Synchronization
 
 /// The running service: routes of the HTTP contract, the worker pool, readiness and draining.
-public final class CartoonService: Sendable {
+package final class CartoonService: Sendable {
     enum Phase: Sendable {
         case starting
         case ready(CartoonPipeline, ModelInfo)
         case draining
     }
 
-    public let configuration: ServiceConfiguration
-    public let metrics = ServiceMetrics()
+    package let configuration: ServiceConfiguration
+    package let metrics = ServiceMetrics()
     let logger: Logger
     let phase = Mutex<Phase>(.starting)
     let pool: WorkerPool
@@ -29,7 +29,7 @@ public final class CartoonService: Sendable {
     let web: Result<WebAssets, WebAssetsError>
     private let servers = Mutex<(main: HTTPServer?, metrics: HTTPServer?)>((nil, nil))
 
-    public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "cartoonify")) {
+    package init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "cartoonify")) {
         self.configuration = configuration
         self.logger = logger
         pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth)
@@ -40,7 +40,7 @@ public final class CartoonService: Sendable {
 
     /// Starts listening (health checks answer from here on; readiness waits for the model) and returns the
     /// bound ports.
-    public func start() throws -> (port: Int, metricsPort: Int?) {
+    package func start() throws -> (port: Int, metricsPort: Int?) {
         _ = try web.get()
         let main = HTTPServer(
             configuration: configuration.http,
@@ -70,7 +70,7 @@ public final class CartoonService: Sendable {
 
     /// Reads the face cascades and the weights file named by the configuration, and starts taking work.
     /// A missing or corrupt cascade, or weights whose face framing metadata is malformed, fail here.
-    public func loadModel() throws {
+    package func loadModel() throws {
         let detector = try FaceDetector.bundled(directory: configuration.cascades)
         let url = URL(fileURLWithPath: configuration.weightsPath)
         let loaded = try Generator.load(from: url)
@@ -78,7 +78,7 @@ public final class CartoonService: Sendable {
     }
 
     /// Serves an already loaded generator (tests, or weights obtained another way).
-    public func install(_ loaded: LoadedGenerator, detector: FaceDetector, path: String) throws(FaceFramingError) {
+    package func install(_ loaded: LoadedGenerator, detector: FaceDetector, path: String) throws(FaceFramingError) {
         let framing = try FaceFraming(metadata: loaded.metadata)
         let pipeline = CartoonPipeline(
             generator: loaded.generator, detector: detector, framing: framing, decodeLimits: configuration.decodeLimits,
@@ -116,7 +116,7 @@ public final class CartoonService: Sendable {
 
     /// SIGTERM: readiness turns 503, the listener closes, in-flight and queued requests finish within the
     /// drain timeout. Returns whether everything finished in time.
-    public func drain() -> Bool {
+    package func drain() -> Bool {
         phase.withLock { $0 = .draining }
         let deadline = ContinuousClock.now + configuration.drainTimeout
         let (main, metricsServer) = servers.withLock { $0 }

@@ -5,25 +5,25 @@ import Parallel
 /// Picks how busy workers share the cores for this model by timing both ways at start: one request on
 /// every core at a time, against one request per core side by side. Small models run best side by side;
 /// a model whose layers only fit the caches when split across the cores runs best whole.
-public struct CorePolicyCalibration: Sendable, Equatable {
+package struct CorePolicyCalibration: Sendable, Equatable {
     /// Requests per second with one request at a time on every core.
-    public var exclusive: Double
+    package var exclusive: Double
     /// Requests per second with one single-core request per core at once.
-    public var spread: Double
+    package var spread: Double
 
     /// Exclusive must win clearly: it also makes a queued request wait for the whole one before it.
-    public var policy: CoreShare.Policy {
+    package var policy: CoreShare.Policy {
         exclusive > 1.05 * spread ? .exclusive : .spread
     }
 
-    public init(exclusive: Double, spread: Double) {
+    package init(exclusive: Double, spread: Double) {
         self.exclusive = exclusive
         self.spread = spread
     }
 
     /// Times `rounds` generator passes each way on a blank input (after a warm-up), taking each way's
     /// best round, so one slow moment on a shared machine does not decide.
-    public static func measure(_ plan: GeneratorPlan, cores: Int, rounds: Int = 3) -> CorePolicyCalibration {
+    package static func measure(_ plan: GeneratorPlan, cores: Int, rounds: Int = 3) -> CorePolicyCalibration {
         let size = plan.config.inputSize
         let input = Tensor(shape: [1, 3, size, size], storage: [Float](repeating: 0, count: 3 * size * size))
         let arenas = (0..<max(1, cores)).map { _ in WorkerArena() }

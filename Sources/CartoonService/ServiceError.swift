@@ -4,28 +4,28 @@ import Pipeline
 
 /// A request that cannot be served, as the contract's JSON error: a status, a stable machine code and a
 /// sentence for the person reading it.
-public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var status: Int
-    public var code: String
-    public var message: String
-    public var headers: [(String, String)] = []
+package struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var status: Int
+    package var code: String
+    package var message: String
+    package var headers: [(String, String)] = []
 
-    public init(status: Int, code: String, message: String, headers: [(String, String)] = []) {
+    package init(status: Int, code: String, message: String, headers: [(String, String)] = []) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
     }
 
-    public var description: String { "\(status) \(code): \(message)" }
+    package var description: String { "\(status) \(code): \(message)" }
 
-    public var response: HTTPResponse {
+    package var response: HTTPResponse {
         var response = HTTPResponse.error(status: status, code: code, message: message)
         for (name, value) in headers { response.headers.set(name, value) }
         return response
     }
 
-    public static func == (a: ServiceError, b: ServiceError) -> Bool {
+    package static func == (a: ServiceError, b: ServiceError) -> Bool {
         a.status == b.status && a.code == b.code && a.message == b.message
             && a.headers.elementsEqual(b.headers, by: { $0 == $1 })
     }

@@ -4,7 +4,7 @@ import Pipeline
 
 /// The service's Prometheus series, kept in a registry of its own so two servers in one process (tests)
 /// never share counts and no global bootstrap is needed.
-public final class ServiceMetrics: Sendable {
+package final class ServiceMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let inference: CoreMetrics.Timer
@@ -17,7 +17,7 @@ public final class ServiceMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
     ]
 
-    public init() {
+    package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.latencyBuckets
         self.factory = factory
@@ -28,19 +28,19 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// One finished HTTP exchange, including the errors the HTTP layer answered by itself.
-    public func recordRequest(route: String, status: Int, duration: Duration) {
+    package func recordRequest(route: String, status: Int, duration: Duration) {
         CoreMetrics.Counter(label: "cartoonify_http_requests_total", dimensions: [("route", route), ("status", String(status))],
                 factory: factory).increment()
         CoreMetrics.Timer(label: "cartoonify_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
             .recordNanoseconds(duration.nanoseconds)
     }
 
-    public func recordInference(_ duration: Duration) {
+    package func recordInference(_ duration: Duration) {
         inference.recordNanoseconds(duration.nanoseconds)
     }
 
     /// Each pipeline stage's share of a request (`StageTimes`), so the per-stage CPU cost reads off the sums.
-    public func recordStages(_ times: StageTimes) {
+    package func recordStages(_ times: StageTimes) {
         for (name, duration) in times.named {
             CoreMetrics.Timer(label: "cartoonify_stage_duration_seconds", dimensions: [("stage", name)], factory: factory)
                 .recordNanoseconds(duration.nanoseconds)
@@ -48,13 +48,13 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Work turned away before it ran: `queue_full`, `deadline_exceeded`, `client_gone`, `not_ready`.
-    public func recordRejected(reason: String) {
+    package func recordRejected(reason: String) {
         CoreMetrics.Counter(label: "cartoonify_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
     /// The text exposition, with the pool's and the server's gauges read at scrape time so they are never
     /// stale. Open connections show idle and slow clients, which hold descriptors but no worker.
-    public func exposition(waiting: Int, running: Int, connections: Int) -> [UInt8] {
+    package func exposition(waiting: Int, running: Int, connections: Int) -> [UInt8] {
         queueDepth.record(waiting)
         inFlight.record(running)
         openConnections.record(connections)

@@ -5,13 +5,13 @@ import Foundation
 /// Dispatch's global queues grow threads when work blocks, and a CPU-bound generator is exactly that kind
 /// of work; a fixed pool keeps the machine at one busy thread per worker no matter the load, and the bound
 /// turns overload into an immediate 503 instead of unbounded latency and memory.
-public final class WorkerPool: @unchecked Sendable {
+package final class WorkerPool: @unchecked Sendable {
     /// What a job sees of the thread running it; per-worker scratch memory hangs off this.
-    public struct Worker: Sendable {
-        public let index: Int
+    package struct Worker: Sendable {
+        package let index: Int
     }
 
-    public typealias Job = @Sendable (Worker) -> Void
+    package typealias Job = @Sendable (Worker) -> Void
 
     /// A queued job, how to tell that nobody waits for it any more (its client hung up), and what to do
     /// instead of running it when it is dropped for that.
@@ -29,9 +29,9 @@ public final class WorkerPool: @unchecked Sendable {
     private var accepting = true
     private var liveThreads = 0
 
-    public let workerCount: Int
-    public let capacity: Int
-    public init(workers: Int, queueDepth: Int) {
+    package let workerCount: Int
+    package let capacity: Int
+    package init(workers: Int, queueDepth: Int) {
         precondition(workers > 0 && queueDepth >= 0, "worker count must be positive and queue depth non-negative")
         workerCount = workers
         capacity = queueDepth
@@ -47,8 +47,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// Enqueues `job` unless `queueDepth` jobs already wait beyond the busy workers or the pool is shutting
     /// down; never blocks. When the queue is full, waiting jobs whose `isAbandoned` says so are dropped
     /// first (their `onDrop` runs instead, outside the lock), so clients that left keep no one out.
-    public func submit(_ job: @escaping Job, isAbandoned: @escaping @Sendable () -> Bool = { false },
-                       onDrop: @escaping @Sendable () -> Void = {}) -> Bool {
+    package func submit(_ job: @escaping Job, isAbandoned: @escaping @Sendable () -> Bool = { false },
+                        onDrop: @escaping @Sendable () -> Void = {}) -> Bool {
         condition.lock()
         var dropped: [Entry] = []
         if accepting, queue.count - head + busy >= workerCount + capacity {
@@ -71,12 +71,12 @@ public final class WorkerPool: @unchecked Sendable {
         return accepted
     }
 
-    public var waiting: Int { condition.withLock { queue.count - head } }
-    public var running: Int { condition.withLock { busy } }
+    package var waiting: Int { condition.withLock { queue.count - head } }
+    package var running: Int { condition.withLock { busy } }
 
     /// Stops taking work, lets every queued and running job finish, and joins the threads.
     /// Returns false if they were still busy at `deadline`.
-    public func shutdown(deadline: ContinuousClock.Instant) -> Bool {
+    package func shutdown(deadline: ContinuousClock.Instant) -> Bool {
         condition.lock()
         accepting = false
         condition.broadcast()
