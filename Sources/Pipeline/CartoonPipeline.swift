@@ -7,20 +7,20 @@ import Parallel
 
 /// One photo in, one PNG cartoon out: decode, frame, generate, resize to the asked size, encode. Plain
 /// values in and out, so the CLI and the tests run exactly what the server runs.
-public struct CartoonPipeline: Sendable {
+package struct CartoonPipeline: Sendable {
     /// The generator compiled for the fast kernels; shared read-only by every worker.
-    public let plan: GeneratorPlan
-    public let detector: FaceDetector
+    package let plan: GeneratorPlan
+    package let detector: FaceDetector
     /// How this model wants faces framed (from its weights' metadata).
-    public let framing: FaceFraming
-    public var decodeLimits: DecodeLimits
-    public var pngCompressionLevel: Int
+    package let framing: FaceFraming
+    package var decodeLimits: DecodeLimits
+    package var pngCompressionLevel: Int
 
     /// `precision` `bf16` needs `Precision.bf16Supported` (callers refuse it with a message first).
     /// `kernels` is the instruction-set path of both the generator and the face scans.
-    public init(generator: Generator, detector: FaceDetector, framing: FaceFraming = .standard,
-                decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1, precision: Precision = .f32,
-                kernels: KernelPath = .best) {
+    package init(generator: Generator, detector: FaceDetector, framing: FaceFraming = .standard,
+                 decodeLimits: DecodeLimits = DecodeLimits(), pngCompressionLevel: Int = 1, precision: Precision = .f32,
+                 kernels: KernelPath = .best) {
         plan = GeneratorPlan(generator, kernels: kernels, precision: precision)
         var detector = detector
         detector.kernels = kernels
@@ -30,37 +30,37 @@ public struct CartoonPipeline: Sendable {
         self.pngCompressionLevel = pngCompressionLevel
     }
 
-    public var modelSize: Int { plan.config.inputSize }
+    package var modelSize: Int { plan.config.inputSize }
 
     /// What one run may use: the calling worker's activation memory, and the cores its parallel regions
     /// may spread over (a server worker's context caps them by the cores the other busy workers leave).
-    public struct Resources {
-        public let arena: InferenceArena
-        public let context: ComputeContext
+    package struct Resources {
+        package let arena: InferenceArena
+        package let context: ComputeContext
 
-        public init(arena: InferenceArena = InferenceArena(), context: ComputeContext = .serial) {
+        package init(arena: InferenceArena = InferenceArena(), context: ComputeContext = .serial) {
             self.arena = arena
             self.context = context
         }
     }
 
-    public struct Result: Sendable {
-        public var png: [UInt8]
+    package struct Result: Sendable {
+        package var png: [UInt8]
         /// The face the crop was made around, in the uploaded photo's pixels; nil when none was found or
         /// detection was not asked.
-        public var face: FaceBox?
+        package var face: FaceBox?
         /// The eyes the crop was aligned on, in the uploaded photo's pixels; nil for a box or centre crop.
-        public var eyes: EyePoints?
+        package var eyes: EyePoints?
         /// With `crop=face&face=all`: the other faces found, strongest first; nil otherwise.
-        public var otherFaces: [FaceBox]?
+        package var otherFaces: [FaceBox]?
         /// nil when the crop mode did not ask for detection.
-        public var faceDetected: Bool?
-        public var times: StageTimes
+        package var faceDetected: Bool?
+        package var times: StageTimes
     }
 
     /// `isAbandoned` is asked between stages; true stops the work (nobody waits for it any more).
-    public func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
-                    isAbandoned: () -> Bool = { false }) throws(PipelineError) -> Result {
+    package func run(_ bytes: [UInt8], options: CartoonOptions, resources: Resources,
+                     isAbandoned: () -> Bool = { false }) throws(PipelineError) -> Result {
         func checkpoint() throws(PipelineError) {
             if isAbandoned() { throw .abandoned }
         }

@@ -2,20 +2,20 @@
 /// alignment cost next to the model (`Server-Timing` header, `cartoonify_stage_duration_seconds`).
 /// Wall-clock time on the worker; it equals CPU time when the stage runs on one core (`--inference-threads 1`,
 /// or any busy server, where the workers share the cores one each).
-public struct StageTimes: Sendable, Equatable {
+package struct StageTimes: Sendable, Equatable {
     /// Reading the upload into pixels (and EXIF orientation).
-    public var decode: Duration = .zero
+    package var decode: Duration = .zero
     /// Face detection and eye finding (`crop=face` only).
-    public var detect: Duration = .zero
+    package var detect: Duration = .zero
     /// The warp into the model's input (`crop=face` only; other crops resize as part of `inference`).
-    public var align: Duration = .zero
+    package var align: Duration = .zero
     /// The generator, with the input conversion of the other crops.
-    public var inference: Duration = .zero
+    package var inference: Duration = .zero
     /// Output resize and PNG encoding.
-    public var encode: Duration = .zero
+    package var encode: Duration = .zero
 
     /// The stages with their names, in pipeline order.
-    public var named: [(name: String, duration: Duration)] {
+    package var named: [(name: String, duration: Duration)] {
         [("decode", decode), ("detect", detect), ("align", align), ("inference", inference), ("encode", encode)]
     }
 
