@@ -1,4 +1,4 @@
 /// The release of the whole project: the server reports it, and the trainer stamps it into the weights it exports.
-public enum CartoonifyVersion {
-    public static let current = "0.2.0"
+package enum CartoonifyVersion {
+    package static let current = "0.2.0"
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A generator together with where it came from, for `/v1/model` and logs.
-public struct LoadedGenerator: Sendable {
-    public let generator: Generator
-    public let metadata: [String: String]
+package struct LoadedGenerator: Sendable {
+    package let generator: Generator
+    package let metadata: [String: String]
     /// Lowercase hex SHA-256 of the whole weights file.
-    public let sha256: String
+    package let sha256: String
 
-    public init(generator: Generator, metadata: [String: String], sha256: String) {
+    package init(generator: Generator, metadata: [String: String], sha256: String) {
         self.generator = generator
         self.metadata = metadata
         self.sha256 = sha256
@@ -16,7 +16,7 @@ public struct LoadedGenerator: Sendable {
 
 extension Generator {
     /// Reads a weights file, infers the config (metadata first, shapes to confirm/infer), builds the generator.
-    public static func load(from url: URL) throws -> LoadedGenerator {
+    package static func load(from url: URL) throws -> LoadedGenerator {
         let data = try SafeTensorsFile.mappedContents(of: url)
         let (file, digest) = try data.withUnsafeBytes { bytes in
             var hasher = SHA256()
@@ -29,7 +29,7 @@ extension Generator {
     }
 
     /// The metadata a weights file for this generator should carry (see docs/weights-format.md).
-    public static func metadata(for config: GeneratorConfig) -> [String: String] {
+    package static func metadata(for config: GeneratorConfig) -> [String: String] {
         ["architecture": config.architecture.rawValue, "ngf": String(config.ngf), "n_blocks": String(config.nBlocks),
          "input_size": String(config.inputSize), "norm": "instance", "affine": String(config.affineNorm)]
     }

@@ -2,7 +2,7 @@ extension Generator {
     /// Fresh weights as CycleGAN's `init_weights('normal')` makes them: conv weights N(0, 0.02), biases 0,
     /// affine norm scale 1 and shift 0. Deterministic for a seed (splitmix64 + Box-Muller, names in sorted
     /// order), so tests and tools can regenerate large weights instead of storing them.
-    public static func randomWeights(config: GeneratorConfig, seed: UInt64) -> [String: Tensor] {
+    package static func randomWeights(config: GeneratorConfig, seed: UInt64) -> [String: Tensor] {
         var rng = SplitMix64(seed: seed)
         var weights: [String: Tensor] = [:]
         let parameters = GeneratorLayout(config: config).parameters(affine: config.affineNorm)

@@ -1,14 +1,14 @@
 /// A CycleGAN generator (`resnet` or `unet-resnet`): its configuration and its checked weights.
 ///
 /// A plain value: `GeneratorPlan` compiles it for inference, and training reads its weights by name.
-public struct Generator: Sendable {
-    public let config: GeneratorConfig
-    public let parameterCount: Int
+package struct Generator: Sendable {
+    package let config: GeneratorConfig
+    package let parameterCount: Int
     /// The weights under their file names (what `init(config:weights:)` was given), for planning and export.
-    public let namedParameters: [String: Tensor]
+    package let namedParameters: [String: Tensor]
 
     /// Checks that `weights` holds exactly the tensors of `config` with the right shapes.
-    public init(config: GeneratorConfig, weights: [String: Tensor]) throws {
+    package init(config: GeneratorConfig, weights: [String: Tensor]) throws {
         guard config.ngf >= 1, config.nBlocks >= 0 else {
             throw WeightsError.invalidConfig("ngf \(config.ngf) and n_blocks \(config.nBlocks) must be >= 1 and >= 0")
         }
@@ -33,14 +33,14 @@ public struct Generator: Sendable {
     }
 
     /// Name -> shape of every parameter `config` needs (the safetensors tensor names).
-    public static func tensorNames(config: GeneratorConfig) -> [String: [Int]] {
+    package static func tensorNames(config: GeneratorConfig) -> [String: [Int]] {
         Dictionary(uniqueKeysWithValues: GeneratorLayout(config: config).parameters(affine: config.affineNorm)
             .map { ($0.name, $0.shape) })
     }
 
     /// Throws unless `shape` is [N, 3, H, W] with N >= 1 and H, W multiples of 4 and at least 8 (the
     /// bottleneck must be at least 2 pixels for its reflection padding). Call before a forward pass.
-    public static func validate(inputShape shape: [Int]) throws {
+    package static func validate(inputShape shape: [Int]) throws {
         func fail(_ reason: String) -> GeneratorInputError { .invalidShape(shape: shape, reason: reason) }
         guard shape.count == 4 else { throw fail("expected 4 dimensions [N, 3, H, W]") }
         guard shape[0] >= 1 else { throw fail("batch size must be at least 1") }

@@ -1,5 +1,5 @@
 /// The two generator families the service can load.
-public enum GeneratorArchitecture: String, Sendable, CaseIterable {
+package enum GeneratorArchitecture: String, Sendable, CaseIterable {
     /// The official CycleGAN `ResnetGenerator` (junyanz/pytorch-CycleGAN-and-pix2pix).
     case resnet
     /// The Bitmoji variant: the same encoder and residual bottleneck, with U-Net skips into the decoder.
@@ -7,18 +7,18 @@ public enum GeneratorArchitecture: String, Sendable, CaseIterable {
 }
 
 /// Everything needed to know a generator's parameter names and shapes.
-public struct GeneratorConfig: Sendable, Equatable {
-    public var architecture: GeneratorArchitecture
+package struct GeneratorConfig: Sendable, Equatable {
+    package var architecture: GeneratorArchitecture
     /// Filters of the first layer; the encoder doubles it twice.
-    public var ngf: Int
+    package var ngf: Int
     /// Residual blocks in the bottleneck.
-    public var nBlocks: Int
+    package var nBlocks: Int
     /// The square edge the model was trained at (metadata for the service; the network is fully convolutional).
-    public var inputSize: Int
+    package var inputSize: Int
     /// Whether the instance norms carry learned scale and shift (`affine=True` checkpoints).
-    public var affineNorm: Bool
+    package var affineNorm: Bool
 
-    public init(
+    package init(
         architecture: GeneratorArchitecture = .resnet, ngf: Int = 64, nBlocks: Int = 9,
         inputSize: Int = 256, affineNorm: Bool = false
     ) {
@@ -30,7 +30,7 @@ public struct GeneratorConfig: Sendable, Equatable {
     }
 
     /// Image channels in and out (RGB).
-    public static let imageChannels = 3
+    package static let imageChannels = 3
     /// Product of the encoder's strides: spatial sizes must be multiples of it.
-    public static let totalStride = 4
+    package static let totalStride = 4
 }

@@ -4,21 +4,21 @@ import KernelsCore
 import Parallel
 
 /// Called after each layer of a planned forward pass with the layer's name and its seconds.
-public typealias LayerObserver = (_ layer: String, _ seconds: Double) -> Void
+package typealias LayerObserver = (_ layer: String, _ seconds: Double) -> Void
 
 /// A `Generator` compiled for fast inference: weights packed (and Winograd-transformed) once, every
 /// convolution on its fastest kernel path, and instance norm + ReLU fused into the next layer's input
 /// stage, reflection padding into the convolution, the residual add into the norm's output pass.
 ///
 /// Immutable and shareable across workers; each worker brings its own `InferenceArena`.
-public struct GeneratorPlan: Sendable {
-    public let config: GeneratorConfig
+package struct GeneratorPlan: Sendable {
+    package let config: GeneratorConfig
     /// The instruction-set path the kernels run on.
-    public let kernels: KernelPath
+    package let kernels: KernelPath
     /// The number format asked for. `bf16` takes the layers whose float32 plan is an implicit GEMM (stem,
     /// downsampling) and the transposed convolutions; Winograd blocks and the folded head stay float32
     /// (`ConvAlgorithm.bf16GEMM`).
-    public let precision: Precision
+    package let precision: Precision
 
     struct Norm: Sendable {
         let eps: Float = 1e-5
@@ -43,7 +43,7 @@ public struct GeneratorPlan: Sendable {
     /// Walks the generator's layout: reflection padding 3 around the 7x7 stem and head and 1 in the residual
     /// blocks, zero padding 1 in the stride-2 downsampling, 2x transposed convolutions up.
     /// `precision` `bf16` needs `Precision.bf16Supported`.
-    public init(_ generator: Generator, kernels: KernelPath = .best, precision: Precision = .f32) {
+    package init(_ generator: Generator, kernels: KernelPath = .best, precision: Precision = .f32) {
         config = generator.config
         self.kernels = kernels
         self.precision = precision
@@ -101,8 +101,8 @@ public struct GeneratorPlan: Sendable {
     /// [N, 3, H, W] in [-1, 1] -> [N, 3, H, W]: the PyTorch generator's output within float rounding
     /// (Winograd layers differ by ~1e-5). The shape must pass `Generator.validate(inputShape:)`.
     /// `context` says how many cores each layer may split across (and which share caps them).
-    public func forward(_ input: Tensor, arena: InferenceArena, context: ComputeContext,
-                        observer: LayerObserver? = nil) -> Tensor {
+    package func forward(_ input: Tensor, arena: InferenceArena, context: ComputeContext,
+                         observer: LayerObserver? = nil) -> Tensor {
         precondition((try? Generator.validate(inputShape: input.shape)) != nil,
                      "GeneratorPlan.forward: invalid input shape \(input.shape)")
         let (n, c, h, w) = input.nchw

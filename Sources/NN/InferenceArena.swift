@@ -1,9 +1,9 @@
 /// Activation memory for planned forward passes (`GeneratorPlan`), kept and reused across requests so a
 /// steady-state inference allocates nothing but its output. One per worker: it is not thread-safe.
-public final class InferenceArena {
+package final class InferenceArena {
     private var storage: UnsafeMutableBufferPointer<Float>
 
-    public init() {
+    package init() {
         storage = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
@@ -12,7 +12,7 @@ public final class InferenceArena {
     }
 
     /// Floats currently held.
-    public var capacity: Int { storage.count }
+    package var capacity: Int { storage.count }
 
     /// At least `count` floats, growing (and dropping the old contents) when needed.
     func memory(count: Int) -> UnsafeMutablePointer<Float> {

@@ -4,24 +4,24 @@ import Foundation
 ///
 /// Reading validates everything a hostile or damaged file could get wrong (header length and JSON,
 /// dtypes, shapes, offsets, truncation) and widens F16/BF16 to Float32; writing produces F32 only.
-public struct SafeTensorsFile: Sendable {
-    public var tensors: [String: Tensor]
-    public var metadata: [String: String]
+package struct SafeTensorsFile: Sendable {
+    package var tensors: [String: Tensor]
+    package var metadata: [String: String]
 
     /// Refuse headers above this size before allocating or parsing anything.
-    public static let maxHeaderLength = 100 * 1024 * 1024
+    package static let maxHeaderLength = 100 * 1024 * 1024
 
-    public init(tensors: [String: Tensor], metadata: [String: String]) {
+    package init(tensors: [String: Tensor], metadata: [String: String]) {
         self.tensors = tensors
         self.metadata = metadata
     }
 
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         self = try bytes.withUnsafeBytes { try SafeTensorsFile(parsing: $0) }
     }
 
     /// Reads the file memory-mapped, so the only copy made is the conversion into the tensors.
-    public static func read(from url: URL) throws -> SafeTensorsFile {
+    package static func read(from url: URL) throws -> SafeTensorsFile {
         let data = try mappedContents(of: url)
         return try data.withUnsafeBytes { try SafeTensorsFile(parsing: $0) }
     }
@@ -117,7 +117,7 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// F32, names sorted, data 8-byte aligned after the header.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         let ordered = tensors.sorted { $0.key < $1.key }
         var offset = 0
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
@@ -144,7 +144,7 @@ public struct SafeTensorsFile: Sendable {
 
     /// Writes to a temporary file in the same directory and renames it over `url`, so readers never see
     /// a partial file.
-    public func write(to url: URL) throws {
+    package func write(to url: URL) throws {
         do {
             try Data(serialized()).write(to: url, options: .atomic)
         } catch {

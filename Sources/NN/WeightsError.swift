@@ -1,5 +1,5 @@
 /// Why a weights file or weight dictionary was rejected; every case names the tensor, offset or field.
-public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
+package enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
     case fileAccess(path: String, reason: String)
     case fileTooShort(size: Int)
     case headerTooLarge(length: UInt64, limit: Int)
@@ -19,7 +19,7 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidConfig(String)
     case cannotInfer(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .fileAccess(path, reason):
             "cannot access weights file \(path): \(reason)"
@@ -62,10 +62,10 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 /// An input the generator cannot process, reported before any work is done.
-public enum GeneratorInputError: Error, CustomStringConvertible, Equatable, Sendable {
+package enum GeneratorInputError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidShape(shape: [Int], reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidShape(shape, reason): "generator input shape \(shape) is invalid: \(reason)"
         }
