@@ -44,16 +44,20 @@ extension Tape {
                      "block means need equal shapes divisible by the grid, got \(x.shape), \(z.shape), grid \(grid)")
         let (blockHeight, blockWidth) = (h / grid, w / grid)
         let planes = n * c, blocks = planes * grid * grid
-        // Differences of the block means, [planes, grid, grid].
+        /// Visits every element with its block, [planes, grid, grid], in memory order.
+        func forEachElement(_ body: (_ element: Int, _ block: Int) -> Void) {
+            for plane in 0..<planes {
+                for row in 0..<h {
+                    let line = (plane * h + row) * w, block = (plane * grid + row / blockHeight) * grid
+                    for column in 0..<w { body(line + column, block + column / blockWidth) }
+                }
+            }
+        }
+        // Differences of the block means.
         var difference = [Float](repeating: 0, count: blocks)
         x.storage.withBase { xs in
             z.storage.withBase { zs in
-                for plane in 0..<planes {
-                    for row in 0..<h {
-                        let line = (plane * h + row) * w, block = (plane * grid + row / blockHeight) * grid
-                        for column in 0..<w { difference[block + column / blockWidth] += xs[line + column] - zs[line + column] }
-                    }
-                }
+                forEachElement { element, block in difference[block] += xs[element] - zs[element] }
             }
         }
         let area = Float(blockHeight * blockWidth)
@@ -65,14 +69,9 @@ extension Tape {
         return record(Tensor(shape: [1], storage: [Float(sum / Double(blocks))]), inputs: [a, b]) { dy, needs in
             let g = dy.storage[0] / (Float(blocks) * area)
             var da = [Float](repeating: 0, count: x.count)
-            for plane in 0..<planes {
-                for row in 0..<h {
-                    let line = (plane * h + row) * w, block = (plane * grid + row / blockHeight) * grid
-                    for column in 0..<w {
-                        let d = difference[block + column / blockWidth]
-                        da[line + column] = d > 0 ? g : (d < 0 ? -g : 0)
-                    }
-                }
+            forEachElement { element, block in
+                let d = difference[block]
+                da[element] = d > 0 ? g : (d < 0 ? -g : 0)
             }
             let gradient = Tensor(shape: x.shape, storage: da)
             return [gradient, needs[1] ? gradient.map { -$0 } : nil]

@@ -48,7 +48,7 @@ package enum Checkpoint {
     /// Reads a checkpoint as the model it records (for export and evaluation, where no run states a config).
     package static func read(from path: String) throws(TrainingError) -> (CycleGANState, [String: String]) {
         let file = try open(path)
-        let metadata = file.metadata
+        let metadata = withOlderDefaults(file.metadata)
         func number<T: LosslessStringConvertible>(_ key: String) throws(TrainingError) -> T {
             guard let value = metadata[key].flatMap(T.init) else {
                 throw .badCheckpoint(path: path, reason: "metadata \(key) is missing or malformed")
@@ -68,19 +68,27 @@ package enum Checkpoint {
         let config = CycleGANConfig(
             generator: generator, discriminator: PatchGANConfig(ndf: try number("ndf"), layers: try number("d_layers")),
             lambdaCycle: try number("lambda_cycle"), lambdaIdentity: try number("lambda_identity"),
-            lambdaColour: metadata["lambda_colour"] == nil ? 0 : try number("lambda_colour"),
+            lambdaColour: try number("lambda_colour"),
             adam: AdamConfig(beta1: try number("beta1"), beta2: try number("beta2")), poolSize: try number("pool_size"))
         return try state(in: file, config: config, path: path)
     }
 
-    /// Loss weights, by metadata key; checkpoints written before the colour loss have no `lambda_colour`.
+    /// Loss weights, by metadata key.
     static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour"]
+
+    /// What a checkpoint written before a key existed meant by its absence: no colour loss.
+    static let olderCheckpointDefaults = ["lambda_colour": String(Float(0))]
+
+    /// `metadata` with `olderCheckpointDefaults` filled in where it has no value of its own.
+    static func withOlderDefaults(_ metadata: [String: String]) -> [String: String] {
+        metadata.merging(olderCheckpointDefaults) { recorded, _ in recorded }
+    }
 
     /// The loss weights of this run that differ from the checkpoint's, as "key old -> new".
     package static func changedLossWeights(checkpoint metadata: [String: String], run config: CycleGANConfig) -> [String] {
-        let expected = configurationMetadata(config)
+        let (recorded, expected) = (withOlderDefaults(metadata), configurationMetadata(config))
         return lossWeightKeys.compactMap { key in
-            let old = metadata[key] ?? (key == "lambda_colour" ? String(Float(0)) : "missing")
+            let old = recorded[key] ?? "missing"
             return old == expected[key] ? nil : "\(key) \(old) -> \(expected[key] ?? "")"
         }
     }
