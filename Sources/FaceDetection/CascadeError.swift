@@ -1,5 +1,5 @@
 /// Why a cascade file could not be loaded. Each case names the element or value at fault.
-public enum CascadeError: Error, Equatable, CustomStringConvertible {
+package enum CascadeError: Error, Equatable, CustomStringConvertible {
     /// The text is not well-formed XML (as far as the cascade subset of XML goes).
     case malformedXML(String)
     /// The XML is well-formed but a cascade field is missing, out of range or inconsistent.
@@ -9,7 +9,7 @@ public enum CascadeError: Error, Equatable, CustomStringConvertible {
     /// A cascade file the detector ships with is not where it should be (or cannot be read).
     case missingFile(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformedXML(let detail): "malformed cascade XML: \(detail)"
         case .invalidCascade(let detail): "invalid cascade: \(detail)"

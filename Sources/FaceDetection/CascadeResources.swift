@@ -4,20 +4,20 @@ import Foundation
 /// SwiftPM copies them into `cartoonify_FaceDetection.resources/Resources` next to every executable it
 /// builds; the Docker image keeps that folder beside the server. Found by hand rather than through
 /// `Bundle.module`, whose accessor traps when the bundle is missing: here that is a start-up error.
-public enum CascadeResources {
-    public static let faceCascade = "haarcascade_frontalface_default.xml"
-    public static let eyeCascade = "haarcascade_eye.xml"
+package enum CascadeResources {
+    package static let faceCascade = "haarcascade_frontalface_default.xml"
+    package static let eyeCascade = "haarcascade_eye.xml"
     /// Names another folder holding both files; the executables read it and pass `directory(override:)` on.
-    public static let environmentVariable = "CARTOONIFY_CASCADES"
+    package static let environmentVariable = "CARTOONIFY_CASCADES"
 
     /// The folder named by `override` (the variable's value) when it is set and not empty, else the default.
-    public static func directory(override: String?) -> URL {
+    package static func directory(override: String?) -> URL {
         guard let override, !override.isEmpty else { return defaultDirectory }
         return URL(fileURLWithPath: override, isDirectory: true)
     }
 
     /// The resource folder beside the running executable.
-    public static var defaultDirectory: URL {
+    package static var defaultDirectory: URL {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
         return executable.deletingLastPathComponent()
             .appendingPathComponent("cartoonify_FaceDetection.resources/Resources", isDirectory: true)

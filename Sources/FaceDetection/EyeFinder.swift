@@ -15,7 +15,7 @@ extension FaceDetector {
     static let refineRoll = 3 * Double.pi / 180
 
     /// The eyes of `face` in `image`, or nil when the eye cascade does not find both (or none is loaded).
-    public func eyes(in image: RGBImage, face: FaceBox) -> EyePoints? {
+    package func eyes(in image: RGBImage, face: FaceBox) -> EyePoints? {
         guard let eyeScanner else { return nil }
         let first = RotatedSquare(centreX: Double(face.x) + Double(face.width) / 2,
                                   centreY: Double(face.y) + Double(face.height) / 2,

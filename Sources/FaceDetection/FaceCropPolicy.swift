@@ -2,12 +2,12 @@ import Imaging
 
 /// The crop chosen for `crop=face`: the region of the photo the generator sees, and the face and eyes it
 /// was placed by (nil face: none was found, the region is the centre square; nil eyes: a box crop).
-public struct FaceCrop: Sendable, Equatable {
-    public var region: RotatedSquare
-    public var face: FaceBox?
-    public var eyes: EyePoints?
+package struct FaceCrop: Sendable, Equatable {
+    package var region: RotatedSquare
+    package var face: FaceBox?
+    package var eyes: EyePoints?
 
-    public init(region: RotatedSquare, face: FaceBox?, eyes: EyePoints?) {
+    package init(region: RotatedSquare, face: FaceBox?, eyes: EyePoints?) {
         self.region = region
         self.face = face
         self.eyes = eyes
@@ -16,11 +16,11 @@ public struct FaceCrop: Sendable, Equatable {
 
 /// Where to cut the generator's input from a photo, given what the detector found and how the model wants
 /// faces framed.
-public enum FaceCropPolicy {
+package enum FaceCropPolicy {
     /// The whole `crop=face` policy: with eyes, the square that puts them on the model's eye targets (turned
     /// to level them, scaled, moved); with a face but no eyes, the model's box framing around the face;
     /// with neither, the centre square.
-    public static func crop(face: FaceBox?, eyes: EyePoints?, framing: FaceFraming, imageWidth: Int, imageHeight: Int) -> FaceCrop {
+    package static func crop(face: FaceBox?, eyes: EyePoints?, framing: FaceFraming, imageWidth: Int, imageHeight: Int) -> FaceCrop {
         guard let face else {
             return FaceCrop(region: centerRegion(imageWidth: imageWidth, imageHeight: imageHeight), face: nil, eyes: nil)
         }
@@ -30,7 +30,7 @@ public enum FaceCropPolicy {
 
     /// The similarity transform (rotation, scale, translation) that maps the framing's eye targets onto
     /// `eyes`, as the square it cuts from the photo.
-    public static func alignedRegion(for eyes: EyePoints, framing: FaceFraming) -> RotatedSquare {
+    package static func alignedRegion(for eyes: EyePoints, framing: FaceFraming) -> RotatedSquare {
         let target = framing.eyes
         var region = RotatedSquare(centreX: 0, centreY: 0, side: eyes.distance / target.distance,
                                    angle: eyes.roll - target.roll)
@@ -43,7 +43,7 @@ public enum FaceCropPolicy {
     /// The box framing: a square `boxSide` faces wide, centred `boxRaise` faces above the face's centre
     /// (in the face's own frame when it was found tilted). It may reach past the photo's borders; the warp
     /// repeats the edge pixels there.
-    public static func boxRegion(for face: FaceBox, framing: FaceFraming) -> RotatedSquare {
+    package static func boxRegion(for face: FaceBox, framing: FaceFraming) -> RotatedSquare {
         let size = Double(max(face.width, face.height))
         var region = RotatedSquare(centreX: Double(face.x) + Double(face.width) / 2,
                                    centreY: Double(face.y) + Double(face.height) / 2,
@@ -61,7 +61,7 @@ public enum FaceCropPolicy {
     /// Picks the face to use: the largest, ties broken by the one nearest the image centre, among the faces
     /// with at least a quarter of the strongest face's support. A group photo's subject is usually nearest
     /// the camera; a large false alarm would otherwise win on size alone.
-    public static func primaryFace(_ faces: [FaceBox], imageWidth: Int, imageHeight: Int) -> FaceBox? {
+    package static func primaryFace(_ faces: [FaceBox], imageWidth: Int, imageHeight: Int) -> FaceBox? {
         guard let strongest = faces.map(\.score).max() else { return nil }
         let threshold = Double(strongest) * minimumRelativeSupport
         func offCentre(_ face: FaceBox) -> Int {
@@ -76,7 +76,7 @@ public enum FaceCropPolicy {
     }
 
     /// The largest centred square, for `crop=center` and for photos without a detected face.
-    public static func centerRegion(imageWidth: Int, imageHeight: Int) -> RotatedSquare {
+    package static func centerRegion(imageWidth: Int, imageHeight: Int) -> RotatedSquare {
         RotatedSquare(centreX: Double(imageWidth) / 2, centreY: Double(imageHeight) / 2,
                       side: Double(min(imageWidth, imageHeight)))
     }

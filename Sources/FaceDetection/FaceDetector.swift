@@ -6,22 +6,22 @@ import Parallel
 /// Finds frontal faces with an OpenCV boosted cascade (Viola-Jones with Haar or LBP features): a grey,
 /// downscaled copy of the photo is scanned at every scale, and overlapping hits are grouped into faces.
 /// With an eye cascade it also finds the eyes inside a face box (`eyes(in:face:)`), for alignment.
-public struct FaceDetector: Sendable {
+package struct FaceDetector: Sendable {
     /// Knobs of the multi-scale scan. The defaults suit the bundled cascades.
-    public struct Parameters: Sendable, Equatable {
+    package struct Parameters: Sendable, Equatable {
         /// The photo is area-averaged down to about this many pixels before scanning (the default is 320x240
         /// for a 4:3 photo). Detection time is proportional to it, whatever the aspect ratio; faces smaller
         /// than the cascade window at that size (24 px: a tenth of a 4:3 photo's short edge) are not found.
-        public var maxDetectionPixels: Int
+        package var maxDetectionPixels: Int
         /// Ratio between successive pyramid levels; larger is faster but may step over a face size.
-        public var scaleFactor: Double
+        package var scaleFactor: Double
         /// A face needs more than this many overlapping windows (OpenCV's `minNeighbors`).
-        public var minNeighbors: Int
+        package var minNeighbors: Int
         /// Head tilts (radians, clockwise on screen) scanned when the upright scan finds no face: the frontal
         /// cascade tolerates about ±15°, so ±25° covers heads tilted up to about ±40°.
-        public var rollAngles: [Double]
+        package var rollAngles: [Double]
 
-        public init(maxDetectionPixels: Int = 320 * 240, scaleFactor: Double = 1.1, minNeighbors: Int = 3,
+        package init(maxDetectionPixels: Int = 320 * 240, scaleFactor: Double = 1.1, minNeighbors: Int = 3,
                     rollAngles: [Double] = [25 * .pi / 180, -25 * .pi / 180]) {
             self.maxDetectionPixels = maxDetectionPixels
             self.scaleFactor = scaleFactor
@@ -30,9 +30,9 @@ public struct FaceDetector: Sendable {
         }
     }
 
-    public var parameters: Parameters
+    package var parameters: Parameters
     /// The instruction-set path the Haar scans run on (the best this CPU has; the result is the same on all).
-    public var kernels: KernelPath = .best
+    package var kernels: KernelPath = .best
     let cascade: Cascade
     /// The face cascade, ready for detection images up to `scannerWidth` wide.
     let faceScanner: CascadeScanner
@@ -45,7 +45,7 @@ public struct FaceDetector: Sendable {
     let eyeScanner: CascadeScanner?
 
     /// Parses OpenCV cascades in the new XML format (`<opencv_storage><cascade>`, stumps, HAAR or LBP).
-    public init(cascadeXML: String, eyeCascadeXML: String? = nil, parameters: Parameters = Parameters()) throws(CascadeError) {
+    package init(cascadeXML: String, eyeCascadeXML: String? = nil, parameters: Parameters = Parameters()) throws(CascadeError) {
         cascade = try Cascade(xml: cascadeXML)
         faceScanner = CascadeScanner(cascade: cascade, maxWidth: Self.scannerWidth)
         eyeCascade = try eyeCascadeXML.map { (xml) throws(CascadeError) in try Cascade(xml: xml) }
@@ -56,7 +56,7 @@ public struct FaceDetector: Sendable {
     /// The detector over the cascades this module ships (`CascadeResources`): OpenCV's Haar frontal-face and
     /// eye cascades. Read and validated once, at start (about 15 ms); a missing or corrupt file is an error
     /// that names the file.
-    public static func bundled(directory: URL = CascadeResources.defaultDirectory) throws(CascadeError) -> FaceDetector {
+    package static func bundled(directory: URL = CascadeResources.defaultDirectory) throws(CascadeError) -> FaceDetector {
         func load(_ name: String) throws(CascadeError) -> String {
             let text = try CascadeResources.text(name, in: directory)
             do {
@@ -84,7 +84,7 @@ public struct FaceDetector: Sendable {
     /// found, only down to half the width of the largest such face. Smaller faces cannot be the largest, and
     /// would need four times its votes to push it out; the primary face is the same (tested on every
     /// fixture), but small faces may be missing from the list.
-    public func detect(in image: RGBImage, context: ComputeContext = .serial, primaryOnly: Bool = false) -> [FaceBox] {
+    package func detect(in image: RGBImage, context: ComputeContext = .serial, primaryOnly: Bool = false) -> [FaceBox] {
         precondition(parameters.scaleFactor > 1, "scaleFactor must exceed 1")
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)

@@ -3,37 +3,37 @@ import Foundation
 /// How a model wants faces framed: where the aligned crop puts the eyes, and the box crop used when no eyes
 /// are found. A property of the weights (their safetensors `__metadata__`), so each model gets the framing
 /// of the photos it was trained on (docs/weights-format.md).
-public struct FaceFraming: Sendable, Equatable {
+package struct FaceFraming: Sendable, Equatable {
     /// Eye centres in the model input, fractions of its side (x right, y down), image-left eye first.
-    public var eyes: EyePoints
+    package var eyes: EyePoints
     /// Whether `eyes` came from `face_eyes` (else it was derived from the box framing).
-    public var eyesStated: Bool
+    package var eyesStated: Bool
     /// The box crop's side, in face-box sides.
-    public var boxSide: Double
+    package var boxSide: Double
     /// How far the box crop's centre sits above the face-box centre, in face-box sides (negative: below).
-    public var boxRaise: Double
+    package var boxRaise: Double
 
-    public static let eyesKey = "face_eyes"
-    public static let boxKey = "face_box"
+    package static let eyesKey = "face_eyes"
+    package static let boxKey = "face_box"
 
     /// CelebA framing (the 178x178 centre of the aligned photos, the usual CycleGAN input): side 1.6 boxes,
     /// centre 0.12 boxes above the box centre, which shows the hair line and a little neck. Weights that do
     /// not say `face_box` get it.
-    public static let defaultBoxSide = 1.6
-    public static let defaultBoxRaise = 0.12
+    package static let defaultBoxSide = 1.6
+    package static let defaultBoxRaise = 0.12
 
     /// Where the bundled Haar detector's box has the eyes, as fractions of the box (x of the image-left eye,
     /// x of the other, the eyes' y): medians over the 5,477 adult UTKFace chips where both eyes were found,
     /// measured with this module's own detector and eye finder by `cartoonify measure-framing`
     /// (docs/face-framing.md). They turn a box framing into eye targets for weights without `face_eyes`.
-    public static let eyesInBox = (left: 0.300, right: 0.687, y: 0.378)
+    package static let eyesInBox = (left: 0.300, right: 0.687, y: 0.378)
 
     /// The framing of weights that state none.
-    public static let standard = FaceFraming(eyes: nil, boxSide: defaultBoxSide, boxRaise: defaultBoxRaise)
+    package static let standard = FaceFraming(eyes: nil, boxSide: defaultBoxSide, boxRaise: defaultBoxRaise)
 
     /// The framing `metadata` states; absent keys get the defaults above. A malformed value is an error
     /// naming its key.
-    public init(metadata: [String: String]) throws(FaceFramingError) {
+    package init(metadata: [String: String]) throws(FaceFramingError) {
         let box = try Self.numbers(metadata, Self.boxKey, count: 2) ?? [Self.defaultBoxSide, Self.defaultBoxRaise]
         guard (0.5...4).contains(box[0]), (-1...1).contains(box[1]) else {
             throw FaceFramingError(key: Self.boxKey, value: metadata[Self.boxKey] ?? "",
@@ -63,7 +63,7 @@ public struct FaceFraming: Sendable, Equatable {
     }
 
     /// The metadata values this framing reads back as (`face_eyes`, `face_box`), 4 decimals.
-    public var metadata: [String: String] {
+    package var metadata: [String: String] {
         func text(_ values: [Double]) -> String {
             values.map { String(format: "%.4f", $0) }.joined(separator: ",")
         }
@@ -84,10 +84,10 @@ public struct FaceFraming: Sendable, Equatable {
 }
 
 /// A `face_eyes` or `face_box` metadata value that cannot be used.
-public struct FaceFramingError: Error, Equatable, CustomStringConvertible {
-    public var key: String
-    public var value: String
-    public var reason: String
+package struct FaceFramingError: Error, Equatable, CustomStringConvertible {
+    package var key: String
+    package var value: String
+    package var reason: String
 
-    public var description: String { "weights metadata '\(key)' = '\(value)': \(reason)" }
+    package var description: String { "weights metadata '\(key)' = '\(value)': \(reason)" }
 }
