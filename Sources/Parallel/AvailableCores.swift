@@ -4,8 +4,8 @@ import Foundation
 /// (a container's CPU limit). Foundation's `activeProcessorCount` sees neither a quota nor, in some
 /// versions, the affinity mask, so in a 2-CPU pod on a 64-core node it would say 64, and 64 threads
 /// would share two CPUs' worth of time.
-public enum AvailableCores {
-    public static let count: Int = {
+package enum AvailableCores {
+    package static let count: Int = {
         let online = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let quota = cgroupQuota(membership: (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? "",
                                 root: "/sys/fs/cgroup") { try? String(contentsOfFile: $0, encoding: .utf8) }

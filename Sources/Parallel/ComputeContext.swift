@@ -8,7 +8,7 @@ public struct ComputeContext: Sendable {
     @usableFromInline let share: CoreShare?
 
     /// `threads` parts at most, capped by no share (a training run, a benchmark, a test).
-    public init(threads: Int) {
+    package init(threads: Int) {
         self.init(threads: threads, share: nil)
     }
 
@@ -19,7 +19,7 @@ public struct ComputeContext: Sendable {
     }
 
     /// One part: everything on the calling thread.
-    public static let serial = ComputeContext(threads: 1)
+    package static let serial = ComputeContext(threads: 1)
 
     /// Parts for a region over `count` items and `work` units (see `parallelGrainWork`), decided now.
     @inlinable

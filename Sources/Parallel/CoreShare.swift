@@ -12,7 +12,7 @@ import Darwin
 /// its second core back as soon as another worker picks up work.
 public final class CoreShare: Sendable {
     /// How busy workers divide the cores.
-    public enum Policy: String, Sendable, CaseIterable {
+    package enum Policy: String, Sendable, CaseIterable {
         /// Each busy worker gets the cores the others leave free: under load, one core each.
         case spread
         /// One request at a time on every core; the other workers wait their turn. Wins for models whose
@@ -20,27 +20,27 @@ public final class CoreShare: Sendable {
         case exclusive
     }
 
-    public let cores: Int
+    package let cores: Int
     private let busy = Atomic<Int>(0)
     private let exclusive = Atomic<Bool>(false)
     /// Held around `run` in the exclusive policy.
     private let turn = TurnLock()
 
-    public init(cores: Int, policy: Policy = .spread) {
+    package init(cores: Int, policy: Policy = .spread) {
         self.cores = max(1, cores)
         exclusive.store(policy == .exclusive, ordering: .relaxed)
     }
 
     /// Set once the model is loaded (from a calibration or the operator's choice); takes effect for the
     /// requests that start after it.
-    public var policy: Policy {
+    package var policy: Policy {
         get { exclusive.load(ordering: .relaxed) ? .exclusive : .spread }
         set { exclusive.store(newValue == .exclusive, ordering: .relaxed) }
     }
 
     /// Runs `body` on the calling thread as one busy worker of this share, handing it the context whose
     /// regions take at most `threads` parts and no more than the cores this share leaves them.
-    public func run<R, E: Error>(threads: Int, _ body: (ComputeContext) throws(E) -> R) throws(E) -> R {
+    package func run<R, E: Error>(threads: Int, _ body: (ComputeContext) throws(E) -> R) throws(E) -> R {
         let takesTurn = exclusive.load(ordering: .relaxed)
         if takesTurn { turn.lock() }
         defer { if takesTurn { turn.unlock() } }

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 /// How long a team's helper polls for the next region before it parks.
-public let threadTeamSpinNanoseconds: UInt64 = 200_000
+package let threadTeamSpinNanoseconds: UInt64 = 200_000
 
 /// Helper threads that stay awake between the parallel regions of one forward or backward pass.
 ///
