@@ -231,19 +231,19 @@ struct CascadeScanner: Sendable {
     /// the window no longer fits. Returns the accepted windows in `grey`'s pixels. The coarsest level (largest
     /// faces) goes first, so that the `maxCandidates` cut, if it ever bites, drops the smallest faces.
     ///
-    /// After each level that found something, `finest` says from all found so far the narrowest window worth
-    /// looking for on the finer levels (0: all of them).
+    /// Levels whose window is wider than `widest` are skipped. After each level that found something, `finest`
+    /// says from all found so far the narrowest window worth looking for on the finer levels (0: all of them).
     func scan(_ grey: GreyImage, scaleFactor: Double, context: ComputeContext = .serial, kernels: KernelPath = .best,
-              finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
+              widest: Double = .infinity, finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
         precondition(grey.width <= maxWidth, "image wider than the scanner")
         let integrals = IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
         switch classifiers {
         case .haar(let plain, let split):
             return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
-                               kernels: kernels, finest: finest)
+                               kernels: kernels, widest: widest, finest: finest)
         case .lbp(let plain, let split):
             return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
-                               kernels: kernels, finest: finest)
+                               kernels: kernels, widest: widest, finest: finest)
         }
     }
 }
@@ -259,14 +259,15 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, conte
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
 private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
-                                              plain: C, split: C, context: ComputeContext, kernels: KernelPath,
+                                              plain: C, split: C, context: ComputeContext, kernels: KernelPath, widest: Double,
                                               finest: ([Candidate]) -> Double) -> [Candidate] {
     var levels: [PyramidLevel] = []
     var factor = 1.0
     while true {
         let width = Int((Double(grey.width) / factor).rounded())
         let height = Int((Double(grey.height) / factor).rounded())
-        guard width >= plain.windowWidth, height >= plain.windowHeight else { break }
+        guard width >= plain.windowWidth, height >= plain.windowHeight,
+              Double(plain.windowWidth) * factor <= widest else { break }
         levels.append(PyramidLevel(factor: factor, width: width, height: height))
         factor *= scaleFactor
     }

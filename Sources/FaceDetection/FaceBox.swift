@@ -18,4 +18,13 @@ package struct FaceBox: Sendable, Equatable {
         self.score = score
         self.angle = angle
     }
+
+    /// Intersection over union with `other`: 0 apart, 1 the same box.
+    package func overlap(_ other: FaceBox) -> Double {
+        let width = min(x + self.width, other.x + other.width) - max(x, other.x)
+        let height = min(y + self.height, other.y + other.height) - max(y, other.y)
+        guard width > 0, height > 0 else { return 0 }
+        let intersection = Double(width * height)
+        return intersection / (Double(self.width * self.height + other.width * other.height) - intersection)
+    }
 }

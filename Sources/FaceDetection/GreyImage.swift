@@ -184,4 +184,12 @@ extension GreyImage {
     func rows(_ rows: Range<Int>) -> GreyImage {
         GreyImage(width: width, height: rows.count, pixels: Array(pixels[rows.lowerBound * width..<rows.upperBound * width]))
     }
+
+    /// The pixels of `columns` x `rows`.
+    func cropped(columns: Range<Int>, rows: Range<Int>) -> GreyImage {
+        var out: [UInt8] = []
+        out.reserveCapacity(columns.count * rows.count)
+        for row in rows { out += pixels[(row * width + columns.lowerBound)..<(row * width + columns.upperBound)] }
+        return GreyImage(width: columns.count, height: rows.count, pixels: out)
+    }
 }

@@ -46,6 +46,9 @@ import TestSupport
                 process.terminate()
                 return nil
             }
+            // The process may exit before the readability handler has seen its last lines: read them here.
+            stderr.fileHandleForReading.readabilityHandler = nil
+            output.append(stderr.fileHandleForReading.readDataToEndOfFile())
             return process.terminationStatus
         }
 

@@ -24,13 +24,7 @@ enum FaceFixtures {
 }
 
 /// Intersection over union of two boxes.
-func overlap(_ a: FaceBox, _ b: FaceBox) -> Double {
-    let width = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
-    let height = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
-    guard width > 0, height > 0 else { return 0 }
-    let intersection = Double(width * height)
-    return intersection / (Double(a.width * a.height + b.width * b.height) - intersection)
-}
+func overlap(_ a: FaceBox, _ b: FaceBox) -> Double { a.overlap(b) }
 
 /// A reproducible pseudo-random byte stream (64-bit LCG, high bits), so synthetic images are the same in every run.
 struct SeededBytes {
