@@ -58,9 +58,11 @@ extension FaceDetector {
             ((Double(hit.x) + Double(hit.width) / 2) / Double(size), (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))
         }
         let clusters = groupCandidates(raw, minNeighbors: 1)
-        /// The best-supported cluster whose centre lies in the left or right half (ties: the larger).
+        /// Clusters by support, ties by size.
+        func lessSupported(_ a: (Candidate, Int), _ b: (Candidate, Int)) -> Bool { (a.1, a.0.width) < (b.1, b.0.width) }
+        /// The best-supported cluster whose centre lies in the left or right half.
         func best(left: Bool) -> (Candidate, Int)? {
-            clusters.filter { (2 * $0.0.x + $0.0.width < size) == left }.max { ($0.1, $0.0.width) < ($1.1, $1.0.width) }
+            clusters.filter { (2 * $0.0.x + $0.0.width < size) == left }.max(by: lessSupported)
         }
         let strong = (left: best(left: true), right: best(left: false))
         if let left = strong.left, let right = strong.right, Self.alike(left, right), let pair = Self.eyePair(centre(left.0), centre(right.0)) {
@@ -68,7 +70,7 @@ extension FaceDetector {
         }
         // One eye, two that are no pair (a brow, a rim) or one far better supported than the other: the
         // better-supported one and its mirror image.
-        guard let anchor = [strong.left, strong.right].compactMap({ $0 }).max(by: { ($0.1, $0.0.width) < ($1.1, $1.0.width) })?.0,
+        guard let anchor = [strong.left, strong.right].compactMap({ $0 }).max(by: lessSupported)?.0,
               let match = patch.mirrorMatch(ofSquareAt: anchor.x, top + anchor.y, side: anchor.width,
                                             columns: Self.mirrorColumns(of: anchor, size: size),
                                             rows: (top + anchor.y - Self.mirrorRise)...(top + anchor.y + Self.mirrorRise)),

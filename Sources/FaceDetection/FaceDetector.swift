@@ -105,7 +105,8 @@ package struct FaceDetector: Sendable {
         let scale = Double(image.width) / Double(grey.width), scaleY = Double(image.height) / Double(grey.height)
         if primaryOnly {
             for shrink in Self.firstLookShrinks {
-                if let found = firstLook(image, grey: grey, shrink: shrink, frame: upright, context: context) { return found }
+                if let found = firstLook(image, grey: grey, scaleX: scale, scaleY: scaleY, shrink: shrink, frame: upright,
+                                         context: context) { return found }
             }
         }
         let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: scaleY, context: context, primaryOnly: primaryOnly)
@@ -128,9 +129,10 @@ package struct FaceDetector: Sendable {
         return ([faces] + turned).max { ($0.first?.score ?? 0) < ($1.first?.score ?? 0) } ?? faces
     }
 
-    /// The `primaryOnly` upright faces of `grey` shrunk `shrink` times along each edge, or nil when there is no
-    /// well-supported face among them.
-    private func firstLook(_ image: RGBImage, grey: GreyImage, shrink: Int, frame: RotatedSquare, context: ComputeContext) -> [FaceBox]? {
+    /// The `primaryOnly` upright faces of `grey` (`scaleX`/`scaleY` photo pixels per grey pixel) shrunk `shrink`
+    /// times along each edge, or nil when there is no well-supported face among them.
+    private func firstLook(_ image: RGBImage, grey: GreyImage, scaleX: Double, scaleY: Double, shrink: Int, frame: RotatedSquare,
+                           context: ComputeContext) -> [FaceBox]? {
         guard grey.width >= shrink * cascade.windowWidth, grey.height >= shrink * cascade.windowHeight else { return nil }
         let small = grey.bilinear(width: grey.width / shrink, height: grey.height / shrink)
         let found = faces(in: small, frame: frame, scaleX: Double(image.width) / Double(small.width),
@@ -140,7 +142,6 @@ package struct FaceDetector: Sendable {
             return nil
         }
         // The primary face's box grown by `refineMargin` of its side, in `grey`'s pixels.
-        let (scaleX, scaleY) = (Double(image.width) / Double(grey.width), Double(image.height) / Double(grey.height))
         let margin = Self.refineMargin * Double(primary.width)
         func span(_ start: Int, _ length: Int, _ scale: Double, _ limit: Int) -> Range<Int> {
             max(0, Int((Double(start) - margin) / scale))..<min(limit, Int((Double(start + length) + margin) / scale) + 1)
