@@ -22,9 +22,12 @@ extension Tape {
         func joined(_ x: Variable, decoder: Int) -> Variable {
             layout.skip(into: decoder).map { concatChannels(x, encoder[$0.encoder]) } ?? x
         }
+        let geometry = layout.upsampling.transposedGeometry
         for (i, stage) in layout.up.enumerated() {
-            h = normReLU(convTranspose2d(joined(h, decoder: i), weight: p.weight(stage.conv.prefix),
-                                         bias: p.bias(stage.conv.prefix), stride: 2, padding: 1, outputPadding: 1),
+            let weight = p.weight(stage.conv.prefix)
+            let kernel = layout.upsampling == .resize ? resizeConvolutionKernel(weight) : weight
+            h = normReLU(convTranspose2d(joined(h, decoder: i), weight: kernel, bias: p.bias(stage.conv.prefix), stride: 2,
+                                         padding: geometry.padding, outputPadding: geometry.outputPadding),
                          stage.norm, p)
         }
         return tanh(conv(reflectionPad(joined(h, decoder: layout.up.count), 3), layout.head, p, stride: 1, padding: 0))

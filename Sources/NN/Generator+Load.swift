@@ -31,7 +31,8 @@ extension Generator {
     /// The metadata a weights file for this generator should carry (see docs/weights-format.md).
     package static func metadata(for config: GeneratorConfig) -> [String: String] {
         ["architecture": config.architecture.rawValue, "ngf": String(config.ngf), "n_blocks": String(config.nBlocks),
-         "input_size": String(config.inputSize), "norm": "instance", "affine": String(config.affineNorm)]
+         "input_size": String(config.inputSize), "norm": "instance", "affine": String(config.affineNorm),
+         "upsampling": config.upsampling.rawValue]
     }
 
     /// Metadata names the architecture (or the tensor names reveal it); `ngf`, `n_blocks` and affine norm
@@ -63,6 +64,8 @@ extension Generator {
         }
         let ngf = stem.shape[0]
         let nBlocks = countBlocks(architecture: architecture, tensors: tensors)
+        let upsampling = try inferUpsampling(architecture: architecture, ngf: ngf, nBlocks: nBlocks, tensors: tensors,
+                                             metadata: metadata)
         let affine = tensors[probe.stem.norm.prefix + ".weight"] != nil
 
         try check(metadata, "ngf", equals: ngf)
@@ -79,7 +82,26 @@ extension Generator {
             }
             inputSize = size
         }
-        return GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: nBlocks, inputSize: inputSize, affineNorm: affine)
+        return GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: nBlocks, inputSize: inputSize, affineNorm: affine,
+                               upsampling: upsampling)
+    }
+
+    /// The metadata's `upsampling`; without it, the one whose first up-stage weight is there with its shape
+    /// (files from before the key existed, and the official checkpoints, are `transposed`).
+    private static func inferUpsampling(architecture: GeneratorArchitecture, ngf: Int, nBlocks: Int,
+                                        tensors: [String: Tensor], metadata: [String: String]) throws -> GeneratorUpsampling {
+        if let value = metadata["upsampling"] {
+            guard let parsed = GeneratorUpsampling(rawValue: value) else {
+                throw WeightsError.invalidMetadata(field: "upsampling", value: value, reason: "expected one of "
+                    + GeneratorUpsampling.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return parsed
+        }
+        return GeneratorUpsampling.allCases.first { upsampling in
+            let up = GeneratorLayout(config: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: nBlocks,
+                                                             upsampling: upsampling)).up[0].conv
+            return tensors[up.prefix + ".weight"]?.shape == up.weightShape
+        } ?? .transposed
     }
 
     /// Counts residual blocks: consecutive block indices whose first conv is present (at most one per tensor).

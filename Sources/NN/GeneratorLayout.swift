@@ -14,12 +14,15 @@
 /// `head.conv` (concat[up.1, stem] 2ngf -> 3, conv7). Every conv has a bias; norms have `weight`/`bias`
 /// only when affine.
 ///
+/// With `resize` upsampling each up stage holds a plain 3x3 convolution ([Cout, Cin, 3, 3]) under the same
+/// name (`up.{0,1}.conv` for `unet-resnet`), applied after a nearest-neighbour 2x.
+///
 /// The U-Net skips are listed here too (`skips`), so the inference plan, the training tape and the reference
 /// walk join the same encoder outputs to the same decoder stages, and the decoder's input widths follow.
 package struct GeneratorLayout: Sendable {
     package struct Conv: Sendable {
         package let prefix: String
-        /// [Cout, Cin, K, K] for convolutions, [Cin, Cout, K, K] for transposed convolutions.
+        /// [Cout, Cin, K, K] for convolutions (resize up stages included), [Cin, Cout, K, K] for transposed ones.
         let weightShape: [Int]
         let outChannels: Int
     }
@@ -45,6 +48,8 @@ package struct GeneratorLayout: Sendable {
         package let channels: Int
     }
 
+    /// How `up` doubles the resolution.
+    package let upsampling: GeneratorUpsampling
     package let stem: Stage
     package let down: [Stage]
     package let blocks: [Block]
@@ -56,7 +61,9 @@ package struct GeneratorLayout: Sendable {
     package init(config: GeneratorConfig) {
         let ngf = config.ngf, rgb = GeneratorConfig.imageChannels
         let unet = config.architecture == .unetResnet
-        let names = unet ? Self.unetNames(nBlocks: config.nBlocks) : Self.resnetNames(nBlocks: config.nBlocks)
+        let names = unet ? Self.unetNames(nBlocks: config.nBlocks, upsampling: config.upsampling)
+            : Self.resnetNames(nBlocks: config.nBlocks)
+        upsampling = config.upsampling
         func conv(_ prefix: String, _ cin: Int, _ cout: Int, _ k: Int) -> Conv {
             Conv(prefix: prefix, weightShape: [cout, cin, k, k], outChannels: cout)
         }
@@ -87,7 +94,9 @@ package struct GeneratorLayout: Sendable {
         up = (0..<2).map { i in
             let cout = ngf << (1 - i)
             let cin = joined(2 * cout, decoder: i)
-            return Stage(conv: deconv(names.up[i].conv, cin, cout), norm: Norm(prefix: names.up[i].norm, channels: cout))
+            let name = names.up[i].conv
+            let upConv = config.upsampling == .resize ? conv(name, cin, cout, 3) : deconv(name, cin, cout)
+            return Stage(conv: upConv, norm: Norm(prefix: names.up[i].norm, channels: cout))
         }
         head = conv(names.head, joined(ngf, decoder: up.count), rgb, 7)
     }
@@ -144,11 +153,12 @@ package struct GeneratorLayout: Sendable {
          head: "model.\(17 + n)")
     }
 
-    private static func unetNames(nBlocks n: Int) -> Names {
-        (stem: ("stem.conv", "stem.norm"),
+    private static func unetNames(nBlocks n: Int, upsampling: GeneratorUpsampling) -> Names {
+        let up = upsampling == .resize ? "conv" : "deconv"
+        return (stem: ("stem.conv", "stem.norm"),
          down: [("down.0.conv", "down.0.norm"), ("down.1.conv", "down.1.norm")],
          blocks: (0..<n).map { i in ("blocks.\(i).conv1", "blocks.\(i).norm1", "blocks.\(i).conv2", "blocks.\(i).norm2") },
-         up: [("up.0.deconv", "up.0.norm"), ("up.1.deconv", "up.1.norm")],
+         up: [("up.0.\(up)", "up.0.norm"), ("up.1.\(up)", "up.1.norm")],
          head: "head.conv")
     }
 }

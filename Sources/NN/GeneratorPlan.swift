@@ -41,7 +41,8 @@ package struct GeneratorPlan: Sendable {
     let layout: GeneratorLayout
 
     /// Walks the generator's layout: reflection padding 3 around the 7x7 stem and head and 1 in the residual
-    /// blocks, zero padding 1 in the stride-2 downsampling, 2x transposed convolutions up.
+    /// blocks, zero padding 1 in the stride-2 downsampling, 2x transposed convolutions up (the 4x4 equivalent of
+    /// a resize convolution for `resize` upsampling).
     /// `precision` `bf16` needs `Precision.bf16Supported`.
     package init(_ generator: Generator, kernels: KernelPath = .best, precision: Precision = .f32) {
         config = generator.config
@@ -71,14 +72,20 @@ package struct GeneratorPlan: Sendable {
             Block(conv1: conv(block.conv1, stride: 1, padding: 1, mode: .reflect), norm1: norm(block.norm1),
                   conv2: conv(block.conv2, stride: 1, padding: 1, mode: .reflect), norm2: norm(block.norm2))
         }
+        let geometry = layout.upsampling.transposedGeometry
         up = layout.up.map { stage in
             let weight = generator.parameter(stage.conv.prefix + ".weight")
             let bias = generator.parameter(stage.conv.prefix + ".bias")
-            let plan = weight.storage.withUnsafeBufferPointer { w in
+            let resize = layout.upsampling == .resize
+            let (inChannels, outChannels) = resize ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
+            let kernel = resize
+                ? ResizeConvolution.transposedKernel(weight.storage, outChannels: outChannels, inChannels: inChannels)
+                : weight.storage
+            let plan = kernel.withUnsafeBufferPointer { w in
                 bias.storage.withUnsafeBufferPointer { b in
-                    ConvTranspose2dPlan(weights: w, bias: b, inChannels: weight.shape[0], outChannels: weight.shape[1],
-                                        kernelSize: weight.shape[2], stride: 2, padding: 1, outputPadding: 1,
-                                        precision: precision)
+                    ConvTranspose2dPlan(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
+                                        kernelSize: geometry.kernelSize, stride: 2, padding: geometry.padding,
+                                        outputPadding: geometry.outputPadding, precision: precision)
                 }
             }
             return (plan, norm(stage.norm))

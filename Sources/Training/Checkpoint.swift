@@ -76,8 +76,10 @@ package enum Checkpoint {
     /// Loss weights, by metadata key.
     static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour"]
 
-    /// What a checkpoint written before a key existed meant by its absence: no colour loss.
-    static let olderCheckpointDefaults = ["lambda_colour": String(Float(0))]
+    /// What a checkpoint written before a key existed meant by its absence: no colour loss, transposed
+    /// convolutions up.
+    static let olderCheckpointDefaults = ["lambda_colour": String(Float(0)),
+                                          "upsampling": GeneratorUpsampling.transposed.rawValue]
 
     /// `metadata` with `olderCheckpointDefaults` filled in where it has no value of its own.
     static func withOlderDefaults(_ metadata: [String: String]) -> [String: String] {
@@ -108,7 +110,7 @@ package enum Checkpoint {
 
     private static func state(in file: SafeTensorsFile, config: CycleGANConfig, path: String) throws(TrainingError)
         -> (CycleGANState, [String: String]) {
-        let metadata = file.metadata
+        let metadata = withOlderDefaults(file.metadata)
         let expected = configurationMetadata(config)
         for key in expected.keys.sorted() where !lossWeightKeys.contains(key) && metadata[key] != expected[key] {
             throw .checkpointMismatch("\(key) is \(metadata[key] ?? "missing") in the checkpoint, \(expected[key] ?? "") in this run")

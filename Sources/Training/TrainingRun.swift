@@ -114,8 +114,10 @@ package enum TrainingRun {
             }
         }
         if resumedFrom == nil, let path = options.initGenerator {
-            state.g = try initialGenerator(path, config: options.model.generator)
-            message("photo -> cartoon generator starts from \(path)")
+            let (g, fresh) = try initialGenerator(path, config: options.model.generator, fresh: state.g)
+            state.g = g
+            message("photo -> cartoon generator starts from \(path)"
+                + (fresh.isEmpty ? "" : "; these start fresh (the file has them in another form): " + fresh.joined(separator: ", ")))
         }
         let sampleFolder = try options.samplePhotos.map { path throws(TrainingError) in try ImageFolder(scanning: path) } ?? photos
         let validation = source.validationPhotos(from: sampleFolder, count: options.sampleCount)
@@ -173,20 +175,34 @@ package enum TrainingRun {
                                skippedFiles: skipped, lastLosses: lastLosses, interrupted: interrupted)
     }
 
-    /// The weights of an exported generator, checked to be the architecture this run trains.
-    static func initialGenerator(_ path: String, config: GeneratorConfig) throws(TrainingError) -> ParameterSet {
+    /// The weights of an exported generator, checked to be the architecture this run trains. A file that
+    /// differs only in its upsampling gives every tensor it shares by name and shape; the up stages keep
+    /// their `fresh` initialisation, and their names come back second.
+    static func initialGenerator(_ path: String, config: GeneratorConfig,
+                                 fresh: ParameterSet) throws(TrainingError) -> (ParameterSet, [String]) {
         let loaded: LoadedGenerator
         do {
             loaded = try Generator.load(from: URL(fileURLWithPath: path))
         } catch {
             throw .badCheckpoint(path: path, reason: "\(error)")
         }
-        guard loaded.generator.config == config else {
-            let found = loaded.generator.config
+        var found = loaded.generator.config
+        found.upsampling = config.upsampling
+        guard found == config else {
             throw .checkpointMismatch("--init-generator \(path) is \(found.architecture.rawValue) ngf \(found.ngf) "
                 + "blocks \(found.nBlocks) size \(found.inputSize), this run trains \(config.architecture.rawValue) "
                 + "ngf \(config.ngf) blocks \(config.nBlocks) size \(config.inputSize)")
         }
-        return ParameterSet(tensors: loaded.generator.namedParameters)
+        let weights = loaded.generator.namedParameters
+        var tensors = fresh.tensors
+        var kept: [String] = []
+        for (name, tensor) in fresh.tensors {
+            if let given = weights[name], given.shape == tensor.shape {
+                tensors[name] = given
+            } else {
+                kept.append(name)
+            }
+        }
+        return (ParameterSet(tensors: tensors), kept.sorted())
     }
 }

@@ -32,6 +32,8 @@ struct TrainCommand: ParsableCommand {
     var blocks: Int = 6
     @Option(help: "Generator architecture: resnet or unet-resnet.")
     var generator: String = GeneratorArchitecture.resnet.rawValue
+    @Option(help: "How the generators' decoder doubles the resolution: transposed (the paper's transposed convolutions) or resize (nearest-neighbour 2x then a 3x3 convolution: no checkerboard).")
+    var upsampling: String = GeneratorUpsampling.transposed.rawValue
     @Option(help: "Discriminator filters in the first layer.")
     var ndf: Int = 64
     @Option(help: "Strided discriminator layers (3 = the 70x70 PatchGAN).")
@@ -85,11 +87,15 @@ struct TrainCommand: ParsableCommand {
         guard let architecture = GeneratorArchitecture(rawValue: generator) else {
             throw ValidationError("--generator must be one of: " + GeneratorArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        guard let upsampling = GeneratorUpsampling(rawValue: upsampling) else {
+            throw ValidationError("--upsampling must be one of: " + GeneratorUpsampling.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         guard ndf >= 1, discriminatorLayers >= 1 else {
             throw ValidationError("--ndf and --discriminator-layers must be at least 1")
         }
         let model = CycleGANConfig(
-            generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size),
+            generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size,
+                                       upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour)
         do {
@@ -162,7 +168,7 @@ struct TrainCommand: ParsableCommand {
     private func benchmarkRun(model: CycleGANConfig, iterations: Int, path: KernelPath) throws {
         guard iterations >= 1, batchSize >= 1 else { throw ValidationError("--benchmark and --batch-size must be at least 1") }
         let g = model.generator
-        print("benchmark: \(g.architecture.rawValue) ngf \(g.ngf) blocks \(g.nBlocks) size \(g.inputSize) "
+        print("benchmark: \(g.architecture.rawValue) ngf \(g.ngf) blocks \(g.nBlocks) \(g.upsampling.rawValue) upsampling size \(g.inputSize) "
             + "ndf \(model.discriminator.ndf) batch \(batchSize), \(path.rawValue) kernels, \(iterations) iterations after 1 warm-up")
         let times = TrainingBenchmark.run(model: model, batchSize: batchSize, iterations: iterations, seed: seed,
                                           kernels: TrainingKernels(path: path)).sorted()

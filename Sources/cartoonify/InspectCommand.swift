@@ -17,6 +17,7 @@ struct InspectCommand: ParsableCommand {
         print("n_blocks      \(config.nBlocks)")
         print("input_size    \(config.inputSize)")
         print("affine_norm   \(config.affineNorm)")
+        print("upsampling    \(config.upsampling.rawValue)")
         print("parameters    \(loaded.generator.parameterCount)")
         print("sha256        \(loaded.sha256)")
         for (key, value) in loaded.metadata.sorted(by: { $0.key < $1.key }) {

@@ -38,6 +38,21 @@ import Testing
         #expect(error < 2e-3)
     }
 
+    /// A resize convolution as the trainer runs it: the 3x3 weights turned into the 4x4 transposed kernel,
+    /// then the transposed convolution; the gradient reaches the 3x3 taps.
+    @Test func resizeConvolution() {
+        let x = randomTensor([2, 3, 4, 5], seed: 31)
+        let w = randomTensor([2, 3, 3, 3], seed: 32, scale: 0.5)
+        let b = randomTensor([2], seed: 33)
+        let error = worstGradientError(inputs: [x, w, b]) { tape, v in
+            let y = tape.convTranspose2d(v[0], weight: tape.resizeConvolutionKernel(v[1]), bias: v[2], stride: 2,
+                                         padding: ResizeConvolution.padding, outputPadding: ResizeConvolution.outputPadding)
+            #expect(tape.value(y).shape == [2, 2, 8, 10])
+            return y
+        }
+        #expect(error < 2e-3)
+    }
+
     @Test func reflectionPad() {
         let x = randomTensor([2, 2, 5, 4], seed: 9)
         let error = worstGradientError(inputs: [x]) { tape, v in tape.reflectionPad(v[0], 3) }

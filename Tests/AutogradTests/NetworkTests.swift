@@ -7,9 +7,12 @@ import Testing
 /// The trainable networks against the reference forward and the official shapes.
 @Suite struct NetworkTests {
     /// The tape's generator is the reference generator layer for layer, in both architectures.
-    @Test(arguments: [(GeneratorArchitecture.resnet, false), (.resnet, true), (.unetResnet, false), (.unetResnet, true)])
-    func tapeGeneratorMatchesInference(architecture: GeneratorArchitecture, affine: Bool) throws {
-        let config = GeneratorConfig(architecture: architecture, ngf: 4, nBlocks: 2, inputSize: 16, affineNorm: affine)
+    @Test(arguments: [(GeneratorArchitecture.resnet, false, GeneratorUpsampling.transposed), (.resnet, true, .transposed),
+                      (.unetResnet, false, .transposed), (.unetResnet, true, .transposed), (.unetResnet, true, .resize),
+                      (.resnet, false, .resize)])
+    func tapeGeneratorMatchesInference(architecture: GeneratorArchitecture, affine: Bool, upsampling: GeneratorUpsampling) throws {
+        let config = GeneratorConfig(architecture: architecture, ngf: 4, nBlocks: 2, inputSize: 16, affineNorm: affine,
+                                     upsampling: upsampling)
         var weights = Generator.randomWeights(config: config, seed: 3)
         if affine {
             // Non-trivial scales and shifts, so a missing affine step would show.

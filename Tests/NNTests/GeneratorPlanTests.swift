@@ -36,9 +36,12 @@ import Testing
     }
 
     /// Batches, non-square inputs, affine norms, conv biases, one arena reused across sizes and thread counts.
-    @Test(arguments: paths, [GeneratorArchitecture.resnet, .unetResnet])
-    func matchesReferenceForwardAcrossShapes(path: KernelPath, architecture: GeneratorArchitecture) throws {
-        let config = GeneratorConfig(architecture: architecture, ngf: 8, nBlocks: 2, inputSize: 32, affineNorm: true)
+    /// Resize upsampling runs as a 4x4 transposed convolution; the reference upsamples, then convolves.
+    @Test(arguments: paths, [(GeneratorArchitecture.resnet, GeneratorUpsampling.transposed), (.unetResnet, .transposed),
+                             (.resnet, .resize), (.unetResnet, .resize)])
+    func matchesReferenceForwardAcrossShapes(path: KernelPath, model: (GeneratorArchitecture, GeneratorUpsampling)) throws {
+        let config = GeneratorConfig(architecture: model.0, ngf: 8, nBlocks: 2, inputSize: 32, affineNorm: true,
+                                     upsampling: model.1)
         var weights = Generator.randomWeights(config: config, seed: 9)
         var rng = SplitMix64(seed: 10)
         for (name, tensor) in weights where name.hasSuffix(".bias") || name.hasSuffix("norm.weight") {

@@ -16,7 +16,8 @@ import Testing
             ngf: try #require(metadata["ngf"].flatMap { Int($0) }),
             nBlocks: try #require(metadata["n_blocks"].flatMap { Int($0) }),
             inputSize: try #require(metadata["input_size"].flatMap { Int($0) }),
-            affineNorm: metadata["affine"] == "true")
+            affineNorm: metadata["affine"] == "true",
+            upsampling: try #require(GeneratorUpsampling(rawValue: metadata["upsampling"] ?? "transposed")))
     }
 
     @Test(arguments: smallCases)

@@ -30,6 +30,11 @@ import Testing
         #expect(names["up.1.deconv.weight"] == [32, 8, 3, 3])
         #expect(names["head.conv.weight"] == [3, 16, 7, 7])
         #expect(names["blocks.4.conv2.weight"] == [32, 32, 3, 3])
+        // Resize upsampling: a plain convolution after the nearest 2x, [Cout, Cin, 3, 3].
+        let resize = Generator.tensorNames(config: GeneratorConfig(architecture: .unetResnet, ngf: 8, nBlocks: 5, upsampling: .resize))
+        #expect(resize["up.0.conv.weight"] == [16, 64, 3, 3] && resize["up.0.deconv.weight"] == nil)
+        #expect(resize["up.1.conv.weight"] == [8, 32, 3, 3])
+        #expect(Generator.tensorNames(config: GeneratorConfig(ngf: 8, nBlocks: 2, upsampling: .resize))["model.12.weight"] == [16, 32, 3, 3])
     }
 
     @Test func randomWeightsFollowTheCycleGANInit() throws {
@@ -84,9 +89,10 @@ import Testing
     }
 
     /// Save, then load: the config comes back from metadata and shapes, and the output is identical.
-    @Test(arguments: GeneratorArchitecture.allCases)
-    func savedGeneratorLoadsBack(architecture: GeneratorArchitecture) throws {
-        let config = GeneratorConfig(architecture: architecture, ngf: 3, nBlocks: 2, inputSize: 12, affineNorm: true)
+    @Test(arguments: GeneratorArchitecture.allCases, GeneratorUpsampling.allCases)
+    func savedGeneratorLoadsBack(architecture: GeneratorArchitecture, upsampling: GeneratorUpsampling) throws {
+        let config = GeneratorConfig(architecture: architecture, ngf: 3, nBlocks: 2, inputSize: 12, affineNorm: true,
+                                     upsampling: upsampling)
         let generator = try Generator(config: config, weights: Fixtures.weights(config: config, seed: 9))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -98,8 +104,10 @@ import Testing
         #expect(loaded.sha256.count == 64)
     }
 
-    @Test func loadInfersConfigWithoutMetadata() throws {
-        let config = GeneratorConfig(architecture: .unetResnet, ngf: 2, nBlocks: 3, inputSize: 256)
+    /// Names and shapes tell the architecture and the upsampling (the resnet's up stages only by shape).
+    @Test(arguments: GeneratorArchitecture.allCases, GeneratorUpsampling.allCases)
+    func loadInfersConfigWithoutMetadata(architecture: GeneratorArchitecture, upsampling: GeneratorUpsampling) throws {
+        let config = GeneratorConfig(architecture: architecture, ngf: 2, nBlocks: 3, inputSize: 256, upsampling: upsampling)
         let file = SafeTensorsFile(tensors: Generator.randomWeights(config: config, seed: 2), metadata: [:])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -114,6 +122,7 @@ import Testing
         (["norm": "batch"], "norm"),
         (["input_size": "30"], "input_size"),
         (["affine": "true"], "affine"),
+        (["upsampling": "bilinear"], "upsampling"),
     ])
     func loadRejectsContradictoryMetadata(metadata: [String: String], field: String) throws {
         let file = SafeTensorsFile(tensors: Generator.randomWeights(config: Self.small, seed: 2), metadata: metadata)

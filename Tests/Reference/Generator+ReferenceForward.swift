@@ -54,12 +54,16 @@ private struct ReferenceLayers {
             ResnetBlock(conv1: conv(block.conv1, stride: 1, padding: 0), norm1: norm(block.norm1),
                         conv2: conv(block.conv2, stride: 1, padding: 0), norm2: norm(block.norm2))
         }
-        // The generators' upsampling: kernel 3, stride 2, padding 1, output padding 1 (exactly doubles H, W).
+        // The generators' upsampling, exactly doubling H and W: a transposed convolution (kernel 3, stride 2,
+        // padding 1, output padding 1), or nearest 2x and a 3x3 convolution with zero padding 1.
         up = layout.up.map { stage in
-            UpsampleStage(deconv: ConvTranspose2d(weight: tensor(stage.conv.prefix + ".weight"),
-                                                  bias: tensor(stage.conv.prefix + ".bias"),
-                                                  stride: 2, padding: 1, outputPadding: 1),
-                          norm: norm(stage.norm))
+            let upsampler: UpsampleStage.Upsampler = switch layout.upsampling {
+            case .transposed:
+                .transposed(ConvTranspose2d(weight: tensor(stage.conv.prefix + ".weight"),
+                                            bias: tensor(stage.conv.prefix + ".bias"), stride: 2, padding: 1, outputPadding: 1))
+            case .resize: .resize(conv(stage.conv, stride: 1, padding: 1))
+            }
+            return UpsampleStage(upsampler: upsampler, norm: norm(stage.norm))
         }
         head = conv(layout.head, stride: 1, padding: 0)
     }

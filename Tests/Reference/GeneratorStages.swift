@@ -25,12 +25,21 @@ struct ResnetBlock: Sendable {
     }
 }
 
-/// Transposed convolution (x2), instance norm, ReLU.
+/// 2x upsampling (a transposed convolution, or nearest-neighbour then a 3x3 convolution), instance norm, ReLU.
 struct UpsampleStage: Sendable {
-    let deconv: ConvTranspose2d
+    enum Upsampler: Sendable {
+        case transposed(ConvTranspose2d)
+        /// Written out as upsampling then convolution, not as the 4x4 transposed kernel the fast paths run.
+        case resize(Conv2d)
+    }
+    let upsampler: Upsampler
     let norm: InstanceNorm2d
 
     func forward(_ input: Tensor) -> Tensor {
-        norm.forward(deconv.forward(input)).relu()
+        let raw = switch upsampler {
+        case .transposed(let deconv): deconv.forward(input)
+        case .resize(let conv): conv.forward(upsampleNearest2x(input))
+        }
+        return norm.forward(raw).relu()
     }
 }

@@ -82,13 +82,15 @@ import Training
         #expect(try Self.lossLines(straight) == Self.lossLines(interrupted))
     }
 
-    @Test(arguments: [GeneratorArchitecture.resnet, .unetResnet])
-    func exportLoadsInTheServerFormat(architecture: GeneratorArchitecture) throws {
+    @Test(arguments: [(GeneratorArchitecture.resnet, GeneratorUpsampling.transposed), (.unetResnet, .transposed),
+                      (.unetResnet, .resize)])
+    func exportLoadsInTheServerFormat(architecture: GeneratorArchitecture, upsampling: GeneratorUpsampling) throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
         var model = Self.model
         model.generator.architecture = architecture
+        model.generator.upsampling = upsampling
         let options = try Self.options(root, photos, cartoons, steps: 3, model: model)
         _ = try TrainingRun.run(options, output: { _ in })
         let loaded = try Generator.load(from: URL(fileURLWithPath: options.output))
@@ -150,6 +152,21 @@ import Training
         other.initGenerator = first.output
         other.model.generator.ngf = 8
         #expect(throws: TrainingError.self) { try TrainingRun.run(other, output: { _ in }) }
+
+        // Another upsampling: everything but the up stages' convolutions comes from the file, and the log names those.
+        var resized = warm
+        resized.model.generator.upsampling = .resize
+        resized.output = root.appendingPathComponent("resized.safetensors").path
+        resized.checkpointDirectory = root.appendingPathComponent("resized").path
+        messages = ""
+        _ = try TrainingRun.run(resized, output: { messages += $0 })
+        let c = try Generator.load(from: URL(fileURLWithPath: resized.output))
+        #expect(c.generator.config.upsampling == .resize)
+        let up = GeneratorLayout(config: resized.model.generator).up.map { $0.conv.prefix }
+        #expect(messages.contains("these start fresh (the file has them in another form): \(up[0]).weight, \(up[1]).weight\n"))
+        for (name, tensor) in c.generator.namedParameters where !name.hasSuffix("weight") || !up.contains(where: name.hasPrefix) {
+            #expect(a.generator.namedParameters[name] == tensor, "\(name)")
+        }
     }
 
     @Test func sampleSheetsShowTheSamplePhotosFolder() throws {
@@ -178,6 +195,11 @@ import Training
         options.model.generator.ngf = 8
         #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
         options.model.generator.ngf = 4
+        options.model.generator.upsampling = .resize
+        #expect(throws: TrainingError.checkpointMismatch("upsampling is transposed in the checkpoint, resize in this run")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.model.generator.upsampling = .transposed
         options.seed = 8
         #expect(throws: TrainingError.checkpointMismatch("--seed is 8 but the checkpoint was made with 7")) {
             try TrainingRun.run(options, output: { _ in })
@@ -204,6 +226,24 @@ import Training
         #expect(Checkpoint.changedLossWeights(checkpoint: old, run: Self.model).isEmpty)
         old["lambda_identity"] = "0.25"
         #expect(Checkpoint.changedLossWeights(checkpoint: old, run: Self.model) == ["lambda_identity 0.25 -> 0.5"])
+    }
+
+    /// Checkpoints from before the upsampling choice have no `upsampling`: they resume as transposed.
+    @Test func checkpointWithoutUpsamplingResumesAsTransposed() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        var options = try Self.options(root, photos, cartoons, steps: 2)
+        _ = try TrainingRun.run(options, output: { _ in })
+        let path = options.checkpointDirectory + "/checkpoint.safetensors"
+        var file = try SafeTensorsFile.read(from: URL(fileURLWithPath: path))
+        #expect(file.metadata.removeValue(forKey: "upsampling") == "transposed")
+        try file.write(to: URL(fileURLWithPath: path))
+        options.resume = true
+        options.steps = 3
+        let summary = try TrainingRun.run(options, output: { _ in })
+        #expect(summary.resumedFrom == 2 && summary.completedSteps == 3)
+        #expect(try Checkpoint.read(from: path).0.config.generator.upsampling == .transposed)
     }
 
     @Test func invalidOptionsAreNamed() throws {

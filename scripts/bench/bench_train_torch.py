@@ -32,7 +32,8 @@ from scripts.reference.training import NLayerDiscriminator, cyclegan_step
 
 def swift_round(args):
     """Per-iteration seconds of one `--benchmark` run (its min and median lines)."""
-    command = [args.swift, "--benchmark", str(args.iterations), "--generator", args.generator, "--size", str(args.size),
+    command = [args.swift, "--benchmark", str(args.iterations), "--generator", args.generator,
+               "--upsampling", args.upsampling, "--size", str(args.size),
                "--ngf", str(args.ngf), "--blocks", str(args.blocks), "--ndf", str(args.ndf),
                "--batch-size", str(args.batch_size)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -45,6 +46,7 @@ def swift_round(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--generator", choices=["resnet", "unet-resnet"], default="resnet")
+    parser.add_argument("--upsampling", choices=["transposed", "resize"], default="transposed")
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--blocks", type=int, default=6)
@@ -60,8 +62,8 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    nets = {"G": build(args.generator, args.ngf, args.blocks, affine=False),
-            "F": build(args.generator, args.ngf, args.blocks, affine=False),
+    nets = {"G": build(args.generator, args.ngf, args.blocks, affine=False, upsampling=args.upsampling),
+            "F": build(args.generator, args.ngf, args.blocks, affine=False, upsampling=args.upsampling),
             "D_cartoon": NLayerDiscriminator(args.ndf, 3), "D_photo": NLayerDiscriminator(args.ndf, 3)}
     shape = (args.batch_size, 3, args.size, args.size)
 

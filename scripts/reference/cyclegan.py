@@ -100,10 +100,27 @@ class ResnetBlock(nn.Module):
         return x + self.conv_block(x)
 
 
+class ResizeConv(nn.Conv2d):
+    """`resize` upsampling: nearest-neighbour 2x, then a 3x3 convolution with zero padding 1 (Odena et al.
+    2016). A Conv2d subclass, so its state_dict names are the transposed convolution's it replaces."""
+
+    def __init__(self, cin, cout):
+        super().__init__(cin, cout, 3, padding=1, bias=True)
+
+    def forward(self, x):
+        return super().forward(nn.functional.interpolate(x, scale_factor=2, mode="nearest"))
+
+
+def upsampler(cin, cout, upsampling):
+    if upsampling == "resize":
+        return ResizeConv(cin, cout)
+    return nn.ConvTranspose2d(cin, cout, 3, stride=2, padding=1, output_padding=1, bias=True)
+
+
 class ResnetGenerator(nn.Module):
     """The official CycleGAN ResnetGenerator with norm='instance' (use_bias=True), input/output 3 channels."""
 
-    def __init__(self, ngf=64, n_blocks=9, affine=False):
+    def __init__(self, ngf=64, n_blocks=9, affine=False, upsampling="transposed"):
         super().__init__()
         model = [nn.ReflectionPad2d(3), nn.Conv2d(3, ngf, 7, padding=0, bias=True), norm_layer(ngf, affine), nn.ReLU(True)]
         for i in range(2):
@@ -114,8 +131,7 @@ class ResnetGenerator(nn.Module):
             model += [ResnetBlock(ngf * 4, affine)]
         for i in range(2):
             mult = 2 ** (2 - i)
-            model += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, stride=2, padding=1, output_padding=1, bias=True),
-                      norm_layer(ngf * mult // 2, affine), nn.ReLU(True)]
+            model += [upsampler(ngf * mult, ngf * mult // 2, upsampling), norm_layer(ngf * mult // 2, affine), nn.ReLU(True)]
         model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, 3, 7, padding=0), nn.Tanh()]
         self.model = nn.Sequential(*model)
 
@@ -131,13 +147,16 @@ class ConvStage(nn.Module):
 
 
 class UpStage(nn.Module):
-    def __init__(self, cin, cout, affine):
+    """`up.{i}.deconv` (transposed) or `up.{i}.conv` (resize), then the norm."""
+
+    def __init__(self, cin, cout, affine, upsampling):
         super().__init__()
-        self.deconv = nn.ConvTranspose2d(cin, cout, 3, stride=2, padding=1, output_padding=1, bias=True)
+        self.name = "conv" if upsampling == "resize" else "deconv"
+        setattr(self, self.name, upsampler(cin, cout, upsampling))
         self.norm = norm_layer(cout, affine)
 
     def forward(self, x):
-        return torch.relu(self.norm(self.deconv(x)))
+        return torch.relu(self.norm(getattr(self, self.name)(x)))
 
 
 class Block(nn.Module):
@@ -158,12 +177,12 @@ class UnetResnetGenerator(nn.Module):
     """`unet-resnet`: ResNet encoder/bottleneck; each decoder stage and the head take the concatenation
     [decoder feature, encoder feature of the same resolution]."""
 
-    def __init__(self, ngf=64, n_blocks=5, affine=False):
+    def __init__(self, ngf=64, n_blocks=5, affine=False, upsampling="transposed"):
         super().__init__()
         self.stem = ConvStage(3, ngf, affine, 7, 1, 0)
         self.down = nn.ModuleList([ConvStage(ngf, 2 * ngf, affine, 3, 2, 1), ConvStage(2 * ngf, 4 * ngf, affine, 3, 2, 1)])
         self.blocks = nn.ModuleList([Block(4 * ngf, affine) for _ in range(n_blocks)])
-        self.up = nn.ModuleList([UpStage(8 * ngf, 2 * ngf, affine), UpStage(4 * ngf, ngf, affine)])
+        self.up = nn.ModuleList([UpStage(8 * ngf, 2 * ngf, affine, upsampling), UpStage(4 * ngf, ngf, affine, upsampling)])
         self.head = nn.Module()
         self.head.conv = nn.Conv2d(2 * ngf, 3, 7)
 
@@ -182,11 +201,12 @@ class UnetResnetGenerator(nn.Module):
         return torch.tanh(self.head.conv(pad(h, (3, 3, 3, 3), mode="reflect")))
 
 
-def build(architecture, ngf, n_blocks, affine):
+def build(architecture, ngf, n_blocks, affine, upsampling="transposed"):
     cls = ResnetGenerator if architecture == "resnet" else UnetResnetGenerator
-    return cls(ngf=ngf, n_blocks=n_blocks, affine=affine)
+    return cls(ngf=ngf, n_blocks=n_blocks, affine=affine, upsampling=upsampling)
 
 
-def metadata(architecture, ngf, n_blocks, input_size, affine):
+def metadata(architecture, ngf, n_blocks, input_size, affine, upsampling="transposed"):
     return {"architecture": architecture, "ngf": str(ngf), "n_blocks": str(n_blocks),
-            "input_size": str(input_size), "norm": "instance", "affine": "true" if affine else "false"}
+            "input_size": str(input_size), "norm": "instance", "affine": "true" if affine else "false",
+            "upsampling": upsampling}
