@@ -1,6 +1,7 @@
 import Kernels
 import KernelsCore
 import Parallel
+import Synchronization
 
 /// The multi-scale scan: integral images of each pyramid level, the cascades turned into window classifiers,
 /// and the levels shared out among threads. The window loop itself is in KernelsCore (`scanWindows`), so
@@ -35,13 +36,8 @@ struct IntegralImages {
         self.withSquares = withSquares
     }
 
-    /// Buffers of the same shape for another thread (the classifiers' offsets depend on the stride only).
-    func emptyCopy() -> IntegralImages {
-        var copy = self
-        copy.sums = [Int32](repeating: 0, count: sums.count)
-        copy.squares = [UInt32](repeating: 0, count: squares.count)
-        return copy
-    }
+    /// The tallest level these buffers hold.
+    var maxHeight: Int { (sums.count - Self.padding) / stride - 1 }
 
     /// Where column `column` of a row is stored, relative to the row's start. For `split` this is also how far
     /// a sample `column` columns right of an even column is stored from it.
@@ -208,6 +204,7 @@ struct CascadeScanner: Sendable {
     let maxWidth: Int
     private let withSquares: Bool
     private let classifiers: Classifiers
+    private let spare = SpareIntegrals()
 
     init(cascade: Cascade, maxWidth: Int) {
         self.maxWidth = maxWidth
@@ -236,14 +233,46 @@ struct CascadeScanner: Sendable {
     func scan(_ grey: GreyImage, scaleFactor: Double, context: ComputeContext = .serial, kernels: KernelPath = .best,
               widest: Double = .infinity, finest: ([Candidate]) -> Double = { _ in 0 }) -> [Candidate] {
         precondition(grey.width <= maxWidth, "image wider than the scanner")
-        let integrals = IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
+        var buffers = spare.take(context.threads, maxHeight: grey.height) {
+            IntegralImages(maxWidth: maxWidth, maxHeight: grey.height, withSquares: withSquares)
+        }
+        defer { spare.giveBack(buffers) }
         switch classifiers {
         case .haar(let plain, let split):
-            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
+            return scanPyramid(grey, &buffers, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
                                kernels: kernels, widest: widest, finest: finest)
         case .lbp(let plain, let split):
-            return scanPyramid(grey, integrals, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
+            return scanPyramid(grey, &buffers, scaleFactor: scaleFactor, plain: plain, split: split, context: context,
                                kernels: kernels, widest: widest, finest: finest)
+        }
+    }
+}
+
+/// Integral-image buffers handed back by finished scans, for the next: a scan that allocated its own would
+/// have the kernel map and zero up to a megabyte per thread, every time. Nothing writes the first row or
+/// column, and a level only reads what its own load wrote, so a used buffer is as good as a fresh one.
+final class SpareIntegrals: Sendable {
+    private let buffers = Mutex<[IntegralImages]>([])
+    /// Kept at most: one per thread of the scans that run at once.
+    static let limit = 8
+
+    /// `count` buffers for levels up to `maxHeight` rows, spare ones first, then made by `make`.
+    func take(_ count: Int, maxHeight: Int, make: () -> IntegralImages) -> [IntegralImages] {
+        var taken: [IntegralImages] = buffers.withLock { spare in
+            var found: [IntegralImages] = []
+            while found.count < count, let index = spare.firstIndex(where: { $0.maxHeight >= maxHeight }) {
+                found.append(spare.remove(at: index))
+            }
+            return found
+        }
+        while taken.count < count { taken.append(make()) }
+        return taken
+    }
+
+    func giveBack(_ returned: [IntegralImages]) {
+        buffers.withLock { spare in
+            spare.append(contentsOf: returned)
+            spare.removeFirst(max(0, spare.count - Self.limit))
         }
     }
 }
@@ -258,7 +287,7 @@ func scanPyramid(_ grey: GreyImage, cascade: Cascade, scaleFactor: Double, conte
 /// Like OpenCV, windows step by 2 level pixels on the fine levels (split layout) and by 1 once a level pixel
 /// spans 2 detection pixels (plain layout). (OpenCV also skips a position after a first-stage rejection;
 /// screening eight windows at once makes that saving moot, so every position is tried.)
-private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: IntegralImages, scaleFactor: Double,
+private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ buffers: inout [IntegralImages], scaleFactor: Double,
                                               plain: C, split: C, context: ComputeContext, kernels: KernelPath, widest: Double,
                                               finest: ([Candidate]) -> Double) -> [Candidate] {
     var levels: [PyramidLevel] = []
@@ -275,7 +304,6 @@ private func scanPyramid<C: WindowClassifier>(_ grey: GreyImage, _ integrals: In
     // Coarsest first, `context.threads` levels at a time; windows only shrink from there, so once `finest` rules a
     // level out it rules out every later one.
     let window = Double(plain.windowWidth), batch = context.threads
-    var buffers = (0..<batch).map { $0 == 0 ? integrals : integrals.emptyCopy() }
     var found: [Candidate] = [], smallest = 0.0, next = 0
     while next < levels.count, found.count < maxCandidates {
         let wanted = levels[next..<min(levels.count, next + batch)].filter { window * $0.factor >= smallest }

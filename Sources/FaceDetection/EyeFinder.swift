@@ -52,7 +52,9 @@ extension FaceDetector {
         let size = Self.eyePatchSize
         let patch = GreyImage(planarFloats: image.warpedPlanarFloats(square, size: size), size: size)
         let top = Self.eyeBandRows.lowerBound
-        let raw = scanner.scan(patch.rows(Self.eyeBandRows), scaleFactor: 1.1, kernels: kernels)
+        // Levels whose windows are all wider than an eye are not scanned at all.
+        let raw = scanner.scan(patch.rows(Self.eyeBandRows), scaleFactor: 1.1, kernels: kernels,
+                               widest: Self.eyeWidths.upperBound * Double(size))
             .filter { Self.eyeWidths.contains(Double($0.width) / Double(size)) }
         func centre(_ hit: Candidate) -> (u: Double, v: Double) {
             ((Double(hit.x) + Double(hit.width) / 2) / Double(size), (Double(top + hit.y) + Double(hit.height) / 2) / Double(size))

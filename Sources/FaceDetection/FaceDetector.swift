@@ -101,7 +101,7 @@ package struct FaceDetector: Sendable {
         precondition(parameters.maxDetectionPixels > 0, "maxDetectionPixels must be positive")
         let upright = RotatedSquare(centreX: Double(image.width) / 2, centreY: Double(image.height) / 2,
                                     side: Double(max(image.width, image.height)))
-        let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels)
+        let grey = GreyImage(areaAveraging: image, maxPixels: parameters.maxDetectionPixels, kernels: kernels.isa)
         let scale = Double(image.width) / Double(grey.width), scaleY = Double(image.height) / Double(grey.height)
         if primaryOnly {
             for shrink in Self.firstLookShrinks {

@@ -1,4 +1,6 @@
 import Imaging
+import Kernels
+import KernelsCore
 
 /// An 8-bit single-channel image: what the cascades look at.
 struct GreyImage: Sendable, Equatable {
@@ -16,7 +18,7 @@ extension GreyImage {
     /// into a row of per-byte accumulators (a contiguous, vectorisable loop: the only per-pixel work), and each
     /// finished output row is then reduced across columns and weighted into BT.601 luma; averaging and a
     /// linear colour map commute.
-    init(areaAveraging image: RGBImage, maxPixels: Int) {
+    init(areaAveraging image: RGBImage, maxPixels: Int, kernels: any KernelISA.Type = KernelPath.best.isa) {
         precondition(maxPixels > 0, "maxPixels must be positive")
         let shrink = max(1, (Double(image.width) * Double(image.height) / Double(maxPixels)).squareRoot())
         let outWidth = max(1, Int((Double(image.width) / shrink).rounded()))
@@ -58,15 +60,11 @@ extension GreyImage {
                 while outRow < first { flush() }
                 let row = rgb.baseAddress.unsafelyUnwrapped + y * rowLength
                 current.withUnsafeMutableBufferPointer { sums in
-                    if firstWeight == 1 {
-                        for i in 0..<rowLength { sums[i] += Float(row[i]) }
-                    } else {
-                        for i in 0..<rowLength { sums[i] += firstWeight * Float(row[i]) }
-                    }
+                    kernels.accumulateBytes(row, count: rowLength, weight: firstWeight, into: sums.baseAddress.unsafelyUnwrapped)
                 }
                 if secondWeight > 0 {
                     next.withUnsafeMutableBufferPointer { sums in
-                        for i in 0..<rowLength { sums[i] += secondWeight * Float(row[i]) }
+                        kernels.accumulateBytes(row, count: rowLength, weight: secondWeight, into: sums.baseAddress.unsafelyUnwrapped)
                     }
                 }
             }

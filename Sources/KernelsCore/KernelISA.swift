@@ -46,6 +46,10 @@ public protocol KernelISA: Sendable {
     /// A dependency-free multiply-add loop for measuring the peak; returns a value so it is not elided.
     static func multiplyAddProbe(iterations: Int) -> Float
 
+    /// `sums[i] += weight * bytes[i]` for `count` elements: the row pass of the face scan's area-averaging
+    /// shrink (`accumulateBytes`).
+    static func accumulateBytes(_ bytes: UnsafePointer<UInt8>, count: Int, weight: Float, into sums: UnsafeMutablePointer<Float>)
+
     /// Slides a Haar cascade over one pyramid level of a face scan (see `scanWindows`), handing each accepted
     /// window's top-left corner to `accept`.
     static func scanHaarWindows(_ classifier: HaarClassifier, step: Int, stride: Int, levelWidth: Int, levelHeight: Int,

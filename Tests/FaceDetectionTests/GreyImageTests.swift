@@ -1,5 +1,6 @@
 @testable import FaceDetection
 import Imaging
+import Kernels
 import Testing
 
 @Suite("Grey conversion and shrinking")
@@ -30,6 +31,16 @@ struct GreyImageTests {
         let grey = GreyImage(areaAveraging: image, maxPixels: 4)
         #expect(grey.width == 2 && grey.height == 2)
         #expect(grey.pixels == [30, 150, 30, 150])
+    }
+
+    @Test("every kernel path shrinks a photo to the same grey pixels", arguments: KernelPath.supported)
+    func samePixelsOnEveryPath(path: KernelPath) throws {
+        // Odd sizes and a fractional shrink: straddling rows and a vector loop's remainder.
+        var rng = SystemRandomNumberGenerator()
+        let pixels = (0..<(333 * 251 * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let image = try #require(RGBImage(width: 333, height: 251, pixels: pixels))
+        let grey = GreyImage(areaAveraging: image, maxPixels: 20_011, kernels: path.isa)
+        #expect(grey == GreyImage(areaAveraging: image, maxPixels: 20_011, kernels: KernelPath.portable.isa))
     }
 
     @Test("the pixel count lands on maxPixels and the aspect ratio is kept")
