@@ -95,7 +95,7 @@ package enum Checkpoint {
         }
     }
 
-    private static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {
+    static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {
         let file: SafeTensorsFile
         do {
             file = try SafeTensorsFile.read(from: URL(fileURLWithPath: path))

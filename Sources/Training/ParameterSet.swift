@@ -9,6 +9,21 @@ package struct ParameterSet: Sendable {
     package init(tensors: [String: Tensor]) { self.tensors = tensors }
 
     package var sortedNames: [String] { tensors.keys.sorted() }
+
+    /// These tensors, each replaced by the one `given` holds under its name with its shape: how a run starts
+    /// from another run's weights. The names left as they were come second, sorted.
+    func overlaid(with given: [String: Tensor]) -> (ParameterSet, kept: [String]) {
+        var tensors = tensors
+        var kept: [String] = []
+        for (name, tensor) in tensors {
+            if let other = given[name], other.shape == tensor.shape {
+                tensors[name] = other
+            } else {
+                kept.append(name)
+            }
+        }
+        return (ParameterSet(tensors: tensors), kept.sorted())
+    }
     package var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
     /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights

@@ -26,6 +26,10 @@ package struct TrainingOptions: Sendable {
     /// An exported generator (weights file) to start the photo -> cartoon generator from instead of random
     /// weights; ignored when a checkpoint is resumed.
     package var initGenerator: String?
+    /// A checkpoint of another run (another discriminator depth, upsampling or loss weights) to start all four
+    /// networks from, tensor by tensor where name and shape match; optimisers, pools and step start fresh.
+    /// Ignored when a checkpoint is resumed.
+    package var initCheckpoint: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -47,6 +51,9 @@ package struct TrainingOptions: Sendable {
         if let epochs, epochs < 1 { throw .invalidOption("--epochs must be at least 1") }
         guard checkpointEvery >= 1, sampleEvery >= 1, sampleCount >= 1 else {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
+        }
+        guard initGenerator == nil || initCheckpoint == nil else {
+            throw .invalidOption("--init-generator and --init-checkpoint both name starting weights: give one")
         }
     }
 
@@ -118,6 +125,11 @@ package enum TrainingRun {
             state.g = g
             message("photo -> cartoon generator starts from \(path)"
                 + (fresh.isEmpty ? "" : "; these start fresh (the file has them in another form): " + fresh.joined(separator: ", ")))
+        }
+        if resumedFrom == nil, let path = options.initCheckpoint {
+            let fresh = try Checkpoint.warmStart(&state, from: path)
+            message("all four networks start from \(path) (new optimiser state, image pools and schedule)"
+                + (fresh.isEmpty ? "" : "; these start fresh (not in the file in this shape): " + fresh.joined(separator: ", ")))
         }
         let sampleFolder = try options.samplePhotos.map { path throws(TrainingError) in try ImageFolder(scanning: path) } ?? photos
         let validation = source.validationPhotos(from: sampleFolder, count: options.sampleCount)
@@ -193,16 +205,6 @@ package enum TrainingRun {
                 + "blocks \(found.nBlocks) size \(found.inputSize), this run trains \(config.architecture.rawValue) "
                 + "ngf \(config.ngf) blocks \(config.nBlocks) size \(config.inputSize)")
         }
-        let weights = loaded.generator.namedParameters
-        var tensors = fresh.tensors
-        var kept: [String] = []
-        for (name, tensor) in fresh.tensors {
-            if let given = weights[name], given.shape == tensor.shape {
-                tensors[name] = given
-            } else {
-                kept.append(name)
-            }
-        }
-        return (ParameterSet(tensors: tensors), kept.sorted())
+        return fresh.overlaid(with: loaded.generator.namedParameters)
     }
 }

@@ -70,6 +70,8 @@ struct TrainCommand: ParsableCommand {
     var sampleCount: Int = 8
     @Option(help: "Start the photo -> cartoon generator from this weights file (e.g. the bundled default) instead of random weights.")
     var initGenerator: String?
+    @Option(help: "Start all four networks from another run's checkpoint (e.g. with another --discriminator-layers or --upsampling): every tensor whose name and shape match; optimisers, pools and schedule start afresh.")
+    var initCheckpoint: String?
     @Option(help: ArgumentHelp("Extra metadata for the exported weights (repeatable), e.g. the face framing of the photos.",
                                valueName: "key=value"))
     var metadata: [String] = []
@@ -130,6 +132,7 @@ struct TrainCommand: ParsableCommand {
         options.samplePhotos = samplePhotos
         options.sampleCount = sampleCount
         options.initGenerator = initGenerator
+        options.initCheckpoint = initCheckpoint
         options.exportMetadata = try MetadataOption.parse(metadata)
         options.cartoonPreprocessing = cartoonSquare
         options.kernels = TrainingKernels(path: path)

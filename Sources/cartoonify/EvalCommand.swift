@@ -17,7 +17,8 @@ struct EvalCommand: ParsableCommand {
             statistics) is fitted on --reference-count images of each reference folder (the training data) and \
             checked on the held-out photos and cartoons. Structure: correlation of 32x32 grey input and output. \
             Colours: distance (8-bit RGB) between the photo's and the cartoon's mean skin (cheeks) and hair (top \
-            band). Checkerboard: the transposed convolutions' artefact on flat areas. Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
+            band). Checkerboard: the transposed convolutions' artefact on flat areas. Light flecks: share of pixels \
+            white in the cartoon and 60 grey levels lighter than the photo (white blots). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
             """)
 
     @Option(help: "Generator weights (safetensors).")
@@ -50,7 +51,7 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
             let input = modelInput(decoded)
@@ -60,6 +61,7 @@ struct EvalCommand: ParsableCommand {
             correlation += StructureCorrelation.correlation(input, output)
             checkerIn += Checkerboard.energy(input)
             checkerOut += Checkerboard.energy(output)
+            flecks += LightFlecks.share(photo: input, cartoon: output)
             let (a, b) = (FaceColours(input), FaceColours(output))
             skin += FaceColours.distance(a.skin, b.skin)
             hair += FaceColours.distance(a.hair, b.hair)
@@ -81,6 +83,7 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| cartoon probability (mean) | %.3f | %.3f |",
                      classifier.meanProbability(outputs), classifier.meanProbability(inputs)))
         print(String(format: "| checkerboard (2x2 alternating grey, levels) | %.2f | %.2f |", checkerOut / n, checkerIn / n))
+        print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
         print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
         print(String(format: "| hair colour distance (RGB levels) | %.1f | 0 |", hair / n))

@@ -115,3 +115,26 @@ enum Synthetic {
         #expect(Checkerboard.energy(Synthetic.ramp()) < 1e-9)  // a linear ramp has no alternating part
     }
 }
+
+@Suite struct LightFlecksTests {
+    static func paint(_ image: inout RGBImage, _ xs: Range<Int>, _ ys: Range<Int>, _ colour: (UInt8, UInt8, UInt8)) {
+        for y in ys {
+            for x in xs {
+                let i = (y * image.width + x) * 3
+                (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]) = colour
+            }
+        }
+    }
+
+    @Test func countsWhiteOnlyWhereThePhotoIsDarker() {
+        var photo = RGBImage(width: 8, height: 8, fill: (120, 120, 120))
+        Self.paint(&photo, 6..<8, 0..<8, (230, 230, 230))  // a light band: white there is the photo's own
+        var cartoon = photo
+        Self.paint(&cartoon, 0..<2, 0..<2, (255, 255, 255))  // a blot: 4 of 64 pixels
+        Self.paint(&cartoon, 6..<8, 0..<8, (255, 255, 255))
+        Self.paint(&cartoon, 3..<5, 3..<5, (255, 255, 190))  // light, but not white in every channel
+        #expect(LightFlecks.share(photo: photo, cartoon: cartoon) == 4.0 / 64)
+        #expect(LightFlecks.share(photo: photo, cartoon: photo) == 0)
+        #expect(LightFlecks.share(photo: photo, cartoon: RGBImage(width: 4, height: 4, fill: (255, 255, 255))) == 0)
+    }
+}

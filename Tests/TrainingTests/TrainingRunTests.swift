@@ -169,6 +169,52 @@ import Training
         }
     }
 
+    @Test func initCheckpointStartsAllFourNetworks() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        var first = try Self.options(root, photos, cartoons, steps: 3)
+        first.model.discriminator.layers = 1
+        _ = try TrainingRun.run(first, output: { _ in })
+        let checkpoint = first.checkpointDirectory + "/checkpoint.safetensors"
+        let (trained, _) = try Checkpoint.read(from: checkpoint)
+
+        // A deeper discriminator: the generators and the discriminators' shared layers come from the
+        // checkpoint (zero learning rate: nothing moves), the new layers start fresh and are named.
+        var deeper = try Self.options(root, photos, cartoons, steps: 1)
+        deeper.initCheckpoint = checkpoint
+        deeper.learningRate = 0
+        var messages = ""
+        _ = try TrainingRun.run(deeper, output: { messages += $0 })
+        let (warm, _) = try Checkpoint.read(from: deeper.checkpointDirectory + "/checkpoint.safetensors")
+        #expect(warm.g.tensors == trained.g.tensors)
+        #expect(warm.f.tensors == trained.f.tensors)
+        let fresh = warm.dCartoon.sortedNames.filter { trained.dCartoon.tensors[$0]?.shape != warm.dCartoon.tensors[$0]?.shape }
+        #expect(!fresh.isEmpty)
+        for name in warm.dCartoon.sortedNames where !fresh.contains(name) {
+            #expect(warm.dCartoon.tensors[name] == trained.dCartoon.tensors[name], "\(name)")
+        }
+        #expect(messages.contains("all four networks start from \(checkpoint)"))
+        #expect(messages.contains("these start fresh (not in the file in this shape): "
+            + (fresh.map { "D_cartoon.\($0)" } + fresh.map { "D_photo.\($0)" }).joined(separator: ", ") + "\n"))
+
+        var both = deeper
+        both.initGenerator = first.output
+        #expect(throws: TrainingError.invalidOption("--init-generator and --init-checkpoint both name starting weights: give one")) {
+            try TrainingRun.run(both, output: { _ in })
+        }
+        var notCheckpoint = deeper
+        notCheckpoint.initCheckpoint = first.output  // an exported generator, not a checkpoint
+        #expect(throws: TrainingError.self) { try TrainingRun.run(notCheckpoint, output: { _ in }) }
+        var unrelated = deeper
+        unrelated.model.generator.ngf = 8
+        unrelated.model.discriminator.ndf = 16
+        #expect(throws: TrainingError.checkpointMismatch(
+            "--init-checkpoint \(checkpoint) is another model: ngf 4 there, 8 here; ndf 8 there, 16 here")) {
+            try TrainingRun.run(unrelated, output: { _ in })
+        }
+    }
+
     @Test func sampleSheetsShowTheSamplePhotosFolder() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }

@@ -1,0 +1,30 @@
+extension Checkpoint {
+    /// The model fields another run's checkpoint must share to start this one: everything that shapes the
+    /// generators but their upsampling, and the discriminators' width (their depth may differ).
+    static let warmStartKeys = ["architecture", "ngf", "n_blocks", "input_size", "norm", "affine", "ndf"]
+
+    /// Starts `state`'s four networks from another run's checkpoint, so that a changed model (a deeper
+    /// discriminator, resize upsampling) keeps what the networks learnt together: a generator warm-started
+    /// beside a fresh cartoon -> photo generator first unlearns its style to serve the new one's cycle loss.
+    /// Returns the `net.name`s that keep their initialisation because the file lacks them in this shape.
+    static func warmStart(_ state: inout CycleGANState, from path: String) throws(TrainingError) -> [String] {
+        let file = try open(path)
+        let (recorded, expected) = (withOlderDefaults(file.metadata), configurationMetadata(state.config))
+        let differing = warmStartKeys.filter { recorded[$0] != expected[$0] }
+        guard differing.isEmpty else {
+            throw .checkpointMismatch("--init-checkpoint \(path) is another model: "
+                + differing.map { "\($0) \(recorded[$0] ?? "missing") there, \(expected[$0] ?? "") here" }.joined(separator: "; "))
+        }
+        var fresh: [String] = []
+        for network in networks {
+            let prefix = network.prefix + "."
+            let given = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+            })
+            let (parameters, kept) = state[keyPath: network.parameters].overlaid(with: given)
+            state[keyPath: network.parameters] = parameters
+            fresh += kept.map { prefix + $0 }
+        }
+        return fresh
+    }
+}
