@@ -16,8 +16,9 @@ package struct GeneratorPlan: Sendable {
     /// The instruction-set path the kernels run on.
     package let kernels: KernelPath
     /// The number format asked for. `bf16` takes the layers whose float32 plan is an implicit GEMM (stem,
-    /// downsampling) and the transposed convolutions; Winograd blocks and the folded head stay float32
-    /// (`ConvAlgorithm.bf16GEMM`).
+    /// downsampling) and the transposed convolutions but the last; Winograd blocks and the folded head stay
+    /// float32 (`ConvAlgorithm.bf16GEMM`). The last up stage feeds the output pixels almost directly: with
+    /// the sharp outlines of the 2026-12-06 default, its bf16 rounding moved a pixel by 8 levels of 255.
     package let precision: Precision
 
     struct Norm: Sendable {
@@ -73,7 +74,7 @@ package struct GeneratorPlan: Sendable {
                   conv2: conv(block.conv2, stride: 1, padding: 1, mode: .reflect), norm2: norm(block.norm2))
         }
         let geometry = layout.upsampling.transposedGeometry
-        up = layout.up.map { stage in
+        up = layout.up.enumerated().map { index, stage in
             let weight = generator.parameter(stage.conv.prefix + ".weight")
             let bias = generator.parameter(stage.conv.prefix + ".bias")
             let resize = layout.upsampling == .resize
@@ -85,7 +86,8 @@ package struct GeneratorPlan: Sendable {
                 bias.storage.withUnsafeBufferPointer { b in
                     ConvTranspose2dPlan(weights: w, bias: b, inChannels: inChannels, outChannels: outChannels,
                                         kernelSize: geometry.kernelSize, stride: 2, padding: geometry.padding,
-                                        outputPadding: geometry.outputPadding, precision: precision)
+                                        outputPadding: geometry.outputPadding,
+                                        precision: index == layout.up.count - 1 ? .f32 : precision)
                 }
             }
             return (plan, norm(stage.norm))
