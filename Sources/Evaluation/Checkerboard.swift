@@ -6,10 +6,7 @@ package enum Checkerboard {
     package static func energy(_ image: RGBImage) -> Double {
         let (w, h) = (image.width, image.height)
         guard w >= 2, h >= 2, image.pixels.count == w * h * 3 else { return 0 }
-        func grey(_ x: Int, _ y: Int) -> Double {
-            let i = (y * w + x) * 3
-            return 0.299 * Double(image.pixels[i]) + 0.587 * Double(image.pixels[i + 1]) + 0.114 * Double(image.pixels[i + 2])
-        }
+        func grey(_ x: Int, _ y: Int) -> Double { image.grey(atSample: (y * w + x) * 3) }
         var sum = 0.0
         for y in stride(from: 0, to: h - 1, by: 2) {
             for x in stride(from: 0, to: w - 1, by: 2) {

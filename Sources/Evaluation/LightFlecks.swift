@@ -9,13 +9,10 @@ package enum LightFlecks {
         let count = photo.width * photo.height
         guard count > 0, photo.width == cartoon.width, photo.height == cartoon.height,
               photo.pixels.count == count * 3, cartoon.pixels.count == count * 3 else { return 0 }
-        func grey(_ p: [UInt8], _ i: Int) -> Double {
-            0.299 * Double(p[i]) + 0.587 * Double(p[i + 1]) + 0.114 * Double(p[i + 2])
-        }
         var flecks = 0
         for i in stride(from: 0, to: count * 3, by: 3)
         where min(cartoon.pixels[i], cartoon.pixels[i + 1], cartoon.pixels[i + 2]) >= 200
-            && grey(cartoon.pixels, i) - grey(photo.pixels, i) >= 60 {
+            && cartoon.grey(atSample: i) - photo.grey(atSample: i) >= 60 {
             flecks += 1
         }
         return Double(flecks) / Double(count)

@@ -24,9 +24,8 @@ package enum StructureCorrelation {
         guard image.pixels.count == w * h * 3 else { return sums }
         for y in 0..<h {
             for x in 0..<w {
-                let i = (y * w + x) * 3
                 let cell = (y * side / h) * side + x * side / w
-                sums[cell] += 0.299 * Double(image.pixels[i]) + 0.587 * Double(image.pixels[i + 1]) + 0.114 * Double(image.pixels[i + 2])
+                sums[cell] += image.grey(atSample: (y * w + x) * 3)
                 counts[cell] += 1
             }
         }

@@ -17,13 +17,9 @@ extension Checkpoint {
         }
         var fresh: [String] = []
         for network in networks {
-            let prefix = network.prefix + "."
-            let given = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
-                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
-            })
-            let (parameters, kept) = state[keyPath: network.parameters].overlaid(with: given)
+            let (parameters, kept) = state[keyPath: network.parameters].overlaid(with: tensors(of: network.prefix, in: file))
             state[keyPath: network.parameters] = parameters
-            fresh += kept.map { prefix + $0 }
+            fresh += kept.map { "\(network.prefix).\($0)" }
         }
         return fresh
     }

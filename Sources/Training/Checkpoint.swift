@@ -55,10 +55,7 @@ package enum Checkpoint {
             }
             return value
         }
-        let generatorPrefix = networks[0].prefix + "."
-        let generatorTensors = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
-            name.hasPrefix(generatorPrefix) ? (String(name.dropFirst(generatorPrefix.count)), tensor) : nil
-        })
+        let generatorTensors = tensors(of: networks[0].prefix, in: file)
         let generator: GeneratorConfig
         do {
             generator = try Generator.inferConfig(tensors: generatorTensors, metadata: metadata)
@@ -93,6 +90,14 @@ package enum Checkpoint {
             let old = recorded[key] ?? "missing"
             return old == expected[key] ? nil : "\(key) \(old) -> \(expected[key] ?? "")"
         }
+    }
+
+    /// One network's tensors in a checkpoint file, by their names within the network.
+    static func tensors(of network: String, in file: SafeTensorsFile) -> [String: Tensor] {
+        let prefix = network + "."
+        return Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+            name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+        })
     }
 
     static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {

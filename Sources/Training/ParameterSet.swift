@@ -9,6 +9,7 @@ package struct ParameterSet: Sendable {
     package init(tensors: [String: Tensor]) { self.tensors = tensors }
 
     package var sortedNames: [String] { tensors.keys.sorted() }
+    package var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
     /// These tensors, each replaced by the one `given` holds under its name with its shape: how a run starts
     /// from another run's weights. The names left as they were come second, sorted.
@@ -24,7 +25,6 @@ package struct ParameterSet: Sendable {
         }
         return (ParameterSet(tensors: tensors), kept.sorted())
     }
-    package var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
     /// The CycleGAN initialisation (`init_type normal`, gain 0.02) for the discriminators: conv weights
     /// N(0, 0.02), biases 0, names in sorted order (the generators use `Generator.randomWeights`, the same rule).
