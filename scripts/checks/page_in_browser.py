@@ -198,7 +198,8 @@ DISPLAYED = """(() => {
 def drive(browser, args):
     browser.busy = args.busy
     browser.open(args.url)
-    browser.wait_for("document.readyState === 'complete' && document.getElementById('size').options.length > 0", 30)
+    # The size menu is rebuilt when /v1/model answers (#model gets its text), which would undo a choice made before.
+    browser.wait_for("document.readyState === 'complete' && document.getElementById('model').textContent !== ''", 30)
     browser.evaluate(f"""
         document.getElementById('size').value = {json.dumps(str(args.size))};
         document.querySelector('input[name=crop][value={args.crop}]').checked = true;
