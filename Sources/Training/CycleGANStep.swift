@@ -4,9 +4,10 @@ import NN
 extension CycleGANState {
     /// One training iteration in the official order (`optimize_parameters`): generators first with the
     /// discriminators frozen, then both discriminators on real images and pooled, detached fakes.
-    /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1]. Every pass runs on `kernels`.
+    /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1]. Every pass runs on `kernels`. `trainGenerator` false
+    /// holds G's weights (no gradients, no Adam step) while F and both discriminators learn around it.
     package mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double,
-                                    kernels: TrainingKernels) -> StepLosses {
+                                    trainGenerator: Bool = true, kernels: TrainingKernels) -> StepLosses {
         var losses = StepLosses()
         let generators = config.generator, discriminators = config.discriminator
         let lambda = config.lambdaCycle, lambdaIdentity = config.lambdaCycle * config.lambdaIdentity
@@ -14,7 +15,7 @@ extension CycleGANState {
         // Generators G (photo -> cartoon) and F (cartoon -> photo).
         let tape = Tape(kernels: kernels)
         let realPhoto = tape.constant(photos), realCartoon = tape.constant(cartoons)
-        let gVars = g.variables(on: tape, trainable: true), fVars = f.variables(on: tape, trainable: true)
+        let gVars = g.variables(on: tape, trainable: trainGenerator), fVars = f.variables(on: tape, trainable: true)
         let dCartoonFrozen = dCartoon.variables(on: tape, trainable: false)
         let dPhotoFrozen = dPhoto.variables(on: tape, trainable: false)
         let fakeCartoon = tape.generator(realPhoto, config: generators, parameters: gVars)
@@ -46,7 +47,9 @@ extension CycleGANState {
         term(tape.meanAbsoluteError(reconstructedCartoon, realCartoon), lambda, \.cycleCartoon)
         tape.backward(from: terms.dropFirst().reduce(terms[0]) { tape.add($0, $1) })
         let adam = config.adam
-        adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: adam, kernels: kernels)
+        if trainGenerator {
+            adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: adam, kernels: kernels)
+        }
         adamF.update(&f, gradients: gradients(fVars, on: tape), learningRate: learningRate, config: adam, kernels: kernels)
 
         // Discriminators, on fakes from the generators before their update (as the official code does).

@@ -30,6 +30,10 @@ package struct TrainingOptions: Sendable {
     /// networks from, tensor by tensor where name and shape match; optimisers, pools and step start fresh.
     /// Ignored when a checkpoint is resumed.
     package var initCheckpoint: String?
+    /// Steps (counted from the run's step 0) during which G's weights are held while F and the discriminators
+    /// learn: a generator warm-started beside fresh networks is otherwise pulled back towards the identity
+    /// (F cannot yet invert its drawing, so the cycle loss rewards G for copying the photo).
+    package var holdGeneratorSteps: Int = 0
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -52,6 +56,7 @@ package struct TrainingOptions: Sendable {
         guard checkpointEvery >= 1, sampleEvery >= 1, sampleCount >= 1 else {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
+        guard holdGeneratorSteps >= 0 else { throw .invalidOption("--hold-generator must not be negative") }
         guard initGenerator == nil || initCheckpoint == nil else {
             throw .invalidOption("--init-generator and --init-checkpoint both name starting weights: give one")
         }
@@ -131,6 +136,9 @@ package enum TrainingRun {
             message("all four networks start from \(path) (new optimiser state, image pools and schedule)"
                 + (fresh.isEmpty ? "" : "; these start fresh (not in the file in this shape): " + fresh.joined(separator: ", ")))
         }
+        if state.step < options.holdGeneratorSteps {
+            message("photo -> cartoon generator held until step \(options.holdGeneratorSteps) (F and the discriminators learn)")
+        }
         let sampleFolder = try options.samplePhotos.map { path throws(TrainingError) in try ImageFolder(scanning: path) } ?? photos
         let validation = source.validationPhotos(from: sampleFolder, count: options.sampleCount)
         let log = try LossLog(path: options.logPath)
@@ -153,7 +161,7 @@ package enum TrainingRun {
             let step = state.step
             let rate = schedule.rate(atStep: step)
             let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
-                                         kernels: options.kernels)
+                                         trainGenerator: step >= options.holdGeneratorSteps, kernels: options.kernels)
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses
             try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)

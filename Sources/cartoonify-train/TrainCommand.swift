@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     var initGenerator: String?
     @Option(help: "Start all four networks from another run's checkpoint (e.g. with another --discriminator-layers or --upsampling): every tensor whose name and shape match; optimisers, pools and schedule start afresh.")
     var initCheckpoint: String?
+    @Option(help: "Hold the photo -> cartoon generator's weights for the first N steps while F and the discriminators learn around it (for --init-generator: a fresh F otherwise pulls it back towards copying the photo).")
+    var holdGenerator: Int = 0
     @Option(help: ArgumentHelp("Extra metadata for the exported weights (repeatable), e.g. the face framing of the photos.",
                                valueName: "key=value"))
     var metadata: [String] = []
@@ -133,6 +135,7 @@ struct TrainCommand: ParsableCommand {
         options.sampleCount = sampleCount
         options.initGenerator = initGenerator
         options.initCheckpoint = initCheckpoint
+        options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)
         options.cartoonPreprocessing = cartoonSquare
         options.kernels = TrainingKernels(path: path)

@@ -169,6 +169,43 @@ import Training
         }
     }
 
+    @Test func holdGeneratorKeepsGFixedWhileTheOthersLearn() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        let first = try Self.options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(first, output: { _ in })
+        let start = try Generator.load(from: URL(fileURLWithPath: first.output)).generator.namedParameters
+
+        // Held for 4 of 6 steps: the step-4 checkpoint has the file's G and moved F and discriminators,
+        // and the last two steps move G.
+        var held = try Self.options(root, photos, cartoons, steps: 6)
+        held.initGenerator = first.output
+        held.holdGeneratorSteps = 4
+        var messages = ""
+        _ = try TrainingRun.run(held, stopAfter: 4, output: { messages += $0 })
+        #expect(messages.contains("generator held until step 4"))
+        let checkpoint = held.checkpointDirectory + "/checkpoint.safetensors"
+        let (atHold, _) = try Checkpoint.read(from: checkpoint)
+        #expect(atHold.step == 4)
+        #expect(atHold.g.tensors == start)
+        #expect(atHold.adamG.step == 0)
+        let fresh = CycleGANState(config: held.model, seed: held.seed)
+        #expect(atHold.f.tensors != fresh.f.tensors)
+        #expect(atHold.dCartoon.tensors != fresh.dCartoon.tensors)
+        held.resume = true
+        _ = try TrainingRun.run(held, output: { _ in })
+        let (end, _) = try Checkpoint.read(from: checkpoint)
+        #expect(end.adamG.step == 2)
+        #expect(end.g.tensors != start)
+
+        var negative = held
+        negative.holdGeneratorSteps = -1
+        #expect(throws: TrainingError.invalidOption("--hold-generator must not be negative")) {
+            try TrainingRun.run(negative, output: { _ in })
+        }
+    }
+
     @Test func initCheckpointStartsAllFourNetworks() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
