@@ -11,6 +11,11 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// Colour loss weight (absolute, not a fraction): the coarse colour layout of G(photo) held to the photo's
     /// and of F(cartoon) to the cartoon's, against a generator that paints every face one skin tone.
     package var lambdaColour: Float
+    /// Standard deviation of the Gaussian noise added to each fake before the other generator reconstructs
+    /// from it (0 = off, as in the paper): against the generators hiding the input in faint patterns that
+    /// only the other one reads (CycleGAN's steganography), which show as flecks when a fresh partner must
+    /// learn them again.
+    package var cycleNoise: Float
     package var adam: AdamConfig
     /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
     /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
@@ -18,12 +23,13 @@ package struct CycleGANConfig: Sendable, Equatable {
     package var poolSize: Int
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
-                 lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, cycleNoise: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
         self.lambdaIdentity = lambdaIdentity
         self.lambdaColour = lambdaColour
+        self.cycleNoise = cycleNoise
         self.adam = adam
         self.poolSize = poolSize
     }
@@ -41,8 +47,8 @@ package struct CycleGANConfig: Sendable, Equatable {
         guard generator.ngf >= 1, generator.nBlocks >= 0 else {
             throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
         }
-        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0 else {
-            throw .invalidOption("pool size and loss weights must not be negative")
+        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0, cycleNoise >= 0 else {
+            throw .invalidOption("pool size, loss weights and --cycle-noise must not be negative")
         }
     }
 }

@@ -19,9 +19,9 @@ extension CycleGANState {
         let dCartoonFrozen = dCartoon.variables(on: tape, trainable: false)
         let dPhotoFrozen = dPhoto.variables(on: tape, trainable: false)
         let fakeCartoon = tape.generator(realPhoto, config: generators, parameters: gVars)
-        let reconstructedPhoto = tape.generator(fakeCartoon, config: generators, parameters: fVars)
+        let reconstructedPhoto = tape.generator(noisy(fakeCartoon, on: tape), config: generators, parameters: fVars)
         let fakePhoto = tape.generator(realCartoon, config: generators, parameters: fVars)
-        let reconstructedCartoon = tape.generator(fakePhoto, config: generators, parameters: gVars)
+        let reconstructedCartoon = tape.generator(noisy(fakePhoto, on: tape), config: generators, parameters: gVars)
         var terms: [Variable] = []
         func term(_ v: Variable, _ weight: Float, _ keyPath: WritableKeyPath<StepLosses, Float>) {
             let weighted = weight == 1 ? v : tape.scale(v, by: weight)
@@ -82,6 +82,15 @@ extension CycleGANState {
                                    learningRate: learningRate, config: self.config.adam, kernels: kernels)
         self[keyPath: network] = parameters
         return tape.value(loss).storage[0]
+    }
+
+    /// `fake` plus fresh N(0, cycleNoise²) noise, or `fake` itself when the noise is off (drawing nothing).
+    private mutating func noisy(_ fake: Variable, on tape: Tape) -> Variable {
+        let sigma = Double(config.cycleNoise)
+        guard sigma > 0 else { return fake }
+        let shape = tape.value(fake).shape
+        let noise = (0..<shape.reduce(1, *)).map { _ in Float(rng.nextGaussian() * sigma) }
+        return tape.add(fake, tape.constant(Tensor(shape: shape, storage: noise)))
     }
 
     private func gradients(_ vars: [String: Variable], on tape: Tape) -> [String: Tensor] {

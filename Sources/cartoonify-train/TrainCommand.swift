@@ -53,6 +53,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaIdentity: Float = 0.5
     @Option(help: "Colour loss weight: G(photo) keeps the photo's coarse colours (4x4 block means); 0 = off, as in the paper. May change on --resume.")
     var lambdaColour: Float = 0
+    @Option(help: "Standard deviation of noise added to each fake before the other generator reconstructs from it (images in [-1, 1]); 0 = off, as in the paper. Against generators hiding the input in faint patterns (flecks). May change on --resume.")
+    var cycleNoise: Float = 0
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -101,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size,
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
-            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour)
+            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise)
         do {
             try model.validate()
         } catch {

@@ -43,6 +43,31 @@ import Training
         for name in state.dPhoto.sortedNames { #expect(restored.dPhoto.tensors[name] == state.dPhoto.tensors[name]) }
     }
 
+    /// Noise on the fakes reaches only the reconstructions: the adversarial, identity and colour terms are
+    /// those of a run without it, the cycle terms are not, and the checkpoint records it.
+    @Test func cycleNoiseOnlyChangesTheReconstructions() throws {
+        var noisyConfig = Self.config
+        noisyConfig.cycleNoise = 0.5
+        noisyConfig.lambdaColour = 1
+        var quietConfig = noisyConfig
+        quietConfig.cycleNoise = 0
+        var noisy = CycleGANState(config: noisyConfig, seed: 3), quiet = CycleGANState(config: quietConfig, seed: 3)
+        let photos = randomTensor([1, 3, 16, 16], seed: 60), cartoons = randomTensor([1, 3, 16, 16], seed: 61)
+        let a = noisy.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        let b = quiet.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        #expect(a.adversarialG == b.adversarialG && a.adversarialF == b.adversarialF)
+        #expect(a.identityG == b.identityG && a.colourG == b.colourG)
+        #expect(a.cyclePhoto != b.cyclePhoto && a.cycleCartoon != b.cycleCartoon)
+        #expect(noisy.rng.state != quiet.rng.state)
+        #expect(Checkpoint.file(for: noisy, extra: [:]).metadata["cycle_noise"] == "0.5")
+
+        var negative = noisyConfig
+        negative.cycleNoise = -0.1
+        #expect(throws: TrainingError.invalidOption("pool size, loss weights and --cycle-noise must not be negative")) {
+            try negative.validate()
+        }
+    }
+
     @Test func unusableFilesAreNamed() throws {
         let root = try GeneratedImages.temporaryFolder("checkpoint")
         defer { GeneratedImages.remove(root) }
