@@ -29,18 +29,36 @@ package struct TrainingProvenance: Sendable, Equatable {
     }
 }
 
+/// Which of a checkpoint's two generators a weights file holds, recorded as `direction` in its `__metadata__`.
+package enum GeneratorDirection: String, CaseIterable, Sendable {
+    /// G, the model the server runs.
+    case photoToCartoon = "photo-to-cartoon"
+    /// F, G's cycle partner: kept beside a bundled G so that a later warm start keeps what the pair learnt
+    /// together (beside a fresh F, a warm-started G unlearns its style to serve F's cycle loss).
+    case cartoonToPhoto = "cartoon-to-photo"
+
+    /// How the log and messages name it.
+    var arrows: String { self == .photoToCartoon ? "photo -> cartoon" : "cartoon -> photo" }
+
+    /// A file without the key is a photo -> cartoon generator (exports before the key existed).
+    init?(metadata: [String: String]) {
+        self.init(rawValue: metadata["direction"] ?? Self.photoToCartoon.rawValue)
+    }
+}
+
 package enum GeneratorExport {
     /// The photo -> cartoon generator alone, in the server's weights format: the same tensor names and
     /// architecture metadata `Generator.load` reads, the training provenance, then `extra` (which may not
     /// change the architecture keys). Checked by building the inference generator before anything is written.
     package static func write(_ tensors: [String: Tensor], config: GeneratorConfig, provenance: TrainingProvenance,
+                              direction: GeneratorDirection = .photoToCartoon,
                               extra: [String: String] = [:], to path: String) throws(TrainingError) {
         do {
             _ = try Generator(config: config, weights: tensors)
         } catch {
             throw .writeFailed(path: path, reason: "the trained generator does not form a valid model: \(error)")
         }
-        let architecture = Generator.metadata(for: config)
+        let architecture = Generator.metadata(for: config).merging(["direction": direction.rawValue]) { $1 }
         if let key = extra.keys.sorted().first(where: { architecture[$0] != nil }) {
             throw .invalidOption("--metadata \(key) describes the architecture and comes from the model itself")
         }
@@ -48,10 +66,10 @@ package enum GeneratorExport {
         try AtomicFile.store(SafeTensorsFile(tensors: tensors, metadata: metadata).serialized(), at: path)
     }
 
-    /// Exports the photo -> cartoon generator of a checkpoint (any step, e.g. while the run goes on), with
-    /// the provenance the checkpoint recorded.
-    package static func export(checkpoint path: String, extra: [String: String] = [:], to output: String,
-                               date: Date = Date()) throws(TrainingError) {
+    /// Exports one generator of a checkpoint (any step, e.g. while the run goes on), with the provenance the
+    /// checkpoint recorded.
+    package static func export(checkpoint path: String, direction: GeneratorDirection = .photoToCartoon,
+                               extra: [String: String] = [:], to output: String, date: Date = Date()) throws(TrainingError) {
         let (state, metadata) = try Checkpoint.read(from: path)
         func count(_ key: String, folder: String) -> Int {
             metadata[key].flatMap(Int.init) ?? ((try? ImageFolder(scanning: folder))?.files.count ?? 0)
@@ -61,6 +79,7 @@ package enum GeneratorExport {
             photos: photos, photoCount: count("photo_count", folder: photos), cartoons: cartoons,
             cartoonCount: count("cartoon_count", folder: cartoons), steps: state.step,
             seed: metadata["seed"].flatMap(UInt64.init) ?? 0, date: date)
-        try write(state.g.tensors, config: state.config.generator, provenance: provenance, extra: extra, to: output)
+        let tensors = direction == .photoToCartoon ? state.g.tensors : state.f.tensors
+        try write(tensors, config: state.config.generator, provenance: provenance, direction: direction, extra: extra, to: output)
     }
 }

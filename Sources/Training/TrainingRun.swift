@@ -26,6 +26,9 @@ package struct TrainingOptions: Sendable {
     /// An exported generator (weights file) to start the photo -> cartoon generator from instead of random
     /// weights; ignored when a checkpoint is resumed.
     package var initGenerator: String?
+    /// An exported cartoon -> photo generator (`direction` cartoon-to-photo) to start F from: G's partner,
+    /// without which a warm-started G unlearns its style. Ignored when a checkpoint is resumed.
+    package var initPartner: String?
     /// A checkpoint of another run (another discriminator depth, upsampling or loss weights) to start all four
     /// networks from, tensor by tensor where name and shape match; optimisers, pools and step start fresh.
     /// Ignored when a checkpoint is resumed.
@@ -57,8 +60,8 @@ package struct TrainingOptions: Sendable {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
         guard holdGeneratorSteps >= 0 else { throw .invalidOption("--hold-generator must not be negative") }
-        guard initGenerator == nil || initCheckpoint == nil else {
-            throw .invalidOption("--init-generator and --init-checkpoint both name starting weights: give one")
+        if initCheckpoint != nil, let other = initGenerator != nil ? "--init-generator" : initPartner != nil ? "--init-partner" : nil {
+            throw .invalidOption("\(other) and --init-checkpoint both name starting weights: give one")
         }
     }
 
@@ -125,10 +128,13 @@ package enum TrainingRun {
                 message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")
             }
         }
-        if resumedFrom == nil, let path = options.initGenerator {
-            let (g, fresh) = try initialGenerator(path, config: options.model.generator, fresh: state.g)
-            state.g = g
-            message("photo -> cartoon generator starts from \(path)"
+        let warmGenerators: [(String?, GeneratorDirection, WritableKeyPath<CycleGANState, ParameterSet>)] =
+            [(options.initGenerator, .photoToCartoon, \.g), (options.initPartner, .cartoonToPhoto, \.f)]
+        for case let (path?, direction, network) in warmGenerators where resumedFrom == nil {
+            let (parameters, fresh) = try initialGenerator(path, direction: direction, config: options.model.generator,
+                                                           fresh: state[keyPath: network])
+            state[keyPath: network] = parameters
+            message("\(direction.arrows) generator starts from \(path)"
                 + (fresh.isEmpty ? "" : "; these start fresh (the file has them in another form): " + fresh.joined(separator: ", ")))
         }
         if resumedFrom == nil, let path = options.initCheckpoint {
@@ -198,7 +204,7 @@ package enum TrainingRun {
     /// The weights of an exported generator, checked to be the architecture this run trains. A file that
     /// differs only in its upsampling gives every tensor it shares by name and shape; the up stages keep
     /// their `fresh` initialisation, and their names come back second.
-    static func initialGenerator(_ path: String, config: GeneratorConfig,
+    static func initialGenerator(_ path: String, direction: GeneratorDirection, config: GeneratorConfig,
                                  fresh: ParameterSet) throws(TrainingError) -> (ParameterSet, [String]) {
         let loaded: LoadedGenerator
         do {
@@ -206,10 +212,16 @@ package enum TrainingRun {
         } catch {
             throw .badCheckpoint(path: path, reason: "\(error)")
         }
+        let option = direction == .photoToCartoon ? "--init-generator" : "--init-partner"
+        let recorded = GeneratorDirection(metadata: loaded.metadata)
+        guard recorded == direction else {
+            throw .checkpointMismatch("\(option) \(path) is a \(recorded?.arrows ?? loaded.metadata["direction"] ?? "") generator, "
+                + "not a \(direction.arrows) one (cartoonify-train export --generator \(direction.rawValue) writes one)")
+        }
         var found = loaded.generator.config
         found.upsampling = config.upsampling
         guard found == config else {
-            throw .checkpointMismatch("--init-generator \(path) is \(found.architecture.rawValue) ngf \(found.ngf) "
+            throw .checkpointMismatch("\(option) \(path) is \(found.architecture.rawValue) ngf \(found.ngf) "
                 + "blocks \(found.nBlocks) size \(found.inputSize), this run trains \(config.architecture.rawValue) "
                 + "ngf \(config.ngf) blocks \(config.nBlocks) size \(config.inputSize)")
         }

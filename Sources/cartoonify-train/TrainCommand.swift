@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     var sampleCount: Int = 8
     @Option(help: "Start the photo -> cartoon generator from this weights file (e.g. the bundled default) instead of random weights.")
     var initGenerator: String?
+    @Option(help: "Start the cartoon -> photo generator from this weights file (written by export --generator cartoon-to-photo, e.g. weights/default-partner.safetensors), so a warm-started photo -> cartoon generator keeps its cycle partner.")
+    var initPartner: String?
     @Option(help: "Start all four networks from another run's checkpoint (e.g. with another --discriminator-layers or --upsampling): every tensor whose name and shape match; optimisers, pools and schedule start afresh.")
     var initCheckpoint: String?
     @Option(help: "Hold the photo -> cartoon generator's weights for the first N steps while F and the discriminators learn around it (for --init-generator: a fresh F otherwise pulls it back towards copying the photo).")
@@ -136,6 +138,7 @@ struct TrainCommand: ParsableCommand {
         options.samplePhotos = samplePhotos
         options.sampleCount = sampleCount
         options.initGenerator = initGenerator
+        options.initPartner = initPartner
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

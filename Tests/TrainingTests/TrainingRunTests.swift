@@ -169,6 +169,48 @@ import Training
         }
     }
 
+    /// The pair a warm start needs: G from its export, F from the partner export, both exactly as trained.
+    @Test func initPartnerStartsFFromItsExport() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        let first = try Self.options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(first, output: { _ in })
+        let (trained, _) = try Checkpoint.read(from: first.checkpointDirectory + "/checkpoint.safetensors")
+        let partner = root.appendingPathComponent("partner.safetensors").path
+        try GeneratorExport.export(checkpoint: first.checkpointDirectory + "/checkpoint.safetensors",
+                                   direction: .cartoonToPhoto, to: partner)
+        let exported = try Generator.load(from: URL(fileURLWithPath: partner))
+        #expect(exported.metadata["direction"] == "cartoon-to-photo")
+        #expect(exported.generator.namedParameters == trained.f.tensors)
+        #expect(try Generator.load(from: URL(fileURLWithPath: first.output)).metadata["direction"] == "photo-to-cartoon")
+
+        var warm = try Self.options(root, photos, cartoons, steps: 1)
+        warm.initGenerator = first.output
+        warm.initPartner = partner
+        warm.learningRate = 0
+        var messages = ""
+        _ = try TrainingRun.run(warm, output: { messages += $0 })
+        #expect(messages.contains("cartoon -> photo generator starts from \(partner)"))
+        let (started, _) = try Checkpoint.read(from: warm.checkpointDirectory + "/checkpoint.safetensors")
+        #expect(started.g.tensors == trained.g.tensors)
+        #expect(started.f.tensors == trained.f.tensors)
+
+        var swapped = warm
+        swapped.initGenerator = partner
+        swapped.initPartner = first.output
+        #expect(throws: TrainingError.checkpointMismatch("--init-generator \(partner) is a cartoon -> photo generator, "
+            + "not a photo -> cartoon one (cartoonify-train export --generator photo-to-cartoon writes one)")) {
+            try TrainingRun.run(swapped, output: { _ in })
+        }
+        var withCheckpoint = warm
+        withCheckpoint.initGenerator = nil
+        withCheckpoint.initCheckpoint = first.checkpointDirectory + "/checkpoint.safetensors"
+        #expect(throws: TrainingError.invalidOption("--init-partner and --init-checkpoint both name starting weights: give one")) {
+            try TrainingRun.run(withCheckpoint, output: { _ in })
+        }
+    }
+
     @Test func holdGeneratorKeepsGFixedWhileTheOthersLearn() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
