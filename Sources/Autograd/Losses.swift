@@ -34,6 +34,45 @@ extension Tape {
         }
     }
 
+    /// Lightening loss: mean over pixels of max(0, grey(a) - grey(b) - margin), grey with the ITU-R 601
+    /// weights over NCHW RGB planes in [-1, 1]. Only pixels of `a` lighter than `b` by more than the margin
+    /// count: the white blots a generator paints where the photo has a highlight, and nothing a cartoon may
+    /// do within the margin (lighter skin, flatter shading, darker anything). `b` gets no gradient.
+    package func lighteningHingeLoss(_ a: Variable, over b: Variable, margin: Float) -> Variable {
+        let (x, z) = (value(a), value(b))
+        let (n, c, h, w) = x.nchw
+        precondition(x.shape == z.shape && c == 3, "the lightening loss needs two equal RGB shapes, got \(x.shape), \(z.shape)")
+        let weights: (Float, Float, Float) = (0.299, 0.587, 0.114)
+        let plane = h * w
+        var excess = [Float](repeating: 0, count: n * plane)
+        x.storage.withBase { xs in
+            z.storage.withBase { zs in
+                for image in 0..<n {
+                    let (r, g, b) = (image * 3 * plane, (image * 3 + 1) * plane, (image * 3 + 2) * plane)
+                    for i in 0..<plane {
+                        let lighter = weights.0 * (xs[r + i] - zs[r + i]) + weights.1 * (xs[g + i] - zs[g + i])
+                            + weights.2 * (xs[b + i] - zs[b + i])
+                        excess[image * plane + i] = max(0, lighter - margin)
+                    }
+                }
+            }
+        }
+        let count = Float(n * plane)
+        let sum = excess.reduce(0.0) { $0 + Double($1) }
+        return record(Tensor(shape: [1], storage: [Float(sum / Double(count))]), inputs: [a, b]) { dy, _ in
+            let scale = dy.storage[0] / count
+            var da = [Float](repeating: 0, count: x.count)
+            for image in 0..<n {
+                for i in 0..<plane where excess[image * plane + i] > 0 {
+                    da[image * 3 * plane + i] = weights.0 * scale
+                    da[(image * 3 + 1) * plane + i] = weights.1 * scale
+                    da[(image * 3 + 2) * plane + i] = weights.2 * scale
+                }
+            }
+            return [Tensor(shape: x.shape, storage: da), nil]
+        }
+    }
+
     /// Colour loss: mean |block mean of a - block mean of b| over a `grid` x `grid` split of each plane.
     /// Compares only the coarse colour layout, so a generator keeps the photo's skin and hair tones while
     /// free to redraw every edge and texture inside a block. Planes must divide evenly by `grid`.

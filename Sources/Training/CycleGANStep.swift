@@ -39,6 +39,10 @@ extension CycleGANState {
             term(tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: grid), config.lambdaColour, \.colourG)
             term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: grid), config.lambdaColour, \.colourF)
         }
+        if config.lambdaLightening > 0 {
+            term(tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
+                 config.lambdaLightening, \.lighteningG)
+        }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)
         term(tape.meanSquaredError(tape.patchGAN(fakePhoto, config: discriminators, parameters: dPhotoFrozen), target: 1),

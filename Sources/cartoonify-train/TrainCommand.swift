@@ -55,6 +55,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaColour: Float = 0
     @Option(help: "Standard deviation of noise added to each fake before the other generator reconstructs from it (images in [-1, 1]); 0 = off, as in the paper. Against generators hiding the input in faint patterns (flecks). May change on --resume.")
     var cycleNoise: Float = 0
+    @Option(help: "Lightening loss weight: G(photo) pixels more than 60 grey levels lighter than the photo cost their excess, against white blots on highlights; 0 = off, as in the paper. May change on --resume.")
+    var lambdaLightening: Float = 0
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -105,7 +107,8 @@ struct TrainCommand: ParsableCommand {
             generator: GeneratorConfig(architecture: architecture, ngf: ngf, nBlocks: blocks, inputSize: size,
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
-            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise)
+            lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise,
+            lambdaLightening: lambdaLightening)
         do {
             try model.validate()
         } catch {

@@ -137,6 +137,36 @@ import Testing
         #expect(worstGradientError(inputs: [a, zeros]) { tape, v in tape.blockMeanAbsoluteError(v[0], v[1], grid: 2) } < 2e-3)
     }
 
+    /// Pixels 0.1 to 1.1 lighter or darker than the margin (the same on every channel, plus small noise), so
+    /// no finite difference crosses the hinge; the photo is a constant.
+    @Test func lighteningLoss() {
+        let photo = randomTensor([2, 3, 4, 5], seed: 23, scale: 0.5)
+        let lightening = awayFromZero(randomTensor([2, 1, 4, 5], seed: 24))
+        let noise = randomTensor(photo.shape, seed: 25, scale: 0.02)
+        let a = Tensor(shape: photo.shape, storage: photo.storage.indices.map { i in
+            photo.storage[i] + noise.storage[i] + 0.3 + lightening.storage[i / 60 * 20 + i % 20]
+        })
+        #expect(worstGradientError(inputs: [a]) { tape, v in
+            tape.lighteningHingeLoss(v[0], over: tape.constant(photo), margin: 0.3)
+        } < 2e-3)
+    }
+
+    /// Only lightening past the margin counts, by how far past, in grey (601 weights): darker, or lighter by
+    /// less than the margin, costs nothing.
+    @Test func lighteningLossCountsOnlyLightPastTheMargin() {
+        let tape = Tape(kernels: TrainingKernels())
+        let photo = randomTensor([1, 3, 2, 2], seed: 26, scale: 0.3)
+        // Per pixel, the change on (R, G, B): one pixel 0.9 lighter in red only, one 0.5 lighter all over,
+        // one 0.2 lighter, one darker.
+        let change: [[Float]] = [[0.9, 0, 0], [0.5, 0.5, 0.5], [0.2, 0.2, 0.2], [-0.8, -0.8, -0.8]]
+        let drawn = Tensor(shape: photo.shape, storage: photo.storage.indices.map { i in
+            photo.storage[i] + change[i % 4][i / 4]
+        })
+        let loss = tape.lighteningHingeLoss(tape.constant(drawn), over: tape.constant(photo), margin: 0.25)
+        let expected = ((0.299 * 0.9 - 0.25) + (0.5 - 0.25)) / 4
+        #expect(abs(Double(tape.value(loss).storage[0]) - expected) < 1e-6)
+    }
+
     /// Only block means count: moving pixels within a block costs nothing, a shifted block mean costs its shift.
     @Test func colourLossIgnoresTheDrawingInsideABlock() {
         let tape = Tape(kernels: TrainingKernels())

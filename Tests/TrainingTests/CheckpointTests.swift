@@ -68,6 +68,26 @@ import Training
         }
     }
 
+    /// The lightening loss reaches G alone: on dark photos (which a fresh G's grey output lightens past the
+    /// margin) it is logged and moves G, while F and both discriminators step exactly as without it.
+    @Test func lighteningLossMovesOnlyG() throws {
+        var lightConfig = Self.config
+        lightConfig.lambdaLightening = 10
+        var light = CycleGANState(config: lightConfig, seed: 3), plain = CycleGANState(config: Self.config, seed: 3)
+        let photos = randomTensor([1, 3, 16, 16], seed: 62, scale: 0.1).map { $0 - 0.8 }
+        let cartoons = randomTensor([1, 3, 16, 16], seed: 63)
+        let a = light.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        let b = plain.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        #expect(a.lighteningG > 0 && b.lighteningG == 0)
+        #expect(a.named.contains { $0.0 == "lighten_G" && $0.1 == a.lighteningG })
+        #expect(light.g.tensors != plain.g.tensors)
+        #expect(light.f.tensors == plain.f.tensors)
+        #expect(light.dCartoon.tensors == plain.dCartoon.tensors && light.dPhoto.tensors == plain.dPhoto.tensors)
+        #expect(Checkpoint.file(for: light, extra: [:]).metadata["lambda_lightening"] == "10.0")
+        #expect(Checkpoint.changedLossWeights(checkpoint: Checkpoint.file(for: plain, extra: [:]).metadata, run: lightConfig)
+            == ["lambda_lightening 0.0 -> 10.0"])
+    }
+
     @Test func unusableFilesAreNamed() throws {
         let root = try GeneratedImages.temporaryFolder("checkpoint")
         defer { GeneratedImages.remove(root) }
