@@ -79,13 +79,13 @@ let package = Package(
             // The try-it page and the API description (its only copy), served as they are.
             resources: [.copy("Web")]
         ),
-        .target(name: "Training", dependencies: ["Autograd", "NN", "Imaging"], swiftSettings: hot),
+        .target(name: "Training", dependencies: ["Autograd", "NN", "Imaging", "Parallel"], swiftSettings: hot),
         // Numbers for a trained model: cartoon-likeness, structure and colour kept (`cartoonify eval`).
         .target(name: "Evaluation", dependencies: ["Imaging"], swiftSettings: hot),
         .executableTarget(
             name: "cartoonify-server",
             dependencies: [
-                "CartoonService", "FaceDetection", "Kernels", "KernelsCore", "NN",
+                "CartoonService", "FaceDetection", "Kernels", "KernelsCore", "NN", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cartoonify-train",
-            dependencies: ["Training", "Autograd", "Kernels", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", "Autograd", "Kernels", "NN", "Parallel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Socket client and fixtures shared by the test targets.
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "KernelsCore", "CBF16", "Parallel", "Reference"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Autograd", "NN", "Imaging", "Reference"],
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Autograd", "NN", "Imaging", "Reference", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Kernels", "KernelsCore", "Parallel", "Reference"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "NN", "Kernels", "KernelsCore", "Parallel", "Reference"]),

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Parallel
 import Synchronization
 
 /// A request, from another thread or a signal, that a training run stop at the next step boundary: the
@@ -20,16 +21,11 @@ package final class StopRequest: Sendable {
 
     /// Routes SIGINT and SIGTERM here: the first asks for a stop (and calls `notice`), a second one exits
     /// at once with status 130, for a user who will not wait for the step. Keep the returned sources alive
-    /// for as long as the handlers should stay installed.
+    /// for as long as the handlers should stay installed. The caller blocks both signals first, before any
+    /// thread starts (`TerminationSignals.blockInThisThread`).
     package func handleSignals(notice: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                if request() { notice() } else { exit(130) }
-            }
-            source.resume()
-            return source
+        TerminationSignals.sources(queue: .global()) { [self] _ in
+            if request() { notice() } else { exit(130) }
         }
     }
 }

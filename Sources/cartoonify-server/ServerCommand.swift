@@ -7,6 +7,7 @@ import Kernels
 import KernelsCore
 import Logging
 import NN
+import Parallel
 
 @main
 struct ServerCommand: ParsableCommand {
@@ -50,6 +51,8 @@ struct ServerCommand: ParsableCommand {
     var precision: String?
 
     func run() throws {
+        // Before any thread starts, so that every thread inherits it (see `TerminationSignals`).
+        TerminationSignals.blockInThisThread()
         let env = Environment()
         let levelName = try env.string(logLevel, "CARTOONIFY_LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: levelName) else {
@@ -79,8 +82,13 @@ struct ServerCommand: ParsableCommand {
             _ = service.drain()
             throw ExitCode(3)
         }
-        let signalSources = installSignalHandlers(service: service, logger: logger)
-        withExtendedLifetime(signalSources) { dispatchMain() }
+        // Everything runs on threads of its own: this one waits for SIGTERM/SIGINT, drains, then exits 0 — or
+        // 1 if the grace period ran out with work unfinished.
+        let signo = TerminationSignals.wait()
+        logger.info("draining", metadata: ["signal": "\(signo)"])
+        let clean = service.drain()
+        logger.info("stopped", metadata: ["drained": "\(clean)"])
+        Foundation.exit(clean ? 0 : 1)
     }
 
     private func serviceConfiguration(_ env: Environment) throws -> ServiceConfiguration {
@@ -126,23 +134,5 @@ struct ServerCommand: ParsableCommand {
         }
         if let reason = precision.unsupportedReason { throw ValidationError("--precision: \(reason).") }
         return precision
-    }
-
-    /// SIGTERM/SIGINT: drain on a queue of its own (draining blocks), then exit 0 — or 1 if the grace
-    /// period ran out with work unfinished.
-    private func installSignalHandlers(service: CartoonService, logger: Logger) -> [any DispatchSourceSignal] {
-        let queue = DispatchQueue(label: "cartoonify.signals")
-        return [SIGTERM, SIGINT].map { (signo: Int32) -> any DispatchSourceSignal in
-            signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
-            source.setEventHandler {
-                logger.info("draining", metadata: ["signal": "\(signo)"])
-                let clean = service.drain()
-                logger.info("stopped", metadata: ["drained": "\(clean)"])
-                Foundation.exit(clean ? 0 : 1)
-            }
-            source.resume()
-            return source
-        }
     }
 }

@@ -3,6 +3,7 @@ import Autograd
 import Foundation
 import Kernels
 import NN
+import Parallel
 import Training
 
 /// `cartoonify-train train` (the default subcommand): trains the CycleGAN photo -> cartoon generator.
@@ -92,6 +93,8 @@ struct TrainCommand: ParsableCommand {
     var benchmark: Int?
 
     func run() throws {
+        // Before any thread starts, so that every thread inherits it (see `TerminationSignals`).
+        TerminationSignals.blockInThisThread()
         AllocatorTuning.keepLargeBuffersInHeap()
         let path = try Self.kernelPath(environment: ProcessInfo.processInfo.environment)
         guard let architecture = GeneratorArchitecture(rawValue: generator) else {

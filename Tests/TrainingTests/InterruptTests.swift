@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Training
 
 /// The real `cartoonify-train` in a child process: Ctrl-C (SIGINT) finishes the step in progress, writes a
@@ -36,6 +37,7 @@ import Training
             Thread.sleep(forTimeInterval: 0.05)
         }
         try #require(loggedSteps() >= 2, "training did not start")
+        #expect(try ThreadSignalMasks.threads(of: process.processIdentifier, notBlocking: [SIGINT, SIGTERM]) == [])
         kill(process.processIdentifier, SIGINT)
         while process.isRunning, ContinuousClock.now - started < .seconds(180) { Thread.sleep(forTimeInterval: 0.05) }
         try #require(!process.isRunning, "no exit after SIGINT")
