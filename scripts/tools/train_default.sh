@@ -41,24 +41,31 @@ swift build -c release --product cartoonify
 BIN=$(swift build -c release --show-bin-path)
 python3 -m scripts.tools.prepare_default_data --data "$DATA" --out "$RUN_DIR/data"
 
-# train RUN STEPS COLOUR UPSAMPLING D_LAYERS SEED [--init-generator FILE | --init-checkpoint FILE]: one phase
-# of a run in $RUN_DIR/RUN, resuming its checkpoint if there is one, else warm-started as named when given.
+# train RUN STEPS COLOUR UPSAMPLING D_LAYERS SEED [FLAG VALUE]...: one phase of a run in $RUN_DIR/RUN, resuming
+# its checkpoint if there is one. Extra flags (--lr, --hold-generator, --lambda-lightening) go to every phase;
+# --init-* flags only to a fresh start, and one with an empty value is left out.
 train() {
-  local run=$1 steps=$2 colour=$3 upsampling=$4 layers=$5 seed=$6 init=("${@:7}")
+  local run=$1 steps=$2 colour=$3 upsampling=$4 layers=$5 seed=$6
   local args=(train --photos "$RUN_DIR/data/faces-train" --cartoons "$RUN_DIR/data/cartoons-train"
         --output "$RUN_DIR/$run.safetensors" --checkpoint-dir "$RUN_DIR/$run"
         --size 128 --generator unet-resnet --upsampling "$upsampling" --ngf 32 --blocks 5 --discriminator-layers "$layers"
         --steps "$steps" --seed "$seed"
-        --lambda-cycle 10 --lambda-identity 0.5 --lambda-colour "$colour" --lr 2e-4
+        --lambda-cycle 10 --lambda-identity 0.5 --lambda-colour "$colour"
         --sample-photos "$RUN_DIR/data/faces-heldout" --sample-every 500 --checkpoint-every 250
         --metadata "face_eyes=$FACE_EYES" --metadata "face_box=$FACE_BOX"
         --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars")
-  if [ -f "$RUN_DIR/$run/checkpoint.safetensors" ]; then
-    args+=(--resume)
-  elif [ ${#init[@]} -eq 2 ] && [ -n "${init[1]}" ]; then
-    args+=("${init[@]}")
-  fi
-  "$BIN/cartoonify-train" "${args[@]}"
+  local resume=false lr=2e-4
+  [ -f "$RUN_DIR/$run/checkpoint.safetensors" ] && resume=true && args+=(--resume)
+  shift 6
+  while [ $# -ge 2 ]; do
+    case "$1" in
+      --lr) lr=$2 ;;
+      --init-*) if ! $resume && [ -n "$2" ]; then args+=("$1" "$2"); fi ;;
+      *) args+=("$1" "$2") ;;
+    esac
+    shift 2
+  done
+  "$BIN/cartoonify-train" "${args[@]}" --lr "$lr"
 }
 
 for phase in "${PHASES[@]}"; do
