@@ -4,7 +4,7 @@
 #
 #   scripts/tools/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
 #
-# Two runs, as the default was made (README, "Default model"):
+# Three runs and the partner, as the default was made (README, "Default model"):
 # 1. The U-Net/ResNet with transposed-convolution upsampling, three phases, each resuming the last: 9,000
 #    steps of the paper's losses (2e-4 held for 4,500, then falling to 0); then a 18,000-step schedule (back
 #    to 2e-4, held to step 9,000, falling to 0 at 18,000) with the colour loss on (--lambda-colour 3: G(photo)
@@ -17,12 +17,16 @@
 #    128 px, where 3 layers see 70 px), so that an eye drawn on a nose is out of place to it. All four networks
 #    start from run 2's checkpoint (--init-checkpoint; the discriminators' new layers start fresh), seed 2,
 #    12,000 steps.
+# 4. The partner (weights/default-partner.safetensors): run 3's generator held for 6,000 steps
+#    (--hold-generator) while a fresh cartoon -> photo generator and discriminators learn around it, seed 3;
+#    the held generator is run 3's, exactly, and F is exported beside it (cartoonify-train export --generator
+#    cartoon-to-photo), so that a warm start from the two bundled files keeps the pair.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
 # re-exports. INIT_GENERATOR=FILE starts run 1's photo -> cartoon generator from FILE instead of random
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
-# on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3).
+# on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -73,8 +77,14 @@ for phase in "${PHASES[@]}"; do
 done
 train resize 18000 3 resize 3 "$SEED" --init-generator "$RUN_DIR/run.safetensors"
 train whole 12000 3 resize 4 2 --init-checkpoint "$RUN_DIR/resize/checkpoint.safetensors"
+train pair 6000 3 resize 4 3 --init-generator "$RUN_DIR/whole.safetensors" --hold-generator 6000
+"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/pair/checkpoint.safetensors" --generator cartoon-to-photo \
+  --output "$RUN_DIR/partner.safetensors" \
+  --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
+  --metadata "generator_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)"
 
 "$BIN/cartoonify" eval --weights "$RUN_DIR/whole.safetensors" --checkpoint "$RUN_DIR/whole/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/whole.safetensors (copy to weights/default.safetensors to bundle them)"
+echo "trained weights: $RUN_DIR/whole.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
