@@ -16,12 +16,21 @@ package struct LoadedGenerator: Sendable {
 
 extension Generator {
     /// Reads a weights file, infers the config (metadata first, shapes to confirm/infer), builds the generator.
-    package static func load(from url: URL) throws -> LoadedGenerator {
+    /// A file whose `direction` is not `direction` is refused (nil: either is taken): the partner file beside
+    /// a model would otherwise serve photos of photos.
+    package static func load(from url: URL, direction: GeneratorDirection? = .photoToCartoon) throws -> LoadedGenerator {
         let data = try SafeTensorsFile.mappedContents(of: url)
         let (file, digest) = try data.withUnsafeBytes { bytes in
             var hasher = SHA256()
             hasher.update(bytes)
             return (try SafeTensorsFile(parsing: bytes), hasher.finalizeHex())
+        }
+        let recorded = GeneratorDirection(metadata: file.metadata)
+        if recorded == nil || (direction != nil && recorded != direction) {
+            throw WeightsError.invalidMetadata(field: "direction", value: file.metadata["direction"] ?? "", reason: recorded == nil
+                ? "expected " + GeneratorDirection.allCases.map(\.rawValue).joined(separator: " or ")
+                : "a \(recorded?.arrows ?? "") generator (a trainer's partner file, for cartoonify-train --init-partner), "
+                    + "where a \(direction?.arrows ?? "") one is needed")
         }
         let config = try inferConfig(tensors: file.tensors, metadata: file.metadata)
         let generator = try Generator(config: config, weights: file.tensors)

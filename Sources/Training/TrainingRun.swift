@@ -208,7 +208,7 @@ package enum TrainingRun {
                                  fresh: ParameterSet) throws(TrainingError) -> (ParameterSet, [String]) {
         let loaded: LoadedGenerator
         do {
-            loaded = try Generator.load(from: URL(fileURLWithPath: path))
+            loaded = try Generator.load(from: URL(fileURLWithPath: path), direction: nil)
         } catch {
             throw .badCheckpoint(path: path, reason: "\(error)")
         }

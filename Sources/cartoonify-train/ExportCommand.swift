@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NN
 import Training
 
 /// `cartoonify-train export`: a generator of any checkpoint as a weights file.

@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
     var weights: String
 
     func run() throws {
-        let loaded = try Generator.load(from: URL(fileURLWithPath: weights))
+        let loaded = try Generator.load(from: URL(fileURLWithPath: weights), direction: nil)
         let config = loaded.generator.config
         print("architecture  \(config.architecture.rawValue)")
         print("ngf           \(config.ngf)")

@@ -123,6 +123,8 @@ import Testing
         (["input_size": "30"], "input_size"),
         (["affine": "true"], "affine"),
         (["upsampling": "bilinear"], "upsampling"),
+        (["direction": "sideways"], "direction"),
+        (["direction": "cartoon-to-photo"], "direction"),
     ])
     func loadRejectsContradictoryMetadata(metadata: [String: String], field: String) throws {
         let file = SafeTensorsFile(tensors: Generator.randomWeights(config: Self.small, seed: 2), metadata: metadata)
@@ -135,6 +137,21 @@ import Testing
             guard case WeightsError.invalidMetadata(let name, _, _) = error else { return false }
             return name == field
         }
+    }
+
+    /// A trainer's partner file (cartoon -> photo) loads only where asked for, never as the served model.
+    @Test func loadTakesACartoonToPhotoFileOnlyWhenAsked() throws {
+        let file = SafeTensorsFile(tensors: Generator.randomWeights(config: Self.small, seed: 2),
+                                   metadata: ["direction": "cartoon-to-photo"])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try file.write(to: url)
+        #expect(throws: WeightsError.invalidMetadata(field: "direction", value: "cartoon-to-photo", reason:
+            "a cartoon -> photo generator (a trainer's partner file, for cartoonify-train --init-partner), where a photo -> cartoon one is needed")) {
+            try Generator.load(from: url)
+        }
+        #expect(try Generator.load(from: url, direction: .cartoonToPhoto).metadata["direction"] == "cartoon-to-photo")
+        #expect(try Generator.load(from: url, direction: nil).metadata["direction"] == "cartoon-to-photo")
     }
 
     @Test func forwardIsSafeFromManyThreads() async throws {

@@ -180,7 +180,7 @@ import Training
         let partner = root.appendingPathComponent("partner.safetensors").path
         try GeneratorExport.export(checkpoint: first.checkpointDirectory + "/checkpoint.safetensors",
                                    direction: .cartoonToPhoto, to: partner)
-        let exported = try Generator.load(from: URL(fileURLWithPath: partner))
+        let exported = try Generator.load(from: URL(fileURLWithPath: partner), direction: .cartoonToPhoto)
         #expect(exported.metadata["direction"] == "cartoon-to-photo")
         #expect(exported.generator.namedParameters == trained.f.tensors)
         #expect(try Generator.load(from: URL(fileURLWithPath: first.output)).metadata["direction"] == "photo-to-cartoon")
