@@ -213,9 +213,9 @@ package enum TrainingRun {
             throw .badCheckpoint(path: path, reason: "\(error)")
         }
         let option = direction == .photoToCartoon ? "--init-generator" : "--init-partner"
-        let recorded = GeneratorDirection(metadata: loaded.metadata)
-        guard recorded == direction else {
-            throw .checkpointMismatch("\(option) \(path) is a \(recorded?.arrows ?? loaded.metadata["direction"] ?? "") generator, "
+        // The loader has refused a direction it does not know.
+        if let recorded = GeneratorDirection(metadata: loaded.metadata), recorded != direction {
+            throw .checkpointMismatch("\(option) \(path) is a \(recorded.arrows) generator, "
                 + "not a \(direction.arrows) one (cartoonify-train export --generator \(direction.rawValue) writes one)")
         }
         var found = loaded.generator.config
