@@ -102,14 +102,15 @@ package enum Checkpoint {
         })
     }
 
-    static func open(_ path: String) throws(TrainingError) -> SafeTensorsFile {
+    /// A checkpoint file, or with `networksFormat` admitted also a networks file (`Checkpoint.networksFile`).
+    static func open(_ path: String, admitting formats: Set<String> = [format]) throws(TrainingError) -> SafeTensorsFile {
         let file: SafeTensorsFile
         do {
             file = try SafeTensorsFile.read(from: URL(fileURLWithPath: path))
         } catch {
             throw .badCheckpoint(path: path, reason: String(describing: error))
         }
-        guard file.metadata["format"] == format else {
+        guard let found = file.metadata["format"], formats.contains(found) else {
             throw .badCheckpoint(path: path, reason: "not a cartoonify-train checkpoint (format \(file.metadata["format"] ?? "missing"))")
         }
         return file

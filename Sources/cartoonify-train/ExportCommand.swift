@@ -10,7 +10,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write the photo -> cartoon generator of a checkpoint as a weights file the server loads.",
         discussion: """
             Works on a run in progress (the checkpoint is replaced atomically) and on a finished one. \
-            --generator cartoon-to-photo writes G's cycle partner instead, for a later run's --init-partner.
+            --generator cartoon-to-photo writes G's cycle partner instead, for a later run's --init-partner; \
+            --all-networks writes all four networks without the optimiser state, for a later run's --init-checkpoint.
             """)
 
     @Option(help: "A checkpoint written by cartoonify-train (CHECKPOINT-DIR/checkpoint.safetensors).")
@@ -21,14 +22,23 @@ struct ExportCommand: ParsableCommand {
     var generator: String = GeneratorDirection.photoToCartoon.rawValue
     @Option(help: ArgumentHelp("Extra metadata for the weights (repeatable).", valueName: "key=value"))
     var metadata: [String] = []
+    @Flag(help: "Write both generators and both discriminators, without the optimiser state (a third of the checkpoint), for another run's --init-checkpoint.")
+    var allNetworks = false
 
     func run() throws {
         let extra = try MetadataOption.parse(metadata)
         guard let direction = GeneratorDirection(rawValue: generator) else {
             throw ValidationError("--generator must be one of: " + GeneratorDirection.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        guard !allNetworks || (metadata.isEmpty && direction == .photoToCartoon) else {
+            throw ValidationError("--all-networks writes every network with the checkpoint's own metadata: give it without --generator or --metadata")
+        }
         do {
-            try GeneratorExport.export(checkpoint: checkpoint, direction: direction, extra: extra, to: output)
+            if allNetworks {
+                try Checkpoint.writeNetworks(of: checkpoint, to: output)
+            } else {
+                try GeneratorExport.export(checkpoint: checkpoint, direction: direction, extra: extra, to: output)
+            }
         } catch {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure

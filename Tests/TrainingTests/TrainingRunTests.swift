@@ -294,6 +294,37 @@ import Training
         }
     }
 
+    /// The four networks without the optimiser: another run starts all of them from it exactly, and it is
+    /// refused where a resumable checkpoint is needed.
+    @Test func networksFileStartsAllFourNetworks() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        let first = try Self.options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(first, output: { _ in })
+        let checkpoint = first.checkpointDirectory + "/checkpoint.safetensors"
+        let (trained, _) = try Checkpoint.read(from: checkpoint)
+        let networks = root.appendingPathComponent("networks.safetensors").path
+        try Checkpoint.writeNetworks(of: checkpoint, to: networks)
+        let file = try SafeTensorsFile.read(from: URL(fileURLWithPath: networks))
+        #expect(!file.tensors.keys.contains { $0.hasPrefix("adam") || $0.hasPrefix("pool") })
+        #expect(file.metadata["ngf"] == "4" && file.metadata["format"] == "cartoonify-cyclegan-networks-1")
+
+        var warm = try Self.options(root, photos, cartoons, steps: 1)
+        warm.initCheckpoint = networks
+        warm.learningRate = 0
+        var messages = ""
+        _ = try TrainingRun.run(warm, output: { messages += $0 })
+        #expect(!messages.contains("start fresh"))
+        let (started, _) = try Checkpoint.read(from: warm.checkpointDirectory + "/checkpoint.safetensors")
+        #expect(started.g.tensors == trained.g.tensors && started.f.tensors == trained.f.tensors)
+        #expect(started.dCartoon.tensors == trained.dCartoon.tensors && started.dPhoto.tensors == trained.dPhoto.tensors)
+        #expect(throws: TrainingError.badCheckpoint(path: networks,
+                                                    reason: "not a cartoonify-train checkpoint (format cartoonify-cyclegan-networks-1)")) {
+            try Checkpoint.read(from: networks)
+        }
+    }
+
     @Test func sampleSheetsShowTheSamplePhotosFolder() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
