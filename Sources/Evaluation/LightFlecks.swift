@@ -6,13 +6,25 @@ import Imaging
 /// photo already shows light are not counted. Measured at the photo's size: `photo` and `cartoon` must match.
 package enum LightFlecks {
     package static func share(photo: RGBImage, cartoon: RGBImage) -> Double {
+        share(photo: photo, cartoon: cartoon) { cartoon, i in
+            min(cartoon.pixels[i], cartoon.pixels[i + 1], cartoon.pixels[i + 2]) >= 200
+        }
+    }
+
+    /// The share of pixels at least 60 grey levels lighter than the photo, in any colour: the white flecks
+    /// and the yellow or pink blots that warm-started runs paint, and what `cartoonify-train
+    /// --lambda-lightening` penalises.
+    package static func lightenedShare(photo: RGBImage, cartoon: RGBImage) -> Double {
+        share(photo: photo, cartoon: cartoon) { _, _ in true }
+    }
+
+    private static func share(photo: RGBImage, cartoon: RGBImage, where counts: (RGBImage, Int) -> Bool) -> Double {
         let count = photo.width * photo.height
         guard count > 0, photo.width == cartoon.width, photo.height == cartoon.height,
               photo.pixels.count == count * 3, cartoon.pixels.count == count * 3 else { return 0 }
         var flecks = 0
         for i in stride(from: 0, to: count * 3, by: 3)
-        where min(cartoon.pixels[i], cartoon.pixels[i + 1], cartoon.pixels[i + 2]) >= 200
-            && cartoon.grey(atSample: i) - photo.grey(atSample: i) >= 60 {
+        where cartoon.grey(atSample: i) - photo.grey(atSample: i) >= 60 && counts(cartoon, i) {
             flecks += 1
         }
         return Double(flecks) / Double(count)

@@ -51,7 +51,7 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
             let input = modelInput(decoded)
@@ -62,6 +62,7 @@ struct EvalCommand: ParsableCommand {
             checkerIn += Checkerboard.energy(input)
             checkerOut += Checkerboard.energy(output)
             flecks += LightFlecks.share(photo: input, cartoon: output)
+            lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             let (a, b) = (FaceColours(input), FaceColours(output))
             skin += FaceColours.distance(a.skin, b.skin)
             hair += FaceColours.distance(a.hair, b.hair)
@@ -84,6 +85,7 @@ struct EvalCommand: ParsableCommand {
                      classifier.meanProbability(outputs), classifier.meanProbability(inputs)))
         print(String(format: "| checkerboard (2x2 alternating grey, levels) | %.2f | %.2f |", checkerOut / n, checkerIn / n))
         print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
+        print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
         print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
         print(String(format: "| hair colour distance (RGB levels) | %.1f | 0 |", hair / n))

@@ -136,5 +136,8 @@ enum Synthetic {
         #expect(LightFlecks.share(photo: photo, cartoon: cartoon) == 4.0 / 64)
         #expect(LightFlecks.share(photo: photo, cartoon: photo) == 0)
         #expect(LightFlecks.share(photo: photo, cartoon: RGBImage(width: 4, height: 4, fill: (255, 255, 255))) == 0)
+        // Lightened counts the blot and the yellow patch (grey 248 against 120), not the photo's own light band.
+        #expect(LightFlecks.lightenedShare(photo: photo, cartoon: cartoon) == 8.0 / 64)
+        #expect(LightFlecks.lightenedShare(photo: photo, cartoon: photo) == 0)
     }
 }
