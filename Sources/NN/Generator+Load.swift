@@ -25,12 +25,14 @@ extension Generator {
             hasher.update(bytes)
             return (try SafeTensorsFile(parsing: bytes), hasher.finalizeHex())
         }
-        let recorded = GeneratorDirection(metadata: file.metadata)
-        if recorded == nil || (direction != nil && recorded != direction) {
-            throw WeightsError.invalidMetadata(field: "direction", value: file.metadata["direction"] ?? "", reason: recorded == nil
-                ? "expected " + GeneratorDirection.allCases.map(\.rawValue).joined(separator: " or ")
-                : "a \(recorded?.arrows ?? "") generator (a trainer's partner file, for cartoonify-train --init-partner), "
-                    + "where a \(direction?.arrows ?? "") one is needed")
+        let value = file.metadata["direction"] ?? ""
+        guard let recorded = GeneratorDirection(metadata: file.metadata) else {
+            throw WeightsError.invalidMetadata(field: "direction", value: value, reason: "expected "
+                + GeneratorDirection.allCases.map(\.rawValue).joined(separator: " or "))
+        }
+        if let direction, recorded != direction {
+            throw WeightsError.invalidMetadata(field: "direction", value: value, reason: "a \(recorded.arrows) generator "
+                + "(a trainer's partner file, for cartoonify-train --init-partner), where a \(direction.arrows) one is needed")
         }
         let config = try inferConfig(tensors: file.tensors, metadata: file.metadata)
         let generator = try Generator(config: config, weights: file.tensors)

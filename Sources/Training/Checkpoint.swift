@@ -102,7 +102,7 @@ package enum Checkpoint {
         })
     }
 
-    /// A checkpoint file, or with `networksFormat` admitted also a networks file (`Checkpoint.networksFile`).
+    /// A checkpoint file, or with `networksFormat` admitted also a networks file (`writeNetworks`).
     static func open(_ path: String, admitting formats: Set<String> = [format]) throws(TrainingError) -> SafeTensorsFile {
         let file: SafeTensorsFile
         do {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CartoonService
-import Dispatch
 import FaceDetection
 import Foundation
 import Kernels

@@ -23,6 +23,14 @@ import Training
         return options
     }
 
+    /// Three steps on three photos and three cartoons: the finished run that warm-start tests start from.
+    static func finishedRun(in root: URL) throws -> (photos: URL, cartoons: URL, run: TrainingOptions) {
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
+        let run = try options(root, photos, cartoons, steps: 3)
+        _ = try TrainingRun.run(run, output: { _ in })
+        return (photos, cartoons, run)
+    }
+
     static func lossLines(_ options: TrainingOptions) throws -> [[String: Double]] {
         let text = try String(contentsOfFile: options.checkpointDirectory + "/losses.jsonl", encoding: .utf8)
         return try text.split(separator: "\n").map {
@@ -134,9 +142,7 @@ import Training
     @Test func initGeneratorStartsFromExportedWeights() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
-        let first = try Self.options(root, photos, cartoons, steps: 3)
-        _ = try TrainingRun.run(first, output: { _ in })
+        let (photos, cartoons, first) = try Self.finishedRun(in: root)
         // With a zero learning rate nothing moves, so the warm-started run exports exactly what it started from.
         var warm = try Self.options(root, photos, cartoons, steps: 1)
         warm.initGenerator = first.output
@@ -173,9 +179,7 @@ import Training
     @Test func initPartnerStartsFFromItsExport() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
-        let first = try Self.options(root, photos, cartoons, steps: 3)
-        _ = try TrainingRun.run(first, output: { _ in })
+        let (photos, cartoons, first) = try Self.finishedRun(in: root)
         let (trained, _) = try Checkpoint.read(from: first.checkpointDirectory + "/checkpoint.safetensors")
         let partner = root.appendingPathComponent("partner.safetensors").path
         try GeneratorExport.export(checkpoint: first.checkpointDirectory + "/checkpoint.safetensors",
@@ -214,9 +218,7 @@ import Training
     @Test func holdGeneratorKeepsGFixedWhileTheOthersLearn() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
-        let first = try Self.options(root, photos, cartoons, steps: 3)
-        _ = try TrainingRun.run(first, output: { _ in })
+        let (photos, cartoons, first) = try Self.finishedRun(in: root)
         let start = try Generator.load(from: URL(fileURLWithPath: first.output)).generator.namedParameters
 
         // Held for 4 of 6 steps: the step-4 checkpoint has the file's G and moved F and discriminators,
@@ -299,9 +301,7 @@ import Training
     @Test func networksFileStartsAllFourNetworks() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
-        let (photos, cartoons) = try GeneratedImages.domains(photos: 3, cartoons: 3, in: root)
-        let first = try Self.options(root, photos, cartoons, steps: 3)
-        _ = try TrainingRun.run(first, output: { _ in })
+        let (photos, cartoons, first) = try Self.finishedRun(in: root)
         let checkpoint = first.checkpointDirectory + "/checkpoint.safetensors"
         let (trained, _) = try Checkpoint.read(from: checkpoint)
         let networks = root.appendingPathComponent("networks.safetensors").path
