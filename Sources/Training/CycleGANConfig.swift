@@ -20,6 +20,11 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// lighter than the photo (in grey) cost their excess, against the white blots a generator paints on
     /// highlights, noses and cheeks, too small for the colour loss's blocks to see.
     package var lambdaLightening: Float
+    /// Distillation loss weight (0 = off; not in the paper): G(photo) held to a fixed teacher generator's
+    /// output (`TeacherGenerator`) wherever the teacher is not `lighteningMargin` lighter than the photo. Lets a
+    /// trained generator be polished (its blots repainted) by the GAN and the lightening loss without drifting
+    /// away from its style, as it does beside a fresh discriminator.
+    package var lambdaTeacher: Float
     package var adam: AdamConfig
     /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
     /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
@@ -30,7 +35,7 @@ package struct CycleGANConfig: Sendable, Equatable {
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
                  lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, cycleNoise: Float = 0, lambdaLightening: Float = 0,
-                 adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaTeacher: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
@@ -38,6 +43,7 @@ package struct CycleGANConfig: Sendable, Equatable {
         self.lambdaColour = lambdaColour
         self.cycleNoise = cycleNoise
         self.lambdaLightening = lambdaLightening
+        self.lambdaTeacher = lambdaTeacher
         self.adam = adam
         self.poolSize = poolSize
     }
@@ -55,7 +61,8 @@ package struct CycleGANConfig: Sendable, Equatable {
         guard generator.ngf >= 1, generator.nBlocks >= 0 else {
             throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
         }
-        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0, lambdaLightening >= 0, cycleNoise >= 0 else {
+        guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0, lambdaLightening >= 0, lambdaTeacher >= 0,
+              cycleNoise >= 0 else {
             throw .invalidOption("pool size, loss weights and --cycle-noise must not be negative")
         }
     }
@@ -81,6 +88,8 @@ package struct StepLosses: Sendable, Equatable {
     package var colourF: Float = 0
     /// lambda_lightening * mean excess lightening of G(photo) over the photo (not in the paper).
     package var lighteningG: Float = 0
+    /// lambda_teacher * masked |G(photo) - teacher(photo)| (not in the paper).
+    package var teacherG: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     package var discriminatorCartoon: Float = 0
     /// The same for D_photo (`loss_D_B`).
@@ -88,12 +97,12 @@ package struct StepLosses: Sendable, Equatable {
 
     package init() {}
 
-    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG }
+    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG + teacherG }
 
     /// Log keys and values, in a fixed order: the paper's losses first, as the PyTorch fixtures list them.
     package var named: [(String, Float)] {
         [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
          ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto),
-         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG)]
+         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG), ("teacher_G", teacherG)]
     }
 }

@@ -6,8 +6,10 @@ extension CycleGANState {
     /// discriminators frozen, then both discriminators on real images and pooled, detached fakes.
     /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1]. Every pass runs on `kernels`. `trainGenerator` false
     /// holds G's weights (no gradients, no Adam step) while F and both discriminators learn around it.
+    /// `teacher` is what the distillation loss holds G(photo) to; it must be given when that loss is on.
     package mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double,
-                                    trainGenerator: Bool = true, kernels: TrainingKernels) -> StepLosses {
+                                    trainGenerator: Bool = true, teacher: TeacherGenerator? = nil,
+                                    kernels: TrainingKernels) -> StepLosses {
         var losses = StepLosses()
         let generators = config.generator, discriminators = config.discriminator
         let lambda = config.lambdaCycle, lambdaIdentity = config.lambdaCycle * config.lambdaIdentity
@@ -42,6 +44,12 @@ extension CycleGANState {
         if config.lambdaLightening > 0 {
             term(tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
                  config.lambdaLightening, \.lighteningG)
+        }
+        precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
+        if config.lambdaTeacher > 0, let teacher {
+            let target = teacher.cartoons(of: photos, kernels: kernels)
+            term(tape.maskedDistillationLoss(fakeCartoon, teacher: target, photo: photos, margin: CycleGANConfig.lighteningMargin),
+                 config.lambdaTeacher, \.teacherG)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)
@@ -111,7 +119,7 @@ extension CycleGANState {
         Self.run(f, cartoons, config.generator, kernels)
     }
 
-    private static func run(_ network: ParameterSet, _ input: Tensor, _ config: GeneratorConfig,
+    static func run(_ network: ParameterSet, _ input: Tensor, _ config: GeneratorConfig,
                             _ kernels: TrainingKernels) -> Tensor {
         let tape = Tape(kernels: kernels)
         return tape.value(tape.generator(tape.constant(input), config: config,

@@ -8,10 +8,11 @@ package enum LossPlot {
     static let panels: [(title: String, curves: [String])] = [
         ("adversarial", ["G", "F", "D_cartoon", "D_photo"]),
         ("cycle", ["cycle_photo", "cycle_cartoon"]),
-        ("identity, colour, lightening", ["idt_G", "idt_F", "colour_G", "colour_F", "lighten_G"]),
+        ("identity, colour", ["idt_G", "idt_F", "colour_G", "colour_F"]),
+        ("lightening, teacher", ["lighten_G", "teacher_G"]),
     ]
     /// One per curve of the fullest panel.
-    static let colours: [(UInt8, UInt8, UInt8)] = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14)]
+    static let colours: [(UInt8, UInt8, UInt8)] = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189)]
     static let plotWidth = 360, plotHeight = 240, margin = 44, bins = 240
 
     /// One parsed line of `losses.jsonl`.

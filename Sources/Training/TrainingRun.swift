@@ -37,6 +37,9 @@ package struct TrainingOptions: Sendable {
     /// learn: a generator warm-started beside fresh networks is otherwise pulled back towards the identity
     /// (F cannot yet invert its drawing, so the cycle loss rewards G for copying the photo).
     package var holdGeneratorSteps: Int = 0
+    /// An exported photo -> cartoon generator that the distillation loss (`model.lambdaTeacher`) holds G to;
+    /// needed on every start and resume of a run with that loss on, and refused without it.
+    package var teacher: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -60,6 +63,10 @@ package struct TrainingOptions: Sendable {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
         guard holdGeneratorSteps >= 0 else { throw .invalidOption("--hold-generator must not be negative") }
+        if (model.lambdaTeacher > 0) != (teacher != nil) {
+            throw .invalidOption(teacher == nil ? "--lambda-teacher needs --teacher FILE (the generator to hold G to)"
+                                                : "--teacher needs a --lambda-teacher above 0")
+        }
         if initCheckpoint != nil, let other = initGenerator != nil ? "--init-generator" : initPartner != nil ? "--init-partner" : nil {
             throw .invalidOption("\(other) and --init-checkpoint both name starting weights: give one")
         }
@@ -106,9 +113,17 @@ package enum TrainingRun {
         message("photos: \(photos.files.count) in \(photos.root); cartoons: \(cartoons.files.count) in \(cartoons.root); "
             + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
 
-        let runMetadata = ["seed": String(options.seed), "batch_size": String(options.batchSize),
+        let teacher = try options.teacher.map { path throws(TrainingError) in
+            try TeacherGenerator(path: path, inputSize: size)
+        }
+        var runMetadata = ["seed": String(options.seed), "batch_size": String(options.batchSize),
                            "photos": photos.root, "cartoons": cartoons.root, "total_steps": String(totalSteps),
                            "photo_count": String(photos.files.count), "cartoon_count": String(cartoons.files.count)]
+        if let teacher, let path = options.teacher {
+            runMetadata["teacher_sha256"] = teacher.sha256
+            message("G(photo) is held to the teacher \(path) (sha256 \(teacher.sha256.prefix(12))) "
+                + "with weight \(options.model.lambdaTeacher), except where the teacher lightens the photo")
+        }
         var state = CycleGANState(config: options.model, seed: options.seed)
         var resumedFrom: Int?
         if options.resume {
@@ -123,6 +138,9 @@ package enum TrainingRun {
                 message("resuming from step \(state.step) (\(options.checkpointPath))")
                 for change in Checkpoint.changedLossWeights(checkpoint: metadata, run: options.model) {
                     message("loss weight changed from the checkpoint's: \(change)")
+                }
+                if let recorded = metadata["teacher_sha256"], recorded != runMetadata["teacher_sha256"] {
+                    message("the teacher differs from the checkpoint's (sha256 \(recorded.prefix(12)) there)")
                 }
             } else {
                 message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")
@@ -167,7 +185,8 @@ package enum TrainingRun {
             let step = state.step
             let rate = schedule.rate(atStep: step)
             let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
-                                         trainGenerator: step >= options.holdGeneratorSteps, kernels: options.kernels)
+                                         trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher,
+                                         kernels: options.kernels)
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses
             try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)

@@ -58,6 +58,10 @@ struct TrainCommand: ParsableCommand {
     var cycleNoise: Float = 0
     @Option(help: "Lightening loss weight: G(photo) pixels more than 60 grey levels lighter than the photo cost their excess, against white blots on highlights; 0 = off, as in the paper. May change on --resume.")
     var lambdaLightening: Float = 0
+    @Option(help: "Distillation loss weight: G(photo) held to --teacher's output (L1) except where the teacher is 60 grey levels lighter than the photo, so a trained generator is polished without drifting from its style; 0 = off. May change on --resume.")
+    var lambdaTeacher: Float = 0
+    @Option(help: "The photo -> cartoon weights file --lambda-teacher holds G to (e.g. the bundled default); give it again on --resume.")
+    var teacher: String?
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -111,7 +115,7 @@ struct TrainCommand: ParsableCommand {
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise,
-            lambdaLightening: lambdaLightening)
+            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher)
         do {
             try model.validate()
         } catch {
@@ -145,6 +149,7 @@ struct TrainCommand: ParsableCommand {
         options.sampleCount = sampleCount
         options.initGenerator = initGenerator
         options.initPartner = initPartner
+        options.teacher = teacher
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

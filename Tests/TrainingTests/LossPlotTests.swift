@@ -28,7 +28,7 @@ import Testing
 
     @Test func drawsEveryCurveInItsColour() {
         let image = LossPlot.image(LossPlot.entries(logContents: Self.log(steps: 300)))
-        #expect(image.width == 3 * (LossPlot.plotWidth + 2 * LossPlot.margin))
+        #expect(image.width == LossPlot.panels.count * (LossPlot.plotWidth + 2 * LossPlot.margin))
         var seen = Set<[UInt8]>()
         for i in stride(from: 0, to: image.pixels.count, by: 3) { seen.insert(Array(image.pixels[i..<(i + 3)])) }
         for colour in LossPlot.colours { #expect(seen.contains([colour.0, colour.1, colour.2])) }

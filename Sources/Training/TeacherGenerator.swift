@@ -1,0 +1,34 @@
+import Autograd
+import Foundation
+import NN
+
+/// A fixed photo -> cartoon generator whose output G is held to (`CycleGANConfig.lambdaTeacher`): the
+/// generator a polishing run starts from, so that G keeps its drawing while it repaints the teacher's blots.
+/// Not part of a checkpoint: a resumed run names the file again, and its hash is logged beside the run.
+package struct TeacherGenerator: Sendable {
+    let parameters: ParameterSet
+    let config: GeneratorConfig
+    package let sha256: String
+
+    /// Loads an exported photo -> cartoon generator of the run's input size (its architecture may differ).
+    package init(path: String, inputSize: Int) throws(TrainingError) {
+        let loaded: LoadedGenerator
+        do {
+            loaded = try Generator.load(from: URL(fileURLWithPath: path))
+        } catch {
+            throw .badCheckpoint(path: path, reason: "--teacher: \(error)")
+        }
+        guard loaded.generator.config.inputSize == inputSize else {
+            throw .checkpointMismatch("--teacher \(path) was trained at \(loaded.generator.config.inputSize) px, "
+                + "this run trains at \(inputSize) px")
+        }
+        parameters = ParameterSet(tensors: loaded.generator.namedParameters)
+        config = loaded.generator.config
+        sha256 = loaded.sha256
+    }
+
+    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients.
+    func cartoons(of photos: Tensor, kernels: TrainingKernels) -> Tensor {
+        CycleGANState.run(parameters, photos, config, kernels)
+    }
+}

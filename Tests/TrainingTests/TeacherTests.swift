@@ -1,0 +1,98 @@
+import Autograd
+import Foundation
+import NN
+import Reference
+import Testing
+import Training
+
+/// The distillation loss (`--teacher`, `--lambda-teacher`): G held to a fixed generator's output.
+@Suite struct TeacherTests {
+    /// A weights file of `config` holding `tensors` (default: seeded random weights).
+    static func weightsFile(_ config: GeneratorConfig, seed: UInt64, tensors: [String: Tensor]? = nil,
+                            direction: GeneratorDirection = .photoToCartoon, in root: URL) throws -> String {
+        let path = root.appendingPathComponent("\(direction.rawValue)-\(seed)-\(config.inputSize).safetensors").path
+        let provenance = TrainingProvenance(photos: "p", photoCount: 1, cartoons: "c", cartoonCount: 1, steps: 0, seed: seed)
+        try GeneratorExport.write(tensors ?? Generator.randomWeights(config: config, seed: seed), config: config,
+                                  provenance: provenance, direction: direction, to: path)
+        return path
+    }
+
+    /// The loss reaches G alone: F and both discriminators step exactly as without it, G does not, and a
+    /// teacher equal to G costs nothing.
+    @Test func distillationLossMovesOnlyG() throws {
+        let root = try GeneratedImages.temporaryFolder("teacher")
+        defer { GeneratedImages.remove(root) }
+        var config = CheckpointTests.config
+        config.lambdaTeacher = 10
+        let teacher = try TeacherGenerator(path: try Self.weightsFile(config.generator, seed: 40, in: root), inputSize: 16)
+        var taught = CycleGANState(config: config, seed: 3), plain = CycleGANState(config: CheckpointTests.config, seed: 3)
+        let photos = randomTensor([1, 3, 16, 16], seed: 64), cartoons = randomTensor([1, 3, 16, 16], seed: 65)
+        let a = taught.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, teacher: teacher, kernels: TrainingKernels())
+        let b = plain.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        #expect(a.teacherG > 0 && b.teacherG == 0)
+        #expect(a.named.contains { $0.0 == "teacher_G" && $0.1 == a.teacherG })
+        #expect(a.adversarialG == b.adversarialG && a.cyclePhoto == b.cyclePhoto)
+        #expect(taught.g.tensors != plain.g.tensors)
+        #expect(taught.f.tensors == plain.f.tensors)
+        #expect(taught.dCartoon.tensors == plain.dCartoon.tensors && taught.dPhoto.tensors == plain.dPhoto.tensors)
+        #expect(Checkpoint.file(for: taught, extra: [:]).metadata["lambda_teacher"] == "10.0")
+
+        // G as its own teacher: nothing to learn from it.
+        var own = CycleGANState(config: config, seed: 4)
+        let itself = try TeacherGenerator(path: try Self.weightsFile(config.generator, seed: 4, tensors: own.g.tensors, in: root),
+                                          inputSize: 16)
+        #expect(own.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, teacher: itself,
+                              kernels: TrainingKernels()).teacherG == 0)
+    }
+
+    /// A run warm-started from the teacher logs a zero first distance, records the teacher's hash in its
+    /// checkpoint, and says so when a resume names another teacher.
+    @Test func runRecordsItsTeacher() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons, first) = try TrainingRunTests.finishedRun(in: root)
+        var taught = try TrainingRunTests.options(root, photos, cartoons, steps: 4)
+        taught.initGenerator = first.output
+        taught.teacher = first.output
+        taught.model.lambdaTeacher = 5
+        var messages = ""
+        _ = try TrainingRun.run(taught, stopAfter: 2, output: { messages += $0 })
+        let sha = try Generator.load(from: URL(fileURLWithPath: first.output)).sha256
+        #expect(messages.contains("held to the teacher \(first.output) (sha256 \(sha.prefix(12)))"))
+        #expect(try TrainingRunTests.lossLines(taught).first?["teacher_G"] == 0)
+        let checkpoint = try SafeTensorsFile.read(from: URL(fileURLWithPath: taught.checkpointDirectory + "/checkpoint.safetensors"))
+        #expect(checkpoint.metadata["teacher_sha256"] == sha)
+
+        taught.resume = true
+        taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
+        messages = ""
+        _ = try TrainingRun.run(taught, output: { messages += $0 })
+        #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
+    }
+
+    @Test func badTeacherOptionsAreNamed() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
+        var options = try TrainingRunTests.options(root, photos, cartoons, steps: 1)
+        options.model.lambdaTeacher = 1
+        #expect(throws: TrainingError.invalidOption("--lambda-teacher needs --teacher FILE (the generator to hold G to)")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.model.lambdaTeacher = 0
+        options.teacher = try Self.weightsFile(options.model.generator, seed: 42, in: root)
+        #expect(throws: TrainingError.invalidOption("--teacher needs a --lambda-teacher above 0")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.model.lambdaTeacher = 1
+        var larger = options.model.generator
+        larger.inputSize = 32
+        let wide = try Self.weightsFile(larger, seed: 43, in: root)
+        options.teacher = wide
+        #expect(throws: TrainingError.checkpointMismatch("--teacher \(wide) was trained at 32 px, this run trains at 16 px")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.teacher = try Self.weightsFile(options.model.generator, seed: 44, direction: .cartoonToPhoto, in: root)
+        #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
+    }
+}
