@@ -40,7 +40,7 @@ extension Tape {
     /// do within the margin (lighter skin, flatter shading, darker anything). `b` gets no gradient.
     package func lighteningHingeLoss(_ a: Variable, over b: Variable, margin: Float) -> Variable {
         let x = value(a)
-        let excess = Self.lightening(of: x, over: value(b)).map { max(0, $0 - margin) }
+        let excess = x.lightening(over: value(b)).map { max(0, $0 - margin) }
         let (n, _, h, w) = x.nchw
         let plane = h * w
         let count = Float(n * plane)
@@ -51,67 +51,12 @@ extension Tape {
             for image in 0..<n {
                 for i in 0..<plane where excess[image * plane + i] > 0 {
                     for channel in 0..<3 {
-                        da[(image * 3 + channel) * plane + i] = Self.greyWeights[channel] * scale
+                        da[(image * 3 + channel) * plane + i] = Tensor.greyWeights[channel] * scale
                     }
                 }
             }
             return [Tensor(shape: x.shape, storage: da), nil]
         }
-    }
-
-    /// Distillation loss: mean |a - teacher| over every element, counting only the pixels where the teacher
-    /// is at most `margin` lighter than `photo` in grey (as `lighteningHingeLoss` measures it). A student
-    /// keeps the teacher's drawing everywhere but its white blots, which it is free to paint anew.
-    /// `teacher` and `photo` are plain values: only `a` gets a gradient.
-    package func maskedDistillationLoss(_ a: Variable, teacher: Tensor, photo: Tensor, margin: Float) -> Variable {
-        let x = value(a)
-        precondition(x.shape == teacher.shape, "the distillation loss needs equal shapes, got \(x.shape), \(teacher.shape)")
-        let kept = Self.lightening(of: teacher, over: photo).map { $0 <= margin }
-        let (n, c, h, w) = x.nchw
-        let plane = h * w
-        var difference = [Float](repeating: 0, count: x.count)
-        var sum = 0.0
-        x.storage.withBase { xs in
-            teacher.storage.withBase { ts in
-                for image in 0..<n {
-                    for i in 0..<plane where kept[image * plane + i] {
-                        for channel in 0..<c {
-                            let index = (image * c + channel) * plane + i
-                            difference[index] = xs[index] - ts[index]
-                            sum += Double(abs(difference[index]))
-                        }
-                    }
-                }
-            }
-        }
-        let count = Float(x.count)
-        return record(Tensor(shape: [1], storage: [Float(sum / Double(x.count))]), inputs: [a]) { dy, _ in
-            let g = dy.storage[0] / count
-            return [Tensor(shape: x.shape, storage: difference.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) })]
-        }
-    }
-
-    private static let greyWeights: [Float] = [0.299, 0.587, 0.114]
-
-    /// Per pixel (N x H x W), how much lighter `x` is than `z` in 601-weighted grey; negative where darker.
-    private static func lightening(of x: Tensor, over z: Tensor) -> [Float] {
-        let (n, c, h, w) = x.nchw
-        precondition(x.shape == z.shape && c == 3, "lightening needs two equal RGB shapes, got \(x.shape), \(z.shape)")
-        let plane = h * w
-        var lighter = [Float](repeating: 0, count: n * plane)
-        x.storage.withBase { xs in
-            z.storage.withBase { zs in
-                for image in 0..<n {
-                    for channel in 0..<3 {
-                        let (base, weight) = ((image * 3 + channel) * plane, greyWeights[channel])
-                        for i in 0..<plane {
-                            lighter[image * plane + i] += weight * (xs[base + i] - zs[base + i])
-                        }
-                    }
-                }
-            }
-        }
-        return lighter
     }
 
     /// Colour loss: mean |block mean of a - block mean of b| over a `grid` x `grid` split of each plane.
@@ -156,5 +101,32 @@ extension Tape {
             let gradient = Tensor(shape: x.shape, storage: da)
             return [gradient, needs[1] ? gradient.map { -$0 } : nil]
         }
+    }
+}
+
+extension Tensor {
+    /// ITU-R 601 luma weights of R, G and B.
+    static let greyWeights: [Float] = [0.299, 0.587, 0.114]
+
+    /// Per pixel (N x H x W), how much lighter this NCHW RGB batch is than `other` in 601-weighted grey;
+    /// negative where darker. The lightening loss and the teacher's blot fill read blots off it.
+    package func lightening(over other: Tensor) -> [Float] {
+        let (n, c, h, w) = nchw
+        precondition(shape == other.shape && c == 3, "lightening needs two equal RGB shapes, got \(shape), \(other.shape)")
+        let plane = h * w
+        var lighter = [Float](repeating: 0, count: n * plane)
+        storage.withBase { xs in
+            other.storage.withBase { zs in
+                for image in 0..<n {
+                    for channel in 0..<3 {
+                        let (base, weight) = ((image * 3 + channel) * plane, Self.greyWeights[channel])
+                        for i in 0..<plane {
+                            lighter[image * plane + i] += weight * (xs[base + i] - zs[base + i])
+                        }
+                    }
+                }
+            }
+        }
+        return lighter
     }
 }

@@ -21,8 +21,7 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// highlights, noses and cheeks, too small for the colour loss's blocks to see.
     package var lambdaLightening: Float
     /// Distillation loss weight (0 = off; not in the paper): G(photo) held to a fixed teacher generator's
-    /// output (`TeacherGenerator`) wherever the teacher is not `lighteningMargin` lighter than the photo. Lets a
-    /// trained generator be polished (its blots repainted) by the GAN and the lightening loss without drifting
+    /// output (`TeacherGenerator`) with the teacher's blots (`BlotFill`) filled from the skin around them. Lets a trained generator be cleaned of its blots without drifting
     /// away from its style, as it does beside a fresh discriminator.
     package var lambdaTeacher: Float
     package var adam: AdamConfig
@@ -88,7 +87,7 @@ package struct StepLosses: Sendable, Equatable {
     package var colourF: Float = 0
     /// lambda_lightening * mean excess lightening of G(photo) over the photo (not in the paper).
     package var lighteningG: Float = 0
-    /// lambda_teacher * masked |G(photo) - teacher(photo)| (not in the paper).
+    /// lambda_teacher * |G(photo) - teacher(photo) with its blots filled| (not in the paper).
     package var teacherG: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     package var discriminatorCartoon: Float = 0

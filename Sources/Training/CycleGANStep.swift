@@ -47,9 +47,8 @@ extension CycleGANState {
         }
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {
-            let target = teacher.cartoons(of: photos, kernels: kernels)
-            term(tape.maskedDistillationLoss(fakeCartoon, teacher: target, photo: photos, margin: CycleGANConfig.lighteningMargin),
-                 config.lambdaTeacher, \.teacherG)
+            let target = teacher.targets(for: photos, blotMargin: CycleGANConfig.lighteningMargin, kernels: kernels)
+            term(tape.meanAbsoluteError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)

@@ -2,8 +2,9 @@ import Autograd
 import Foundation
 import NN
 
-/// A fixed photo -> cartoon generator whose output G is held to (`CycleGANConfig.lambdaTeacher`): the
-/// generator a polishing run starts from, so that G keeps its drawing while it repaints the teacher's blots.
+/// A fixed photo -> cartoon generator whose output, blots filled (`BlotFill`), G is held to
+/// (`CycleGANConfig.lambdaTeacher`): the generator a polishing run starts from, so that G keeps its drawing
+/// and learns to paint skin where the teacher painted white ovals.
 /// Not part of a checkpoint: a resumed run names the file again, and its hash is logged beside the run.
 package struct TeacherGenerator: Sendable {
     let parameters: ParameterSet
@@ -27,8 +28,9 @@ package struct TeacherGenerator: Sendable {
         sha256 = loaded.sha256
     }
 
-    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients.
-    func cartoons(of photos: Tensor, kernels: TrainingKernels) -> Tensor {
-        CycleGANState.run(parameters, photos, config, kernels)
+    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients, with every pixel
+    /// more than `blotMargin` lighter than the photo filled from around it.
+    func targets(for photos: Tensor, blotMargin: Float, kernels: TrainingKernels) -> Tensor {
+        BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos, margin: blotMargin)
     }
 }

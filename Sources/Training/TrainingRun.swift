@@ -122,7 +122,7 @@ package enum TrainingRun {
         if let teacher, let path = options.teacher {
             runMetadata["teacher_sha256"] = teacher.sha256
             message("G(photo) is held to the teacher \(path) (sha256 \(teacher.sha256.prefix(12))) "
-                + "with weight \(options.model.lambdaTeacher), except where the teacher lightens the photo")
+                + "with weight \(options.model.lambdaTeacher), its blots filled from around them")
         }
         var state = CycleGANState(config: options.model, seed: options.seed)
         var resumedFrom: Int?

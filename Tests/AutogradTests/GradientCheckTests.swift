@@ -167,34 +167,6 @@ import Testing
         #expect(abs(Double(tape.value(loss).storage[0]) - expected) < 1e-6)
     }
 
-    /// Elements 0.1 to 1.1 away from the teacher, so no finite difference crosses a kink of |a - t|.
-    @Test func maskedDistillationLoss() {
-        let teacher = randomTensor([2, 3, 4, 5], seed: 27, scale: 0.5)
-        let offsets = awayFromZero(randomTensor(teacher.shape, seed: 28))
-        let a = Tensor(shape: teacher.shape, storage: teacher.storage.indices.map { teacher.storage[$0] + offsets.storage[$0] })
-        #expect(worstGradientError(inputs: [a]) { tape, v in
-            tape.maskedDistillationLoss(v[0], teacher: teacher, photo: teacher, margin: 0.3)
-        } < 2e-3)
-    }
-
-    /// A student costs its distance to the teacher, averaged over all elements, on every pixel but those the
-    /// teacher drew more than the margin lighter than the photo (in grey), which cost nothing and get no gradient.
-    @Test func distillationLossSkipsTheTeachersBlots() {
-        let tape = Tape(kernels: TrainingKernels())
-        let photo = randomTensor([1, 3, 2, 2], seed: 29, scale: 0.3)
-        // Per pixel, how much lighter than the photo the teacher drew it: a blot, a lighter skin within the
-        // margin, a darker pixel, a red-only change that is lighter in grey by less than the margin.
-        let lighter: [[Float]] = [[0.6, 0.6, 0.6], [0.2, 0.2, 0.2], [-0.5, -0.5, -0.5], [0.8, 0, 0]]
-        let teacher = Tensor(shape: photo.shape, storage: photo.storage.indices.map { photo.storage[$0] + lighter[$0 % 4][$0 / 4] })
-        let student = tape.parameter(teacher.map { $0 + 0.1 })
-        let loss = tape.maskedDistillationLoss(student, teacher: teacher, photo: photo, margin: 0.3)
-        #expect(abs(Double(tape.value(loss).storage[0]) - 0.1 * 9 / 12) < 1e-6)
-        tape.backward(from: loss)
-        let gradient = tape.gradient(of: student)?.storage ?? []
-        #expect(gradient.count == 12)
-        for (i, g) in gradient.enumerated() { #expect(g == (i % 4 == 0 ? 0 : Float(1) / 12)) }
-    }
-
     /// Only block means count: moving pixels within a block costs nothing, a shifted block mean costs its shift.
     @Test func colourLossIgnoresTheDrawingInsideABlock() {
         let tape = Tape(kernels: TrainingKernels())

@@ -37,15 +37,16 @@ import Training
         #expect(taught.dCartoon.tensors == plain.dCartoon.tensors && taught.dPhoto.tensors == plain.dPhoto.tensors)
         #expect(Checkpoint.file(for: taught, extra: [:]).metadata["lambda_teacher"] == "10.0")
 
-        // G as its own teacher: nothing to learn from it.
+        // G as its own teacher, on photos too light for any blot: nothing to learn from it.
+        let light = randomTensor([1, 3, 16, 16], seed: 66, scale: 0.1).map { $0 + 0.8 }
         var own = CycleGANState(config: config, seed: 4)
         let itself = try TeacherGenerator(path: try Self.weightsFile(config.generator, seed: 4, tensors: own.g.tensors, in: root),
                                           inputSize: 16)
-        #expect(own.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, teacher: itself,
+        #expect(own.trainStep(photos: light, cartoons: cartoons, learningRate: 2e-4, teacher: itself,
                               kernels: TrainingKernels()).teacherG == 0)
     }
 
-    /// A run warm-started from the teacher logs a zero first distance, records the teacher's hash in its
+    /// A run with a teacher logs its distance to it every step, records the teacher's hash in its
     /// checkpoint, and says so when a resume names another teacher.
     @Test func runRecordsItsTeacher() throws {
         let root = try GeneratedImages.temporaryFolder("test")
@@ -59,7 +60,7 @@ import Training
         _ = try TrainingRun.run(taught, stopAfter: 2, output: { messages += $0 })
         let sha = try Generator.load(from: URL(fileURLWithPath: first.output)).sha256
         #expect(messages.contains("held to the teacher \(first.output) (sha256 \(sha.prefix(12)))"))
-        #expect(try TrainingRunTests.lossLines(taught).first?["teacher_G"] == 0)
+        #expect(try TrainingRunTests.lossLines(taught).allSatisfy { ($0["teacher_G"] ?? -1) >= 0 })
         let checkpoint = try SafeTensorsFile.read(from: URL(fileURLWithPath: taught.checkpointDirectory + "/checkpoint.safetensors"))
         #expect(checkpoint.metadata["teacher_sha256"] == sha)
 
