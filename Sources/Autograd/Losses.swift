@@ -18,6 +18,22 @@ extension Tape {
         }
     }
 
+    /// Distillation loss: mean (a - b)², as `nn.MSELoss`. Unlike L1, its gradient fades where a student
+    /// already matches its teacher, so the few pixels where they should differ are not drowned out.
+    package func meanSquaredError(_ a: Variable, _ b: Variable) -> Variable {
+        let difference = zipElements(value(a), value(b), context: kernels.context, -)
+        var sum = 0.0
+        difference.storage.withBase { ds in
+            for i in 0..<difference.count { sum += Double(ds[i]) * Double(ds[i]) }
+        }
+        let n = Float(difference.count)
+        return record(Tensor(shape: [1], storage: [Float(sum / Double(difference.count))]), inputs: [a, b]) { dy, needs in
+            let g = dy.storage[0] * 2 / n
+            let da = difference.map { $0 * g }
+            return [da, needs[1] ? da.map { -$0 } : nil]
+        }
+    }
+
     /// Cycle and identity loss: mean |a - b|, as `nn.L1Loss` (gradient sign(a - b) / n, zero where equal).
     package func meanAbsoluteError(_ a: Variable, _ b: Variable) -> Variable {
         let (x, z) = (value(a), value(b))

@@ -18,6 +18,22 @@ package enum LightFlecks {
         share(photo: photo, cartoon: cartoon) { _, _ in true }
     }
 
+    /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
+    /// teacher's drawing, white ovals on light skin included.
+    package static func blotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
+        let count = photo.width * photo.height
+        guard count > 0, photo.width == cartoon.width, photo.height == cartoon.height,
+              photo.pixels.count == count * 3, cartoon.pixels.count == count * 3 else { return 0 }
+        func levels(_ image: RGBImage, _ i: Int) -> SIMD3<Float> {
+            SIMD3(Float(image.pixels[i]), Float(image.pixels[i + 1]), Float(image.pixels[i + 2]))
+        }
+        let blots = (0..<count).filter { i in
+            Blot.isBlot(cartoon: levels(cartoon, 3 * i), photo: levels(photo, 3 * i), row: i / photo.width,
+                        column: i % photo.width, width: photo.width, height: photo.height)
+        }
+        return Double(blots.count) / Double(count)
+    }
+
     private static func share(photo: RGBImage, cartoon: RGBImage, where counts: (RGBImage, Int) -> Bool) -> Double {
         let count = photo.width * photo.height
         guard count > 0, photo.width == cartoon.width, photo.height == cartoon.height,

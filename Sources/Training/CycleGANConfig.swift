@@ -87,7 +87,7 @@ package struct StepLosses: Sendable, Equatable {
     package var colourF: Float = 0
     /// lambda_lightening * mean excess lightening of G(photo) over the photo (not in the paper).
     package var lighteningG: Float = 0
-    /// lambda_teacher * |G(photo) - teacher(photo) with its blots filled| (not in the paper).
+    /// lambda_teacher * (G(photo) - teacher(photo) with its blots filled)² (not in the paper).
     package var teacherG: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     package var discriminatorCartoon: Float = 0

@@ -47,8 +47,8 @@ extension CycleGANState {
         }
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {
-            let target = teacher.targets(for: photos, blotMargin: CycleGANConfig.lighteningMargin, kernels: kernels)
-            term(tape.meanAbsoluteError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)
+            let target = teacher.targets(for: photos, kernels: kernels)
+            term(tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)
@@ -70,6 +70,38 @@ extension CycleGANState {
             \.dCartoon, adam: \.adamDCartoon, real: cartoons, fake: pooledCartoon, learningRate: learningRate, kernels: kernels)
         losses.discriminatorPhoto = trainDiscriminator(
             \.dPhoto, adam: \.adamDPhoto, real: photos, fake: pooledPhoto, learningRate: learningRate, kernels: kernels)
+        step += 1
+        return losses
+    }
+
+    /// One step of G alone on its teacher (`--teacher-only`): the distillation loss, plus the colour and
+    /// lightening losses where they are on; no F, no discriminators, no cycle, so nothing pulls G away from
+    /// the teacher's drawing but what the target itself changes (its filled blots). A third of `trainStep`'s work.
+    package mutating func teacherStep(photos: Tensor, learningRate: Double, teacher: TeacherGenerator,
+                                      kernels: TrainingKernels) -> StepLosses {
+        var losses = StepLosses()
+        let tape = Tape(kernels: kernels)
+        let realPhoto = tape.constant(photos)
+        let gVars = g.variables(on: tape, trainable: true)
+        let fakeCartoon = tape.generator(realPhoto, config: config.generator, parameters: gVars)
+        let target = teacher.targets(for: photos, kernels: kernels)
+        var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] =
+            [(tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)]
+        if config.lambdaColour > 0 {
+            terms.append((tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: CycleGANConfig.colourGrid),
+                          config.lambdaColour, \.colourG))
+        }
+        if config.lambdaLightening > 0 {
+            terms.append((tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
+                          config.lambdaLightening, \.lighteningG))
+        }
+        let weighted = terms.map { loss, weight, keyPath in
+            let term = tape.scale(loss, by: weight)
+            losses[keyPath: keyPath] = tape.value(term).storage[0]
+            return term
+        }
+        tape.backward(from: weighted.dropFirst().reduce(weighted[0]) { tape.add($0, $1) })
+        adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: config.adam, kernels: kernels)
         step += 1
         return losses
     }

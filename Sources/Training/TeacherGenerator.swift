@@ -28,9 +28,9 @@ package struct TeacherGenerator: Sendable {
         sha256 = loaded.sha256
     }
 
-    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients, with every pixel
-    /// more than `blotMargin` lighter than the photo filled from around it.
-    func targets(for photos: Tensor, blotMargin: Float, kernels: TrainingKernels) -> Tensor {
-        BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos, margin: blotMargin)
+    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients, their blots filled
+    /// from around them.
+    func targets(for photos: Tensor, kernels: TrainingKernels) -> Tensor {
+        BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos)
     }
 }

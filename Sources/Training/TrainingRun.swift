@@ -40,6 +40,8 @@ package struct TrainingOptions: Sendable {
     /// An exported photo -> cartoon generator that the distillation loss (`model.lambdaTeacher`) holds G to;
     /// needed on every start and resume of a run with that loss on, and refused without it.
     package var teacher: String?
+    /// G learns from the teacher alone (`CycleGANState.teacherStep`): F and the discriminators stay as they are.
+    package var teacherOnly = false
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -67,6 +69,8 @@ package struct TrainingOptions: Sendable {
             throw .invalidOption(teacher == nil ? "--lambda-teacher needs --teacher FILE (the generator to hold G to)"
                                                 : "--teacher needs a --lambda-teacher above 0")
         }
+        if teacherOnly, teacher == nil { throw .invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher") }
+        if teacherOnly, holdGeneratorSteps > 0 { throw .invalidOption("--teacher-only trains G alone: it cannot be held") }
         if initCheckpoint != nil, let other = initGenerator != nil ? "--init-generator" : initPartner != nil ? "--init-partner" : nil {
             throw .invalidOption("\(other) and --init-checkpoint both name starting weights: give one")
         }
@@ -184,9 +188,12 @@ package enum TrainingRun {
             let started = Date()
             let step = state.step
             let rate = schedule.rate(atStep: step)
-            let losses = state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
-                                         trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher,
-                                         kernels: options.kernels)
+            let losses = if options.teacherOnly, let teacher {
+                state.teacherStep(photos: batch.photos, learningRate: rate, teacher: teacher, kernels: options.kernels)
+            } else {
+                state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
+                                trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher, kernels: options.kernels)
+            }
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses
             try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)

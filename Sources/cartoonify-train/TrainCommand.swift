@@ -62,6 +62,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaTeacher: Float = 0
     @Option(help: "The photo -> cartoon weights file --lambda-teacher holds G to (e.g. the bundled default); give it again on --resume.")
     var teacher: String?
+    @Flag(help: "Train the photo -> cartoon generator alone on --teacher (with --lambda-colour and --lambda-lightening where set): no cartoon -> photo generator, no discriminators, no cycle loss; a third of an iteration's work.")
+    var teacherOnly = false
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -150,6 +152,7 @@ struct TrainCommand: ParsableCommand {
         options.initGenerator = initGenerator
         options.initPartner = initPartner
         options.teacher = teacher
+        options.teacherOnly = teacherOnly
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

@@ -121,6 +121,7 @@ import Testing
         let b = awayFromZero(randomTensor([2, 1, 3, 3], seed: 19))
         let zeros = Tensor(zeros: [2, 1, 3, 3])
         #expect(worstGradientError(inputs: [a]) { tape, v in tape.meanSquaredError(v[0], target: 1) } < 2e-3)
+        #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.meanSquaredError(v[0], v[1]) } < 2e-3)
         // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
         #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
     }

@@ -140,4 +140,19 @@ enum Synthetic {
         #expect(LightFlecks.lightenedShare(photo: photo, cartoon: cartoon) == 8.0 / 64)
         #expect(LightFlecks.lightenedShare(photo: photo, cartoon: photo) == 0)
     }
+
+    /// Blots: white on lit skin counts even within 60 levels of the photo, but not in the mouth (teeth), and
+    /// white over a grey (unlit, colourless) photo only past 60 levels.
+    @Test func blotsCountWhiteOnLitSkinOutsideTheMouth() {
+        var photo = RGBImage(width: 20, height: 20, fill: (220, 180, 160))   // lit skin, grey 191
+        Self.paint(&photo, 0..<4, 0..<4, (200, 200, 200))                    // a grey patch
+        var cartoon = photo
+        Self.paint(&cartoon, 8..<10, 2..<4, (255, 255, 255))    // white on skin, 64 levels lighter: 4 pixels
+        Self.paint(&cartoon, 0..<4, 0..<4, (240, 240, 240))     // 40 levels over the grey patch: not a blot
+        Self.paint(&cartoon, 8..<12, 14..<16, (255, 255, 255))  // teeth, inside the mouth (rows 12..<19, columns 5..<15)
+        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 4.0 / 400)
+        Self.paint(&cartoon, 12..<14, 6..<8, (235, 235, 235))   // near-white, 44 levels lighter on skin: 4 more
+        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 8.0 / 400)
+        #expect(LightFlecks.blotShare(photo: photo, cartoon: photo) == 0)
+    }
 }

@@ -19,7 +19,7 @@ import Testing
         }
         photo[5] = 0.9   // a light photo pixel under skin: darker, never a blot
         let drawn = Tensor(shape: [2, 3, side, side], storage: cartoon)
-        let filled = BlotFill.filled(drawn, photos: Tensor(shape: drawn.shape, storage: photo), margin: 60 / 127.5)
+        let filled = BlotFill.filled(drawn, photos: Tensor(shape: drawn.shape, storage: photo))
         for image in 0..<2 {
             for channel in 0..<3 {
                 for i in 0..<plane {
@@ -40,8 +40,7 @@ import Testing
             return (2...3).contains(row) && (2...3).contains(column) || (15...16).contains(row) && (8...9).contains(column)
         }
         let drawn = Tensor(shape: [1, 3, side, side], storage: (0..<(3 * plane)).map { white($0 % plane) ? 0.9 : skin[$0 / plane] })
-        let filled = BlotFill.filled(drawn, photos: Tensor(shape: drawn.shape, storage: (0..<(3 * plane)).map { photo[$0 / plane] }),
-                                     margin: 60 / 127.5)
+        let filled = BlotFill.filled(drawn, photos: Tensor(shape: drawn.shape, storage: (0..<(3 * plane)).map { photo[$0 / plane] }))
         for i in 0..<(3 * plane) {
             let mouth = i % plane / side >= 12
             #expect(abs(filled.storage[i] - (mouth ? drawn.storage[i] : skin[i / plane])) < 1e-6)
@@ -62,6 +61,6 @@ import Testing
     @Test func allBlotStaysAsDrawn() {
         let white = Tensor(shape: [1, 3, 4, 4], storage: [Float](repeating: 1, count: 48))
         let black = Tensor(shape: [1, 3, 4, 4], storage: [Float](repeating: -1, count: 48))
-        #expect(BlotFill.filled(white, photos: black, margin: 0.5) == white)
+        #expect(BlotFill.filled(white, photos: black) == white)
     }
 }

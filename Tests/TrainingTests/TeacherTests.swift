@@ -46,6 +46,42 @@ import Training
                               kernels: TrainingKernels()).teacherG == 0)
     }
 
+    /// `--teacher-only` moves G alone, on the teacher's target: F and both discriminators keep their weights
+    /// and nothing but the teacher (and lightening) terms is computed.
+    @Test func teacherOnlyMovesGAlone() throws {
+        let root = try GeneratedImages.temporaryFolder("test")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons, first) = try TrainingRunTests.finishedRun(in: root)
+        var taught = try TrainingRunTests.options(root, photos, cartoons, steps: 3)
+        taught.initGenerator = first.output
+        taught.teacher = try Self.weightsFile(taught.model.generator, seed: 45, in: root)
+        taught.teacherOnly = true
+        taught.model.lambdaTeacher = 10
+        taught.model.lambdaLightening = 1
+        _ = try TrainingRun.run(taught, output: { _ in })
+        let (trained, _) = try Checkpoint.read(from: taught.checkpointDirectory + "/checkpoint.safetensors")
+        let fresh = CycleGANState(config: taught.model, seed: taught.seed)
+        #expect(trained.step == 3 && trained.adamG.step == 3 && trained.adamF.step == 0)
+        #expect(trained.g.tensors != (try Generator.load(from: URL(fileURLWithPath: first.output))).generator.namedParameters)
+        #expect(trained.f.tensors == fresh.f.tensors)
+        #expect(trained.dCartoon.tensors == fresh.dCartoon.tensors && trained.dPhoto.tensors == fresh.dPhoto.tensors)
+        for line in try TrainingRunTests.lossLines(taught) {
+            #expect((line["teacher_G"] ?? 0) > 0)
+            #expect(line["G"] == 0 && line["cycle_photo"] == 0 && line["D_cartoon"] == 0 && line["idt_G"] == 0)
+        }
+
+        taught.holdGeneratorSteps = 1
+        #expect(throws: TrainingError.invalidOption("--teacher-only trains G alone: it cannot be held")) {
+            try TrainingRun.run(taught, output: { _ in })
+        }
+        taught.holdGeneratorSteps = 0
+        taught.teacher = nil
+        taught.model.lambdaTeacher = 0
+        #expect(throws: TrainingError.invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher")) {
+            try TrainingRun.run(taught, output: { _ in })
+        }
+    }
+
     /// A run with a teacher logs its distance to it every step, records the teacher's hash in its
     /// checkpoint, and says so when a resume names another teacher.
     @Test func runRecordsItsTeacher() throws {

@@ -1,0 +1,22 @@
+/// What counts as a generator's blot, for the trainer that paints them out (`--teacher`) and the evaluation
+/// that counts them: a white oval where the photo has a highlight, a cheek or a nose. A pixel is one when,
+/// outside the mouth, it is more than 60 grey levels lighter than the photo, or near-white (every channel 200
+/// or more) and 20 levels lighter where the photo is lit skin (red 30 levels above blue): on light skin a
+/// blot comes within 60 levels of the photo. Teeth pass both tests and are drawn white in the cartoons, so
+/// the mouth is never a blot.
+package enum Blot {
+    /// Where the mouth lies in an aligned face (rows, columns as fractions of the side): the training chips'
+    /// mouths after the trainer's 143 -> 128 px random crop.
+    package static let mouth = (rows: 0.6..<0.95, columns: 0.25..<0.75)
+
+    /// `cartoon` and `photo` are RGB in levels (0...255); `row`, `column` place the pixel in a `width` x `height` image.
+    package static func isBlot(cartoon: SIMD3<Float>, photo: SIMD3<Float>, row: Int, column: Int, width: Int, height: Int) -> Bool {
+        func span(_ fractions: Range<Double>, _ side: Int) -> Range<Int> {
+            Int(fractions.lowerBound * Double(side))..<Int(fractions.upperBound * Double(side))
+        }
+        guard !(span(mouth.rows, height).contains(row) && span(mouth.columns, width).contains(column)) else { return false }
+        let grey = SIMD3<Float>(0.299, 0.587, 0.114)
+        let lighter = ((cartoon - photo) * grey).sum()
+        return lighter > 60 || (cartoon.min() >= 200 && photo.x - photo.z >= 30 && lighter >= 20)
+    }
+}
