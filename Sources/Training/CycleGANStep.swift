@@ -37,18 +37,10 @@ extension CycleGANState {
             term(tape.meanAbsoluteError(identityPhoto, realPhoto), lambdaIdentity, \.identityF)
         }
         if config.lambdaColour > 0 {
-            let grid = CycleGANConfig.colourGrid
-            term(tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: grid), config.lambdaColour, \.colourG)
-            term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: grid), config.lambdaColour, \.colourF)
+            term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: CycleGANConfig.colourGrid), config.lambdaColour, \.colourF)
         }
-        if config.lambdaLightening > 0 {
-            term(tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
-                 config.lambdaLightening, \.lighteningG)
-        }
-        precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
-        if config.lambdaTeacher > 0, let teacher {
-            let target = teacher.targets(for: photos, kernels: kernels)
-            term(tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)
+        for (loss, weight, keyPath) in photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, on: tape) {
+            term(loss, weight, keyPath)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
              1, \.adversarialG)
@@ -84,18 +76,7 @@ extension CycleGANState {
         let realPhoto = tape.constant(photos)
         let gVars = g.variables(on: tape, trainable: true)
         let fakeCartoon = tape.generator(realPhoto, config: config.generator, parameters: gVars)
-        let target = teacher.targets(for: photos, kernels: kernels)
-        var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] =
-            [(tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG)]
-        if config.lambdaColour > 0 {
-            terms.append((tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: CycleGANConfig.colourGrid),
-                          config.lambdaColour, \.colourG))
-        }
-        if config.lambdaLightening > 0 {
-            terms.append((tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
-                          config.lambdaLightening, \.lighteningG))
-        }
-        let weighted = terms.map { loss, weight, keyPath in
+        let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, on: tape).map { loss, weight, keyPath in
             let term = tape.scale(loss, by: weight)
             losses[keyPath: keyPath] = tape.value(term).storage[0]
             return term
@@ -104,6 +85,27 @@ extension CycleGANState {
         adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: config.adam, kernels: kernels)
         step += 1
         return losses
+    }
+
+    /// G's terms beyond the paper's, each where its weight is on: colour (G(photo)'s block means against the
+    /// photo's), lightening, and distillation towards `teacher`'s target (which must be given when that is on).
+    private func photoToCartoonTerms(_ fakeCartoon: Variable, _ realPhoto: Variable, teacher: TeacherGenerator?,
+                                     on tape: Tape) -> [(Variable, Float, WritableKeyPath<StepLosses, Float>)] {
+        var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] = []
+        if config.lambdaColour > 0 {
+            terms.append((tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: CycleGANConfig.colourGrid),
+                          config.lambdaColour, \.colourG))
+        }
+        if config.lambdaLightening > 0 {
+            terms.append((tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
+                          config.lambdaLightening, \.lighteningG))
+        }
+        precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
+        if config.lambdaTeacher > 0, let teacher {
+            let target = teacher.targets(for: tape.value(realPhoto), kernels: tape.kernels)
+            terms.append((tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG))
+        }
+        return terms
     }
 
     /// 0.5 * (MSE(D(real), 1) + MSE(D(fake), 0)), one Adam step; returns the loss.

@@ -4,7 +4,7 @@
 #
 #   scripts/tools/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
 #
-# Three runs and the partner, as the default was made (README, "Default model"):
+# Three runs, a partner, the polish and its partner, as the default was made (README, "Default model"):
 # 1. The U-Net/ResNet with transposed-convolution upsampling, three phases, each resuming the last: 9,000
 #    steps of the paper's losses (2e-4 held for 4,500, then falling to 0); then a 18,000-step schedule (back
 #    to 2e-4, held to step 9,000, falling to 0 at 18,000) with the colour loss on (--lambda-colour 3: G(photo)
@@ -17,16 +17,22 @@
 #    128 px, where 3 layers see 70 px), so that an eye drawn on a nose is out of place to it. All four networks
 #    start from run 2's checkpoint (--init-checkpoint; the discriminators' new layers start fresh), seed 2,
 #    12,000 steps.
-# 4. The partner (weights/default-partner.safetensors): run 3's generator held for 6,000 steps
+# 4. The pair (run 3's partner, bundled until 2026-12-06): run 3's generator held for 6,000 steps
 #    (--hold-generator) while a fresh cartoon -> photo generator and discriminators learn around it, seed 3;
-#    the held generator is run 3's, exactly, and F is exported beside it (cartoonify-train export --generator
-#    cartoon-to-photo), so that a warm start from the two bundled files keeps the pair.
+#    the held generator is run 3's, exactly.
+# 5. The polish (run 10, the bundled file since 2026-12-06): run 3's generator trained alone (--teacher-only)
+#    for 8,000 steps at 2e-5 (seed 6) towards run 3's own output with its white blots filled from the skin
+#    around them (--teacher, --lambda-teacher 20), the lightening loss at 20.
+# 6. Its partner (weights/default-partner.safetensors): the polished generator held for 1,500 steps while the
+#    pair's F learns beside it with fresh ndf-32 discriminators (seed 7, 5e-5), exported with
+#    cartoonify-train export --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
 # re-exports. INIT_GENERATOR=FILE starts run 1's photo -> cartoon generator from FILE instead of random
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
-# on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner).
+# on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
+# and on 2026-12-06's AMD EPYC VM 5.5 a second for the polish (25 minutes), 1.2 for its partner (20 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -45,9 +51,9 @@ swift build -c release --product cartoonify
 BIN=$(swift build -c release --show-bin-path)
 python3 -m scripts.tools.prepare_default_data --data "$DATA" --out "$RUN_DIR/data"
 
-# train RUN STEPS COLOUR UPSAMPLING D_LAYERS SEED [FLAG VALUE]...: one phase of a run in $RUN_DIR/RUN, resuming
-# its checkpoint if there is one. Extra flags (--lr, --hold-generator, --lambda-lightening) go to every phase;
-# --init-* flags only to a fresh start, and one with an empty value is left out.
+# train RUN STEPS COLOUR UPSAMPLING D_LAYERS SEED [FLAG [VALUE]]...: one phase of a run in $RUN_DIR/RUN, resuming
+# its checkpoint if there is one. Extra flags (--lr, --hold-generator, --teacher, --teacher-only...) go to every
+# phase; --init-* flags only to a fresh start, and one with an empty value is left out.
 train() {
   local run=$1 steps=$2 colour=$3 upsampling=$4 layers=$5 seed=$6
   local args=(train --photos "$RUN_DIR/data/faces-train" --cartoons "$RUN_DIR/data/cartoons-train"
@@ -61,8 +67,9 @@ train() {
   local resume=false lr=2e-4
   [ -f "$RUN_DIR/$run/checkpoint.safetensors" ] && resume=true && args+=(--resume)
   shift 6
-  while [ $# -ge 2 ]; do
+  while [ $# -ge 1 ]; do
     case "$1" in
+      --teacher-only) args+=("$1"); shift; continue ;;
       --lr) lr=$2 ;;
       --init-*) if ! $resume && [ -n "$2" ]; then args+=("$1" "$2"); fi ;;
       *) args+=("$1" "$2") ;;
@@ -79,12 +86,20 @@ train resize 18000 3 resize 3 "$SEED" --init-generator "$RUN_DIR/run.safetensors
 train whole 12000 3 resize 4 2 --init-checkpoint "$RUN_DIR/resize/checkpoint.safetensors"
 train pair 6000 3 resize 4 3 --init-generator "$RUN_DIR/whole.safetensors" --hold-generator 6000
 "$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/pair/checkpoint.safetensors" --generator cartoon-to-photo \
-  --output "$RUN_DIR/partner.safetensors" \
+  --output "$RUN_DIR/pair-partner.safetensors" \
   --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
   --metadata "generator_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)"
+train polish 8000 0 resize 4 6 --init-generator "$RUN_DIR/whole.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
+  --teacher "$RUN_DIR/whole.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --lr 2e-5 --teacher-only
+train repair 1500 3 resize 4 7 --init-generator "$RUN_DIR/polish.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
+  --hold-generator 1500 --ndf 32 --lr 5e-5
+"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/repair/checkpoint.safetensors" --generator cartoon-to-photo \
+  --output "$RUN_DIR/partner.safetensors" \
+  --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
+  --metadata "generator_sha256=$(sha256sum "$RUN_DIR/polish.safetensors" | cut -d' ' -f1)"
 
-"$BIN/cartoonify" eval --weights "$RUN_DIR/whole.safetensors" --checkpoint "$RUN_DIR/whole/checkpoint.safetensors" \
+"$BIN/cartoonify" eval --weights "$RUN_DIR/polish.safetensors" --checkpoint "$RUN_DIR/repair/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/whole.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "trained weights: $RUN_DIR/polish.safetensors and its partner $RUN_DIR/partner.safetensors"
 echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
