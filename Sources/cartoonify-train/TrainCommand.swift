@@ -58,7 +58,7 @@ struct TrainCommand: ParsableCommand {
     var cycleNoise: Float = 0
     @Option(help: "Lightening loss weight: G(photo) pixels more than 60 grey levels lighter than the photo cost their excess, against white blots on highlights; 0 = off, as in the paper. May change on --resume.")
     var lambdaLightening: Float = 0
-    @Option(help: "Distillation loss weight: G(photo) held to --teacher's output (L1) except where the teacher is 60 grey levels lighter than the photo, so a trained generator is polished without drifting from its style; 0 = off. May change on --resume.")
+    @Option(help: "Distillation loss weight: G(photo) held (mean squared error) to --teacher's output with its blots (white ovals: 60 grey levels lighter than the photo, or near-white on lit skin, outside the mouth) filled from the skin around them, so a trained generator is cleaned without drifting from its style; 0 = off. May change on --resume.")
     var lambdaTeacher: Float = 0
     @Option(help: "The photo -> cartoon weights file --lambda-teacher holds G to (e.g. the bundled default); give it again on --resume.")
     var teacher: String?

@@ -89,8 +89,15 @@ train pair 6000 3 resize 4 3 --init-generator "$RUN_DIR/whole.safetensors" --hol
   --output "$RUN_DIR/pair-partner.safetensors" \
   --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
   --metadata "generator_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)"
+RECIPE="scripts/tools/train_default.sh, unet-resnet ngf 32, 5 blocks, 128 px, lambda cycle 10, identity 0.5: \
+(1) transposed upsampling, seed 1, phases steps:colour 9000:0, 18000:3, 24000:3; \
+(2) resize upsampling, --init-generator from (1), seed 1, 18000 steps, colour 3; \
+(3) 4-layer discriminators, --init-checkpoint from (2), seed 2, 12000 steps, colour 3; \
+(4) polish: (3) trained alone (--teacher-only) towards its own output with its blots filled (--teacher (3), \
+--lambda-teacher 20, --lambda-lightening 20), seed 6, 8000 steps at 2e-5 (this file's trained_steps)"
 train polish 8000 0 resize 4 6 --init-generator "$RUN_DIR/whole.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
-  --teacher "$RUN_DIR/whole.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --lr 2e-5 --teacher-only
+  --teacher "$RUN_DIR/whole.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --lr 2e-5 --teacher-only \
+  --metadata "teacher_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)" --metadata "recipe=$RECIPE"
 train repair 1500 3 resize 4 7 --init-generator "$RUN_DIR/polish.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
   --hold-generator 1500 --ndf 32 --lr 5e-5
 "$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/repair/checkpoint.safetensors" --generator cartoon-to-photo \
