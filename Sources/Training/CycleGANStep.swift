@@ -26,9 +26,7 @@ extension CycleGANState {
         let reconstructedCartoon = tape.generator(noisy(fakePhoto, on: tape), config: generators, parameters: gVars)
         var terms: [Variable] = []
         func term(_ v: Variable, _ weight: Float, _ keyPath: WritableKeyPath<StepLosses, Float>) {
-            let weighted = weight == 1 ? v : tape.scale(v, by: weight)
-            losses[keyPath: keyPath] = tape.value(weighted).storage[0]
-            terms.append(weighted)
+            terms.append(losses.weighted(v, by: weight, as: keyPath, on: tape))
         }
         if lambdaIdentity > 0 {
             let identityCartoon = tape.generator(realCartoon, config: generators, parameters: gVars)
@@ -77,9 +75,7 @@ extension CycleGANState {
         let gVars = g.variables(on: tape, trainable: true)
         let fakeCartoon = tape.generator(realPhoto, config: config.generator, parameters: gVars)
         let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, on: tape).map { loss, weight, keyPath in
-            let term = tape.scale(loss, by: weight)
-            losses[keyPath: keyPath] = tape.value(term).storage[0]
-            return term
+            losses.weighted(loss, by: weight, as: keyPath, on: tape)
         }
         tape.backward(from: weighted.dropFirst().reduce(weighted[0]) { tape.add($0, $1) })
         adamG.update(&g, gradients: gradients(gVars, on: tape), learningRate: learningRate, config: config.adam, kernels: kernels)
@@ -157,5 +153,15 @@ extension CycleGANState {
         let tape = Tape(kernels: kernels)
         return tape.value(tape.generator(tape.constant(input), config: config,
                                          parameters: network.variables(on: tape, trainable: false)))
+    }
+}
+
+private extension StepLosses {
+    /// `loss` times `weight`, its value logged under `keyPath`: one term of a step's total.
+    mutating func weighted(_ loss: Variable, by weight: Float, as keyPath: WritableKeyPath<StepLosses, Float>,
+                           on tape: Tape) -> Variable {
+        let weighted = weight == 1 ? loss : tape.scale(loss, by: weight)
+        self[keyPath: keyPath] = tape.value(weighted).storage[0]
+        return weighted
     }
 }
