@@ -10,9 +10,11 @@ package struct TeacherGenerator: Sendable {
     let parameters: ParameterSet
     let config: GeneratorConfig
     package let sha256: String
+    /// Range sigma (grey levels) of `TeacherFlattening` applied to the target after the fill; 0 = off.
+    package let flattening: Float
 
     /// Loads an exported photo -> cartoon generator of the run's input size (its architecture may differ).
-    package init(path: String, inputSize: Int) throws(TrainingError) {
+    package init(path: String, inputSize: Int, flattening: Float = 0) throws(TrainingError) {
         let loaded: LoadedGenerator
         do {
             loaded = try Generator.load(from: URL(fileURLWithPath: path))
@@ -26,11 +28,13 @@ package struct TeacherGenerator: Sendable {
         parameters = ParameterSet(tensors: loaded.generator.namedParameters)
         config = loaded.generator.config
         sha256 = loaded.sha256
+        self.flattening = flattening
     }
 
     /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients, their blots filled
-    /// from around them.
+    /// from around them, then flattened where `flattening` is on.
     func targets(for photos: Tensor, kernels: TrainingKernels) -> Tensor {
-        BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos)
+        let filled = BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos)
+        return flattening > 0 ? TeacherFlattening.flattened(filled, rangeLevels: flattening) : filled
     }
 }

@@ -64,6 +64,8 @@ struct TrainCommand: ParsableCommand {
     var teacher: String?
     @Flag(help: "Train the photo -> cartoon generator alone on --teacher (with --lambda-colour and --lambda-lightening where set): no cartoon -> photo generator, no discriminators, no cycle loss; a third of an iteration's work.")
     var teacherOnly = false
+    @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
+    var teacherFlatten: Float = 0
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -153,6 +155,7 @@ struct TrainCommand: ParsableCommand {
         options.initPartner = initPartner
         options.teacher = teacher
         options.teacherOnly = teacherOnly
+        options.teacherFlattening = teacherFlatten
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

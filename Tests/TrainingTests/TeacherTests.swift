@@ -17,6 +17,14 @@ import Training
         return path
     }
 
+    /// `options` refused before any step, with `reason`.
+    static func expectRefused(_ options: TrainingOptions, _ reason: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(throws: TrainingError.invalidOption(reason), sourceLocation: sourceLocation) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+    }
+
     /// The loss reaches G alone: F and both discriminators step exactly as without it, G does not, and a
     /// teacher equal to G costs nothing.
     @Test func distillationLossMovesOnlyG() throws {
@@ -71,15 +79,11 @@ import Training
         }
 
         taught.holdGeneratorSteps = 1
-        #expect(throws: TrainingError.invalidOption("--teacher-only trains G alone: it cannot be held")) {
-            try TrainingRun.run(taught, output: { _ in })
-        }
+        Self.expectRefused(taught, "--teacher-only trains G alone: it cannot be held")
         taught.holdGeneratorSteps = 0
         taught.teacher = nil
         taught.model.lambdaTeacher = 0
-        #expect(throws: TrainingError.invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher")) {
-            try TrainingRun.run(taught, output: { _ in })
-        }
+        Self.expectRefused(taught, "--teacher-only needs --teacher FILE and --lambda-teacher")
     }
 
     /// A run with a teacher logs its distance to it every step, records the teacher's hash in its
@@ -100,11 +104,16 @@ import Training
         let checkpoint = try SafeTensorsFile.read(from: URL(fileURLWithPath: taught.checkpointDirectory + "/checkpoint.safetensors"))
         #expect(checkpoint.metadata["teacher_sha256"] == sha)
 
+        #expect(checkpoint.metadata["teacher_flatten"] == "0.0")
+
         taught.resume = true
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
+        taught.teacherFlattening = 20
         messages = ""
         _ = try TrainingRun.run(taught, output: { messages += $0 })
         #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
+        #expect(messages.contains("flattened (range sigma 20.0 levels)"))
+        #expect(messages.contains("the teacher's flattening differs from the checkpoint's (0.0 there)"))
     }
 
     @Test func badTeacherOptionsAreNamed() throws {
@@ -113,14 +122,10 @@ import Training
         let (photos, cartoons) = try GeneratedImages.domains(photos: 2, cartoons: 2, in: root)
         var options = try TrainingRunTests.options(root, photos, cartoons, steps: 1)
         options.model.lambdaTeacher = 1
-        #expect(throws: TrainingError.invalidOption("--lambda-teacher needs --teacher FILE (the generator to hold G to)")) {
-            try TrainingRun.run(options, output: { _ in })
-        }
+        Self.expectRefused(options, "--lambda-teacher needs --teacher FILE (the generator to hold G to)")
         options.model.lambdaTeacher = 0
         options.teacher = try Self.weightsFile(options.model.generator, seed: 42, in: root)
-        #expect(throws: TrainingError.invalidOption("--teacher needs a --lambda-teacher above 0")) {
-            try TrainingRun.run(options, output: { _ in })
-        }
+        Self.expectRefused(options, "--teacher needs a --lambda-teacher above 0")
         options.model.lambdaTeacher = 1
         var larger = options.model.generator
         larger.inputSize = 32
@@ -131,5 +136,12 @@ import Training
         }
         options.teacher = try Self.weightsFile(options.model.generator, seed: 44, direction: .cartoonToPhoto, in: root)
         #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
+
+        options.teacherFlattening = -1
+        Self.expectRefused(options, "--teacher-flatten must be 0 (off) or above")
+        options.teacherFlattening = 20
+        options.teacher = nil
+        options.model.lambdaTeacher = 0
+        Self.expectRefused(options, "--teacher-flatten needs --teacher FILE and --lambda-teacher")
     }
 }

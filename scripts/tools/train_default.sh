@@ -4,7 +4,8 @@
 #
 #   scripts/tools/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
 #
-# Three runs, a partner, the polish and its partner, as the default was made (README, "Default model"):
+# Three runs, a partner, then polishes and anchored CycleGAN runs, as the default was made (README, "Default
+# model"):
 # 1. The U-Net/ResNet with transposed-convolution upsampling, three phases, each resuming the last: 9,000
 #    steps of the paper's losses (2e-4 held for 4,500, then falling to 0); then a 18,000-step schedule (back
 #    to 2e-4, held to step 9,000, falling to 0 at 18,000) with the colour loss on (--lambda-colour 3: G(photo)
@@ -20,19 +21,28 @@
 # 4. The pair (run 3's partner, bundled until 2026-12-06): run 3's generator held for 6,000 steps
 #    (--hold-generator) while a fresh cartoon -> photo generator and discriminators learn around it, seed 3;
 #    the held generator is run 3's, exactly.
-# 5. The polish (run 10, the bundled file since 2026-12-06): run 3's generator trained alone (--teacher-only)
-#    for 8,000 steps at 2e-5 (seed 6) towards run 3's own output with its white blots filled from the skin
-#    around them (--teacher, --lambda-teacher 20), the lightening loss at 20.
-# 6. Its partner (weights/default-partner.safetensors): the polished generator held for 1,500 steps while the
-#    pair's F learns beside it with fresh ndf-32 discriminators (seed 7, 5e-5), exported with
-#    cartoonify-train export --generator cartoon-to-photo.
+# 5. The polish (run 10, bundled 2026-12-06): run 3's generator trained alone (--teacher-only) for 8,000
+#    steps at 2e-5 (seed 6) towards run 3's own output with its white blots filled from the skin around them
+#    (--teacher, --lambda-teacher 20), the lightening loss at 20.
+# 6. The anchor (run 12): the polish's checkpoint (G with its Adam state) resumed as the full CycleGAN on a
+#    10,000-step schedule (2,000 steps, 8e-6 falling to 0), held to the polish at weight 5 (colour loss 3,
+#    lightening 20), beside the pair's F and the polish's fresh ndf-32 discriminators.
+# 7. Run 13: the anchor polished the same way, towards its own output (a 14,000-step schedule: 4,000 steps).
+# 8. Run 14: run 13 resumed as the full CycleGAN held to run 13 at weight 5 (a 21,000-step schedule: 7,000
+#    steps at 1.3e-5 falling to 0).
+# 9. Run 15 (the bundled file since 2026-12-07): run 14 polished towards its own output with the blots filled
+#    and the target flattened (--teacher-flatten 20: a 3x3 median and two bilateral passes), a 25,000-step
+#    schedule at 6e-5 (4,000 steps, 1.9e-5 falling to 0). Its partner (weights/default-partner.safetensors)
+#    is the F of the same checkpoint (trained in run 14; a teacher-only run leaves it as it is), exported
+#    with cartoonify-train export --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
 # re-exports. INIT_GENERATOR=FILE starts run 1's photo -> cartoon generator from FILE instead of random
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
 # on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
-# and on 2026-12-06's AMD EPYC VM 5.5 a second for the polish (25 minutes), 1.2 for its partner (20 minutes).
+# and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10 and 10 minutes), 1.5 for the
+# anchored CycleGAN runs (25 and 80 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -79,6 +89,8 @@ train() {
   "$BIN/cartoonify-train" "${args[@]}" --lr "$lr"
 }
 
+sha() { sha256sum "$RUN_DIR/$1.safetensors" | cut -d' ' -f1; }
+
 for phase in "${PHASES[@]}"; do
   train run "${phase%%:*}" "${phase#*:}" transposed 3 "$SEED" --init-generator "${INIT_GENERATOR:-}"
 done
@@ -88,25 +100,47 @@ train pair 6000 3 resize 4 3 --init-generator "$RUN_DIR/whole.safetensors" --hol
 "$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/pair/checkpoint.safetensors" --generator cartoon-to-photo \
   --output "$RUN_DIR/pair-partner.safetensors" \
   --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
-  --metadata "generator_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)"
-RECIPE="scripts/tools/train_default.sh, unet-resnet ngf 32, 5 blocks, 128 px, lambda cycle 10, identity 0.5: \
+  --metadata "generator_sha256=$(sha whole)"
+# continue_from RUN FROM: RUN starts as FROM's last checkpoint (weights, Adam moments, step, pools) and goes on
+# under its own flags; once RUN has a checkpoint of its own, that one is resumed.
+continue_from() {
+  mkdir -p "$RUN_DIR/$1"
+  [ -f "$RUN_DIR/$1/checkpoint.safetensors" ] || cp "$RUN_DIR/$2/checkpoint.safetensors" "$RUN_DIR/$1/"
+}
+COMMON="unet-resnet ngf 32, 5 blocks, 128 px, lambda cycle 10, identity 0.5"
+RECIPE="scripts/tools/train_default.sh, $COMMON: \
 (1) transposed upsampling, seed 1, phases steps:colour 9000:0, 18000:3, 24000:3; \
 (2) resize upsampling, --init-generator from (1), seed 1, 18000 steps, colour 3; \
 (3) 4-layer discriminators, --init-checkpoint from (2), seed 2, 12000 steps, colour 3; \
 (4) polish: (3) trained alone (--teacher-only) towards its own output with its blots filled (--teacher (3), \
---lambda-teacher 20, --lambda-lightening 20), seed 6, 8000 steps at 2e-5 (this file's trained_steps)"
+--lambda-teacher 20, --lambda-lightening 20), seed 6, 8000 steps at 2e-5"
 train polish 8000 0 resize 4 6 --init-generator "$RUN_DIR/whole.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
   --teacher "$RUN_DIR/whole.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --lr 2e-5 --teacher-only \
-  --metadata "teacher_sha256=$(sha256sum "$RUN_DIR/whole.safetensors" | cut -d' ' -f1)" --metadata "recipe=$RECIPE"
-train repair 1500 3 resize 4 7 --init-generator "$RUN_DIR/polish.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
-  --hold-generator 1500 --ndf 32 --lr 5e-5
-"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/repair/checkpoint.safetensors" --generator cartoon-to-photo \
+  --metadata "teacher_sha256=$(sha whole)" --metadata "recipe=$RECIPE"
+# Runs 12-15 resume the previous phase's checkpoint (seed 6 throughout), alternating the full CycleGAN held
+# to the last polish (--lambda-teacher 5) with polishes of G alone towards its own output (--lambda-teacher 20).
+continue_from anchor polish
+train anchor 10000 3 resize 4 6 --teacher "$RUN_DIR/polish.safetensors" --lambda-teacher 5 --lambda-lightening 20 --ndf 32 --lr 2e-5
+continue_from finish anchor
+train finish 14000 0 resize 4 6 --teacher "$RUN_DIR/anchor.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --lr 2e-5 --teacher-only
+continue_from long finish
+train long 21000 3 resize 4 6 --teacher "$RUN_DIR/finish.safetensors" --lambda-teacher 5 --lambda-lightening 20 --ndf 32 --lr 2e-5
+RECIPE="$RECIPE; (5) (4)'s checkpoint resumed as the full CycleGAN held to (4) (--lambda-teacher 5, colour 3, \
+lightening 20) on a 10000-step schedule at 2e-5; (6) polished like (4) towards (5), 14000-step schedule; \
+(7) the full CycleGAN held to (6), 21000-step schedule; (8) polished towards (7) with the target flattened \
+(--teacher-flatten 20), 25000-step schedule at 6e-5 (this file's trained_steps)"
+continue_from final long
+train final 25000 0 resize 4 6 --teacher "$RUN_DIR/long.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --teacher-flatten 20 --lr 6e-5 --teacher-only \
+  --metadata "teacher_sha256=$(sha long)" --metadata "recipe=$RECIPE"
+"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/final/checkpoint.safetensors" --generator cartoon-to-photo \
   --output "$RUN_DIR/partner.safetensors" \
   --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
-  --metadata "generator_sha256=$(sha256sum "$RUN_DIR/polish.safetensors" | cut -d' ' -f1)"
+  --metadata "generator_sha256=$(sha final)"
 
-"$BIN/cartoonify" eval --weights "$RUN_DIR/polish.safetensors" --checkpoint "$RUN_DIR/repair/checkpoint.safetensors" \
+"$BIN/cartoonify" eval --weights "$RUN_DIR/final.safetensors" --checkpoint "$RUN_DIR/final/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/polish.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "trained weights: $RUN_DIR/final.safetensors and its partner $RUN_DIR/partner.safetensors"
 echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
