@@ -28,21 +28,21 @@
 #    10,000-step schedule (2,000 steps, 8e-6 falling to 0), held to the polish at weight 5 (colour loss 3,
 #    lightening 20), beside the pair's F and the polish's fresh ndf-32 discriminators.
 # 7. Run 13: the anchor polished the same way, towards its own output (a 14,000-step schedule: 4,000 steps).
-# 8. Run 14: run 13 resumed as the full CycleGAN held to run 13 at weight 5 (a 21,000-step schedule: 7,000
-#    steps at 1.3e-5 falling to 0).
-# 9. Run 15 (the bundled file since 2026-12-07): run 14 polished towards its own output with the blots filled
-#    and the target flattened (--teacher-flatten 20: a 3x3 median and two bilateral passes), a 25,000-step
-#    schedule at 6e-5 (4,000 steps, 1.9e-5 falling to 0). Its partner (weights/default-partner.safetensors)
-#    is the F of the same checkpoint (trained in run 14; a teacher-only run leaves it as it is), exported
-#    with cartoonify-train export --generator cartoon-to-photo.
+# 8. Run 15: run 13 polished again, towards its own output with the blots filled and the target flattened
+#    (--teacher-flatten 20: a 3x3 median and two bilateral passes), an 18,000-step schedule at 4.5e-5 (4,000
+#    steps, 2e-5 falling to 0).
+# 9. Run 16 (the bundled file since 2026-12-07): run 15 polished the same way towards its own flattened
+#    output, a 21,000-step schedule at 4.5e-5 (3,000 steps, 1.3e-5 falling to 0). Its partner
+#    (weights/default-partner.safetensors) is the F of the same checkpoint (trained beside run 12; a
+#    teacher-only run leaves it as it is), exported with cartoonify-train export --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
 # re-exports. INIT_GENERATOR=FILE starts run 1's photo -> cartoon generator from FILE instead of random
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
 # on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
-# and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10 and 10 minutes), 1.5 for the
-# anchored CycleGAN runs (25 and 80 minutes).
+# and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10, 10 and 8 minutes), 1.5 for the
+# anchored CycleGAN run (25 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -117,23 +117,24 @@ RECIPE="scripts/tools/train_default.sh, $COMMON: \
 train polish 8000 0 resize 4 6 --init-generator "$RUN_DIR/whole.safetensors" --init-partner "$RUN_DIR/pair-partner.safetensors" \
   --teacher "$RUN_DIR/whole.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --lr 2e-5 --teacher-only \
   --metadata "teacher_sha256=$(sha whole)" --metadata "recipe=$RECIPE"
-# Runs 12-15 resume the previous phase's checkpoint (seed 6 throughout), alternating the full CycleGAN held
-# to the last polish (--lambda-teacher 5) with polishes of G alone towards its own output (--lambda-teacher 20).
+# Runs 12, 13, 15 and 16 resume the previous phase's checkpoint (seed 6 throughout): the full CycleGAN held to
+# the last polish (--lambda-teacher 5), then polishes of G alone towards its own output (--lambda-teacher 20).
 continue_from anchor polish
 train anchor 10000 3 resize 4 6 --teacher "$RUN_DIR/polish.safetensors" --lambda-teacher 5 --lambda-lightening 20 --ndf 32 --lr 2e-5
 continue_from finish anchor
 train finish 14000 0 resize 4 6 --teacher "$RUN_DIR/anchor.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
   --lr 2e-5 --teacher-only
-continue_from long finish
-train long 21000 3 resize 4 6 --teacher "$RUN_DIR/finish.safetensors" --lambda-teacher 5 --lambda-lightening 20 --ndf 32 --lr 2e-5
+continue_from flat finish
+train flat 18000 0 resize 4 6 --teacher "$RUN_DIR/finish.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --teacher-flatten 20 --lr 4.5e-5 --teacher-only
 RECIPE="$RECIPE; (5) (4)'s checkpoint resumed as the full CycleGAN held to (4) (--lambda-teacher 5, colour 3, \
-lightening 20) on a 10000-step schedule at 2e-5; (6) polished like (4) towards (5), 14000-step schedule; \
-(7) the full CycleGAN held to (6), 21000-step schedule; (8) polished towards (7) with the target flattened \
-(--teacher-flatten 20), 25000-step schedule at 6e-5 (this file's trained_steps)"
-continue_from final long
-train final 25000 0 resize 4 6 --teacher "$RUN_DIR/long.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
-  --teacher-flatten 20 --lr 6e-5 --teacher-only \
-  --metadata "teacher_sha256=$(sha long)" --metadata "recipe=$RECIPE"
+lightening 20), 10000-step schedule at 2e-5; (6) (5) polished like (4) towards (5), 14000-step schedule; \
+(7) (6) polished towards (6) with the target flattened (--teacher-flatten 20), 18000-step schedule at 4.5e-5; \
+(8) (7) polished the same way towards (7), 21000-step schedule at 4.5e-5 (this file's trained_steps)"
+continue_from final flat
+train final 21000 0 resize 4 6 --teacher "$RUN_DIR/flat.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --teacher-flatten 20 --lr 4.5e-5 --teacher-only \
+  --metadata "teacher_sha256=$(sha flat)" --metadata "recipe=$RECIPE"
 "$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/final/checkpoint.safetensors" --generator cartoon-to-photo \
   --output "$RUN_DIR/partner.safetensors" \
   --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
