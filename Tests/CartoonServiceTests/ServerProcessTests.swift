@@ -13,18 +13,17 @@ import TestSupport
     /// A server process and what it printed.
     final class ServerProcess {
         let process = Process()
-        private let stderr = Pipe()
         private let output = OutputCollector()
 
         init(executable: URL = ServerProcessTests.binary, arguments: [String], environment: [String: String] = [:]) throws {
+            let stderr = Pipe()
             process.executableURL = executable
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardError = stderr
             process.standardOutput = FileHandle.nullDevice
-            let output = output
-            stderr.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
             try process.run()
+            output.collect(from: stderr.fileHandleForReading)
         }
 
         var log: String { output.text }
@@ -46,19 +45,35 @@ import TestSupport
                 process.terminate()
                 return nil
             }
-            // The process may exit before the readability handler has seen its last lines: read them here.
-            stderr.fileHandleForReading.readabilityHandler = nil
-            output.append(stderr.fileHandleForReading.readDataToEndOfFile())
+            output.waitForEnd()   // the last lines may still be in the pipe
             return process.terminationStatus
         }
 
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
+    /// Reads a pipe to its end on a thread of its own, with blocking reads: a `readabilityHandler` would put a
+    /// dispatch read source on the pipe, and tearing those down races libdispatch's epoll bookkeeping on Linux
+    /// (swift-corelibs-libdispatch#949), which crashed the test process in `_dispatch_event_loop_drain`.
     final class OutputCollector: @unchecked Sendable {
         private let lock = NSLock()
         private var data = Data()
-        func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+        private let ended = DispatchSemaphore(value: 0)
+
+        func collect(from handle: FileHandle) {
+            Thread.detachNewThread { [self] in
+                while case let chunk = handle.availableData, !chunk.isEmpty {
+                    lock.withLock { data.append(chunk) }
+                }
+                ended.signal()
+            }
+        }
+
+        /// Waits (up to 10 s) until the writer has closed the pipe and everything in it has been read.
+        func waitForEnd() {
+            if ended.wait(timeout: .now() + 10) == .success { ended.signal() }
+        }
+
         var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
     }
 
