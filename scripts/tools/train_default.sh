@@ -4,8 +4,8 @@
 #
 #   scripts/tools/train_default.sh [RUN_DIR]        # default RUN_DIR: $HOME/cartoonify-runs/default
 #
-# Three runs, a partner, then polishes and anchored CycleGAN runs, as the default was made (README, "Default
-# model"):
+# Three runs, a partner, then polishes and an anchored CycleGAN run, as the default was made (README,
+# "Default model"):
 # 1. The U-Net/ResNet with transposed-convolution upsampling, three phases, each resuming the last: 9,000
 #    steps of the paper's losses (2e-4 held for 4,500, then falling to 0); then a 18,000-step schedule (back
 #    to 2e-4, held to step 9,000, falling to 0 at 18,000) with the colour loss on (--lambda-colour 3: G(photo)
@@ -55,6 +55,7 @@ SEED=1   # runs 1 and 2; run 3 used seed 2
 # random crop and flips make the average view 143/128 closer, centred.
 FACE_EYES=${FACE_EYES:-0.282,0.265,0.718,0.265}
 FACE_BOX=${FACE_BOX:-0.886,-0.089}
+DATA_NOTE="data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars"
 
 swift build -c release --product cartoonify-train
 swift build -c release --product cartoonify
@@ -73,7 +74,7 @@ train() {
         --lambda-cycle 10 --lambda-identity 0.5 --lambda-colour "$colour"
         --sample-photos "$RUN_DIR/data/faces-heldout" --sample-every 500 --checkpoint-every 250
         --metadata "face_eyes=$FACE_EYES" --metadata "face_box=$FACE_BOX"
-        --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars")
+        --metadata "$DATA_NOTE")
   local resume=false lr=2e-4
   [ -f "$RUN_DIR/$run/checkpoint.safetensors" ] && resume=true && args+=(--resume)
   shift 6
@@ -90,6 +91,12 @@ train() {
 }
 
 sha() { sha256sum "$RUN_DIR/$1.safetensors" | cut -d' ' -f1; }
+# export_partner RUN NAME GENERATOR: RUN's cartoon -> photo generator as $RUN_DIR/NAME.safetensors, recording the
+# photo -> cartoon file ($RUN_DIR/GENERATOR.safetensors) it was trained beside.
+export_partner() {
+  "$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/$1/checkpoint.safetensors" --generator cartoon-to-photo \
+    --output "$RUN_DIR/$2.safetensors" --metadata "$DATA_NOTE" --metadata "generator_sha256=$(sha "$3")"
+}
 
 for phase in "${PHASES[@]}"; do
   train run "${phase%%:*}" "${phase#*:}" transposed 3 "$SEED" --init-generator "${INIT_GENERATOR:-}"
@@ -97,10 +104,7 @@ done
 train resize 18000 3 resize 3 "$SEED" --init-generator "$RUN_DIR/run.safetensors"
 train whole 12000 3 resize 4 2 --init-checkpoint "$RUN_DIR/resize/checkpoint.safetensors"
 train pair 6000 3 resize 4 3 --init-generator "$RUN_DIR/whole.safetensors" --hold-generator 6000
-"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/pair/checkpoint.safetensors" --generator cartoon-to-photo \
-  --output "$RUN_DIR/pair-partner.safetensors" \
-  --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
-  --metadata "generator_sha256=$(sha whole)"
+export_partner pair pair-partner whole
 # continue_from RUN FROM: RUN starts as FROM's last checkpoint (weights, Adam moments, step, pools) and goes on
 # under its own flags; once RUN has a checkpoint of its own, that one is resumed.
 continue_from() {
@@ -135,10 +139,7 @@ continue_from final flat
 train final 21000 0 resize 4 6 --teacher "$RUN_DIR/flat.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
   --teacher-flatten 20 --lr 4.5e-5 --teacher-only \
   --metadata "teacher_sha256=$(sha flat)" --metadata "recipe=$RECIPE"
-"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/final/checkpoint.safetensors" --generator cartoon-to-photo \
-  --output "$RUN_DIR/partner.safetensors" \
-  --metadata "data=UTKFace crop_part1 (age >= 16, non-commercial research only) + DiceBear avataaars" \
-  --metadata "generator_sha256=$(sha final)"
+export_partner final partner final
 
 "$BIN/cartoonify" eval --weights "$RUN_DIR/final.safetensors" --checkpoint "$RUN_DIR/final/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
