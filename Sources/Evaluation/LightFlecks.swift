@@ -22,13 +22,22 @@ package enum LightFlecks {
     /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
     /// teacher's drawing, white ovals on light skin included.
     package static func blotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
-        func levels(_ image: RGBImage, _ i: Int) -> SIMD3<Float> {
-            SIMD3(Float(image.pixels[i]), Float(image.pixels[i + 1]), Float(image.pixels[i + 2]))
-        }
-        return share(photo, cartoon) { pixel in
-            Blot.isBlot(cartoon: levels(cartoon, 3 * pixel), photo: levels(photo, 3 * pixel), row: pixel / photo.width,
+        share(photo, cartoon) { pixel in
+            Blot.isBlot(cartoon: levels(cartoon, pixel), photo: levels(photo, pixel), row: pixel / photo.width,
                         column: pixel % photo.width, width: photo.width, height: photo.height)
         }
+    }
+
+    /// The share of pixels in spots (`Spot`): the small red and blue patches that `--teacher-spots` paints out.
+    package static func spotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
+        guard wholeAndAlike(photo, cartoon) else { return 0 }
+        let spots = Spot.mask(width: photo.width, height: photo.height,
+                              cartoon: { levels(cartoon, $0) }, photo: { levels(photo, $0) })
+        return share(photo, cartoon) { spots[$0] }
+    }
+
+    private static func levels(_ image: RGBImage, _ pixel: Int) -> SIMD3<Float> {
+        SIMD3(Float(image.pixels[3 * pixel]), Float(image.pixels[3 * pixel + 1]), Float(image.pixels[3 * pixel + 2]))
     }
 
     /// Whether the pixel whose red sample is at `i` is at least 60 grey levels lighter in `cartoon` than in `photo`.
@@ -39,11 +48,17 @@ package enum LightFlecks {
     /// The share of pixels (by index) that `counts`; 0 unless `photo` and `cartoon` are whole images of one size,
     /// so `counts` may index both.
     private static func share(_ photo: RGBImage, _ cartoon: RGBImage, where counts: (Int) -> Bool) -> Double {
+        guard wholeAndAlike(photo, cartoon) else { return 0 }
         let count = photo.width * photo.height
-        guard count > 0, photo.width == cartoon.width, photo.height == cartoon.height,
-              photo.pixels.count == count * 3, cartoon.pixels.count == count * 3 else { return 0 }
         var counted = 0
         for pixel in 0..<count where counts(pixel) { counted += 1 }
         return Double(counted) / Double(count)
+    }
+
+    /// Whether `photo` and `cartoon` are whole, non-empty images of one size.
+    private static func wholeAndAlike(_ photo: RGBImage, _ cartoon: RGBImage) -> Bool {
+        let count = photo.width * photo.height
+        return count > 0 && photo.width == cartoon.width && photo.height == cartoon.height
+            && photo.pixels.count == count * 3 && cartoon.pixels.count == count * 3
     }
 }

@@ -1,12 +1,12 @@
 import Imaging
 import NN
 
-/// The teacher's blots (`Blot`) painted out, for the distillation target: blots, grown by one pixel for their
-/// soft rims, are filled from the outside in with the mean of their already-known 8-neighbours, so a blot
-/// takes the colour of the skin around it.
+/// The teacher's blots (`Blot`), and with `--teacher-spots` its spots (`Spot`), painted out for the
+/// distillation target: they are grown by one pixel for their soft rims and filled from the outside in with the
+/// mean of their already-known 8-neighbours, so a blot takes the colour of the skin around it.
 enum BlotFill {
-    /// `cartoons` with their blots filled; `cartoons` and `photos` are `[N, 3, H, W]` in [-1, 1].
-    static func filled(_ cartoons: Tensor, photos: Tensor) -> Tensor {
+    /// `cartoons` with their blots (and `spots`) filled; `cartoons` and `photos` are `[N, 3, H, W]` in [-1, 1].
+    static func filled(_ cartoons: Tensor, photos: Tensor, spots: Bool = false) -> Tensor {
         let (n, c, h, w) = cartoons.nchw
         precondition(cartoons.shape == photos.shape && c == 3, "blots need two equal RGB shapes, got \(cartoons.shape), \(photos.shape)")
         let plane = h * w
@@ -17,9 +17,7 @@ enum BlotFill {
             func levels(_ values: [Float], _ i: Int) -> SIMD3<Float> {
                 (SIMD3(values[base + i], values[base + plane + i], values[base + 2 * plane + i]) + 1) * 127.5
             }
-            let blots = (0..<plane).map { i in
-                Blot.isBlot(cartoon: levels(storage, i), photo: levels(photo, i), row: i / w, column: i % w, width: w, height: h)
-            }
+            let blots = Blot.mask(width: w, height: h, spots: spots, cartoon: { levels(storage, $0) }, photo: { levels(photo, $0) })
             var unknown = dilated(blots, width: w, height: h)
             fill(&storage, base: base, width: w, height: h, unknown: &unknown)
         }

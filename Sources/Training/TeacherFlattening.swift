@@ -33,10 +33,10 @@ enum TeacherFlattening {
 
     /// Per-channel median of each pixel's 3x3 neighbourhood, edges replicated.
     static func median3x3(from source: UnsafeMutableBufferPointer<Float>, to target: UnsafeMutableBufferPointer<Float>,
-                          width: Int, height: Int) {
+                          width: Int, height: Int, channels: Int = 3) {
         let plane = width * height
         var window = [Float](repeating: 0, count: 9)
-        for channel in 0..<3 {
+        for channel in 0..<channels {
             let base = channel * plane
             for y in 0..<height {
                 for x in 0..<width {

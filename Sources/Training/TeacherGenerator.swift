@@ -2,19 +2,18 @@ import Autograd
 import Foundation
 import NN
 
-/// A fixed photo -> cartoon generator whose output, blots filled (`BlotFill`), G is held to
-/// (`CycleGANConfig.lambdaTeacher`): the generator a polishing run starts from, so that G keeps its drawing
+/// A fixed photo -> cartoon generator whose output, made into a target (`TeacherTarget`: blots filled at
+/// least), G is held to (`CycleGANConfig.lambdaTeacher`): the generator a polishing run starts from, so that G keeps its drawing
 /// and learns to paint skin where the teacher painted white ovals.
 /// Not part of a checkpoint: a resumed run names the file again, and its hash is logged beside the run.
 package struct TeacherGenerator: Sendable {
     let parameters: ParameterSet
     let config: GeneratorConfig
     package let sha256: String
-    /// Range sigma (grey levels) of `TeacherFlattening` applied to the target after the fill; 0 = off.
-    package let flattening: Float
+    package let target: TeacherTarget
 
     /// Loads an exported photo -> cartoon generator of the run's input size (its architecture may differ).
-    package init(path: String, inputSize: Int, flattening: Float = 0) throws(TrainingError) {
+    package init(path: String, inputSize: Int, target: TeacherTarget = TeacherTarget()) throws(TrainingError) {
         let loaded: LoadedGenerator
         do {
             loaded = try Generator.load(from: URL(fileURLWithPath: path))
@@ -28,13 +27,12 @@ package struct TeacherGenerator: Sendable {
         parameters = ParameterSet(tensors: loaded.generator.namedParameters)
         config = loaded.generator.config
         sha256 = loaded.sha256
-        self.flattening = flattening
+        self.target = target
     }
 
-    /// The teacher's cartoons of `photos` (`[N, 3, S, S]` in [-1, 1]), without gradients, their blots filled
-    /// from around them, then flattened where `flattening` is on.
+    /// The targets for `photos` (`[N, 3, S, S]` in [-1, 1]): the teacher's cartoons, without gradients, made
+    /// into targets by `target`.
     func targets(for photos: Tensor, kernels: TrainingKernels) -> Tensor {
-        let filled = BlotFill.filled(CycleGANState.run(parameters, photos, config, kernels), photos: photos)
-        return flattening > 0 ? TeacherFlattening.flattened(filled, rangeLevels: flattening) : filled
+        target.made(from: CycleGANState.run(parameters, photos, config, kernels), photos: photos)
     }
 }

@@ -42,8 +42,8 @@ package struct TrainingOptions: Sendable {
     package var teacher: String?
     /// G learns from the teacher alone (`CycleGANState.teacherStep`): F and the discriminators stay as they are.
     package var teacherOnly = false
-    /// Range sigma (grey levels) with which the teacher's target is flattened (`TeacherFlattening`); 0 = off.
-    package var teacherFlattening: Float = 0
+    /// How the teacher's output becomes G's target (spots, flattening, ink).
+    package var teacherTarget = TeacherTarget()
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -73,8 +73,7 @@ package struct TrainingOptions: Sendable {
         }
         if teacherOnly, teacher == nil { throw .invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher") }
         if teacherOnly, holdGeneratorSteps > 0 { throw .invalidOption("--teacher-only trains G alone: it cannot be held") }
-        guard teacherFlattening >= 0, teacherFlattening.isFinite else { throw .invalidOption("--teacher-flatten must be 0 (off) or above") }
-        if teacherFlattening > 0, teacher == nil { throw .invalidOption("--teacher-flatten needs --teacher FILE and --lambda-teacher") }
+        try teacherTarget.validate(hasTeacher: teacher != nil)
         if initCheckpoint != nil, let other = initGenerator != nil ? "--init-generator" : initPartner != nil ? "--init-partner" : nil {
             throw .invalidOption("\(other) and --init-checkpoint both name starting weights: give one")
         }
@@ -122,17 +121,16 @@ package enum TrainingRun {
             + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
 
         let teacher = try options.teacher.map { path throws(TrainingError) in
-            try TeacherGenerator(path: path, inputSize: size, flattening: options.teacherFlattening)
+            try TeacherGenerator(path: path, inputSize: size, target: options.teacherTarget)
         }
         var runMetadata = ["seed": String(options.seed), "batch_size": String(options.batchSize),
                            "photos": photos.root, "cartoons": cartoons.root, "total_steps": String(totalSteps),
                            "photo_count": String(photos.files.count), "cartoon_count": String(cartoons.files.count)]
         if let teacher, let path = options.teacher {
             runMetadata["teacher_sha256"] = teacher.sha256
-            runMetadata["teacher_flatten"] = String(teacher.flattening)
+            runMetadata.merge(teacher.target.metadata) { _, new in new }
             message("G(photo) is held to the teacher \(path) (sha256 \(teacher.sha256.prefix(12))) "
-                + "with weight \(options.model.lambdaTeacher), its blots filled from around them"
-                + (teacher.flattening > 0 ? ", flattened (range sigma \(teacher.flattening) levels)" : ""))
+                + "with weight \(options.model.lambdaTeacher), its blots\(teacher.target.summary)")
         }
         var state = CycleGANState(config: options.model, seed: options.seed)
         var resumedFrom: Int?
@@ -152,8 +150,8 @@ package enum TrainingRun {
                 if let recorded = metadata["teacher_sha256"], recorded != runMetadata["teacher_sha256"] {
                     message("the teacher differs from the checkpoint's (sha256 \(recorded.prefix(12)) there)")
                 }
-                if let recorded = metadata["teacher_flatten"], recorded != runMetadata["teacher_flatten"] {
-                    message("the teacher's flattening differs from the checkpoint's (\(recorded) there)")
+                if let teacher {
+                    for change in teacher.target.changes(from: metadata) { message("the teacher's target changed: \(change)") }
                 }
             } else {
                 message("--resume: no checkpoint at \(options.checkpointPath) yet, starting from step 0")

@@ -66,6 +66,10 @@ struct TrainCommand: ParsableCommand {
     var teacherOnly = false
     @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
     var teacherFlatten: Float = 0
+    @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
+    var teacherInk: Float = 0
+    @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
+    var teacherSpots = false
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -155,7 +159,7 @@ struct TrainCommand: ParsableCommand {
         options.initPartner = initPartner
         options.teacher = teacher
         options.teacherOnly = teacherOnly
-        options.teacherFlattening = teacherFlatten
+        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk)
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

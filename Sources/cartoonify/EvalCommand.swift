@@ -20,7 +20,8 @@ struct EvalCommand: ParsableCommand {
             band). Checkerboard: the transposed convolutions' artefact on flat areas. Light flecks: share of pixels \
             white in the cartoon and 60 grey levels lighter than the photo (white blots); blots: those, any pixel 60 levels \
             lighter, and near-white on lit skin 20 levels lighter, outside the mouth (what cartoonify-train --teacher \
-            paints out). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
+            paints out); spots: patches of at most 1.8% of the image on the face, outside eyes and mouth, much redder \
+            or bluer than the photo (what --teacher-spots adds). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
             """)
 
     @Option(help: "Generator weights (safetensors).")
@@ -53,7 +54,7 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, spots = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
             let input = modelInput(decoded)
@@ -66,6 +67,7 @@ struct EvalCommand: ParsableCommand {
             flecks += LightFlecks.share(photo: input, cartoon: output)
             lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
+            spots += LightFlecks.spotShare(photo: input, cartoon: output)
             let (a, b) = (FaceColours(input), FaceColours(output))
             skin += FaceColours.distance(a.skin, b.skin)
             hair += FaceColours.distance(a.hair, b.hair)
@@ -90,6 +92,7 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
         print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
         print(String(format: "| blots (lightened, or white on lit skin, outside the mouth; %% of pixels) | %.2f | 0 |", 100 * blots / n))
+        print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
         print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
         print(String(format: "| hair colour distance (RGB levels) | %.1f | 0 |", hair / n))

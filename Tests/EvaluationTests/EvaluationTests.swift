@@ -155,4 +155,18 @@ enum Synthetic {
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 8.0 / 400)
         #expect(LightFlecks.blotShare(photo: photo, cartoon: photo) == 0)
     }
+
+    /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images
+    /// of two sizes count nothing.
+    @Test func spotsCountRedDotsThePhotoLacks() {
+        let photo = RGBImage(width: 40, height: 40, fill: (200, 150, 120))
+        var cartoon = photo
+        Self.paint(&cartoon, 12..<15, 16..<19, (230, 120, 110))   // columns 12..<15, rows 16..<19: 9 pixels
+        #expect(LightFlecks.spotShare(photo: photo, cartoon: cartoon) == 9.0 / 1600)
+        #expect(LightFlecks.spotShare(photo: photo, cartoon: photo) == 0)
+        var lips = photo
+        Self.paint(&lips, 12..<15, 16..<19, (200, 100, 100))
+        #expect(LightFlecks.spotShare(photo: lips, cartoon: cartoon) == 0)
+        #expect(LightFlecks.spotShare(photo: RGBImage(width: 20, height: 20, fill: (200, 150, 120)), cartoon: cartoon) == 0)
+    }
 }

@@ -63,4 +63,18 @@ import Testing
         let black = Tensor(shape: [1, 3, 4, 4], storage: [Float](repeating: -1, count: 48))
         #expect(BlotFill.filled(white, photos: black) == white)
     }
+
+    /// With spots on, a red dot on the cheek (not light enough to be a blot) takes the skin's colour too.
+    @Test func spotsAreFilledWhenAsked() {
+        let side = 32, plane = 1024
+        let skin: [Float] = [0.5, 0.1, -0.1], red: [Float] = [0.8, -0.1, -0.2]   // red-minus-green 115 levels, skin 51
+        let drawn = Tensor(shape: [1, 3, side, side], storage: (0..<(3 * plane)).map { index in
+            let (row, column) = (index % plane / side, index % side)
+            return (14..<16).contains(row) && (10..<12).contains(column) ? red[index / plane] : skin[index / plane]
+        })
+        let photos = Tensor(shape: drawn.shape, storage: (0..<(3 * plane)).map { skin[$0 / plane] })
+        #expect(BlotFill.filled(drawn, photos: photos) == drawn)
+        let filled = BlotFill.filled(drawn, photos: photos, spots: true)
+        #expect((0..<(3 * plane)).allSatisfy { abs(filled.storage[$0] - skin[$0 / plane]) < 1e-6 })
+    }
 }

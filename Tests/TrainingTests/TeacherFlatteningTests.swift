@@ -6,12 +6,7 @@ import Testing
 @Suite struct TeacherFlatteningTests {
     static let side = 16, plane = 256
 
-    /// An RGB image whose pixel (row, column) has `colour(row, column)`.
-    static func image(_ colour: (Int, Int) -> SIMD3<Float>) -> Tensor {
-        Tensor(shape: [1, 3, side, side], storage: (0..<(3 * plane)).map { index in
-            colour(index % plane / side, index % side)[index / plane]
-        })
-    }
+    static func image(_ colour: (Int, Int) -> SIMD3<Float>) -> Tensor { rgbTensor(side: side, colour) }
 
     static func pixel(_ image: Tensor, _ row: Int, _ column: Int) -> SIMD3<Float> {
         SIMD3((0..<3).map { image.storage[$0 * plane + row * side + column] })

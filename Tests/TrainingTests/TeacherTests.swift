@@ -105,15 +105,20 @@ import Training
         #expect(checkpoint.metadata["teacher_sha256"] == sha)
 
         #expect(checkpoint.metadata["teacher_flatten"] == "0.0")
+        #expect(checkpoint.metadata["teacher_ink"] == "0.0")
+        #expect(checkpoint.metadata["teacher_spots"] == "false")
 
         taught.resume = true
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
-        taught.teacherFlattening = 20
+        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, ink: 1)
         messages = ""
         _ = try TrainingRun.run(taught, output: { messages += $0 })
         #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
-        #expect(messages.contains("flattened (range sigma 20.0 levels)"))
-        #expect(messages.contains("the teacher's flattening differs from the checkpoint's (0.0 there)"))
+        #expect(messages.contains("its blots and spots filled from around them, flattened (range sigma 20.0 levels), "
+            + "inked from the photo (sigma 1.0 px)"))
+        for change in ["teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_spots true (false"] {
+            #expect(messages.contains("the teacher's target changed: \(change) in the checkpoint)"))
+        }
     }
 
     @Test func badTeacherOptionsAreNamed() throws {
@@ -137,11 +142,16 @@ import Training
         options.teacher = try Self.weightsFile(options.model.generator, seed: 44, direction: .cartoonToPhoto, in: root)
         #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }
 
-        options.teacherFlattening = -1
+        options.teacherTarget.flattening = -1
         Self.expectRefused(options, "--teacher-flatten must be 0 (off) or above")
-        options.teacherFlattening = 20
+        options.teacherTarget = TeacherTarget(ink: 9)
+        Self.expectRefused(options, "--teacher-ink must be 0 (off) or a sigma up to 8 pixels")
         options.teacher = nil
         options.model.lambdaTeacher = 0
-        Self.expectRefused(options, "--teacher-flatten needs --teacher FILE and --lambda-teacher")
+        for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
+                                 (TeacherTarget(fillsSpots: true), "--teacher-spots")] {
+            options.teacherTarget = target
+            Self.expectRefused(options, "\(option) needs --teacher FILE and --lambda-teacher")
+        }
     }
 }

@@ -1,0 +1,19 @@
+/// A rectangle of an aligned face in fractions of its side (rows, columns), so that one rule serves a
+/// training crop and an evaluation image of any size.
+package struct FaceRegion: Sendable {
+    package var rows: Range<Double>
+    package var columns: Range<Double>
+
+    package init(rows: Range<Double>, columns: Range<Double>) {
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Whether pixel (`row`, `column`) of a `width` x `height` image lies inside.
+    package func contains(row: Int, column: Int, width: Int, height: Int) -> Bool {
+        func span(_ fractions: Range<Double>, _ side: Int) -> Range<Int> {
+            Int(fractions.lowerBound * Double(side))..<Int(fractions.upperBound * Double(side))
+        }
+        return span(rows, height).contains(row) && span(columns, width).contains(column)
+    }
+}
