@@ -18,18 +18,24 @@ extension Tape {
         }
     }
 
-    /// Distillation loss: mean (a - b)², as `nn.MSELoss`. Unlike L1, its gradient fades where a student
-    /// already matches its teacher, so the few pixels where they should differ are not drowned out.
-    package func meanSquaredError(_ a: Variable, _ b: Variable) -> Variable {
+    /// Distillation loss: mean (a - b)², as `nn.MSELoss`, or mean w (a - b)² with per-element `weights` of
+    /// a's shape (still divided by the element count, so a weight above 1 adds pull). Unlike L1, its gradient
+    /// fades where a student already matches its teacher, so the few pixels where they should differ are not
+    /// drowned out; weights make those few count more.
+    package func meanSquaredError(_ a: Variable, _ b: Variable, weights: Tensor? = nil) -> Variable {
         let difference = zipElements(value(a), value(b), context: kernels.context, -)
+        precondition(weights.map { $0.shape == difference.shape } ?? true, "weights must have the shape of the difference")
+        let weighted = weights.map { zipElements(difference, $0, context: kernels.context, *) } ?? difference
         var sum = 0.0
         difference.storage.withBase { ds in
-            for i in 0..<difference.count { sum += Double(ds[i]) * Double(ds[i]) }
+            weighted.storage.withBase { ws in
+                for i in 0..<difference.count { sum += Double(ds[i]) * Double(ws[i]) }
+            }
         }
         let n = Float(difference.count)
         return record(Tensor(shape: [1], storage: [Float(sum / Double(difference.count))]), inputs: [a, b]) { dy, needs in
             let g = dy.storage[0] * 2 / n
-            let da = difference.map { $0 * g }
+            let da = weighted.map { $0 * g }
             return [da, needs[1] ? da.map { -$0 } : nil]
         }
     }

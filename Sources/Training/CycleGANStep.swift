@@ -98,8 +98,9 @@ extension CycleGANState {
         }
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {
-            let target = teacher.targets(for: tape.value(realPhoto), kernels: tape.kernels)
-            terms.append((tape.meanSquaredError(fakeCartoon, tape.constant(target)), config.lambdaTeacher, \.teacherG))
+            let (target, weights) = teacher.targets(for: tape.value(realPhoto), kernels: tape.kernels)
+            terms.append((tape.meanSquaredError(fakeCartoon, tape.constant(target), weights: weights),
+                          config.lambdaTeacher, \.teacherG))
         }
         return terms
     }

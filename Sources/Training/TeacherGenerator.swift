@@ -31,8 +31,8 @@ package struct TeacherGenerator: Sendable {
     }
 
     /// The targets for `photos` (`[N, 3, S, S]` in [-1, 1]): the teacher's cartoons, without gradients, made
-    /// into targets by `target`.
-    func targets(for photos: Tensor, kernels: TrainingKernels) -> Tensor {
+    /// into targets by `target`, and the loss weights it gives them (nil: all 1).
+    func targets(for photos: Tensor, kernels: TrainingKernels) -> (target: Tensor, weights: Tensor?) {
         target.made(from: CycleGANState.run(parameters, photos, config, kernels), photos: photos)
     }
 }

@@ -2,7 +2,8 @@ import NN
 
 /// How the teacher's cartoon becomes the target G is held to: its blots filled (always; `BlotFill`), its spots
 /// too (`--teacher-spots`), then flattened (`--teacher-flatten`), then inked from the photo (`--teacher-ink`).
-/// Ink comes last so that the flattening cannot soften its lines.
+/// Ink comes last so that the flattening cannot soften its lines. The pixels the fill changed may weigh more in
+/// the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns it slowly.
 package struct TeacherTarget: Sendable, Equatable {
     /// Also fill the teacher's spots (`Spot`).
     package var fillsSpots = false
@@ -10,34 +11,53 @@ package struct TeacherTarget: Sendable, Equatable {
     package var flattening: Float = 0
     /// Centre sigma (pixels) of `TeacherInk`; 0 = off.
     package var ink: Float = 0
+    /// Loss weight of the pixels the fill changed (every channel of them); 1 = plain mean squared error.
+    package var emphasis: Float = 1
 
-    package init(fillsSpots: Bool = false, flattening: Float = 0, ink: Float = 0) {
+    package init(fillsSpots: Bool = false, flattening: Float = 0, ink: Float = 0, emphasis: Float = 1) {
         self.fillsSpots = fillsSpots
         self.flattening = flattening
         self.ink = ink
+        self.emphasis = emphasis
     }
 
-    /// The target for the teacher's `cartoons` of `photos` (`[N, 3, S, S]` in [-1, 1]).
-    func made(from cartoons: Tensor, photos: Tensor) -> Tensor {
-        var target = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
+    /// The target for the teacher's `cartoons` of `photos` (`[N, 3, S, S]` in [-1, 1]), and its loss weights
+    /// (nil where `emphasis` is 1).
+    func made(from cartoons: Tensor, photos: Tensor) -> (target: Tensor, weights: Tensor?) {
+        let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
+        var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
-        return target
+        guard emphasis != 1 else { return (target, nil) }
+        let (n, _, h, w) = cartoons.nchw
+        let plane = h * w
+        var weights = [Float](repeating: 1, count: cartoons.count)
+        for image in 0..<n {
+            let base = image * 3 * plane
+            for i in 0..<plane {
+                let changed = (0..<3).contains { filled.storage[base + $0 * plane + i] != cartoons.storage[base + $0 * plane + i] }
+                if changed { for channel in 0..<3 { weights[base + channel * plane + i] = emphasis } }
+            }
+        }
+        return (target, Tensor(shape: cartoons.shape, storage: weights))
     }
 
     /// Refuses values the target cannot be made with, and any change from the plain fill without a teacher.
     func validate(hasTeacher: Bool) throws(TrainingError) {
         guard flattening >= 0, flattening.isFinite else { throw .invalidOption("--teacher-flatten must be 0 (off) or above") }
         guard ink >= 0, ink <= 8 else { throw .invalidOption("--teacher-ink must be 0 (off) or a sigma up to 8 pixels") }
+        guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
-            let option = flattening > 0 ? "--teacher-flatten" : ink > 0 ? "--teacher-ink" : "--teacher-spots"
+            let option = flattening > 0 ? "--teacher-flatten" : ink > 0 ? "--teacher-ink"
+                : emphasis != 1 ? "--teacher-emphasis" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
     }
 
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
-        ["teacher_flatten": String(flattening), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots)]
+        ["teacher_flatten": String(flattening), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
+         "teacher_emphasis": String(emphasis)]
     }
 
     /// A resumed run's target compared with the checkpoint's `metadata`: one line per setting that changed
@@ -56,5 +76,6 @@ package struct TeacherTarget: Sendable, Equatable {
         (fillsSpots ? " and spots" : "") + " filled from around them"
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
+            + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")
     }
 }

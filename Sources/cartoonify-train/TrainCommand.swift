@@ -70,6 +70,8 @@ struct TrainCommand: ParsableCommand {
     var teacherInk: Float = 0
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
     var teacherSpots = false
+    @Option(help: "Loss weight of the pixels the teacher's fill changed (its blots and spots, every channel), against 1 for the rest, so G unlearns a spot of a few dozen pixels faster; 1 = off.")
+    var teacherEmphasis: Float = 1
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -159,7 +161,8 @@ struct TrainCommand: ParsableCommand {
         options.initPartner = initPartner
         options.teacher = teacher
         options.teacherOnly = teacherOnly
-        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk)
+        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk,
+                                              emphasis: teacherEmphasis)
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

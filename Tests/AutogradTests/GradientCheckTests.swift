@@ -122,6 +122,14 @@ import Testing
         let zeros = Tensor(zeros: [2, 1, 3, 3])
         #expect(worstGradientError(inputs: [a]) { tape, v in tape.meanSquaredError(v[0], target: 1) } < 2e-3)
         #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.meanSquaredError(v[0], v[1]) } < 2e-3)
+        let weights = Tensor(shape: a.shape, storage: a.storage.indices.map { $0 % 3 == 0 ? 10 : 1 })
+        #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.meanSquaredError(v[0], v[1], weights: weights) } < 2e-3)
+        let tape = Tape(kernels: TrainingKernels())
+        let weighted = tape.value(tape.meanSquaredError(tape.constant(a), tape.constant(b), weights: weights)).storage[0]
+        let expected = a.storage.indices.reduce(Float(0)) { sum, i in
+            sum + weights.storage[i] * (a.storage[i] - b.storage[i]) * (a.storage[i] - b.storage[i])
+        } / Float(a.count)
+        #expect(abs(weighted - expected) < 1e-5 * expected)
         // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
         #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
     }

@@ -110,13 +110,13 @@ import Training
 
         taught.resume = true
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
-        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, ink: 1)
+        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, ink: 1, emphasis: 10)
         messages = ""
         _ = try TrainingRun.run(taught, output: { messages += $0 })
         #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
         #expect(messages.contains("its blots and spots filled from around them, flattened (range sigma 20.0 levels), "
-            + "inked from the photo (sigma 1.0 px)"))
-        for change in ["teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_spots true (false"] {
+            + "inked from the photo (sigma 1.0 px), the filled pixels weighing 10.0"))
+        for change in ["teacher_emphasis 10.0 (1.0", "teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_spots true (false"] {
             #expect(messages.contains("the teacher's target changed: \(change) in the checkpoint)"))
         }
     }
@@ -146,10 +146,13 @@ import Training
         Self.expectRefused(options, "--teacher-flatten must be 0 (off) or above")
         options.teacherTarget = TeacherTarget(ink: 9)
         Self.expectRefused(options, "--teacher-ink must be 0 (off) or a sigma up to 8 pixels")
+        options.teacherTarget = TeacherTarget(emphasis: 0.5)
+        Self.expectRefused(options, "--teacher-emphasis must be from 1 (off) to 1000")
         options.teacher = nil
         options.model.lambdaTeacher = 0
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
-                                 (TeacherTarget(fillsSpots: true), "--teacher-spots")] {
+                                 (TeacherTarget(fillsSpots: true), "--teacher-spots"),
+                                 (TeacherTarget(emphasis: 10), "--teacher-emphasis")] {
             options.teacherTarget = target
             Self.expectRefused(options, "\(option) needs --teacher FILE and --lambda-teacher")
         }
