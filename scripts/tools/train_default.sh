@@ -31,18 +31,24 @@
 # 8. Run 15: run 13 polished again, towards its own output with the blots filled and the target flattened
 #    (--teacher-flatten 20: a 3x3 median and two bilateral passes), an 18,000-step schedule at 4.5e-5 (4,000
 #    steps, 2e-5 falling to 0).
-# 9. Run 16 (the bundled file since 2026-12-07): run 15 polished the same way towards its own flattened
-#    output, a 21,000-step schedule at 4.5e-5 (3,000 steps, 1.3e-5 falling to 0). Its partner
-#    (weights/default-partner.safetensors) is the F of the same checkpoint (trained beside run 12; a
-#    teacher-only run leaves it as it is), exported with cartoonify-train export --generator cartoon-to-photo.
+# 9. Run 16 (bundled 2026-12-07): run 15 polished the same way towards its own flattened output, a
+#    21,000-step schedule at 4.5e-5 (3,000 steps, 1.3e-5 falling to 0).
+# 10. Run 21: run 16 polished towards run 16's output with its red and blue spots filled as well as its blots
+#    (--teacher-spots) and the photo's dark lines inked onto it (--teacher-ink 1), a 27,000-step schedule at
+#    4.5e-5 (6,000 steps, 2e-5 falling to 0).
+# 11. Run 22 (the bundled file since 2026-12-07, session 15): run 21 on towards the same target with the filled
+#    pixels weighing 10 in the loss (--teacher-emphasis 10), a 37,000-step schedule at 5.5e-5 (10,000 steps,
+#    3e-5 falling to 0). Its partner (weights/default-partner.safetensors) is the F of the same checkpoint
+#    (trained beside run 12; a teacher-only run leaves it as it is), exported with cartoonify-train export
+#    --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
 # re-exports. INIT_GENERATOR=FILE starts run 1's photo -> cartoon generator from FILE instead of random
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
 # on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
-# and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10, 10 and 8 minutes), 1.5 for the
-# anchored CycleGAN run (25 minutes).
+# and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10, 10 and 8 minutes; runs 21 and
+# 22 about 15 and 25), 1.5 for the anchored CycleGAN run (25 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -80,7 +86,7 @@ train() {
   shift 6
   while [ $# -ge 1 ]; do
     case "$1" in
-      --teacher-only) args+=("$1"); shift; continue ;;
+      --teacher-only|--teacher-spots) args+=("$1"); shift; continue ;;
       --lr) lr=$2 ;;
       --init-*) if ! $resume && [ -n "$2" ]; then args+=("$1" "$2"); fi ;;
       *) args+=("$1" "$2") ;;
@@ -134,15 +140,25 @@ train flat 18000 0 resize 4 6 --teacher "$RUN_DIR/finish.safetensors" --lambda-t
 RECIPE="$RECIPE; (5) (4)'s checkpoint resumed as the full CycleGAN held to (4) (--lambda-teacher 5, colour 3, \
 lightening 20), 10000-step schedule at 2e-5; (6) (5) polished like (4) towards (5), 14000-step schedule; \
 (7) (6) polished towards (6) with the target flattened (--teacher-flatten 20), 18000-step schedule at 4.5e-5; \
-(8) (7) polished the same way towards (7), 21000-step schedule at 4.5e-5 (this file's trained_steps)"
+(8) (7) polished the same way towards (7), 21000-step schedule at 4.5e-5; \
+(9) (8) polished towards (8) with its spots filled too and the photo's lines inked (--teacher-spots --teacher-ink 1), \
+27000-step schedule at 4.5e-5; (10) (9) on towards the same target with the filled pixels weighing 10 \
+(--teacher-emphasis 10), 37000-step schedule at 5.5e-5 (this file's trained_steps)"
 continue_from final flat
 train final 21000 0 resize 4 6 --teacher "$RUN_DIR/flat.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
-  --teacher-flatten 20 --lr 4.5e-5 --teacher-only \
-  --metadata "teacher_sha256=$(sha flat)" --metadata "recipe=$RECIPE"
-export_partner final partner final
+  --teacher-flatten 20 --lr 4.5e-5 --teacher-only
+# Runs 21 and 22: the last polish's output (run 16) as the teacher, its spots filled and the photo's lines drawn.
+continue_from ink final
+train ink 27000 0 resize 4 6 --teacher "$RUN_DIR/final.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --teacher-spots --teacher-ink 1 --lr 4.5e-5 --teacher-only
+continue_from inked ink
+train inked 37000 0 resize 4 6 --teacher "$RUN_DIR/final.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
+  --teacher-spots --teacher-ink 1 --teacher-emphasis 10 --lr 5.5e-5 --teacher-only \
+  --metadata "teacher_sha256=$(sha final)" --metadata "recipe=$RECIPE"
+export_partner inked partner inked
 
-"$BIN/cartoonify" eval --weights "$RUN_DIR/final.safetensors" --checkpoint "$RUN_DIR/final/checkpoint.safetensors" \
+"$BIN/cartoonify" eval --weights "$RUN_DIR/inked.safetensors" --checkpoint "$RUN_DIR/inked/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/final.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "trained weights: $RUN_DIR/inked.safetensors and its partner $RUN_DIR/partner.safetensors"
 echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
