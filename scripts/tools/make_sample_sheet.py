@@ -3,9 +3,11 @@
 
     python3 -m scripts.tools.make_sample_sheet --out docs/sample-sheet.png            # the public-domain portraits
     python3 -m scripts.tools.make_sample_sheet --photos DIR --count 8 --out sheet.png  # e.g. held-out photos
+    python3 -m scripts.tools.make_sample_sheet --weights OLD --weights NEW --columns 2 --out compare.png
 
-Starts `cartoonify-server` (release build) on a free loopback port with --weights, and stops it after.
-Needs Pillow.
+Starts `cartoonify-server` (release build) on a free loopback port with each --weights in turn, and stops it
+after. With several --weights each photo is followed by one cartoon per file, in the order given, so two
+models can be judged side by side on the same faces. Needs Pillow.
 """
 import argparse
 import os
@@ -73,10 +75,11 @@ def tile_of_photo(path, box):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weights", default=os.path.join(ROOT, "weights", "default.safetensors"))
+    parser.add_argument("--weights", action="append",
+                        help="weights file; repeat to compare models (default: the bundled weights)")
     parser.add_argument("--photos", help="folder of photos (default: the public-domain test portraits)")
     parser.add_argument("--count", type=int, default=8, help="photos taken from --photos, spread over the folder")
-    parser.add_argument("--columns", type=int, default=3, help="photo/cartoon pairs per row")
+    parser.add_argument("--columns", type=int, default=3, help="photos (each with its cartoons) per row")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.photos:
@@ -85,21 +88,25 @@ def main():
         photos = [os.path.join(args.photos, n) for n in names[::step][:args.count]]
     else:
         photos = PORTRAITS
-    server, base = start_server(os.path.abspath(args.weights))
-    try:
-        pairs = [(tile_of_photo(p, box), cartoon.resize((TILE, TILE), Image.LANCZOS))
-                 for p in photos for cartoon, box in [cartoonify(base, p, TILE)]]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    rows = (len(pairs) + args.columns - 1) // args.columns
-    sheet = Image.new("RGB", (args.columns * 2 * TILE + (args.columns - 1) * 16, rows * TILE), "white")
-    for i, (photo, cartoon) in enumerate(pairs):
-        x, y = (i % args.columns) * (2 * TILE + 16), (i // args.columns) * TILE
-        sheet.paste(photo, (x, y))
-        sheet.paste(cartoon, (x + TILE, y))
+    results = []  # per weights file: (cartoon, face box) per photo
+    for weights in args.weights or [os.path.join(ROOT, "weights", "default.safetensors")]:
+        server, base = start_server(os.path.abspath(weights))
+        try:
+            results.append([cartoonify(base, p, TILE) for p in photos])
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    groups = [[tile_of_photo(p, results[0][i][1])] + [r[i][0].resize((TILE, TILE), Image.LANCZOS) for r in results]
+              for i, p in enumerate(photos)]
+    width = len(groups[0]) * TILE
+    rows = (len(groups) + args.columns - 1) // args.columns
+    sheet = Image.new("RGB", (args.columns * width + (args.columns - 1) * 16, rows * TILE), "white")
+    for i, tiles in enumerate(groups):
+        x, y = (i % args.columns) * (width + 16), (i // args.columns) * TILE
+        for j, tile in enumerate(tiles):
+            sheet.paste(tile, (x + j * TILE, y))
     sheet.save(args.out)
-    print(f"wrote {args.out} ({len(pairs)} photos)")
+    print(f"wrote {args.out} ({len(groups)} photos, {len(results)} models)")
 
 
 if __name__ == "__main__":
