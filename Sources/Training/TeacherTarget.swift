@@ -63,11 +63,11 @@ package struct TeacherTarget: Sendable, Equatable {
     /// A resumed run's target compared with the checkpoint's `metadata`: one line per setting that changed
     /// (a checkpoint from before a setting existed had it off).
     func changes(from metadata: [String: String]) -> [String] {
-        let before = TeacherTarget().metadata
-        return self.metadata.keys.sorted().compactMap { key in
-            guard metadata["teacher_sha256"] != nil else { return nil }
+        guard metadata["teacher_sha256"] != nil else { return [] }
+        let now = self.metadata, before = TeacherTarget().metadata
+        return now.keys.sorted().compactMap { key in
             let recorded = metadata[key] ?? before[key]
-            return recorded == self.metadata[key] ? nil : "\(key) \(self.metadata[key] ?? "") (\(recorded ?? "") in the checkpoint)"
+            return recorded == now[key] ? nil : "\(key) \(now[key] ?? "") (\(recorded ?? "") in the checkpoint)"
         }
     }
 

@@ -66,13 +66,10 @@ import Testing
 
     /// With spots on, a red dot on the cheek (not light enough to be a blot) takes the skin's colour too.
     @Test func spotsAreFilledWhenAsked() {
-        let side = 32, plane = 1024
-        let skin: [Float] = [0.5, 0.1, -0.1], red: [Float] = [0.8, -0.1, -0.2]   // red-minus-green 115 levels, skin 51
-        let drawn = Tensor(shape: [1, 3, side, side], storage: (0..<(3 * plane)).map { index in
-            let (row, column) = (index % plane / side, index % side)
-            return (14..<16).contains(row) && (10..<12).contains(column) ? red[index / plane] : skin[index / plane]
-        })
-        let photos = Tensor(shape: drawn.shape, storage: (0..<(3 * plane)).map { skin[$0 / plane] })
+        let plane = 1024
+        let skin = SIMD3<Float>(0.5, 0.1, -0.1), red = SIMD3<Float>(0.8, -0.1, -0.2)   // red-minus-green 115 levels, skin 51
+        let drawn = rgbTensor(side: 32) { row, column in (14..<16).contains(row) && (10..<12).contains(column) ? red : skin }
+        let photos = rgbTensor(side: 32) { _, _ in skin }
         #expect(BlotFill.filled(drawn, photos: photos) == drawn)
         let filled = BlotFill.filled(drawn, photos: photos, spots: true)
         #expect((0..<(3 * plane)).allSatisfy { abs(filled.storage[$0] - skin[$0 / plane]) < 1e-6 })
