@@ -16,4 +16,15 @@ package struct FaceRegion: Sendable {
         }
         return span(rows, height).contains(row) && span(columns, width).contains(column)
     }
+
+    /// How far pixel (`row`, `column`) is inside, from 0 outside to 1 inside, ramping linearly over `feather`
+    /// (a fraction of the side) across each edge: a soft mask that blends two images without a seam.
+    package func coverage(row: Int, column: Int, width: Int, height: Int, feather: Double) -> Float {
+        func ramp(_ fractions: Range<Double>, _ position: Int, _ side: Int) -> Double {
+            let x = (Double(position) + 0.5) / Double(side)
+            let inside = min(x - fractions.lowerBound, fractions.upperBound - x)
+            return min(1, max(0, inside / feather + 0.5))
+        }
+        return Float(ramp(rows, row, height) * ramp(columns, column, width))
+    }
 }

@@ -6,9 +6,10 @@ extension CycleGANState {
     /// discriminators frozen, then both discriminators on real images and pooled, detached fakes.
     /// `photos`, `cartoons`: `[N, 3, S, S]` in [-1, 1]. Every pass runs on `kernels`. `trainGenerator` false
     /// holds G's weights (no gradients, no Adam step) while F and both discriminators learn around it.
-    /// `teacher` is what the distillation loss holds G(photo) to; it must be given when that loss is on.
+    /// `teacher` is what the distillation loss holds G(photo) to; it must be given when that loss is on, and
+    /// `avatars` (the photos' own) when its target is laid over them.
     package mutating func trainStep(photos: Tensor, cartoons: Tensor, learningRate: Double,
-                                    trainGenerator: Bool = true, teacher: TeacherGenerator? = nil,
+                                    trainGenerator: Bool = true, teacher: TeacherGenerator? = nil, avatars: Tensor? = nil,
                                     kernels: TrainingKernels) -> StepLosses {
         var losses = StepLosses()
         let generators = config.generator, discriminators = config.discriminator
@@ -37,7 +38,7 @@ extension CycleGANState {
         if config.lambdaColour > 0 {
             term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: CycleGANConfig.colourGrid), config.lambdaColour, \.colourF)
         }
-        for (loss, weight, keyPath) in photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, on: tape) {
+        for (loss, weight, keyPath) in photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, avatars: avatars, on: tape) {
             term(loss, weight, keyPath)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
@@ -67,14 +68,14 @@ extension CycleGANState {
     /// One step of G alone on its teacher (`--teacher-only`): the distillation loss, plus the colour and
     /// lightening losses where they are on; no F, no discriminators, no cycle, so nothing pulls G away from
     /// the teacher's drawing but what the target itself changes (its filled blots). A third of `trainStep`'s work.
-    package mutating func teacherStep(photos: Tensor, learningRate: Double, teacher: TeacherGenerator,
+    package mutating func teacherStep(photos: Tensor, avatars: Tensor? = nil, learningRate: Double, teacher: TeacherGenerator,
                                       kernels: TrainingKernels) -> StepLosses {
         var losses = StepLosses()
         let tape = Tape(kernels: kernels)
         let realPhoto = tape.constant(photos)
         let gVars = g.variables(on: tape, trainable: true)
         let fakeCartoon = tape.generator(realPhoto, config: config.generator, parameters: gVars)
-        let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, on: tape).map { loss, weight, keyPath in
+        let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, avatars: avatars, on: tape).map { loss, weight, keyPath in
             losses.weighted(loss, by: weight, as: keyPath, on: tape)
         }
         tape.backward(from: weighted.dropFirst().reduce(weighted[0]) { tape.add($0, $1) })
@@ -86,7 +87,7 @@ extension CycleGANState {
     /// G's terms beyond the paper's, each where its weight is on: colour (G(photo)'s block means against the
     /// photo's), lightening, and distillation towards `teacher`'s target (which must be given when that is on).
     private func photoToCartoonTerms(_ fakeCartoon: Variable, _ realPhoto: Variable, teacher: TeacherGenerator?,
-                                     on tape: Tape) -> [(Variable, Float, WritableKeyPath<StepLosses, Float>)] {
+                                     avatars: Tensor?, on tape: Tape) -> [(Variable, Float, WritableKeyPath<StepLosses, Float>)] {
         var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] = []
         if config.lambdaColour > 0 {
             terms.append((tape.blockMeanAbsoluteError(fakeCartoon, realPhoto, grid: CycleGANConfig.colourGrid),
@@ -98,7 +99,7 @@ extension CycleGANState {
         }
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {
-            let (target, weights) = teacher.targets(for: tape.value(realPhoto), kernels: tape.kernels)
+            let (target, weights) = teacher.targets(for: tape.value(realPhoto), avatars: avatars, kernels: tape.kernels)
             terms.append((tape.meanSquaredError(fakeCartoon, tape.constant(target), weights: weights),
                           config.lambdaTeacher, \.teacherG))
         }

@@ -14,9 +14,12 @@ package struct DataSource: Sendable {
     package let cartoonAugmentation: Augmentation
     package let batchSize: Int
     package let seed: UInt64
+    /// Each photo's avatar, made into the batch's `avatars` (`--teacher-avatars`).
+    package let avatars: AvatarFolder?
 
     package init(photos: ImageFolder, cartoons: ImageFolder, photoAugmentation: Augmentation,
-                 cartoonAugmentation: Augmentation, batchSize: Int, seed: UInt64) {
+                 cartoonAugmentation: Augmentation, batchSize: Int, seed: UInt64, avatars: AvatarFolder? = nil) {
+        self.avatars = avatars
         self.photos = photos
         self.cartoons = cartoons
         self.photoAugmentation = photoAugmentation
@@ -55,12 +58,12 @@ package struct DataSource: Sendable {
 final class ImageReader {
     private(set) var unreadable: Set<String> = []
 
-    /// The image at `order[position]`, or the next readable one after it in the same order.
-    func image(in folder: ImageFolder, order: [Int], position: Int) throws(TrainingError) -> RGBImage {
+    /// The image at `order[position]`, or the next readable one after it in the same order, and its path.
+    func image(in folder: ImageFolder, order: [Int], position: Int) throws(TrainingError) -> (path: String, image: RGBImage) {
         for offset in 0..<order.count {
             let path = folder.files[order[(position + offset) % order.count]]
             if unreadable.contains(path) { continue }
-            if let image = Self.decode(path) { return image }
+            if let image = Self.decode(path) { return (path, image) }
             unreadable.insert(path)
         }
         throw .noReadableImages(folder: folder.root, skipped: folder.files.filter(unreadable.contains).count)
@@ -72,11 +75,13 @@ final class ImageReader {
     }
 }
 
-/// One step's input: `[N, 3, S, S]` photos and cartoons in [-1, 1].
+/// One step's input: `[N, 3, S, S]` photos and cartoons in [-1, 1], and the photos' avatars where the source
+/// has them.
 package struct TrainingBatch: Sendable {
     package let step: Int
     package let photos: Tensor
     package let cartoons: Tensor
+    package let avatars: Tensor?
     /// Files found unreadable so far (skipped).
     package let skippedFiles: Int
 }
@@ -84,7 +89,7 @@ package struct TrainingBatch: Sendable {
 extension DataSource {
     /// Builds the batch of `step`, reading through `reader` (the producer thread's own).
     func batch(step: Int, reader: ImageReader, orders: inout OrderCache) throws(TrainingError) -> TrainingBatch {
-        var photoValues: [Float] = [], cartoonValues: [Float] = []
+        var photoValues: [Float] = [], cartoonValues: [Float] = [], avatarValues: [Float] = []
         let size = photoAugmentation.cropSize
         for b in 0..<batchSize {
             let sample = step * batchSize + b
@@ -92,15 +97,22 @@ extension DataSource {
             let photoOrder = orders.order(self, .photo, count: photos.files.count, epoch: epoch)
             let cartoonOrder = orders.order(self, .cartoon, count: cartoons.files.count, epoch: epoch)
             var rng = augmentationStream(.photo, sample: sample)
-            let photo = try reader.image(in: photos, order: photoOrder, position: position % photoOrder.count)
+            let (photoPath, photo) = try reader.image(in: photos, order: photoOrder, position: position % photoOrder.count)
+            if let avatars {
+                var sameDraws = rng
+                avatarValues += try avatars.trainingView(forPhoto: photoPath, photo: photo, augmentation: photoAugmentation,
+                                                         rng: &sameDraws)
+            }
             photoValues += photoAugmentation.trainingView(photo, rng: &rng)
             rng = augmentationStream(.cartoon, sample: sample)
-            let cartoon = try reader.image(in: cartoons, order: cartoonOrder, position: position % cartoonOrder.count)
+            let (_, cartoon) = try reader.image(in: cartoons, order: cartoonOrder, position: position % cartoonOrder.count)
             cartoonValues += cartoonAugmentation.trainingView(cartoon, rng: &rng)
         }
         let shape = [batchSize, 3, size, size]
         return TrainingBatch(step: step, photos: Tensor(shape: shape, storage: photoValues),
-                             cartoons: Tensor(shape: shape, storage: cartoonValues), skippedFiles: reader.unreadable.count)
+                             cartoons: Tensor(shape: shape, storage: cartoonValues),
+                             avatars: avatars == nil ? nil : Tensor(shape: shape, storage: avatarValues),
+                             skippedFiles: reader.unreadable.count)
     }
 
     /// Up to `count` readable photos for sample sheets, spread evenly over the folder, not augmented.

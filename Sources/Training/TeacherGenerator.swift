@@ -31,8 +31,9 @@ package struct TeacherGenerator: Sendable {
     }
 
     /// The targets for `photos` (`[N, 3, S, S]` in [-1, 1]): the teacher's cartoons, without gradients, made
-    /// into targets by `target`, and the loss weights it gives them (nil: all 1).
-    func targets(for photos: Tensor, kernels: TrainingKernels) -> (target: Tensor, weights: Tensor?) {
-        target.made(from: CycleGANState.run(parameters, photos, config, kernels), photos: photos)
+    /// into targets by `target` (over `avatars`, the photos' own, where it asks for them), and the loss weights
+    /// it gives them (nil: all 1).
+    func targets(for photos: Tensor, avatars: Tensor? = nil, kernels: TrainingKernels) -> (target: Tensor, weights: Tensor?) {
+        target.made(from: CycleGANState.run(parameters, photos, config, kernels), photos: photos, avatars: avatars)
     }
 }

@@ -2,8 +2,10 @@ import NN
 
 /// How the teacher's cartoon becomes the target G is held to: its blots filled (always; `BlotFill`), its spots
 /// too (`--teacher-spots`), then flattened (`--teacher-flatten`), then inked from the photo (`--teacher-ink`).
-/// Ink comes last so that the flattening cannot soften its lines. The pixels the fill changed may weigh more in
-/// the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns it slowly.
+/// Ink comes last so that the flattening cannot soften its lines; then, with `--teacher-avatars`, all but the
+/// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed may weigh
+/// more in the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns
+/// it slowly.
 package struct TeacherTarget: Sendable, Equatable {
     /// Also fill the teacher's spots (`Spot`).
     package var fillsSpots = false
@@ -13,8 +15,12 @@ package struct TeacherTarget: Sendable, Equatable {
     package var ink: Float = 0
     /// Loss weight of the pixels the fill changed (every channel of them); 1 = plain mean squared error.
     package var emphasis: Float = 1
+    /// Lay the target over each photo's avatar (the batch carries them).
+    package var overAvatars = false
 
-    package init(fillsSpots: Bool = false, flattening: Float = 0, ink: Float = 0, emphasis: Float = 1) {
+    package init(fillsSpots: Bool = false, flattening: Float = 0, ink: Float = 0, emphasis: Float = 1,
+                 overAvatars: Bool = false) {
+        self.overAvatars = overAvatars
         self.fillsSpots = fillsSpots
         self.flattening = flattening
         self.ink = ink
@@ -22,12 +28,14 @@ package struct TeacherTarget: Sendable, Equatable {
     }
 
     /// The target for the teacher's `cartoons` of `photos` (`[N, 3, S, S]` in [-1, 1]), and its loss weights
-    /// (nil where `emphasis` is 1).
-    func made(from cartoons: Tensor, photos: Tensor) -> (target: Tensor, weights: Tensor?) {
+    /// (nil where `emphasis` is 1). `avatars` (the photos' own) must be given when `overAvatars` is set.
+    func made(from cartoons: Tensor, photos: Tensor, avatars: Tensor? = nil) -> (target: Tensor, weights: Tensor?) {
         let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
         var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
+        precondition(!overAvatars || avatars != nil, "a target over avatars needs the batch's avatars")
+        if overAvatars, let avatars { target = AvatarComposite.composed(target, over: avatars) }
         guard emphasis != 1 else { return (target, nil) }
         let (n, _, h, w) = cartoons.nchw
         let plane = h * w
@@ -49,7 +57,7 @@ package struct TeacherTarget: Sendable, Equatable {
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
             let option = flattening > 0 ? "--teacher-flatten" : ink > 0 ? "--teacher-ink"
-                : emphasis != 1 ? "--teacher-emphasis" : "--teacher-spots"
+                : emphasis != 1 ? "--teacher-emphasis" : overAvatars ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
     }
@@ -57,7 +65,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
         ["teacher_flatten": String(flattening), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
-         "teacher_emphasis": String(emphasis)]
+         "teacher_emphasis": String(emphasis), "teacher_avatars": String(overAvatars)]
     }
 
     /// A resumed run's target compared with the checkpoint's `metadata`: one line per setting that changed
@@ -77,5 +85,6 @@ package struct TeacherTarget: Sendable, Equatable {
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
             + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")
+            + (overAvatars ? ", laid over the photo's avatar outside the eyes and mouth" : "")
     }
 }

@@ -9,6 +9,8 @@ package enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible 
     case diskFull(path: String)
     case badCheckpoint(path: String, reason: String)
     case checkpointMismatch(String)
+    case missingAvatars(folder: String, missing: Int, example: String)
+    case badAvatar(path: String)
 
     package var description: String {
         switch self {
@@ -22,6 +24,10 @@ package enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible 
         case .diskFull(let path): "the disk is full: could not write \(path) (the previous file, if any, is intact)"
         case .badCheckpoint(let path, let reason): "checkpoint \(path) is unusable: \(reason)"
         case .checkpointMismatch(let message): "checkpoint does not match this run: \(message)"
+        case .missingAvatars(let folder, let missing, let example):
+            "--teacher-avatars \(folder) lacks the avatars of \(missing) photo(s), e.g. \(example).png "
+                + "(render them with scripts/tools/render_avatar_targets.py)"
+        case .badAvatar(let path): "avatar \(path) could not be read or decoded"
         }
     }
 }

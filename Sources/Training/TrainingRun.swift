@@ -42,8 +42,10 @@ package struct TrainingOptions: Sendable {
     package var teacher: String?
     /// G learns from the teacher alone (`CycleGANState.teacherStep`): F and the discriminators stay as they are.
     package var teacherOnly = false
-    /// How the teacher's output becomes G's target (spots, flattening, ink).
+    /// How the teacher's output becomes G's target (spots, flattening, ink, avatars).
     package var teacherTarget = TeacherTarget()
+    /// The folder of the photos' avatars the target is laid over (`teacherTarget.overAvatars`).
+    package var teacherAvatars: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -74,6 +76,10 @@ package struct TrainingOptions: Sendable {
         if teacherOnly, teacher == nil { throw .invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher") }
         if teacherOnly, holdGeneratorSteps > 0 { throw .invalidOption("--teacher-only trains G alone: it cannot be held") }
         try teacherTarget.validate(hasTeacher: teacher != nil)
+        guard (teacherAvatars != nil) == teacherTarget.overAvatars else {
+            throw .invalidOption(teacherAvatars == nil ? "a target over avatars needs --teacher-avatars FOLDER"
+                                                       : "--teacher-avatars needs the teacher's target laid over them")
+        }
         if initCheckpoint != nil, let other = initGenerator != nil ? "--init-generator" : initPartner != nil ? "--init-partner" : nil {
             throw .invalidOption("\(other) and --init-checkpoint both name starting weights: give one")
         }
@@ -110,12 +116,13 @@ package enum TrainingRun {
         try options.validate()
         let photos = try ImageFolder(scanning: options.photos)
         let cartoons = try ImageFolder(scanning: options.cartoons)
+        let avatars = try options.teacherAvatars.map { root throws(TrainingError) in try AvatarFolder(root: root, photos: photos) }
         let size = options.model.generator.inputSize
         let source = DataSource(
             photos: photos, cartoons: cartoons,
             photoAugmentation: Augmentation(preprocessing: options.photoPreprocessing, cropSize: size),
             cartoonAugmentation: Augmentation(preprocessing: options.cartoonPreprocessing, cropSize: size),
-            batchSize: options.batchSize, seed: options.seed)
+            batchSize: options.batchSize, seed: options.seed, avatars: avatars)
         let totalSteps = options.steps ?? (options.epochs ?? 200) * source.stepsPerEpoch
         message("photos: \(photos.files.count) in \(photos.root); cartoons: \(cartoons.files.count) in \(cartoons.root); "
             + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
@@ -129,6 +136,7 @@ package enum TrainingRun {
         if let teacher, let path = options.teacher {
             runMetadata["teacher_sha256"] = teacher.sha256
             runMetadata.merge(teacher.target.metadata) { _, new in new }
+            if let avatars { runMetadata["avatars"] = avatars.root }
             message("G(photo) is held to the teacher \(path) (sha256 \(teacher.sha256.prefix(12))) "
                 + "with weight \(options.model.lambdaTeacher), its blots\(teacher.target.summary)")
         }
@@ -196,10 +204,12 @@ package enum TrainingRun {
             let step = state.step
             let rate = schedule.rate(atStep: step)
             let losses = if options.teacherOnly, let teacher {
-                state.teacherStep(photos: batch.photos, learningRate: rate, teacher: teacher, kernels: options.kernels)
+                state.teacherStep(photos: batch.photos, avatars: batch.avatars, learningRate: rate, teacher: teacher,
+                                  kernels: options.kernels)
             } else {
                 state.trainStep(photos: batch.photos, cartoons: batch.cartoons, learningRate: rate,
-                                trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher, kernels: options.kernels)
+                                trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher, avatars: batch.avatars,
+                                kernels: options.kernels)
             }
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses

@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     var teacherSpots = false
     @Option(help: "Loss weight of the pixels the teacher's fill changed (its blots and spots, every channel), against 1 for the rest, so G unlearns a spot of a few dozen pixels faster; 1 = off.")
     var teacherEmphasis: Float = 1
+    @Option(help: "Folder of avatars rendered for the photos (PHOTO_FILE_NAME.png each, by scripts/tools/render_avatar_targets.py, coloured like the photo): the teacher's target gives way to the photo's avatar everywhere but the eyes, brows and mouth, so G learns flat skin, hair shapes and a white ground while keeping the person's own features.")
+    var teacherAvatars: String?
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -162,7 +164,8 @@ struct TrainCommand: ParsableCommand {
         options.teacher = teacher
         options.teacherOnly = teacherOnly
         options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk,
-                                              emphasis: teacherEmphasis)
+                                              emphasis: teacherEmphasis, overAvatars: teacherAvatars != nil)
+        options.teacherAvatars = teacherAvatars
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)
