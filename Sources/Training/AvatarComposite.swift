@@ -1,8 +1,19 @@
 import Imaging
 import NN
 
+/// How much of the photo's rendered avatar (`--teacher-avatars`) the teacher's target gives way to.
+package enum AvatarUse: String, Sendable, CaseIterable {
+    case none
+    /// The whole avatar: its skin, ears, hair and white ground.
+    case whole
+    /// Only its face, flat skin, so the avatar's skin tone and clean cheeks come without its hair and ground,
+    /// which the photo does not decide well enough for G to learn them sharply.
+    case face
+}
+
 /// The teacher's target laid over an avatar rendered for the photo (`--teacher-avatars`, its own eyes, brows and
-/// mouth painted over): the avatar's flat skin, ears, hair and white ground everywhere, and in the eyes, brows
+/// mouth painted over): the avatar's flat skin, ears, hair and white ground everywhere (or its face alone,
+/// `AvatarUse.face`, the teacher's target around it), and in the eyes, brows
 /// and mouth the teacher's drawing of the person's own features (their expression, glasses), recoloured so its
 /// skin matches the avatar's. There, on the avatar's face only, just what stands out from that skin is kept,
 /// so the teacher's shading and blotches give way to flat skin while lines, irises, teeth and lips stay.
@@ -37,8 +48,9 @@ enum AvatarComposite {
     }
 
     /// `target` (`[N, 3, S, S]` in [-1, 1]) over `avatars` (the same shape): per image, the target's cheek
-    /// colour moved to the avatar's, then blended in by `featureMask` times the pixel's `skinKey` weight.
-    static func composed(_ target: Tensor, over avatars: Tensor) -> Tensor {
+    /// colour moved to the avatar's, then blended in by `featureMask` times the pixel's `skinKey` weight; off the
+    /// avatar's face, with `faceOnly`, the target as it was.
+    static func composed(_ target: Tensor, over avatars: Tensor, faceOnly: Bool = false) -> Tensor {
         precondition(target.shape == avatars.shape && target.shape[1] == 3, "one RGB avatar per photo, at the photo's size")
         let (n, _, h, w) = target.nchw
         let plane = h * w
@@ -53,9 +65,12 @@ enum AvatarComposite {
             }
             let skin = SIMD3(mean(avatars.storage, 0), mean(avatars.storage, 1), mean(avatars.storage, 2))
             let shift = skin - SIMD3(mean(target.storage, 0), mean(target.storage, 1), mean(target.storage, 2))
-            for i in 0..<plane where mask[i] > 0 {
+            for i in 0..<plane where mask[i] > 0 || faceOnly {
                 let under = SIMD3(avatars.storage[base + i], avatars.storage[base + plane + i], avatars.storage[base + 2 * plane + i])
-                guard ((under - skin) * (under - skin)).sum() < face * face else { continue }
+                guard ((under - skin) * (under - skin)).sum() < face * face else {
+                    if faceOnly { for channel in 0..<3 { out[base + channel * plane + i] = target.storage[base + channel * plane + i] } }
+                    continue
+                }
                 let pixel = SIMD3(target.storage[base + i], target.storage[base + plane + i], target.storage[base + 2 * plane + i])
                 let feature = (pixel + shift).clamped(lowerBound: SIMD3(repeating: -1), upperBound: SIMD3(repeating: 1))
                 let offset = feature - skin

@@ -15,12 +15,12 @@ package struct TeacherTarget: Sendable, Equatable {
     package var ink: Float = 0
     /// Loss weight of the pixels the fill changed (every channel of them); 1 = plain mean squared error.
     package var emphasis: Float = 1
-    /// Lay the target over each photo's avatar (the batch carries them).
-    package var overAvatars = false
+    /// How much of each photo's avatar (the batch carries them) the target gives way to.
+    package var avatars = AvatarUse.none
 
     package init(fillsSpots: Bool = false, flattening: Float = 0, ink: Float = 0, emphasis: Float = 1,
-                 overAvatars: Bool = false) {
-        self.overAvatars = overAvatars
+                 avatars: AvatarUse = .none) {
+        self.avatars = avatars
         self.fillsSpots = fillsSpots
         self.flattening = flattening
         self.ink = ink
@@ -28,14 +28,16 @@ package struct TeacherTarget: Sendable, Equatable {
     }
 
     /// The target for the teacher's `cartoons` of `photos` (`[N, 3, S, S]` in [-1, 1]), and its loss weights
-    /// (nil where `emphasis` is 1). `avatars` (the photos' own) must be given when `overAvatars` is set.
+    /// (nil where `emphasis` is 1). `avatars` (the photos' own) must be given when the target uses them.
     func made(from cartoons: Tensor, photos: Tensor, avatars: Tensor? = nil) -> (target: Tensor, weights: Tensor?) {
         let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
         var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
-        precondition(!overAvatars || avatars != nil, "a target over avatars needs the batch's avatars")
-        if overAvatars, let avatars { target = AvatarComposite.composed(target, over: avatars) }
+        precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
+        if self.avatars != .none, let avatars {
+            target = AvatarComposite.composed(target, over: avatars, faceOnly: self.avatars == .face)
+        }
         guard emphasis != 1 else { return (target, nil) }
         let (n, _, h, w) = cartoons.nchw
         let plane = h * w
@@ -57,7 +59,7 @@ package struct TeacherTarget: Sendable, Equatable {
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
             let option = flattening > 0 ? "--teacher-flatten" : ink > 0 ? "--teacher-ink"
-                : emphasis != 1 ? "--teacher-emphasis" : overAvatars ? "--teacher-avatars" : "--teacher-spots"
+                : emphasis != 1 ? "--teacher-emphasis" : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
     }
@@ -65,7 +67,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
         ["teacher_flatten": String(flattening), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
-         "teacher_emphasis": String(emphasis), "teacher_avatars": String(overAvatars)]
+         "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
     /// A resumed run's target compared with the checkpoint's `metadata`: one line per setting that changed
@@ -85,6 +87,7 @@ package struct TeacherTarget: Sendable, Equatable {
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
             + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")
-            + (overAvatars ? ", laid over the photo's avatar outside the eyes and mouth" : "")
+            + (avatars == .whole ? ", laid over the photo's avatar outside the eyes and mouth" : "")
+            + (avatars == .face ? ", the photo's avatar's face laid over it outside the eyes and mouth" : "")
     }
 }

@@ -44,7 +44,7 @@ package struct TrainingOptions: Sendable {
     package var teacherOnly = false
     /// How the teacher's output becomes G's target (spots, flattening, ink, avatars).
     package var teacherTarget = TeacherTarget()
-    /// The folder of the photos' avatars the target is laid over (`teacherTarget.overAvatars`).
+    /// The folder of the photos' avatars the target is laid over (`teacherTarget.avatars`).
     package var teacherAvatars: String?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
@@ -76,7 +76,7 @@ package struct TrainingOptions: Sendable {
         if teacherOnly, teacher == nil { throw .invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher") }
         if teacherOnly, holdGeneratorSteps > 0 { throw .invalidOption("--teacher-only trains G alone: it cannot be held") }
         try teacherTarget.validate(hasTeacher: teacher != nil)
-        guard (teacherAvatars != nil) == teacherTarget.overAvatars else {
+        guard (teacherAvatars != nil) == (teacherTarget.avatars != .none) else {
             throw .invalidOption(teacherAvatars == nil ? "a target over avatars needs --teacher-avatars FOLDER"
                                                        : "--teacher-avatars needs the teacher's target laid over them")
         }

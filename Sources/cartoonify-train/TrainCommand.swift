@@ -74,6 +74,8 @@ struct TrainCommand: ParsableCommand {
     var teacherEmphasis: Float = 1
     @Option(help: "Folder of avatars rendered for the photos (PHOTO_FILE_NAME.png each, by scripts/tools/render_avatar_targets.py, coloured like the photo): the teacher's target gives way to the photo's avatar everywhere but the eyes, brows and mouth, so G learns flat skin, hair shapes and a white ground while keeping the person's own features.")
     var teacherAvatars: String?
+    @Flag(help: "With --teacher-avatars, take only the avatar's face (its flat skin, outside the eyes, brows and mouth); its hair and ground give way to the teacher's target as it is.")
+    var teacherAvatarFaceOnly = false
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -138,6 +140,9 @@ struct TrainCommand: ParsableCommand {
             return
         }
         guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
+        guard !teacherAvatarFaceOnly || teacherAvatars != nil else {
+            throw ValidationError("--teacher-avatar-face-only needs --teacher-avatars FOLDER")
+        }
         guard let photos, let cartoons, let output else {
             throw ValidationError("--photos, --cartoons and --output are required (or use --benchmark N)")
         }
@@ -164,7 +169,8 @@ struct TrainCommand: ParsableCommand {
         options.teacher = teacher
         options.teacherOnly = teacherOnly
         options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk,
-                                              emphasis: teacherEmphasis, overAvatars: teacherAvatars != nil)
+                                              emphasis: teacherEmphasis,
+                                              avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
         options.teacherAvatars = teacherAvatars
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator

@@ -42,6 +42,14 @@ import Testing
         let mask = AvatarComposite.featureMask(width: Self.side, height: Self.side)
         #expect(mask[eye.row * Self.side + eye.column] == 1 && mask[15 * Self.side + 2] == 0)
         #expect(mask.contains { $0 > 0 && $0 < 1 })              // the zones blend in, no seam
+
+        // The face alone: off the avatar's face (its ground and hair) the teacher's target as it was.
+        let faceOnly = AvatarComposite.composed(teacher, over: avatar, faceOnly: true)
+        for index in 0..<(3 * plane) {
+            let (row, column) = (index % plane / Self.side, index % Self.side)
+            if row < 4 || (row, column) == hair { #expect(faceOnly.storage[index] == teacher.storage[index]) }
+            else { #expect(faceOnly.storage[index] == made.storage[index]) }
+        }
     }
 
     /// With its avatar identical to the photo, a batch's avatars equal its photos exactly: same crop, same flip,
@@ -83,9 +91,9 @@ import Testing
 
         var options = try TrainingRunTests.options(root, photos, cartoons, steps: 1)
         options.teacherAvatars = avatarRoot.path
-        options.teacherTarget.overAvatars = true
+        options.teacherTarget.avatars = .whole
         TeacherTests.expectRefused(options, "--teacher-avatars needs --teacher FILE and --lambda-teacher")
-        options.teacherTarget.overAvatars = false
+        options.teacherTarget.avatars = .none
         TeacherTests.expectRefused(options, "--teacher-avatars needs the teacher's target laid over them")
     }
 
@@ -106,7 +114,7 @@ import Testing
             options.model.lambdaTeacher = 1
             options.teacherOnly = true
             options.teacherAvatars = avatars ? avatarRoot.path : nil
-            options.teacherTarget.overAvatars = avatars
+            options.teacherTarget.avatars = avatars ? .whole : .none
             var messages = ""
             _ = try TrainingRun.run(options, output: { messages += $0 })
             #expect(messages.contains("laid over the photo's avatar") == avatars)
@@ -114,8 +122,8 @@ import Testing
             return (try #require(try TrainingRunTests.lossLines(options).first?["teacher_G"]), checkpoint.metadata)
         }
         let plain = try run(avatars: false, folder: "plain"), over = try run(avatars: true, folder: "over")
-        #expect(over.metadata["teacher_avatars"] == "true" && over.metadata["avatars"] == avatarRoot.path)
-        #expect(plain.metadata["teacher_avatars"] == "false" && plain.metadata["avatars"] == nil)
+        #expect(over.metadata["teacher_avatars"] == "whole" && over.metadata["avatars"] == avatarRoot.path)
+        #expect(plain.metadata["teacher_avatars"] == "none" && plain.metadata["avatars"] == nil)
         #expect(over.loss > 0 && over.loss != plain.loss)
     }
 }
