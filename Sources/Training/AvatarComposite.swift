@@ -11,8 +11,8 @@ package enum AvatarUse: String, Sendable, CaseIterable {
     case face
 }
 
-/// The teacher's target laid over an avatar rendered for the photo (`--teacher-avatars`, its own eyes, brows and
-/// mouth painted over): the avatar's flat skin, ears, hair and white ground everywhere (or its face alone,
+/// The teacher's target laid over an avatar rendered for the photo (`--teacher-avatars`, its own eyes, brows, nose
+/// and mouth painted over): the avatar's flat skin, ears, hair and white ground everywhere (or its face alone,
 /// `AvatarUse.face`, the teacher's target around it), and in the eyes, brows
 /// and mouth the teacher's drawing of the person's own features (their expression, glasses), recoloured so its
 /// skin matches the avatar's. There, on the avatar's face only, just what stands out from that skin is kept,
