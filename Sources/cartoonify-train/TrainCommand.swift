@@ -66,6 +66,8 @@ struct TrainCommand: ParsableCommand {
     var teacherOnly = false
     @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
     var teacherFlatten: Float = 0
+    @Option(help: "Cut the teacher's target (after any flattening) to this many flat colours per image (k-means in RGB, borders smoothed by a 3x3 majority), so G learns the flat fills of a cartoon rather than shading; 0 = off, else 2 to 64 (e.g. 10).")
+    var teacherPosterize = 0
     @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
     var teacherInk: Float = 0
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
@@ -168,7 +170,7 @@ struct TrainCommand: ParsableCommand {
         options.initPartner = initPartner
         options.teacher = teacher
         options.teacherOnly = teacherOnly
-        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, ink: teacherInk,
+        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, posterizing: teacherPosterize, ink: teacherInk,
                                               emphasis: teacherEmphasis,
                                               avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
         options.teacherAvatars = teacherAvatars

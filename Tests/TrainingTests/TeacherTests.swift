@@ -105,18 +105,20 @@ import Training
         #expect(checkpoint.metadata["teacher_sha256"] == sha)
 
         #expect(checkpoint.metadata["teacher_flatten"] == "0.0")
+        #expect(checkpoint.metadata["teacher_posterize"] == "0")
         #expect(checkpoint.metadata["teacher_ink"] == "0.0")
         #expect(checkpoint.metadata["teacher_spots"] == "false")
 
         taught.resume = true
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
-        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, ink: 1, emphasis: 10)
+        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, posterizing: 6, ink: 1, emphasis: 10)
         messages = ""
         _ = try TrainingRun.run(taught, output: { messages += $0 })
         #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
         #expect(messages.contains("its blots and spots filled from around them, flattened (range sigma 20.0 levels), "
-            + "inked from the photo (sigma 1.0 px), the filled pixels weighing 10.0"))
-        for change in ["teacher_emphasis 10.0 (1.0", "teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_spots true (false"] {
+            + "posterised to 6 colours, inked from the photo (sigma 1.0 px), the filled pixels weighing 10.0"))
+        for change in ["teacher_emphasis 10.0 (1.0", "teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_posterize 6 (0",
+                       "teacher_spots true (false"] {
             #expect(messages.contains("the teacher's target changed: \(change) in the checkpoint)"))
         }
     }
@@ -144,6 +146,10 @@ import Training
 
         options.teacherTarget.flattening = -1
         Self.expectRefused(options, "--teacher-flatten must be 0 (off) or above")
+        for colours in [1, 65] {
+            options.teacherTarget = TeacherTarget(posterizing: colours)
+            Self.expectRefused(options, "--teacher-posterize must be 0 (off) or from 2 to 64 colours")
+        }
         options.teacherTarget = TeacherTarget(ink: 9)
         Self.expectRefused(options, "--teacher-ink must be 0 (off) or a sigma up to 8 pixels")
         options.teacherTarget = TeacherTarget(emphasis: 0.5)
@@ -151,6 +157,7 @@ import Training
         options.teacher = nil
         options.model.lambdaTeacher = 0
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
+                                 (TeacherTarget(posterizing: 8), "--teacher-posterize"),
                                  (TeacherTarget(fillsSpots: true), "--teacher-spots"),
                                  (TeacherTarget(emphasis: 10), "--teacher-emphasis")] {
             options.teacherTarget = target
