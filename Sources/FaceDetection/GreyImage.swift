@@ -27,6 +27,7 @@ extension GreyImage {
         let rows = AreaSpans(input: image.height, output: outHeight)
         let rowLength = image.width * 3
         let norm = Float(1 / (columns.scale * rows.scale))
+        let grey = Luma.weights
 
         var out = [UInt8](repeating: 0, count: outWidth * outHeight)
         // The output row being summed, and the next one, which a straddling input row also feeds.
@@ -45,7 +46,7 @@ extension GreyImage {
                         r += span.headWeight * sums[3 * span.head] + span.tailWeight * sums[3 * span.tail]
                         g += span.headWeight * sums[3 * span.head + 1] + span.tailWeight * sums[3 * span.tail + 1]
                         b += span.headWeight * sums[3 * span.head + 2] + span.tailWeight * sums[3 * span.tail + 2]
-                        let luma = (0.299 * r + 0.587 * g + 0.114 * b) * norm
+                        let luma = (grey.x * r + grey.y * g + grey.z * b) * norm
                         target[outRow * outWidth + column] = UInt8(min(255, max(0, luma + 0.5)))
                     }
                 }
@@ -167,10 +168,11 @@ extension GreyImage {
         precondition(planes.count == 3 * size * size, "planes do not match size")
         let plane = size * size
         var out = [UInt8](repeating: 0, count: plane)
+        let grey = Luma.weights
         planes.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { target in
                 for i in 0..<plane {
-                    let luma = (0.299 * p[i] + 0.587 * p[plane + i] + 0.114 * p[2 * plane + i] + 1) * 127.5
+                    let luma = (grey.x * p[i] + grey.y * p[plane + i] + grey.z * p[2 * plane + i] + 1) * 127.5
                     target[i] = UInt8(min(255, max(0, luma + 0.5)))
                 }
             }

@@ -12,8 +12,7 @@ package enum Blot {
     /// `cartoon` and `photo` are RGB in levels (0...255); `row`, `column` place the pixel in a `width` x `height` image.
     package static func isBlot(cartoon: SIMD3<Float>, photo: SIMD3<Float>, row: Int, column: Int, width: Int, height: Int) -> Bool {
         guard !mouth.contains(row: row, column: column, width: width, height: height) else { return false }
-        let grey = SIMD3<Float>(0.299, 0.587, 0.114)
-        let lighter = ((cartoon - photo) * grey).sum()
+        let lighter = Luma.of(cartoon - photo)
         return lighter > 60 || (cartoon.min() >= 200 && photo.x - photo.z >= 30 && lighter >= 20)
     }
 

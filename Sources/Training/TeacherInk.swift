@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import NN
 
 /// Ink lines from the photo drawn onto the distillation target (`--teacher-ink`): the GAN draws eyes, lids and
@@ -25,7 +26,7 @@ enum TeacherInk {
             let base = image * 3 * plane
             let grey = (0..<plane).map { i in
                 let photo = SIMD3(photos.storage[base + i], photos.storage[base + plane + i], photos.storage[base + 2 * plane + i])
-                return ((photo * SIMD3(0.299, 0.587, 0.114)).sum() + 1) / 2
+                return (Luma.of(photo) + 1) / 2
             }
             let paper = paper(grey: grey, width: w, height: h, sigma: sigma)
             for channel in 0..<3 {
