@@ -28,12 +28,21 @@ package struct AvatarFolder: Sendable, Equatable {
     /// was drawn from.
     func trainingView(forPhoto path: String, photo: RGBImage, augmentation: Augmentation,
                       rng: inout SplitMix64) throws(TrainingError) -> [Float] {
+        augmentation.trainingView(try avatar(forPhoto: path, photo: photo), rng: &rng)
+    }
+
+    /// The avatar of `photo` as `Augmentation.evaluationView` shows the photo.
+    func evaluationView(forPhoto path: String, photo: RGBImage, augmentation: Augmentation) throws(TrainingError) -> [Float] {
+        augmentation.evaluationView(try avatar(forPhoto: path, photo: photo))
+    }
+
+    /// The avatar of the photo at `path`, at `photo`'s size.
+    private func avatar(forPhoto path: String, photo: RGBImage) throws(TrainingError) -> RGBImage {
         let avatarPath = self.path(forPhoto: path)
         guard let avatar = ImageReader.decode(avatarPath) else {
             throw .badAvatar(path: avatarPath)
         }
-        let sized = avatar.width == photo.width && avatar.height == photo.height
+        return avatar.width == photo.width && avatar.height == photo.height
             ? avatar : avatar.resized(width: photo.width, height: photo.height)
-        return augmentation.trainingView(sized, rng: &rng)
     }
 }

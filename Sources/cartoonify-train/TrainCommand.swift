@@ -64,20 +64,7 @@ struct TrainCommand: ParsableCommand {
     var teacher: String?
     @Flag(help: "Train the photo -> cartoon generator alone on --teacher (with --lambda-colour and --lambda-lightening where set): no cartoon -> photo generator, no discriminators, no cycle loss; a third of an iteration's work.")
     var teacherOnly = false
-    @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
-    var teacherFlatten: Float = 0
-    @Option(help: "Cut the teacher's target (after any flattening) to this many flat colours per image (k-means in RGB, borders smoothed by a 3x3 majority), so G learns the flat fills of a cartoon rather than shading; 0 = off, else 2 to 64 (e.g. 10).")
-    var teacherPosterize = 0
-    @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
-    var teacherInk: Float = 0
-    @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
-    var teacherSpots = false
-    @Option(help: "Loss weight of the pixels the teacher's fill changed (its blots and spots, every channel), against 1 for the rest, so G unlearns a spot of a few dozen pixels faster; 1 = off.")
-    var teacherEmphasis: Float = 1
-    @Option(help: "Folder of avatars rendered for the photos (PHOTO_FILE_NAME.png each, by scripts/tools/render_avatar_targets.py, coloured like the photo): the teacher's target gives way to the photo's avatar everywhere but the eyes, brows and mouth, so G learns flat skin, hair shapes and a white ground while keeping the person's own features.")
-    var teacherAvatars: String?
-    @Flag(help: "With --teacher-avatars, take only the avatar's face (its flat skin, outside the eyes, brows and mouth); its hair and ground give way to the teacher's target as it is.")
-    var teacherAvatarFaceOnly = false
+    @OptionGroup var target: TeacherTargetOptions
     @Option(help: "How photos become square: pad (faces) or center (crop).")
     var photoPreprocess: String = SquarePreprocessing.pad.rawValue
     @Option(help: "How cartoons become square: pad or center.")
@@ -142,9 +129,6 @@ struct TrainCommand: ParsableCommand {
             return
         }
         guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
-        guard !teacherAvatarFaceOnly || teacherAvatars != nil else {
-            throw ValidationError("--teacher-avatar-face-only needs --teacher-avatars FOLDER")
-        }
         guard let photos, let cartoons, let output else {
             throw ValidationError("--photos, --cartoons and --output are required (or use --benchmark N)")
         }
@@ -170,10 +154,8 @@ struct TrainCommand: ParsableCommand {
         options.initPartner = initPartner
         options.teacher = teacher
         options.teacherOnly = teacherOnly
-        options.teacherTarget = TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, posterizing: teacherPosterize, ink: teacherInk,
-                                              emphasis: teacherEmphasis,
-                                              avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
-        options.teacherAvatars = teacherAvatars
+        options.teacherTarget = target.target
+        options.teacherAvatars = target.teacherAvatars
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.exportMetadata = try MetadataOption.parse(metadata)

@@ -6,7 +6,7 @@ struct TrainerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cartoonify-train",
         abstract: "Train a CycleGAN that turns face photos into cartoons, and export the photo -> cartoon generator.",
-        subcommands: [TrainCommand.self, ExportCommand.self, PlotCommand.self],
+        subcommands: [TrainCommand.self, ExportCommand.self, PlotCommand.self, TargetCommand.self],
         defaultSubcommand: TrainCommand.self)
 }
 

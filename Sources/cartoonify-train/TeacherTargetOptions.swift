@@ -1,0 +1,32 @@
+import ArgumentParser
+import Training
+
+/// How the teacher's output becomes G's target: shared by `train` and `target`, which shows the target a run
+/// would learn from before the run is started.
+struct TeacherTargetOptions: ParsableArguments {
+    @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
+    var teacherFlatten: Float = 0
+    @Option(help: "Cut the teacher's target (after any flattening) to this many flat colours per image (k-means in RGB, borders smoothed by a 3x3 majority), so G learns the flat fills of a cartoon rather than shading; 0 = off, else 2 to 64 (e.g. 10).")
+    var teacherPosterize = 0
+    @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
+    var teacherInk: Float = 0
+    @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
+    var teacherSpots = false
+    @Option(help: "Loss weight of the pixels the teacher's fill changed (its blots and spots, every channel), against 1 for the rest, so G unlearns a spot of a few dozen pixels faster; 1 = off.")
+    var teacherEmphasis: Float = 1
+    @Option(help: "Folder of avatars rendered for the photos (PHOTO_FILE_NAME.png each, by scripts/tools/render_avatar_targets.py, coloured like the photo): the teacher's target gives way to the photo's avatar everywhere but the eyes, brows and mouth, so G learns flat skin, hair shapes and a white ground while keeping the person's own features.")
+    var teacherAvatars: String?
+    @Flag(help: "With --teacher-avatars, take only the avatar's face (its flat skin, outside the eyes, brows and mouth); its hair and ground give way to the teacher's target as it is.")
+    var teacherAvatarFaceOnly = false
+
+    func validate() throws {
+        guard !teacherAvatarFaceOnly || teacherAvatars != nil else {
+            throw ValidationError("--teacher-avatar-face-only needs --teacher-avatars FOLDER")
+        }
+    }
+
+    var target: TeacherTarget {
+        TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, posterizing: teacherPosterize, ink: teacherInk,
+                      emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
+    }
+}
