@@ -81,6 +81,32 @@ extension Tape {
         }
     }
 
+    /// Peak loss: the sum over `xs` of the mean of max(0, |x| - limit)², for normalised activations (instance
+    /// norm outputs, in standard deviations of their channel). A generator with instance norm learns to put a
+    /// strong, few-pixel spike into a channel, which inflates that channel's deviation and so scales the rest
+    /// of it down; the spike itself comes out as a bright dot (the "droplets" of Karras et al. 2020, section
+    /// 2). Values within `limit` cost nothing, so the channels' ordinary features are left alone.
+    package func peakHingeLoss(_ xs: [Variable], limit: Float) -> Variable {
+        let values = xs.map { value($0) }
+        var total = 0.0
+        for x in values {
+            total += x.storage.reduce(0.0) { sum, v in
+                let excess = max(0, abs(v) - limit)
+                return sum + Double(excess * excess)
+            } / Double(x.count)
+        }
+        return record(Tensor(shape: [1], storage: [Float(total)]), inputs: xs) { dy, needs in
+            zip(values, needs).map { x, need in
+                guard need else { return nil }
+                let scale = 2 * dy.storage[0] / Float(x.count)
+                return Tensor(shape: x.shape, storage: x.storage.map { v in
+                    let excess = max(0, abs(v) - limit)
+                    return v < 0 ? -scale * excess : scale * excess
+                })
+            }
+        }
+    }
+
     /// Colour loss: mean |block mean of a - block mean of b| over a `grid` x `grid` split of each plane.
     /// Compares only the coarse colour layout, so a generator keeps the photo's skin and hair tones while
     /// free to redraw every edge and texture inside a block. Planes must divide evenly by `grid`.

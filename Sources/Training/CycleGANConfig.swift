@@ -24,17 +24,24 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// output (`TeacherGenerator`) with the teacher's blots (`BlotFill`) filled from the skin around them. Lets a trained generator be cleaned of its blots without drifting
     /// away from its style, as it does beside a fresh discriminator.
     package var lambdaTeacher: Float
+    /// Peak loss weight (0 = off; not in the paper): G's instance-norm outputs beyond `peakLimit` standard
+    /// deviations cost their squared excess (`Tape.peakHingeLoss`), against the few-pixel spikes G learns to
+    /// steer a channel's normalisation with, which its output shows as red, orange and white dots.
+    package var lambdaPeaks: Float
     package var adam: AdamConfig
     /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
     /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
     static let colourGrid = GeneratorConfig.totalStride
     /// 60 grey levels of 255, in [-1, 1] images: what `cartoonify eval` counts as a light fleck.
     static let lighteningMargin: Float = 60 / 127.5
+    /// The trained default's encoder outputs peak at 7-11 standard deviations on held-out faces; its last
+    /// residual blocks and up stages at 20-32, where its dots are.
+    static let peakLimit: Float = 8
     package var poolSize: Int
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
                  lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, cycleNoise: Float = 0, lambdaLightening: Float = 0,
-                 lambdaTeacher: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaTeacher: Float = 0, lambdaPeaks: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
@@ -43,6 +50,7 @@ package struct CycleGANConfig: Sendable, Equatable {
         self.cycleNoise = cycleNoise
         self.lambdaLightening = lambdaLightening
         self.lambdaTeacher = lambdaTeacher
+        self.lambdaPeaks = lambdaPeaks
         self.adam = adam
         self.poolSize = poolSize
     }
@@ -61,7 +69,7 @@ package struct CycleGANConfig: Sendable, Equatable {
             throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
         }
         guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0, lambdaLightening >= 0, lambdaTeacher >= 0,
-              cycleNoise >= 0 else {
+              lambdaPeaks >= 0, cycleNoise >= 0 else {
             throw .invalidOption("pool size, loss weights and --cycle-noise must not be negative")
         }
     }
@@ -89,6 +97,8 @@ package struct StepLosses: Sendable, Equatable {
     package var lighteningG: Float = 0
     /// lambda_teacher * (G(photo) - teacher(photo) with its blots filled)² (not in the paper).
     package var teacherG: Float = 0
+    /// lambda_peaks * squared excess of G's norm outputs over `CycleGANConfig.peakLimit` (not in the paper).
+    package var peaksG: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     package var discriminatorCartoon: Float = 0
     /// The same for D_photo (`loss_D_B`).
@@ -96,12 +106,12 @@ package struct StepLosses: Sendable, Equatable {
 
     package init() {}
 
-    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG + teacherG }
+    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG + teacherG + peaksG }
 
     /// Log keys and values, in a fixed order: the paper's losses first, as the PyTorch fixtures list them.
     package var named: [(String, Float)] {
         [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
          ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto),
-         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG), ("teacher_G", teacherG)]
+         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG), ("teacher_G", teacherG), ("peaks_G", peaksG)]
     }
 }

@@ -21,7 +21,7 @@ extension CycleGANState {
         let gVars = g.variables(on: tape, trainable: trainGenerator), fVars = f.variables(on: tape, trainable: true)
         let dCartoonFrozen = dCartoon.variables(on: tape, trainable: false)
         let dPhotoFrozen = dPhoto.variables(on: tape, trainable: false)
-        let fakeCartoon = tape.generator(realPhoto, config: generators, parameters: gVars)
+        let (fakeCartoon, gNorms) = tape.generatorWithNorms(realPhoto, config: generators, parameters: gVars)
         let reconstructedPhoto = tape.generator(noisy(fakeCartoon, on: tape), config: generators, parameters: fVars)
         let fakePhoto = tape.generator(realCartoon, config: generators, parameters: fVars)
         let reconstructedCartoon = tape.generator(noisy(fakePhoto, on: tape), config: generators, parameters: gVars)
@@ -38,7 +38,7 @@ extension CycleGANState {
         if config.lambdaColour > 0 {
             term(tape.blockMeanAbsoluteError(fakePhoto, realCartoon, grid: CycleGANConfig.colourGrid), config.lambdaColour, \.colourF)
         }
-        for (loss, weight, keyPath) in photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, avatars: avatars, on: tape) {
+        for (loss, weight, keyPath) in photoToCartoonTerms(fakeCartoon, realPhoto, norms: gNorms, teacher: teacher, avatars: avatars, on: tape) {
             term(loss, weight, keyPath)
         }
         term(tape.meanSquaredError(tape.patchGAN(fakeCartoon, config: discriminators, parameters: dCartoonFrozen), target: 1),
@@ -74,8 +74,8 @@ extension CycleGANState {
         let tape = Tape(kernels: kernels)
         let realPhoto = tape.constant(photos)
         let gVars = g.variables(on: tape, trainable: true)
-        let fakeCartoon = tape.generator(realPhoto, config: config.generator, parameters: gVars)
-        let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, teacher: teacher, avatars: avatars, on: tape).map { loss, weight, keyPath in
+        let (fakeCartoon, norms) = tape.generatorWithNorms(realPhoto, config: config.generator, parameters: gVars)
+        let weighted = photoToCartoonTerms(fakeCartoon, realPhoto, norms: norms, teacher: teacher, avatars: avatars, on: tape).map { loss, weight, keyPath in
             losses.weighted(loss, by: weight, as: keyPath, on: tape)
         }
         tape.backward(from: weighted.dropFirst().reduce(weighted[0]) { tape.add($0, $1) })
@@ -85,8 +85,9 @@ extension CycleGANState {
     }
 
     /// G's terms beyond the paper's, each where its weight is on: colour (G(photo)'s block means against the
-    /// photo's), lightening, and distillation towards `teacher`'s target (which must be given when that is on).
-    private func photoToCartoonTerms(_ fakeCartoon: Variable, _ realPhoto: Variable, teacher: TeacherGenerator?,
+    /// photo's), lightening, peaks (on G's instance norm outputs, `norms`), and distillation towards
+    /// `teacher`'s target (which must be given when that is on).
+    private func photoToCartoonTerms(_ fakeCartoon: Variable, _ realPhoto: Variable, norms: [Variable], teacher: TeacherGenerator?,
                                      avatars: Tensor?, on tape: Tape) -> [(Variable, Float, WritableKeyPath<StepLosses, Float>)] {
         var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] = []
         if config.lambdaColour > 0 {
@@ -96,6 +97,9 @@ extension CycleGANState {
         if config.lambdaLightening > 0 {
             terms.append((tape.lighteningHingeLoss(fakeCartoon, over: realPhoto, margin: CycleGANConfig.lighteningMargin),
                           config.lambdaLightening, \.lighteningG))
+        }
+        if config.lambdaPeaks > 0 {
+            terms.append((tape.peakHingeLoss(norms, limit: CycleGANConfig.peakLimit), config.lambdaPeaks, \.peaksG))
         }
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {

@@ -60,6 +60,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaLightening: Float = 0
     @Option(help: "Distillation loss weight: G(photo) held (mean squared error) to --teacher's output with its blots (white ovals: 60 grey levels lighter than the photo, or near-white on lit skin, outside the mouth) filled from the skin around them, so a trained generator is cleaned without drifting from its style; 0 = off. May change on --resume.")
     var lambdaTeacher: Float = 0
+    @Option(help: "Peak loss weight: G's instance-norm outputs beyond 8 standard deviations of their channel cost their squared excess, against the few-pixel spikes that come out as red, orange and white dots; 0 = off, as in the paper. May change on --resume.")
+    var lambdaPeaks: Float = 0
     @Option(help: "The photo -> cartoon weights file --lambda-teacher holds G to (e.g. the bundled default); give it again on --resume.")
     var teacher: String?
     @Flag(help: "Train the photo -> cartoon generator alone on --teacher (with --lambda-colour and --lambda-lightening where set): no cartoon -> photo generator, no discriminators, no cycle loss; a third of an iteration's work.")
@@ -118,7 +120,7 @@ struct TrainCommand: ParsableCommand {
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise,
-            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher)
+            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher, lambdaPeaks: lambdaPeaks)
         do {
             try model.validate()
         } catch {

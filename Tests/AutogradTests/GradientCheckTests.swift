@@ -160,6 +160,22 @@ import Testing
         } < 2e-3)
     }
 
+    /// Activations 0.2 to 1.2 inside or outside the limit (of either sign), so no finite difference crosses the
+    /// hinge; two inputs of different sizes, each averaged over its own count.
+    @Test func peakLoss() {
+        func around(_ limit: Float, seed: UInt64, shape: [Int]) -> Tensor {
+            let offsets = awayFromZero(randomTensor(shape, seed: seed))
+            return Tensor(shape: shape, storage: offsets.storage.enumerated().map { i, d in
+                (i % 3 == 0 ? -1 : 1) * (limit + d)
+            })
+        }
+        let a = around(1.5, seed: 27, shape: [1, 2, 3, 4]), b = around(1.5, seed: 28, shape: [2, 1, 2, 2])
+        #expect(worstGradientError(inputs: [a, b]) { tape, v in tape.peakHingeLoss(v, limit: 1.5) } < 2e-3)
+        let tape = Tape(kernels: TrainingKernels())
+        let loss = tape.peakHingeLoss([tape.constant(Tensor(shape: [4], storage: [3, -2.5, 1, 0]))], limit: 2)
+        #expect(abs(tape.value(loss).storage[0] - (1 + 0.25) / 4) < 1e-6)
+    }
+
     /// Only lightening past the margin counts, by how far past, in grey (601 weights): darker, or lighter by
     /// less than the margin, costs nothing.
     @Test func lighteningLossCountsOnlyLightPastTheMargin() {

@@ -68,24 +68,52 @@ import Training
         }
     }
 
-    /// The lightening loss reaches G alone: on dark photos (which a fresh G's grey output lightens past the
-    /// margin) it is logged and moves G, while F and both discriminators step exactly as without it.
-    @Test func lighteningLossMovesOnlyG() throws {
-        var lightConfig = Self.config
-        lightConfig.lambdaLightening = 10
-        var light = CycleGANState(config: lightConfig, seed: 3), plain = CycleGANState(config: Self.config, seed: 3)
-        let photos = randomTensor([1, 3, 16, 16], seed: 62, scale: 0.1).map { $0 - 0.8 }
+    /// One step with a G-only loss term on (`config`) beside one without, from the same start (`g`, else the
+    /// seeded G): the term is logged under `key`, moves G, and leaves F and both discriminators exactly as
+    /// without it; its weight (`weightKey`, as `weight`) is recorded and may change on resume.
+    static func expectMovesOnlyG(_ config: CycleGANConfig, photos: Tensor, g: ParameterSet? = nil,
+                                 term: KeyPath<StepLosses, Float>, key: String, weightKey: String, weight: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) {
+        var on = CycleGANState(config: config, seed: 3), off = CycleGANState(config: Self.config, seed: 3)
+        if let g { (on.g, off.g) = (g, g) }
         let cartoons = randomTensor([1, 3, 16, 16], seed: 63)
-        let a = light.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
-        let b = plain.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
-        #expect(a.lighteningG > 0 && b.lighteningG == 0)
-        #expect(a.named.contains { $0.0 == "lighten_G" && $0.1 == a.lighteningG })
-        #expect(light.g.tensors != plain.g.tensors)
-        #expect(light.f.tensors == plain.f.tensors)
-        #expect(light.dCartoon.tensors == plain.dCartoon.tensors && light.dPhoto.tensors == plain.dPhoto.tensors)
-        #expect(Checkpoint.file(for: light, extra: [:]).metadata["lambda_lightening"] == "10.0")
-        #expect(Checkpoint.changedLossWeights(checkpoint: Checkpoint.file(for: plain, extra: [:]).metadata, run: lightConfig)
-            == ["lambda_lightening 0.0 -> 10.0"])
+        let a = on.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        let b = off.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, kernels: TrainingKernels())
+        #expect(a[keyPath: term] > 0 && b[keyPath: term] == 0, sourceLocation: sourceLocation)
+        #expect(a.named.contains { $0.0 == key && $0.1 == a[keyPath: term] }, sourceLocation: sourceLocation)
+        #expect(on.g.tensors != off.g.tensors, sourceLocation: sourceLocation)
+        #expect(on.f.tensors == off.f.tensors, sourceLocation: sourceLocation)
+        #expect(on.dCartoon.tensors == off.dCartoon.tensors && on.dPhoto.tensors == off.dPhoto.tensors,
+                sourceLocation: sourceLocation)
+        let recorded = Checkpoint.file(for: off, extra: [:]).metadata
+        #expect(Checkpoint.changedLossWeights(checkpoint: recorded, run: config) == ["\(weightKey) 0.0 -> \(weight)"],
+                sourceLocation: sourceLocation)
+        var older = recorded
+        older[weightKey] = nil
+        #expect(Checkpoint.changedLossWeights(checkpoint: older, run: Self.config).isEmpty, sourceLocation: sourceLocation)
+    }
+
+    /// The lightening loss reaches G alone, on dark photos (which a fresh G's grey output lightens past the
+    /// margin).
+    @Test func lighteningLossMovesOnlyG() {
+        var config = Self.config
+        config.lambdaLightening = 10
+        Self.expectMovesOnlyG(config, photos: randomTensor([1, 3, 16, 16], seed: 62, scale: 0.1).map { $0 - 0.8 },
+                              term: \.lighteningG, key: "lighten_G", weightKey: "lambda_lightening", weight: "10.0")
+    }
+
+    /// The peak loss reaches G alone: with G's first stem filter a single centre tap, a photo that is flat but
+    /// for one bright pixel spikes that channel's norm output past the limit (one pixel of 256 is 16 standard
+    /// deviations out).
+    @Test func peakLossMovesOnlyG() throws {
+        var config = Self.config
+        config.lambdaPeaks = 1
+        var g = CycleGANState(config: Self.config, seed: 3).g
+        var stem = try #require(g.tensors["stem.conv.weight"])
+        stem.storage = stem.storage.indices.map { $0 == 3 * 7 + 3 ? 1 : $0 < 3 * 49 ? 0 : stem.storage[$0] }
+        g.tensors["stem.conv.weight"] = stem
+        Self.expectMovesOnlyG(config, photos: Tensor(shape: [1, 3, 16, 16], storage: (0..<768).map { $0 % 256 == 77 ? 1 : -0.5 }),
+                              g: g, term: \.peaksG, key: "peaks_G", weightKey: "lambda_peaks", weight: "1.0")
     }
 
     @Test func unusableFilesAreNamed() throws {
