@@ -37,6 +37,9 @@ package struct TrainingOptions: Sendable {
     /// learn: a generator warm-started beside fresh networks is otherwise pulled back towards the identity
     /// (F cannot yet invert its drawing, so the cycle loss rewards G for copying the photo).
     package var holdGeneratorSteps: Int = 0
+    /// Stop after this step (a checkpoint is written, nothing exported) with the schedule of the whole run, so
+    /// that a later phase can resume it with other loss weights or target options.
+    package var stopAtStep: Int?
     /// An exported photo -> cartoon generator that the distillation loss (`model.lambdaTeacher`) holds G to;
     /// needed on every start and resume of a run with that loss on, and refused without it.
     package var teacher: String?
@@ -69,6 +72,7 @@ package struct TrainingOptions: Sendable {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
         guard holdGeneratorSteps >= 0 else { throw .invalidOption("--hold-generator must not be negative") }
+        if let stopAtStep, stopAtStep < 1 { throw .invalidOption("--stop-at must be a step of the run, at least 1") }
         if (model.lambdaTeacher > 0) != (teacher != nil) {
             throw .invalidOption(teacher == nil ? "--lambda-teacher needs --teacher FILE (the generator to hold G to)"
                                                 : "--teacher needs a --lambda-teacher above 0")
@@ -187,7 +191,13 @@ package enum TrainingRun {
         let log = try LossLog(path: options.logPath)
         let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
         var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
-        let lastStep = min(totalSteps, stopAfter.map { state.step + $0 } ?? totalSteps)
+        let lastStep = min(totalSteps, stopAfter.map { state.step + $0 } ?? totalSteps, options.stopAtStep ?? totalSteps)
+        if let stopAt = options.stopAtStep, stopAt > totalSteps {
+            throw .invalidOption("--stop-at \(stopAt) is past the run's \(totalSteps) steps")
+        }
+        if state.step >= lastStep, state.step < totalSteps {
+            message("the checkpoint is at step \(state.step), at or past --stop-at \(lastStep): nothing to do")
+        }
         let loader = BatchLoader(source: source, steps: state.step..<lastStep)
         var skipped = 0
         var lastLosses: StepLosses?

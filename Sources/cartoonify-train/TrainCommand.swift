@@ -90,6 +90,8 @@ struct TrainCommand: ParsableCommand {
     var initCheckpoint: String?
     @Option(help: "Hold the photo -> cartoon generator's weights for the first N steps while F and the discriminators learn around it (for --init-generator: a fresh F otherwise pulls it back towards copying the photo).")
     var holdGenerator: Int = 0
+    @Option(help: "Stop after this step, writing a checkpoint; the learning-rate schedule stays that of --steps, so a later --resume with other loss weights or target options goes on as one run in phases.")
+    var stopAt: Int?
     @Option(help: ArgumentHelp("Extra metadata for the exported weights (repeatable), e.g. the face framing of the photos.",
                                valueName: "key=value"))
     var metadata: [String] = []
@@ -160,6 +162,7 @@ struct TrainCommand: ParsableCommand {
         options.teacherAvatars = target.teacherAvatars
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
+        options.stopAtStep = stopAt
         options.exportMetadata = try MetadataOption.parse(metadata)
         options.cartoonPreprocessing = cartoonSquare
         options.kernels = TrainingKernels(path: path)

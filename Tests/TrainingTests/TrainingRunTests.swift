@@ -66,7 +66,9 @@ import Training
             try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/losses.jsonl")))))
     }
 
-    @Test func resumeContinuesExactly() throws {
+    /// A run paused after 6 of 10 steps (by `stopAfter`, as an interrupt does, or by `--stop-at 6`, a phase
+    /// of a longer run) and resumed ends exactly where the straight run ends.
+    @Test(arguments: [false, true]) func resumeContinuesExactly(stopAt: Bool) throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4, in: root)
@@ -74,10 +76,17 @@ import Training
         _ = try TrainingRun.run(straight, output: { _ in })
 
         var interrupted = try Self.options(root, photos, cartoons, steps: 10)
-        let first = try TrainingRun.run(interrupted, stopAfter: 6, output: { _ in })
+        interrupted.stopAtStep = stopAt ? 6 : nil
+        let first = try TrainingRun.run(interrupted, stopAfter: stopAt ? nil : 6, output: { _ in })
         #expect(first.completedSteps == 6)
         #expect(!FileManager.default.fileExists(atPath: interrupted.output))
         interrupted.resume = true
+        if stopAt {
+            var messages = ""
+            let again = try TrainingRun.run(interrupted, output: { messages += $0 })
+            #expect(again.completedSteps == 6 && messages.contains("at or past --stop-at 6: nothing to do"))
+            interrupted.stopAtStep = nil
+        }
         let second = try TrainingRun.run(interrupted, output: { _ in })
         #expect(second.resumedFrom == 6)
 
@@ -413,5 +422,14 @@ import Training
         }
         options.model.generator.inputSize = 8
         #expect(throws: TrainingError.self) { try TrainingRun.run(options, output: { _ in }) }   // PatchGAN needs 12
+        options.model.generator.inputSize = 16
+        options.stopAtStep = 0
+        #expect(throws: TrainingError.invalidOption("--stop-at must be a step of the run, at least 1")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
+        options.stopAtStep = 2
+        #expect(throws: TrainingError.invalidOption("--stop-at 2 is past the run's 1 steps")) {
+            try TrainingRun.run(options, output: { _ in })
+        }
     }
 }
