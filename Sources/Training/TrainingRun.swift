@@ -198,7 +198,7 @@ package enum TrainingRun {
         if state.step >= lastStep, state.step < totalSteps {
             message("the checkpoint is at step \(state.step), at or past --stop-at \(lastStep): nothing to do")
         }
-        let loader = BatchLoader(source: source, steps: state.step..<lastStep)
+        let loader = BatchLoader(source: source, steps: state.step..<max(state.step, lastStep))
         var skipped = 0
         var lastLosses: StepLosses?
         var interrupted = false
@@ -243,7 +243,8 @@ package enum TrainingRun {
             }
         }
         progress.finishLine()
-        if state.step == totalSteps {
+        // A phase that stops early exports nothing, even when rerun on a finished checkpoint.
+        if state.step == totalSteps, options.stopAtStep ?? totalSteps == totalSteps {
             let provenance = TrainingProvenance(photos: photos.root, photoCount: photos.files.count, cartoons: cartoons.root,
                                                 cartoonCount: cartoons.files.count, steps: state.step, seed: options.seed)
             try GeneratorExport.write(state.g.tensors, config: options.model.generator, provenance: provenance,

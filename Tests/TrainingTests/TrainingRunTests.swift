@@ -89,6 +89,14 @@ import Training
         }
         let second = try TrainingRun.run(interrupted, output: { _ in })
         #expect(second.resumedFrom == 6)
+        if stopAt {
+            // The early phase run again on the finished checkpoint does nothing, and exports nothing.
+            try FileManager.default.removeItem(atPath: interrupted.output)
+            interrupted.stopAtStep = 6
+            _ = try TrainingRun.run(interrupted, output: { _ in })
+            #expect(!FileManager.default.fileExists(atPath: interrupted.output))
+            interrupted.stopAtStep = nil
+        }
 
         let a = try SafeTensorsFile.read(from: URL(fileURLWithPath: straight.checkpointDirectory + "/checkpoint.safetensors"))
         let b = try SafeTensorsFile.read(from: URL(fileURLWithPath: interrupted.checkpointDirectory + "/checkpoint.safetensors"))
