@@ -36,11 +36,15 @@
 # 10. Run 21: run 16 polished towards run 16's output with its red and blue spots filled as well as its blots
 #    (--teacher-spots) and the photo's dark lines inked onto it (--teacher-ink 1), a 27,000-step schedule at
 #    4.5e-5 (6,000 steps, 2e-5 falling to 0).
-# 11. Run 22 (the bundled file since 2026-12-07, session 15): run 21 on towards the same target with the filled
-#    pixels weighing 10 in the loss (--teacher-emphasis 10), a 37,000-step schedule at 5.5e-5 (10,000 steps,
-#    3e-5 falling to 0). Its partner (weights/default-partner.safetensors) is the F of the same checkpoint
-#    (trained beside run 12; a teacher-only run leaves it as it is), exported with cartoonify-train export
-#    --generator cartoon-to-photo.
+# 11. Run 22 (bundled 2026-12-07, sessions 15-16): run 21 on towards the same target with the filled pixels
+#    weighing 10 in the loss (--teacher-emphasis 10), a 37,000-step schedule at 5.5e-5 (10,000 steps, 3e-5
+#    falling to 0).
+# 12. Runs 32-33 (the bundled file since 2026-12-07, session 17): run 22 on towards its own output with its
+#    blots and spots filled, flattened (--teacher-flatten 25) and cut to 10 flat colours (--teacher-posterize
+#    10), the filled pixels weighing 10, a 67,000-step schedule at 3.5e-5 (30,000 steps, 3.1e-5 falling to 0);
+#    from step 39,943 on with the peak loss (--lambda-peaks 1) against the instance-norm spikes behind the
+#    dots. Its partner (weights/default-partner.safetensors) is the F of the same checkpoint (trained beside run 12;
+#    teacher-only runs leave it as it is), exported with cartoonify-train export --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
@@ -48,7 +52,7 @@
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
 # on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
 # and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10, 10 and 8 minutes; runs 21 and
-# 22 about 15 and 25), 1.5 for the anchored CycleGAN run (25 minutes).
+# 22 about 15 and 25, runs 32-33 about 80), 1.5 for the anchored CycleGAN run (25 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -143,7 +147,7 @@ lightening 20), 10000-step schedule at 2e-5; (6) (5) polished like (4) towards (
 (8) (7) polished the same way towards (7), 21000-step schedule at 4.5e-5; \
 (9) (8) polished towards (8) with its spots filled too and the photo's lines inked (--teacher-spots --teacher-ink 1), \
 27000-step schedule at 4.5e-5; (10) (9) on towards the same target with the filled pixels weighing 10 \
-(--teacher-emphasis 10), 37000-step schedule at 5.5e-5 (this file's trained_steps)"
+(--teacher-emphasis 10), 37000-step schedule at 5.5e-5"
 continue_from final flat
 train final 21000 0 resize 4 6 --teacher "$RUN_DIR/flat.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
   --teacher-flatten 20 --lr 4.5e-5 --teacher-only
@@ -153,12 +157,21 @@ train ink 27000 0 resize 4 6 --teacher "$RUN_DIR/final.safetensors" --lambda-tea
   --teacher-spots --teacher-ink 1 --lr 4.5e-5 --teacher-only
 continue_from inked ink
 train inked 37000 0 resize 4 6 --teacher "$RUN_DIR/final.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 \
-  --teacher-spots --teacher-ink 1 --teacher-emphasis 10 --lr 5.5e-5 --teacher-only \
-  --metadata "teacher_sha256=$(sha final)" --metadata "recipe=$RECIPE"
-export_partner inked partner inked
+  --teacher-spots --teacher-ink 1 --teacher-emphasis 10 --lr 5.5e-5 --teacher-only
+# Runs 32-33: run 22's own output as the teacher, cut to flat colours; the peak loss from step 39,943.
+RECIPE="$RECIPE; (11) (10) on towards (10)'s output with its spots filled, flattened (--teacher-flatten 25) and \
+posterised to 10 colours (--teacher-posterize 10), emphasis 10, 67000-step schedule at 3.5e-5, from step 39943 \
+with the peak loss (--lambda-peaks 1) (this file's trained_steps)"
+continue_from poster inked
+POSTER=(--teacher "$RUN_DIR/inked.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --teacher-spots
+        --teacher-flatten 25 --teacher-posterize 10 --teacher-emphasis 10 --lr 3.5e-5 --teacher-only)
+train poster 67000 0 resize 4 6 "${POSTER[@]}" --stop-at 39943
+train poster 67000 0 resize 4 6 "${POSTER[@]}" --lambda-peaks 1 \
+  --metadata "teacher_sha256=$(sha inked)" --metadata "recipe=$RECIPE"
+export_partner poster partner poster
 
-"$BIN/cartoonify" eval --weights "$RUN_DIR/inked.safetensors" --checkpoint "$RUN_DIR/inked/checkpoint.safetensors" \
+"$BIN/cartoonify" eval --weights "$RUN_DIR/poster.safetensors" --checkpoint "$RUN_DIR/poster/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/inked.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "trained weights: $RUN_DIR/poster.safetensors and its partner $RUN_DIR/partner.safetensors"
 echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
