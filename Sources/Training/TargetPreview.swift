@@ -19,6 +19,8 @@ package struct TargetPreview: Sendable {
     package var sheet: String?
     package var each: String?
     package var kernels = TrainingKernels()
+    /// A sheet holds every row in memory and in one PNG: 64 rows of 128 px is already 8,192 px tall.
+    package static let maxSheetRows = 64
 
     package init(teacher: String, photos: String) {
         self.teacher = teacher
@@ -38,6 +40,10 @@ package struct TargetPreview: Sendable {
         let avatarFolder = try avatars.map { root throws(TrainingError) in try AvatarFolder(root: root, photos: folder) }
         let augmentation = Augmentation(preprocessing: preprocessing, cropSize: size, flip: false)
         let chosen = count.map { Self.spread(folder.files, count: $0) } ?? folder.files
+        if sheet != nil, chosen.count > Self.maxSheetRows {
+            throw .invalidOption("--sheet takes at most \(Self.maxSheetRows) photos, not \(chosen.count): "
+                + "give --count, or --each FOLDER alone")
+        }
         var columns: [[Float]] = [[], [], []]
         var written = 0
         for batch in stride(from: 0, to: chosen.count, by: 8).map({ Array(chosen[$0..<min($0 + 8, chosen.count)]) }) {

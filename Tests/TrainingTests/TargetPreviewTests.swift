@@ -92,6 +92,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: try #require(preview.each)).count == 2)
         #expect(TargetPreview.spread(["a", "b", "c", "d", "e"], count: 2) == ["a", "c"])
         #expect(TargetPreview.spread(["a", "b"], count: 8) == ["a", "b"])
+        // A sheet of more rows than it may hold is refused before any work.
+        let few = preview.photos
+        (preview.photos, preview.count, preview.sheet) = (
+            try GeneratedImages.domains(photos: TargetPreview.maxSheetRows + 1, cartoons: 1, in: root).photos.path, nil,
+            root.appendingPathComponent("sheet.png").path)
+        #expect(throws: TrainingError.invalidOption("--sheet takes at most 64 photos, not 65: give --count, or --each FOLDER alone")) {
+            try preview.write()
+        }
+        (preview.photos, preview.count, preview.sheet) = (few, 2, nil)
 
         preview.target.avatars = .face
         #expect(throws: TrainingError.invalidOption("--teacher-avatars FOLDER and the avatar options go together")) {
