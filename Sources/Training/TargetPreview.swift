@@ -57,7 +57,7 @@ package struct TargetPreview: Sendable {
             guard !names.isEmpty else { continue }
             let shape = [names.count, 3, size, size]
             let photoTensor = Tensor(shape: shape, storage: photoValues)
-            let cartoons = CycleGANState.run(generator.parameters, photoTensor, generator.config, kernels)
+            let cartoons = generator.cartoons(for: photoTensor, kernels: kernels)
             let made = target.made(from: cartoons, photos: photoTensor,
                                    avatars: avatarFolder == nil ? nil : Tensor(shape: shape, storage: avatarValues)).target
             if let each { try Self.store(made, names: names, in: each, size: size) }

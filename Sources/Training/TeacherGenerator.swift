@@ -34,6 +34,11 @@ package struct TeacherGenerator: Sendable {
     /// into targets by `target` (over `avatars`, the photos' own, where it asks for them), and the loss weights
     /// it gives them (nil: all 1).
     func targets(for photos: Tensor, avatars: Tensor? = nil, kernels: TrainingKernels) -> (target: Tensor, weights: Tensor?) {
-        target.made(from: CycleGANState.run(parameters, photos, config, kernels), photos: photos, avatars: avatars)
+        target.made(from: cartoons(for: photos, kernels: kernels), photos: photos, avatars: avatars)
+    }
+
+    /// The teacher's own cartoons of `photos`, before they are made into targets.
+    func cartoons(for photos: Tensor, kernels: TrainingKernels) -> Tensor {
+        CycleGANState.run(parameters, photos, config, kernels)
     }
 }

@@ -110,10 +110,10 @@ package struct TrainingSummary: Sendable {
 /// The training loop: data on a producer thread, one CycleGAN step per batch, a loss line per step, sample
 /// sheets and checkpoints every N steps, and the exported generator at the end.
 package enum TrainingRun {
-    /// Trains until `options`' length is reached (or `stopAfter` more steps, for tests of resuming), or until
-    /// `stop` is requested: then the current step finishes and a checkpoint is written.
+    /// Trains until `options`' length (or `stopAtStep`) is reached, or until `stop` is requested: then the
+    /// current step finishes and a checkpoint is written.
     /// `output` receives the progress display and messages as raw text (stderr by default).
-    package static func run(_ options: TrainingOptions, stopAfter: Int? = nil, stop: StopRequest? = nil,
+    package static func run(_ options: TrainingOptions, stop: StopRequest? = nil,
                             output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) throws(TrainingError) -> TrainingSummary {
         let message = { (line: String) in output(line + "\n") }
@@ -128,6 +128,9 @@ package enum TrainingRun {
             cartoonAugmentation: Augmentation(preprocessing: options.cartoonPreprocessing, cropSize: size),
             batchSize: options.batchSize, seed: options.seed, avatars: avatars)
         let totalSteps = options.steps ?? (options.epochs ?? 200) * source.stepsPerEpoch
+        if let stopAt = options.stopAtStep, stopAt > totalSteps {
+            throw .invalidOption("--stop-at \(stopAt) is past the run's \(totalSteps) steps")
+        }
         message("photos: \(photos.files.count) in \(photos.root); cartoons: \(cartoons.files.count) in \(cartoons.root); "
             + "\(source.stepsPerEpoch) steps per epoch, \(totalSteps) steps")
 
@@ -191,10 +194,7 @@ package enum TrainingRun {
         let log = try LossLog(path: options.logPath)
         let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
         var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
-        let lastStep = min(totalSteps, stopAfter.map { state.step + $0 } ?? totalSteps, options.stopAtStep ?? totalSteps)
-        if let stopAt = options.stopAtStep, stopAt > totalSteps {
-            throw .invalidOption("--stop-at \(stopAt) is past the run's \(totalSteps) steps")
-        }
+        let lastStep = min(totalSteps, options.stopAtStep ?? totalSteps)
         if state.step >= lastStep, state.step < totalSteps {
             message("the checkpoint is at step \(state.step), at or past --stop-at \(lastStep): nothing to do")
         }

@@ -97,7 +97,8 @@ import Training
         taught.teacher = first.output
         taught.model.lambdaTeacher = 5
         var messages = ""
-        _ = try TrainingRun.run(taught, stopAfter: 2, output: { messages += $0 })
+        taught.stopAtStep = 2
+        _ = try TrainingRun.run(taught, output: { messages += $0 })
         let sha = try Generator.load(from: URL(fileURLWithPath: first.output)).sha256
         #expect(messages.contains("held to the teacher \(first.output) (sha256 \(sha.prefix(12)))"))
         #expect(try TrainingRunTests.lossLines(taught).allSatisfy { ($0["teacher_G"] ?? -1) >= 0 })
@@ -110,6 +111,7 @@ import Training
         #expect(checkpoint.metadata["teacher_spots"] == "false")
 
         taught.resume = true
+        taught.stopAtStep = nil
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
         taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, posterizing: 6, ink: 1, emphasis: 10)
         messages = ""

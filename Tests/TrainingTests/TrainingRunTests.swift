@@ -66,9 +66,9 @@ import Training
             try Data(contentsOf: URL(fileURLWithPath: options.checkpointDirectory + "/losses.jsonl")))))
     }
 
-    /// A run paused after 6 of 10 steps (by `stopAfter`, as an interrupt does, or by `--stop-at 6`, a phase
-    /// of a longer run) and resumed ends exactly where the straight run ends.
-    @Test(arguments: [false, true]) func resumeContinuesExactly(stopAt: Bool) throws {
+    /// A run paused after 6 of 10 steps (`--stop-at 6`, a phase of a longer run) and resumed ends exactly where
+    /// the straight run ends; the early phase run again does nothing, and on a finished checkpoint exports nothing.
+    @Test func resumeContinuesExactly() throws {
         let root = try GeneratedImages.temporaryFolder("test")
         defer { GeneratedImages.remove(root) }
         let (photos, cartoons) = try GeneratedImages.domains(photos: 5, cartoons: 4, in: root)
@@ -76,27 +76,21 @@ import Training
         _ = try TrainingRun.run(straight, output: { _ in })
 
         var interrupted = try Self.options(root, photos, cartoons, steps: 10)
-        interrupted.stopAtStep = stopAt ? 6 : nil
-        let first = try TrainingRun.run(interrupted, stopAfter: stopAt ? nil : 6, output: { _ in })
+        interrupted.stopAtStep = 6
+        let first = try TrainingRun.run(interrupted, output: { _ in })
         #expect(first.completedSteps == 6)
         #expect(!FileManager.default.fileExists(atPath: interrupted.output))
         interrupted.resume = true
-        if stopAt {
-            var messages = ""
-            let again = try TrainingRun.run(interrupted, output: { messages += $0 })
-            #expect(again.completedSteps == 6 && messages.contains("at or past --stop-at 6: nothing to do"))
-            interrupted.stopAtStep = nil
-        }
+        var messages = ""
+        let again = try TrainingRun.run(interrupted, output: { messages += $0 })
+        #expect(again.completedSteps == 6 && messages.contains("at or past --stop-at 6: nothing to do"))
+        interrupted.stopAtStep = nil
         let second = try TrainingRun.run(interrupted, output: { _ in })
         #expect(second.resumedFrom == 6)
-        if stopAt {
-            // The early phase run again on the finished checkpoint does nothing, and exports nothing.
-            try FileManager.default.removeItem(atPath: interrupted.output)
-            interrupted.stopAtStep = 6
-            _ = try TrainingRun.run(interrupted, output: { _ in })
-            #expect(!FileManager.default.fileExists(atPath: interrupted.output))
-            interrupted.stopAtStep = nil
-        }
+        try FileManager.default.removeItem(atPath: interrupted.output)
+        interrupted.stopAtStep = 6
+        _ = try TrainingRun.run(interrupted, output: { _ in })
+        #expect(!FileManager.default.fileExists(atPath: interrupted.output))
 
         let a = try SafeTensorsFile.read(from: URL(fileURLWithPath: straight.checkpointDirectory + "/checkpoint.safetensors"))
         let b = try SafeTensorsFile.read(from: URL(fileURLWithPath: interrupted.checkpointDirectory + "/checkpoint.safetensors"))
@@ -244,7 +238,8 @@ import Training
         held.initGenerator = first.output
         held.holdGeneratorSteps = 4
         var messages = ""
-        _ = try TrainingRun.run(held, stopAfter: 4, output: { messages += $0 })
+        held.stopAtStep = 4
+        _ = try TrainingRun.run(held, output: { messages += $0 })
         #expect(messages.contains("generator held until step 4"))
         let checkpoint = held.checkpointDirectory + "/checkpoint.safetensors"
         let (atHold, _) = try Checkpoint.read(from: checkpoint)
@@ -255,6 +250,7 @@ import Training
         #expect(atHold.f.tensors != fresh.f.tensors)
         #expect(atHold.dCartoon.tensors != fresh.dCartoon.tensors)
         held.resume = true
+        held.stopAtStep = nil
         _ = try TrainingRun.run(held, output: { _ in })
         let (end, _) = try Checkpoint.read(from: checkpoint)
         #expect(end.adamG.step == 2)
