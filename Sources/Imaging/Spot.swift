@@ -9,7 +9,7 @@
 package enum Spot {
     static let face = FaceRegion(rows: 0.2..<0.85, columns: 0.2..<0.8)
     /// Generous for the trainer's random crop, which moves the eyes by up to 12% of the side.
-    static let eyes = [FaceRegion(rows: 0.12..<0.36, columns: 0.10..<0.42), FaceRegion(rows: 0.12..<0.36, columns: 0.58..<0.90)]
+    package static let eyes = [FaceRegion(rows: 0.12..<0.36, columns: 0.10..<0.42), FaceRegion(rows: 0.12..<0.36, columns: 0.58..<0.90)]
     static let largestShare = 300.0 / Double(128 * 128)
 
     /// `cartoon` and `photo` are RGB in levels (0...255).

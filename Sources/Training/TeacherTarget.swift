@@ -1,7 +1,8 @@
 import NN
 
 /// How the teacher's cartoon becomes the target G is held to: its blots filled (always; `BlotFill`), its spots
-/// too (`--teacher-spots`), then flattened (`--teacher-flatten`), cut to a few flat colours (`--teacher-posterize`),
+/// too (`--teacher-spots`), then flattened (`--teacher-flatten`), its skin evened (`--teacher-skin`), cut to a few
+/// flat colours (`--teacher-posterize`),
 /// then inked from the photo (`--teacher-ink`). Ink comes last so that neither can soften its lines; then, with `--teacher-avatars`, all but the
 /// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed may weigh
 /// more in the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns
@@ -11,6 +12,8 @@ package struct TeacherTarget: Sendable, Equatable {
     package var fillsSpots = false
     /// Range sigma (grey levels) of `TeacherFlattening`; 0 = off.
     package var flattening: Float = 0
+    /// How far skin-like face pixels move to the skin colour in `TeacherSkin`; 0 = off.
+    package var skin: Float = 0
     /// Colours per image of `TeacherPosterizing`; 0 = off.
     package var posterizing = 0
     /// Centre sigma (pixels) of `TeacherInk`; 0 = off.
@@ -20,8 +23,9 @@ package struct TeacherTarget: Sendable, Equatable {
     /// How much of each photo's avatar (the batch carries them) the target gives way to.
     package var avatars = AvatarUse.none
 
-    package init(fillsSpots: Bool = false, flattening: Float = 0, posterizing: Int = 0, ink: Float = 0, emphasis: Float = 1,
-                 avatars: AvatarUse = .none) {
+    package init(fillsSpots: Bool = false, flattening: Float = 0, skin: Float = 0, posterizing: Int = 0, ink: Float = 0,
+                 emphasis: Float = 1, avatars: AvatarUse = .none) {
+        self.skin = skin
         self.posterizing = posterizing
         self.avatars = avatars
         self.fillsSpots = fillsSpots
@@ -36,6 +40,7 @@ package struct TeacherTarget: Sendable, Equatable {
         let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
         var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
+        if skin > 0 { target = TeacherSkin.evened(target, strength: skin) }
         if posterizing > 0 { target = TeacherPosterizing.posterized(target, colours: posterizing) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
         precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
@@ -59,13 +64,14 @@ package struct TeacherTarget: Sendable, Equatable {
     /// Refuses values the target cannot be made with, and any change from the plain fill without a teacher.
     func validate(hasTeacher: Bool) throws(TrainingError) {
         guard flattening >= 0, flattening.isFinite else { throw .invalidOption("--teacher-flatten must be 0 (off) or above") }
+        guard (0...1).contains(skin) else { throw .invalidOption("--teacher-skin must be from 0 (off) to 1 (flat)") }
         guard posterizing == 0 || (2...64).contains(posterizing) else {
             throw .invalidOption("--teacher-posterize must be 0 (off) or from 2 to 64 colours")
         }
         guard ink >= 0, ink <= 8 else { throw .invalidOption("--teacher-ink must be 0 (off) or a sigma up to 8 pixels") }
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
-            let option = flattening > 0 ? "--teacher-flatten" : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink"
+            let option = flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin" : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink"
                 : emphasis != 1 ? "--teacher-emphasis" : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
@@ -73,7 +79,7 @@ package struct TeacherTarget: Sendable, Equatable {
 
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
-        ["teacher_flatten": String(flattening), "teacher_posterize": String(posterizing), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
+        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
@@ -92,6 +98,7 @@ package struct TeacherTarget: Sendable, Equatable {
     var summary: String {
         (fillsSpots ? " and spots" : "") + " filled from around them"
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
+            + (skin > 0 ? ", its skin evened (strength \(skin))" : "")
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
             + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")

@@ -6,6 +6,8 @@ import Training
 struct TeacherTargetOptions: ParsableArguments {
     @Option(help: "Flatten the teacher's target before G is held to it: a 3x3 median, then two edge-keeping (bilateral) passes with this range sigma in grey levels (e.g. 20), so G learns flat fills with sharp outlines instead of the teacher's texture; 0 = off.")
     var teacherFlatten: Float = 0
+    @Option(help: "Even out the skin of the teacher's target (after any flattening): face pixels of the skin's hue and about its brightness, outside the eyes and the mouth, move this far (0 to 1) towards the face's median skin colour, so G learns flat skin instead of the photo's shading (dark circles, cheek shadows, wrinkles); 0 = off.")
+    var teacherSkin: Float = 0
     @Option(help: "Cut the teacher's target (after any flattening) to this many flat colours per image (k-means in RGB, borders smoothed by a 3x3 majority), so G learns the flat fills of a cartoon rather than shading; 0 = off, else 2 to 64 (e.g. 10).")
     var teacherPosterize = 0
     @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
@@ -26,7 +28,7 @@ struct TeacherTargetOptions: ParsableArguments {
     }
 
     var target: TeacherTarget {
-        TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, posterizing: teacherPosterize, ink: teacherInk,
+        TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, skin: teacherSkin, posterizing: teacherPosterize, ink: teacherInk,
                       emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
     }
 }

@@ -21,7 +21,9 @@ struct EvalCommand: ParsableCommand {
             white in the cartoon and 60 grey levels lighter than the photo (white blots); blots: those, any pixel 60 levels \
             lighter, and near-white on lit skin 20 levels lighter, outside the mouth (what cartoonify-train --teacher \
             paints out); spots: patches of at most 1.8% of the image on the face, outside eyes and mouth, much redder \
-            or bluer than the photo (what --teacher-spots adds). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
+            or bluer than the photo (what --teacher-spots adds). Skin shading: mean distance of the cheeks' grey from their \
+            median (flat avatar skin is near 0; what --teacher-skin evens out; the held-out cartoons, framed with the \
+            eyes lower, are not comparable). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
             """)
 
     @Option(help: "Generator weights (safetensors).")
@@ -55,6 +57,7 @@ struct EvalCommand: ParsableCommand {
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
         var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, spots = 0.0
+        var shadingIn = 0.0, shadingOut = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
             let input = modelInput(decoded)
@@ -68,6 +71,8 @@ struct EvalCommand: ParsableCommand {
             lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
+            shadingIn += SkinShading.spread(input)
+            shadingOut += SkinShading.spread(output)
             let (a, b) = (FaceColours(input), FaceColours(output))
             skin += FaceColours.distance(a.skin, b.skin)
             hair += FaceColours.distance(a.hair, b.hair)
@@ -93,6 +98,7 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
         print(String(format: "| blots (lightened, or white on lit skin, outside the mouth; %% of pixels) | %.2f | 0 |", 100 * blots / n))
         print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
+        print(String(format: "| skin shading (cheeks' mean distance from their median grey, levels) | %.1f | %.1f |", shadingOut / n, shadingIn / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
         print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
         print(String(format: "| hair colour distance (RGB levels) | %.1f | 0 |", hair / n))

@@ -170,3 +170,20 @@ enum Synthetic {
         #expect(LightFlecks.spotShare(photo: RGBImage(width: 20, height: 20, fill: (200, 150, 120)), cartoon: cartoon) == 0)
     }
 }
+
+@Suite struct SkinShadingTests {
+    /// Flat skin scores 0; a patch 60 levels darker over an eighth of the cheeks scores an eighth of 60; marks
+    /// outside the cheeks (a brow, the mouth) count for nothing; a one-pixel image is read, not a crash.
+    @Test func darkPatchesOnTheCheeksCountMarksElsewhereDoNot() {
+        let skin: (UInt8, UInt8, UInt8) = (220, 170, 130)
+        var face = RGBImage(width: 100, height: 100, fill: skin)
+        #expect(SkinShading.spread(face) == 0)
+        LightFlecksTests.paint(&face, 30..<70, 20..<26, (40, 30, 20))
+        LightFlecksTests.paint(&face, 35..<65, 75..<85, (200, 60, 80))
+        #expect(SkinShading.spread(face) == 0)
+        LightFlecksTests.paint(&face, 18..<28, 38..<50, (160, 110, 70))  // 120 of the cheeks' 960 pixels
+        #expect(abs(SkinShading.spread(face) - 60.0 / 8) < 1e-6)
+        #expect(SkinShading.spread(Synthetic.textured(100, seed: 3)) > 5)
+        #expect(SkinShading.spread(RGBImage(width: 1, height: 1, fill: skin)) == 0)
+    }
+}
