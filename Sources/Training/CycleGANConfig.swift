@@ -28,6 +28,9 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// deviations cost their squared excess (`Tape.peakHingeLoss`), against the few-pixel spikes G learns to
     /// steer a channel's normalisation with, which its output shows as red, orange and white dots.
     package var lambdaPeaks: Float
+    /// Edge loss weight (0 = off; not in the paper): G(photo)'s steps between neighbouring pixels held to the
+    /// teacher's target's (`Tape.gradientDifferenceLoss`), so G draws the target's borders as steps, not ramps.
+    package var lambdaEdges: Float
     package var adam: AdamConfig
     /// The colour loss compares 4 x 4 block means: at 128 px a block is 32 px, larger than an eye or a mouth,
     /// so only the tones of skin, hair and background are held, never the drawing. Every valid size divides by 4.
@@ -41,7 +44,7 @@ package struct CycleGANConfig: Sendable, Equatable {
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
                  lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, cycleNoise: Float = 0, lambdaLightening: Float = 0,
-                 lambdaTeacher: Float = 0, lambdaPeaks: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaTeacher: Float = 0, lambdaPeaks: Float = 0, lambdaEdges: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
@@ -51,6 +54,7 @@ package struct CycleGANConfig: Sendable, Equatable {
         self.lambdaLightening = lambdaLightening
         self.lambdaTeacher = lambdaTeacher
         self.lambdaPeaks = lambdaPeaks
+        self.lambdaEdges = lambdaEdges
         self.adam = adam
         self.poolSize = poolSize
     }
@@ -69,7 +73,7 @@ package struct CycleGANConfig: Sendable, Equatable {
             throw .invalidOption("--ngf must be at least 1 and --blocks at least 0")
         }
         guard poolSize >= 0, lambdaCycle >= 0, lambdaIdentity >= 0, lambdaColour >= 0, lambdaLightening >= 0, lambdaTeacher >= 0,
-              lambdaPeaks >= 0, cycleNoise >= 0 else {
+              lambdaPeaks >= 0, lambdaEdges >= 0, cycleNoise >= 0 else {
             throw .invalidOption("pool size, loss weights and --cycle-noise must not be negative")
         }
     }
@@ -99,6 +103,8 @@ package struct StepLosses: Sendable, Equatable {
     package var teacherG: Float = 0
     /// lambda_peaks * squared excess of G's norm outputs over `CycleGANConfig.peakLimit` (not in the paper).
     package var peaksG: Float = 0
+    /// lambda_edges * |steps of G(photo) - steps of the teacher's target| (not in the paper).
+    package var edgesG: Float = 0
     /// 0.5 * (MSE(D_cartoon(cartoon), 1) + MSE(D_cartoon(pooled fake cartoon), 0)) (`loss_D_A`).
     package var discriminatorCartoon: Float = 0
     /// The same for D_photo (`loss_D_B`).
@@ -106,12 +112,13 @@ package struct StepLosses: Sendable, Equatable {
 
     package init() {}
 
-    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG + teacherG + peaksG }
+    package var generatorTotal: Float { adversarialG + adversarialF + cyclePhoto + cycleCartoon + identityG + identityF + colourG + colourF + lighteningG + teacherG + peaksG + edgesG }
 
     /// Log keys and values, in a fixed order: the paper's losses first, as the PyTorch fixtures list them.
     package var named: [(String, Float)] {
         [("G", adversarialG), ("F", adversarialF), ("cycle_photo", cyclePhoto), ("cycle_cartoon", cycleCartoon),
          ("idt_G", identityG), ("idt_F", identityF), ("D_cartoon", discriminatorCartoon), ("D_photo", discriminatorPhoto),
-         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG), ("teacher_G", teacherG), ("peaks_G", peaksG)]
+         ("colour_G", colourG), ("colour_F", colourF), ("lighten_G", lighteningG), ("teacher_G", teacherG), ("peaks_G", peaksG),
+         ("edges_G", edgesG)]
     }
 }

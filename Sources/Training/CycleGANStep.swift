@@ -86,7 +86,7 @@ extension CycleGANState {
 
     /// G's terms beyond the paper's, each where its weight is on: colour (G(photo)'s block means against the
     /// photo's), lightening, peaks (on G's instance norm outputs, `norms`), and distillation towards
-    /// `teacher`'s target (which must be given when that is on).
+    /// `teacher`'s target (which must be given when that is on), with its edges where those are on.
     private func photoToCartoonTerms(_ fakeCartoon: Variable, _ realPhoto: Variable, norms: [Variable], teacher: TeacherGenerator?,
                                      avatars: Tensor?, on tape: Tape) -> [(Variable, Float, WritableKeyPath<StepLosses, Float>)] {
         var terms: [(Variable, Float, WritableKeyPath<StepLosses, Float>)] = []
@@ -104,8 +104,9 @@ extension CycleGANState {
         precondition(config.lambdaTeacher == 0 || teacher != nil, "the distillation loss is on but no teacher was given")
         if config.lambdaTeacher > 0, let teacher {
             let (target, weights) = teacher.targets(for: tape.value(realPhoto), avatars: avatars, kernels: tape.kernels)
-            terms.append((tape.meanSquaredError(fakeCartoon, tape.constant(target), weights: weights),
-                          config.lambdaTeacher, \.teacherG))
+            let held = tape.constant(target)
+            terms.append((tape.meanSquaredError(fakeCartoon, held, weights: weights), config.lambdaTeacher, \.teacherG))
+            if config.lambdaEdges > 0 { terms.append((tape.gradientDifferenceLoss(fakeCartoon, held), config.lambdaEdges, \.edgesG)) }
         }
         return terms
     }

@@ -9,7 +9,7 @@ package enum LossPlot {
         ("adversarial", ["G", "F", "D_cartoon", "D_photo"]),
         ("cycle", ["cycle_photo", "cycle_cartoon"]),
         ("identity, colour", ["idt_G", "idt_F", "colour_G", "colour_F"]),
-        ("lightening, teacher, peaks", ["lighten_G", "teacher_G", "peaks_G"]),
+        ("lightening, teacher, peaks, edges", ["lighten_G", "teacher_G", "peaks_G", "edges_G"]),
     ]
     /// One per curve of the fullest panel.
     static let colours: [(UInt8, UInt8, UInt8)] = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189)]

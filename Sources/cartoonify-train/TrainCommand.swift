@@ -62,6 +62,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaTeacher: Float = 0
     @Option(help: "Peak loss weight: G's instance-norm outputs beyond 8 standard deviations of their channel cost their squared excess, against the few-pixel spikes that come out as red, orange and white dots; 0 = off, as in the paper. May change on --resume.")
     var lambdaPeaks: Float = 0
+    @Option(help: "Edge loss weight: G(photo)'s steps between neighbouring pixels held (mean absolute difference) to those of --teacher's target, so G draws its borders as steps rather than the soft ramps a mean squared error settles for, and its flat fills flat; needs --lambda-teacher; 0 = off. May change on --resume.")
+    var lambdaEdges: Float = 0
     @Option(help: "The photo -> cartoon weights file --lambda-teacher holds G to (e.g. the bundled default); give it again on --resume.")
     var teacher: String?
     @Flag(help: "Train the photo -> cartoon generator alone on --teacher (with --lambda-colour and --lambda-lightening where set): no cartoon -> photo generator, no discriminators, no cycle loss; a third of an iteration's work.")
@@ -122,7 +124,8 @@ struct TrainCommand: ParsableCommand {
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise,
-            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher, lambdaPeaks: lambdaPeaks)
+            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher, lambdaPeaks: lambdaPeaks,
+            lambdaEdges: lambdaEdges)
         do {
             try model.validate()
         } catch {

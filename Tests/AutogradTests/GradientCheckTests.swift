@@ -176,6 +176,31 @@ import Testing
         #expect(abs(tape.value(loss).storage[0] - (1 + 0.25) / 4) < 1e-6)
     }
 
+    /// Steps between neighbours 0.25 to 1 apart from the target's (plus small noise), so no finite difference
+    /// crosses a sign change of the absolute value; the target is a variable too.
+    @Test func edgeLoss() {
+        let target = randomTensor([2, 2, 3, 4], seed: 29, scale: 0.5)
+        let noise = randomTensor(target.shape, seed: 30, scale: 0.02)
+        let a = Tensor(shape: target.shape, storage: target.storage.indices.map { i in
+            let (row, column) = (i / 4 % 3, i % 4)
+            return target.storage[i] + Float((row * 7 + column * 3) % 5) * 0.25 + noise.storage[i]
+        })
+        #expect(worstGradientError(inputs: [a, target]) { tape, v in tape.gradientDifferenceLoss(v[0], v[1]) } < 2e-3)
+    }
+
+    /// Only the steps count: a target shifted by a constant costs nothing, a sharp step drawn as a ramp costs
+    /// the ramp's steps, and a 1 x 1 image has no pairs.
+    @Test func edgeLossSeesStepsNotLevels() {
+        let tape = Tape(kernels: TrainingKernels())
+        let step = Tensor(shape: [1, 1, 2, 4], storage: [-1, -1, 1, 1, -1, -1, 1, 1])
+        let ramp = Tensor(shape: step.shape, storage: [-1, -0.5, 0.5, 1, -1, -0.5, 0.5, 1])
+        func loss(_ a: Tensor, _ b: Tensor) -> Float { tape.value(tape.gradientDifferenceLoss(tape.constant(a), tape.constant(b))).storage[0] }
+        #expect(loss(step.map { $0 + 0.5 }, step) == 0)
+        // Horizontal steps (0.5, 1, 0.5) against (0, 2, 0) on each row, vertical steps all 0: 4 / 10 pairs.
+        #expect(abs(loss(ramp, step) - 0.4) < 1e-6)
+        #expect(loss(Tensor(shape: [1, 3, 1, 1], storage: [1, 2, 3]), Tensor(zeros: [1, 3, 1, 1])) == 0)
+    }
+
     /// Only lightening past the margin counts, by how far past, in grey (601 weights): darker, or lighter by
     /// less than the margin, costs nothing.
     @Test func lighteningLossCountsOnlyLightPastTheMargin() {

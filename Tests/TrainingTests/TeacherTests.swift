@@ -45,6 +45,17 @@ import Training
         #expect(taught.dCartoon.tensors == plain.dCartoon.tensors && taught.dPhoto.tensors == plain.dPhoto.tensors)
         #expect(Checkpoint.file(for: taught, extra: [:]).metadata["lambda_teacher"] == "10.0")
 
+        // The edge loss rides on the same target and moves G alone, further than the distillation loss alone.
+        var edgesConfig = config
+        edgesConfig.lambdaEdges = 1
+        var edged = CycleGANState(config: edgesConfig, seed: 3)
+        let c = edged.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, teacher: teacher, kernels: TrainingKernels())
+        #expect(c.edgesG > 0 && a.edgesG == 0 && c.teacherG == a.teacherG)
+        #expect(c.named.contains { $0.0 == "edges_G" && $0.1 == c.edgesG })
+        #expect(edged.g.tensors != taught.g.tensors && edged.f.tensors == taught.f.tensors)
+        #expect(edged.dCartoon.tensors == taught.dCartoon.tensors)
+        #expect(Checkpoint.file(for: edged, extra: [:]).metadata["lambda_edges"] == "1.0")
+
         // G as its own teacher, on photos too light for any blot: nothing to learn from it.
         let light = randomTensor([1, 3, 16, 16], seed: 66, scale: 0.1).map { $0 + 0.8 }
         var own = CycleGANState(config: config, seed: 4)
@@ -162,6 +173,10 @@ import Training
         Self.expectRefused(options, "--teacher-emphasis must be from 1 (off) to 1000")
         options.teacher = nil
         options.model.lambdaTeacher = 0
+        options.teacherTarget = TeacherTarget()
+        options.model.lambdaEdges = 1
+        Self.expectRefused(options, "--lambda-edges needs --teacher FILE and --lambda-teacher")
+        options.model.lambdaEdges = 0
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
                                  (TeacherTarget(posterizing: 8), "--teacher-posterize"), (TeacherTarget(skin: 1), "--teacher-skin"),
                                  (TeacherTarget(fillsSpots: true), "--teacher-spots"),
