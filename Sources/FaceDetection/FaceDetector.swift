@@ -80,12 +80,23 @@ package struct FaceDetector: Sendable {
     /// face gathers windows within 20% of its size).
     static let refineMargin = 0.2
     static let refineSizes = 0.75...1.3
+    /// The zoomed-out look (`zoomedOutFaces`): a square this many times the photo's longer side, sampled so
+    /// that the photo's shorter side is `zoomedOutShorterSide` pixels, with windows from `zoomedOutSmallest`
+    /// of that side up: faces the upright scan's windows, which stay inside the photo, cannot hold.
+    static let zoomOut = 1.5
+    static let zoomedOutShorterSide = 96.0
+    static let zoomedOutSmallest = 0.8
+    /// Boxes overlapping by more than this (intersection over union) are taken for the same face; a box inside
+    /// one twice its width overlaps by 0.25.
+    static let sameFace = 0.3
 
     /// Faces in `image`, in its pixel coordinates, most strongly supported first (ties: larger first).
-    /// When the upright scan finds no well-supported face, the photo is scanned again turned by each of
-    /// `rollAngles`, and the scan with the best-supported face gives the answer; faces found turned carry
-    /// that angle, and count only with both eyes found. `context`'s threads scan pyramid levels concurrently;
-    /// the result does not depend on them.
+    /// When the upright scan finds no well-supported face, the photo is looked at zoomed out for a face larger
+    /// than itself (a tight crop with forehead or chin cut off, `zoomedOutFaces`; a face the upright scan saw
+    /// too does not count), and unless that finds a well-supported one, scanned again turned by each of
+    /// `rollAngles`. The scan with the best-supported face gives the answer (the upright one on a tie). Faces
+    /// found zoomed out or turned count only with both eyes found; turned ones carry their angle. `context`'s
+    /// threads scan pyramid levels concurrently; the result does not depend on them.
     ///
     /// `primaryOnly` skips the work a well-supported face makes pointless for `FaceCropPolicy.primaryFace`:
     /// - first looks at a ninth, then a quarter of the detection pixels (`firstLookShrinks`) answer when they
@@ -111,6 +122,12 @@ package struct FaceDetector: Sendable {
         }
         let faces = faces(in: grey, frame: upright, scaleX: scale, scaleY: scaleY, context: context, primaryOnly: primaryOnly)
         guard !faces.contains(where: { $0.score >= Self.wellSupported }) else { return faces }
+        // A face the upright scan saw too is boxed better there, at the finer resolution.
+        let zoomedOut = withEyes(zoomedOutFaces(image, context: context).filter { seen in
+            !faces.contains { $0.overlap(seen) > Self.sameFace }
+        }, in: image)
+        let best = { (scans: [[FaceBox]]) in scans.max { ($0.first?.score ?? 0) < ($1.first?.score ?? 0) } ?? faces }
+        guard !zoomedOut.contains(where: { $0.score >= Self.wellSupported }) else { return best([faces, zoomedOut]) }
         let turned = parameters.rollAngles.map { angle in
             // The whole photo, turned by `angle`, at the upright scan's resolution.
             let across = Double(image.width) * abs(cos(angle)) + Double(image.height) * abs(sin(angle))
@@ -118,15 +135,31 @@ package struct FaceDetector: Sendable {
             let frame = RotatedSquare(centreX: upright.centreX, centreY: upright.centreY, side: max(across, down), angle: angle)
             let size = max(1, Int((frame.side / scale).rounded()))
             let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
-            return self.faces(in: grey, frame: frame, scaleX: frame.side / Double(size), scaleY: frame.side / Double(size),
-                              context: context, primaryOnly: primaryOnly)
-                // Turned scans see more of the cascade's false alarms (a cat, a cup): a face found turned must
-                // show both eyes too, when there is an eye cascade to look with.
-                .filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
+            return withEyes(self.faces(in: grey, frame: frame, sampled: true, scaleX: frame.side / Double(size),
+                                       scaleY: frame.side / Double(size), context: context, primaryOnly: primaryOnly), in: image)
         }
         // The angle at which a face is best supported is the head's tilt; the other scans' hits are that
         // face seen askew, or false alarms.
-        return ([faces] + turned).max { ($0.first?.score ?? 0) < ($1.first?.score ?? 0) } ?? faces
+        return best([faces, zoomedOut] + turned)
+    }
+
+    /// `faces` that show both eyes, when there is an eye cascade to look with: the looks beyond the upright
+    /// scan see more of the cascade's false alarms (a cat, a cup, the photo's repeated edge).
+    private func withEyes(_ faces: [FaceBox], in image: RGBImage) -> [FaceBox] {
+        faces.filter { eyeCascade == nil || eyes(in: image, face: $0) != nil }
+    }
+
+    /// Faces wider than `zoomedOutSmallest` of the photo's shorter side, found in the photo sampled zoomed out
+    /// (`zoomOut`, the edge pixels repeated past its borders) at a coarse resolution: a few thousand windows.
+    private func zoomedOutFaces(_ image: RGBImage, context: ComputeContext) -> [FaceBox] {
+        let shorter = Double(min(image.width, image.height))
+        let frame = RotatedSquare(centreX: Double(image.width) / 2, centreY: Double(image.height) / 2,
+                                  side: Self.zoomOut * Double(max(image.width, image.height)))
+        let size = max(1, Int((frame.side / shorter * Self.zoomedOutShorterSide).rounded()))
+        let grey = GreyImage(planarFloats: image.warpedPlanarFloats(frame, size: size), size: size)
+        let pixels = frame.side / Double(size)
+        return faces(in: grey, frame: frame, sampled: true, scaleX: pixels, scaleY: pixels,
+                     windows: (Self.zoomedOutSmallest * Self.zoomedOutShorterSide)...Double.infinity, context: context, primaryOnly: false)
     }
 
     /// The `primaryOnly` upright faces of `grey` (`scaleX`/`scaleY` photo pixels per grey pixel) shrunk `shrink`
@@ -158,11 +191,11 @@ package struct FaceDetector: Sendable {
         return [refined] + found.filter { $0 != primary }
     }
 
-    /// The grouped faces of one grey image that samples `frame` of the photo (axis-aligned when its angle is
-    /// 0, then `scaleX`/`scaleY` photo pixels per grey pixel; turned, then square pixels).
-    /// An upright grey image may be a crop whose top-left corner is `offset` grey pixels from the photo's.
+    /// The grouped faces of one grey image of the photo: its own downscale (`scaleX`/`scaleY` photo pixels per
+    /// grey pixel), or, `sampled`, a square warp of `frame` (turned or zoomed out; square pixels).
+    /// A downscale may be a crop whose top-left corner is `offset` grey pixels from the photo's.
     /// Only windows `windows` wide (in grey pixels) are tried.
-    private func faces(in grey: GreyImage, frame: RotatedSquare, scaleX: Double, scaleY: Double,
+    private func faces(in grey: GreyImage, frame: RotatedSquare, sampled: Bool = false, scaleX: Double, scaleY: Double,
                        offset: (x: Int, y: Int) = (0, 0), windows: ClosedRange<Double> = 0...Double.infinity,
                        context: ComputeContext, primaryOnly: Bool) -> [FaceBox] {
         let scanner = grey.width <= faceScanner.maxWidth ? faceScanner : CascadeScanner(cascade: cascade, maxWidth: grey.width)
@@ -174,7 +207,7 @@ package struct FaceDetector: Sendable {
         }
         return groupCandidates(candidates, minNeighbors: parameters.minNeighbors)
             .map { box, votes in
-                if frame.angle == 0 {
+                if !sampled {
                     return FaceBox(x: Int((Double(box.x + offset.x) * scaleX).rounded()),
                                    y: Int((Double(box.y + offset.y) * scaleY).rounded()),
                                    width: Int((Double(box.width) * scaleX).rounded()),

@@ -123,6 +123,25 @@ struct EyeAlignmentTests {
         #expect(eyeError(found, marked.eyes) <= max(4, 0.1 * marked.eyes.distance), "found \(found)")
     }
 
+    @Test("a crop tighter than the face (forehead and chin cut off) is found zoomed out, eyes and all",
+          arguments: withoutGlasses)
+    func tightCrop(_ marked: MarkedEyes) throws {
+        let photo = try FaceFixtures.photo(marked.name)
+        // The training framing at 200 px, zoomed in until the cascade's box no longer fits in the photo.
+        var view = FaceCropPolicy.alignedRegion(for: marked.eyes, framing: framing)
+        view.side *= Self.tightZoom
+        let crop = RGBImage(planarFloats: photo.warpedPlanarFloats(view, size: 200), width: 200, height: 200)
+        let face = try #require(FaceCropPolicy.primaryFace(detector.detect(in: crop), imageWidth: 200, imageHeight: 200))
+        #expect(face.x < 0 || face.y < 0 || face.x + face.width > 200 || face.y + face.height > 200, "\(face)")
+        let target = framing.eyes
+        func inCrop(_ u: Double, _ v: Double) -> (Double, Double) { (100 + (u - 0.5) / Self.tightZoom * 200, 100 + (v - 0.5) / Self.tightZoom * 200) }
+        let (l, r) = (inCrop(target.leftX, target.leftY), inCrop(target.rightX, target.rightY))
+        let expected = EyePoints(leftX: l.0, leftY: l.1, rightX: r.0, rightY: r.1)
+        let found = try eyes(in: crop)
+        #expect(eyeError(found, expected) <= 0.125 * expected.distance, "found \(found), targets \(expected)")
+    }
+    static let tightZoom = 0.8
+
     @Test("the aligned crop puts the eyes where the training photos have them", arguments: withoutGlasses)
     func cropMatchesTheTrainingGeometry(_ marked: MarkedEyes) throws {
         let photo = try FaceFixtures.photo(marked.name)
