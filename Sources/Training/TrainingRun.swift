@@ -196,7 +196,9 @@ package enum TrainingRun {
         let schedule = LearningRateSchedule(baseRate: options.learningRate, totalSteps: totalSteps)
         var progress = ProgressReporter(totalSteps: totalSteps, stepsPerEpoch: source.stepsPerEpoch, output: output)
         let lastStep = min(totalSteps, options.stopAtStep ?? totalSteps)
-        if state.step >= lastStep, state.step < totalSteps {
+        if state.step > totalSteps {
+            message("the checkpoint is at step \(state.step), past this run's \(totalSteps) steps: nothing to do")
+        } else if state.step >= lastStep, state.step < totalSteps {
             message("the checkpoint is at step \(state.step), at or past --stop-at \(lastStep): nothing to do")
         }
         let loader = BatchLoader(source: source, steps: state.step..<max(state.step, lastStep))

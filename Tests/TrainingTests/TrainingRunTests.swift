@@ -91,6 +91,13 @@ import Training
         interrupted.stopAtStep = 6
         _ = try TrainingRun.run(interrupted, output: { _ in })
         #expect(!FileManager.default.fileExists(atPath: interrupted.output))
+        // A shorter run's phase on the finished checkpoint (a recipe rerun whose later phase went further).
+        var shorter = interrupted
+        (shorter.steps, shorter.stopAtStep) = (8, nil)
+        messages = ""
+        #expect(try TrainingRun.run(shorter, output: { messages += $0 }).completedSteps == 10)
+        #expect(messages.contains("at step 10, past this run's 8 steps: nothing to do"))
+        #expect(!FileManager.default.fileExists(atPath: interrupted.output))
 
         let a = try SafeTensorsFile.read(from: URL(fileURLWithPath: straight.checkpointDirectory + "/checkpoint.safetensors"))
         let b = try SafeTensorsFile.read(from: URL(fileURLWithPath: interrupted.checkpointDirectory + "/checkpoint.safetensors"))
