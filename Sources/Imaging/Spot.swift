@@ -53,7 +53,7 @@ package enum Spot {
     }
 
     /// The 8-connected patches of `mask` of at most `largest` pixels.
-    static func smallPatches(_ mask: [Bool], width: Int, height: Int, largest: Int) -> [Bool] {
+    package static func smallPatches(_ mask: [Bool], width: Int, height: Int, largest: Int) -> [Bool] {
         var kept = [Bool](repeating: false, count: mask.count)
         var seen = mask.map { !$0 }
         var patch: [Int] = [], stack: [Int] = []

@@ -3,10 +3,13 @@ import NN
 
 /// The teacher's blots (`Blot`), and with `--teacher-spots` its spots (`Spot`), painted out for the
 /// distillation target: they are grown by one pixel for their soft rims and filled from the outside in with the
-/// mean of their already-known 8-neighbours, so a blot takes the colour of the skin around it.
+/// mean of their already-known 8-neighbours, so a blot takes the colour of the skin around it. With a
+/// `largestShare`, a patch larger than that share of the image is left as drawn: a blot is a small oval, and a
+/// hand or a cheek the teacher drew lighter than the photo, filled from its rim, becomes a smear of blocks.
 enum BlotFill {
-    /// `cartoons` with their blots (and `spots`) filled; `cartoons` and `photos` are `[N, 3, H, W]` in [-1, 1].
-    static func filled(_ cartoons: Tensor, photos: Tensor, spots: Bool = false) -> Tensor {
+    /// `cartoons` with their blots (and `spots`) filled, but for patches over `largestShare` of the image;
+    /// `cartoons` and `photos` are `[N, 3, H, W]` in [-1, 1].
+    static func filled(_ cartoons: Tensor, photos: Tensor, spots: Bool = false, largestShare: Double? = nil) -> Tensor {
         let (n, c, h, w) = cartoons.nchw
         precondition(cartoons.shape == photos.shape && c == 3, "blots need two equal RGB shapes, got \(cartoons.shape), \(photos.shape)")
         let plane = h * w
@@ -17,7 +20,8 @@ enum BlotFill {
             func levels(_ values: [Float], _ i: Int) -> SIMD3<Float> {
                 (SIMD3(values[base + i], values[base + plane + i], values[base + 2 * plane + i]) + 1) * 127.5
             }
-            let blots = Blot.mask(width: w, height: h, spots: spots, cartoon: { levels(storage, $0) }, photo: { levels(photo, $0) })
+            var blots = Blot.mask(width: w, height: h, spots: spots, cartoon: { levels(storage, $0) }, photo: { levels(photo, $0) })
+            if let largestShare { blots = Spot.smallPatches(blots, width: w, height: h, largest: Int(largestShare * Double(plane))) }
             var unknown = dilated(blots, width: w, height: h)
             fill(&storage, base: base, width: w, height: h, unknown: &unknown)
         }

@@ -10,6 +10,8 @@ import NN
 package struct TeacherTarget: Sendable, Equatable {
     /// Also fill the teacher's spots (`Spot`).
     package var fillsSpots = false
+    /// Blot and spot patches over this percentage of the image are left as drawn (`BlotFill`); 0 = no limit.
+    package var blotLimit: Float = 0
     /// Range sigma (grey levels) of `TeacherFlattening`; 0 = off.
     package var flattening: Float = 0
     /// How far skin-like face pixels move to the skin colour in `TeacherSkin`; 0 = off.
@@ -23,8 +25,9 @@ package struct TeacherTarget: Sendable, Equatable {
     /// How much of each photo's avatar (the batch carries them) the target gives way to.
     package var avatars = AvatarUse.none
 
-    package init(fillsSpots: Bool = false, flattening: Float = 0, skin: Float = 0, posterizing: Int = 0, ink: Float = 0,
-                 emphasis: Float = 1, avatars: AvatarUse = .none) {
+    package init(fillsSpots: Bool = false, blotLimit: Float = 0, flattening: Float = 0, skin: Float = 0, posterizing: Int = 0,
+                 ink: Float = 0, emphasis: Float = 1, avatars: AvatarUse = .none) {
+        self.blotLimit = blotLimit
         self.skin = skin
         self.posterizing = posterizing
         self.avatars = avatars
@@ -37,7 +40,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// The target for the teacher's `cartoons` of `photos` (`[N, 3, S, S]` in [-1, 1]), and its loss weights
     /// (nil where `emphasis` is 1). `avatars` (the photos' own) must be given when the target uses them.
     func made(from cartoons: Tensor, photos: Tensor, avatars: Tensor? = nil) -> (target: Tensor, weights: Tensor?) {
-        let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots)
+        let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots, largestShare: blotLimit > 0 ? Double(blotLimit) / 100 : nil)
         var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
         if skin > 0 { target = TeacherSkin.evened(target, strength: skin) }
@@ -64,6 +67,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// Refuses values the target cannot be made with, and any change from the plain fill without a teacher.
     func validate(hasTeacher: Bool) throws(TrainingError) {
         guard flattening >= 0, flattening.isFinite else { throw .invalidOption("--teacher-flatten must be 0 (off) or above") }
+        guard (0...100).contains(blotLimit) else { throw .invalidOption("--teacher-blot-limit must be 0 (no limit) or a percentage up to 100") }
         guard (0...1).contains(skin) else { throw .invalidOption("--teacher-skin must be from 0 (off) to 1 (flat)") }
         guard posterizing == 0 || (2...64).contains(posterizing) else {
             throw .invalidOption("--teacher-posterize must be 0 (off) or from 2 to 64 colours")
@@ -71,7 +75,7 @@ package struct TeacherTarget: Sendable, Equatable {
         guard ink >= 0, ink <= 8 else { throw .invalidOption("--teacher-ink must be 0 (off) or a sigma up to 8 pixels") }
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
-            let option = flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin" : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink"
+            let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin" : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink"
                 : emphasis != 1 ? "--teacher-emphasis" : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
@@ -79,7 +83,7 @@ package struct TeacherTarget: Sendable, Equatable {
 
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
-        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots),
+        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
@@ -97,6 +101,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// What the run log says of the target after "its blots".
     var summary: String {
         (fillsSpots ? " and spots" : "") + " filled from around them"
+            + (blotLimit > 0 ? " (but patches over \(blotLimit)% of the image)" : "")
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
             + (skin > 0 ? ", its skin evened (strength \(skin))" : "")
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")

@@ -14,6 +14,8 @@ struct TeacherTargetOptions: ParsableArguments {
     var teacherInk: Float = 0
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
     var teacherSpots = false
+    @Option(help: "Leave blot and spot patches larger than this percentage of the image as the teacher drew them (e.g. 3): a blot is a small oval, and a hand or cheek drawn lighter than the photo, filled from its rim, becomes a smear of blocks that the loss then pulls G towards; 0 = no limit.")
+    var teacherBlotLimit: Float = 0
     @Option(help: "Loss weight of the pixels the teacher's fill changed (its blots and spots, every channel), against 1 for the rest, so G unlearns a spot of a few dozen pixels faster; 1 = off.")
     var teacherEmphasis: Float = 1
     @Option(help: "Folder of avatars rendered for the photos (PHOTO_FILE_NAME.png each, by scripts/tools/render_avatar_targets.py, coloured like the photo): the teacher's target gives way to the photo's avatar everywhere but the eyes, brows and mouth, so G learns flat skin, hair shapes and a white ground while keeping the person's own features.")
@@ -28,7 +30,7 @@ struct TeacherTargetOptions: ParsableArguments {
     }
 
     var target: TeacherTarget {
-        TeacherTarget(fillsSpots: teacherSpots, flattening: teacherFlatten, skin: teacherSkin, posterizing: teacherPosterize, ink: teacherInk,
+        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, posterizing: teacherPosterize, ink: teacherInk,
                       emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
     }
 }

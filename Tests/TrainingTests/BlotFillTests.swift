@@ -74,4 +74,22 @@ import Testing
         let filled = BlotFill.filled(drawn, photos: photos, spots: true)
         #expect((0..<(3 * plane)).allSatisfy { abs(filled.storage[$0] - skin[$0 / plane]) < 1e-6 })
     }
+
+    /// With a limit, a light patch over that share of the image (a hand drawn lighter than the photo) stays as
+    /// drawn while a small blot beside it is filled; without one, both are filled.
+    @Test func largePatchesStayUnderALimit() {
+        let plane = 1024
+        let skin = SIMD3<Float>(0.2, -0.1, -0.3), white = SIMD3<Float>(1, 1, 1)
+        func large(_ row: Int, _ column: Int) -> Bool { (2..<14).contains(row) && (2..<14).contains(column) }   // 144 px, 14%
+        func small(_ row: Int, _ column: Int) -> Bool { (4..<6).contains(row) && (24..<26).contains(column) }  // 4 px
+        let drawn = rgbTensor(side: 32) { row, column in large(row, column) || small(row, column) ? white : skin }
+        let photos = rgbTensor(side: 32) { _, _ in skin }
+        let limited = BlotFill.filled(drawn, photos: photos, largestShare: 0.05)
+        for i in 0..<(3 * plane) {
+            let (row, column) = (i % plane / 32, i % 32)
+            #expect(limited.storage[i] == (large(row, column) ? drawn.storage[i] : skin[i / plane]))
+        }
+        let unlimited = BlotFill.filled(drawn, photos: photos)
+        #expect((0..<(3 * plane)).allSatisfy { abs(unlimited.storage[$0] - skin[$0 / plane]) < 1e-6 })
+    }
 }

@@ -163,6 +163,10 @@ import Training
             options.teacherTarget = TeacherTarget(posterizing: colours)
             Self.expectRefused(options, "--teacher-posterize must be 0 (off) or from 2 to 64 colours")
         }
+        for limit: Float in [-1, 101, .nan] {
+            options.teacherTarget = TeacherTarget(blotLimit: limit)
+            Self.expectRefused(options, "--teacher-blot-limit must be 0 (no limit) or a percentage up to 100")
+        }
         for strength: Float in [-0.1, 1.5, .nan] {
             options.teacherTarget = TeacherTarget(skin: strength)
             Self.expectRefused(options, "--teacher-skin must be from 0 (off) to 1 (flat)")
@@ -179,6 +183,7 @@ import Training
         options.model.lambdaEdges = 0
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
                                  (TeacherTarget(posterizing: 8), "--teacher-posterize"), (TeacherTarget(skin: 1), "--teacher-skin"),
+                                 (TeacherTarget(blotLimit: 3), "--teacher-blot-limit"),
                                  (TeacherTarget(fillsSpots: true), "--teacher-spots"),
                                  (TeacherTarget(emphasis: 10), "--teacher-emphasis")] {
             options.teacherTarget = target
