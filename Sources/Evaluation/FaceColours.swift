@@ -17,19 +17,11 @@ package struct FaceColours: Sendable, Equatable {
     }
 
     static func mean(_ image: RGBImage, _ regions: [(Double, Double, Double, Double)]) -> SIMD3<Double> {
-        var sum = SIMD3<Double>(), count = 0
-        let (w, h) = (image.width, image.height)
-        guard image.pixels.count == w * h * 3 else { return sum }
-        for (l, t, r, b) in regions {
-            for y in Int(t * Double(h))..<max(Int(t * Double(h)) + 1, Int(b * Double(h))) {
-                for x in Int(l * Double(w))..<max(Int(l * Double(w)) + 1, Int(r * Double(w))) {
-                    let i = (y * w + x) * 3
-                    sum += SIMD3(Double(image.pixels[i]), Double(image.pixels[i + 1]), Double(image.pixels[i + 2]))
-                    count += 1
-                }
-            }
+        let indices = image.sampleIndices(in: regions)
+        let sum = indices.reduce(SIMD3<Double>()) { sum, i in
+            sum + SIMD3(Double(image.pixels[i]), Double(image.pixels[i + 1]), Double(image.pixels[i + 2]))
         }
-        return sum / Double(max(count, 1))
+        return sum / Double(max(indices.count, 1))
     }
 
     /// Euclidean distance of two colours in 8-bit RGB levels.

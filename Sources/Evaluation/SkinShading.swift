@@ -8,16 +8,8 @@ package enum SkinShading {
     static let cheeks: [(Double, Double, Double, Double)] = [(0.18, 0.38, 0.38, 0.62), (0.62, 0.38, 0.82, 0.62)]
 
     package static func spread(_ image: RGBImage) -> Double {
-        let (w, h) = (image.width, image.height)
-        guard w > 0, h > 0, image.pixels.count == w * h * 3 else { return 0 }
-        var greys: [Double] = []
-        for (left, top, right, bottom) in cheeks {
-            let rows = Int(top * Double(h))..<max(Int(top * Double(h)) + 1, Int(bottom * Double(h)))
-            let columns = Int(left * Double(w))..<max(Int(left * Double(w)) + 1, Int(right * Double(w)))
-            for y in rows {
-                for x in columns { greys.append(image.grey(atSample: (y * w + x) * 3)) }
-            }
-        }
+        let greys = image.sampleIndices(in: cheeks).map(image.grey(atSample:))
+        guard !greys.isEmpty else { return 0 }
         let median = greys.sorted()[greys.count / 2]
         return greys.reduce(0) { $0 + abs($1 - median) } / Double(greys.count)
     }
