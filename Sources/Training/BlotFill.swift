@@ -17,10 +17,8 @@ enum BlotFill {
         let photo = photos.storage
         for image in 0..<n {
             let base = image * 3 * plane
-            func levels(_ values: [Float], _ i: Int) -> SIMD3<Float> {
-                (SIMD3(values[base + i], values[base + plane + i], values[base + 2 * plane + i]) + 1) * 127.5
-            }
-            var blots = Blot.mask(width: w, height: h, spots: spots, cartoon: { levels(storage, $0) }, photo: { levels(photo, $0) })
+            var blots = Blot.mask(width: w, height: h, spots: spots, cartoon: { planarLevels(storage, base: base, plane: plane, $0) },
+                                  photo: { planarLevels(photo, base: base, plane: plane, $0) })
             if let largestShare { blots = Spot.smallPatches(blots, width: w, height: h, largest: Int(largestShare * Double(plane))) }
             var unknown = dilated(blots, width: w, height: h)
             fill(&storage, base: base, width: w, height: h, unknown: &unknown)

@@ -5,9 +5,9 @@ import NN
 /// photo's shading over (dark circles under the eyes, cheek shadows, wrinkles) as grey-brown patches, where an
 /// avatar has flat skin. Each image's skin colour is the per-channel median of the middle of its face; a pixel
 /// of the face (outside the eyes and the mouth) moves towards it by how skin-like it is: of the skin's hue (its
-/// colour, brought to the skin's brightness, within 30 levels of the skin's; none past 60: the grey-blue streaks the GAN draws on cheeks are 45 off) and not much darker
-/// or lighter (from 0.7 to 1.25 of the skin's grey; none below 0.5 or above 1.45). Brows, outlines, nostrils,
-/// lips and grey or dark hair are not skin-like and stay as they are.
+/// colour, brought to the skin's brightness, within 30 levels of the skin's; none past 60: the grey-blue streaks
+/// the GAN draws on cheeks are 45 off) and not much darker or lighter (from 0.7 to 1.25 of the skin's grey; none
+/// below 0.5 or above 1.45). Brows, outlines, nostrils, lips and grey or dark hair are not skin-like and stay.
 enum TeacherSkin {
     static let face = FaceRegion(rows: 0.25..<0.9, columns: 0.15..<0.85)
     static let sample = FaceRegion(rows: 0.35..<0.75, columns: 0.25..<0.75)
@@ -22,19 +22,17 @@ enum TeacherSkin {
         let plane = h * w
         let reach = (0..<plane).map { i in
             let (row, column) = (i / w, i % w)
-            let excluded = (Spot.eyes + [Blot.mouth]).map { $0.coverage(row: row, column: column, width: w, height: h, feather: feather) }.max() ?? 0
+            let excluded = (Spot.eyes + [Blot.mouth])
+                .map { $0.coverage(row: row, column: column, width: w, height: h, feather: feather) }.max() ?? 0
             return strength * face.coverage(row: row, column: column, width: w, height: h, feather: feather) * (1 - excluded)
         }
+        let middle = (0..<plane).filter { sample.contains(row: $0 / w, column: $0 % w, width: w, height: h) }
         var storage = cartoons.storage
         for image in 0..<n {
             let base = image * 3 * plane
-            func levels(_ i: Int) -> SIMD3<Float> {
-                (SIMD3(storage[base + i], storage[base + plane + i], storage[base + 2 * plane + i]) + 1) * 127.5
-            }
-            let middle = (0..<plane).filter { sample.contains(row: $0 / w, column: $0 % w, width: w, height: h) }
-            let skin = median(middle.map(levels))
+            let skin = median(middle.map { planarLevels(storage, base: base, plane: plane, $0) })
             for i in 0..<plane where reach[i] > 0 {
-                let colour = levels(i)
+                let colour = planarLevels(storage, base: base, plane: plane, i)
                 let moved = colour + reach[i] * likeness(colour, skin: skin) * (skin - colour)
                 for channel in 0..<3 { storage[base + channel * plane + i] = moved[channel] / 127.5 - 1 }
             }

@@ -75,15 +75,17 @@ package struct TeacherTarget: Sendable, Equatable {
         guard ink >= 0, ink <= 8 else { throw .invalidOption("--teacher-ink must be 0 (off) or a sigma up to 8 pixels") }
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
-            let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin" : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink"
-                : emphasis != 1 ? "--teacher-emphasis" : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
+            let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin"
+                : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink" : emphasis != 1 ? "--teacher-emphasis"
+                : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
     }
 
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
-        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing), "teacher_ink": String(ink), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
+        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing),
+         "teacher_ink": String(ink), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
