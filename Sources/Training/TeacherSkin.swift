@@ -8,6 +8,8 @@ import NN
 /// colour, brought to the skin's brightness, within 30 levels of the skin's; none past 60: the grey-blue streaks
 /// the GAN draws on cheeks are 45 off) and not much darker or lighter (from 0.7 to 1.25 of the skin's grey; none
 /// below 0.5 or above 1.45). Brows, outlines, nostrils, lips and grey or dark hair are not skin-like and stay.
+/// With `SkinTone.photo` the skin takes the photo's colour instead, everywhere it is skin-like: the GAN's skin
+/// is 11 levels too little blue on average (warmer than the photo), 27 levels off in all.
 enum TeacherSkin {
     static let face = FaceRegion(rows: 0.25..<0.9, columns: 0.15..<0.85)
     static let sample = FaceRegion(rows: 0.35..<0.75, columns: 0.25..<0.75)
@@ -15,10 +17,13 @@ enum TeacherSkin {
     static let feather = 0.06
 
     /// `cartoons` (`[N, 3, H, W]` in [-1, 1]) with each image's skin-like face pixels moved `strength` (0...1)
-    /// of the way to its skin colour.
-    static func evened(_ cartoons: Tensor, strength: Float) -> Tensor {
+    /// of the way to its skin colour; with the `photo` tone (`photos` the same shape) every skin-like pixel is
+    /// first shifted by the photo's skin colour less the drawn one, by how skin-like it is, so the face, neck and
+    /// ears change together and no seam is left where the evened face ends.
+    static func evened(_ cartoons: Tensor, photos: Tensor, strength: Float, tone: SkinTone = .teacher) -> Tensor {
         let (n, c, h, w) = cartoons.nchw
-        precondition(c == 3 && (0...1).contains(strength), "even skin needs RGB and a strength in 0...1, got \(cartoons.shape), \(strength)")
+        precondition(c == 3 && (0...1).contains(strength) && photos.shape == cartoons.shape,
+                     "even skin needs RGB photos and cartoons and a strength in 0...1, got \(cartoons.shape), \(photos.shape), \(strength)")
         let plane = h * w
         let reach = (0..<plane).map { i in
             let (row, column) = (i / w, i % w)
@@ -30,10 +35,14 @@ enum TeacherSkin {
         var storage = cartoons.storage
         for image in 0..<n {
             let base = image * 3 * plane
-            let skin = median(middle.map { planarLevels(storage, base: base, plane: plane, $0) })
-            for i in 0..<plane where reach[i] > 0 {
+            let drawn = median(middle.map { planarLevels(storage, base: base, plane: plane, $0) })
+            let skin = tone == .photo ? median(middle.map { planarLevels(photos.storage, base: base, plane: plane, $0) }) : drawn
+            for i in 0..<plane where reach[i] > 0 || skin != drawn {
                 let colour = planarLevels(storage, base: base, plane: plane, i)
-                let moved = colour + reach[i] * likeness(colour, skin: skin) * (skin - colour)
+                let like = likeness(colour, skin: drawn)
+                guard like > 0 else { continue }
+                let toned = colour + like * (skin - drawn)
+                let moved = toned + reach[i] * like * (skin - toned)
                 for channel in 0..<3 { storage[base + channel * plane + i] = moved[channel] / 127.5 - 1 }
             }
         }
@@ -59,4 +68,12 @@ enum TeacherSkin {
         guard !colours.isEmpty else { return SIMD3() }
         return SIMD3((0..<3).map { channel in colours.map { $0[channel] }.sorted()[colours.count / 2] })
     }
+}
+
+/// Whose skin colour `TeacherSkin` gives the target (`--teacher-skin-tone`).
+package enum SkinTone: String, Sendable, CaseIterable {
+    /// The teacher's own: the median of the middle of the face it drew.
+    case teacher
+    /// The photo's: the median of the middle of the photo's face.
+    case photo
 }

@@ -16,6 +16,8 @@ package struct TeacherTarget: Sendable, Equatable {
     package var flattening: Float = 0
     /// How far skin-like face pixels move to the skin colour in `TeacherSkin`; 0 = off.
     package var skin: Float = 0
+    /// Whose skin colour that is; `photo` also shifts the skin-like pixels off the face.
+    package var skinTone = SkinTone.teacher
     /// Colours per image of `TeacherPosterizing`; 0 = off.
     package var posterizing = 0
     /// Centre sigma (pixels) of `TeacherInk`; 0 = off.
@@ -25,10 +27,11 @@ package struct TeacherTarget: Sendable, Equatable {
     /// How much of each photo's avatar (the batch carries them) the target gives way to.
     package var avatars = AvatarUse.none
 
-    package init(fillsSpots: Bool = false, blotLimit: Float = 0, flattening: Float = 0, skin: Float = 0, posterizing: Int = 0,
-                 ink: Float = 0, emphasis: Float = 1, avatars: AvatarUse = .none) {
+    package init(fillsSpots: Bool = false, blotLimit: Float = 0, flattening: Float = 0, skin: Float = 0, skinTone: SkinTone = .teacher,
+                 posterizing: Int = 0, ink: Float = 0, emphasis: Float = 1, avatars: AvatarUse = .none) {
         self.blotLimit = blotLimit
         self.skin = skin
+        self.skinTone = skinTone
         self.posterizing = posterizing
         self.avatars = avatars
         self.fillsSpots = fillsSpots
@@ -43,7 +46,7 @@ package struct TeacherTarget: Sendable, Equatable {
         let filled = BlotFill.filled(cartoons, photos: photos, spots: fillsSpots, largestShare: blotLimit > 0 ? Double(blotLimit) / 100 : nil)
         var target = filled
         if flattening > 0 { target = TeacherFlattening.flattened(target, rangeLevels: flattening) }
-        if skin > 0 { target = TeacherSkin.evened(target, strength: skin) }
+        if skin > 0 || skinTone != .teacher { target = TeacherSkin.evened(target, photos: photos, strength: skin, tone: skinTone) }
         if posterizing > 0 { target = TeacherPosterizing.posterized(target, colours: posterizing) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
         precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
@@ -76,6 +79,7 @@ package struct TeacherTarget: Sendable, Equatable {
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
         guard hasTeacher || self == TeacherTarget() else {
             let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin"
+                : skinTone != .teacher ? "--teacher-skin-tone"
                 : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink" : emphasis != 1 ? "--teacher-emphasis"
                 : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
@@ -84,7 +88,7 @@ package struct TeacherTarget: Sendable, Equatable {
 
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
-        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_posterize": String(posterizing),
+        ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_skin_tone": skinTone.rawValue, "teacher_posterize": String(posterizing),
          "teacher_ink": String(ink), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
@@ -106,6 +110,7 @@ package struct TeacherTarget: Sendable, Equatable {
             + (blotLimit > 0 ? " (but patches over \(blotLimit)% of the image)" : "")
             + (flattening > 0 ? ", flattened (range sigma \(flattening) levels)" : "")
             + (skin > 0 ? ", its skin evened (strength \(skin))" : "")
+            + (skinTone == .photo ? (skin > 0 ? " in the photo's colour" : ", its skin in the photo's colour") : "")
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
             + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Training
 
+extension SkinTone: ExpressibleByArgument {}
+
 /// How the teacher's output becomes G's target: shared by `train` and `target`, which shows the target a run
 /// would learn from before the run is started.
 struct TeacherTargetOptions: ParsableArguments {
@@ -8,6 +10,8 @@ struct TeacherTargetOptions: ParsableArguments {
     var teacherFlatten: Float = 0
     @Option(help: "Even out the skin of the teacher's target (after any flattening): face pixels of the skin's hue and about its brightness, outside the eyes and the mouth, move this far (0 to 1) towards the face's median skin colour, so G learns flat skin instead of the photo's shading (dark circles, cheek shadows, wrinkles); 0 = off.")
     var teacherSkin: Float = 0
+    @Option(help: "Whose skin colour the target's skin takes: teacher (the colour it drew) or photo (the photo's, the median of the middle of its face; every skin-like pixel of the target shifts by the difference, face, neck and ears alike, then --teacher-skin evens the face to it), so G keeps the person's skin tone where the GAN drew it warmer.")
+    var teacherSkinTone: SkinTone = .teacher
     @Option(help: "Cut the teacher's target (after any flattening) to this many flat colours per image (k-means in RGB, borders smoothed by a 3x3 majority), so G learns the flat fills of a cartoon rather than shading; 0 = off, else 2 to 64 (e.g. 10).")
     var teacherPosterize = 0
     @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
@@ -30,7 +34,7 @@ struct TeacherTargetOptions: ParsableArguments {
     }
 
     var target: TeacherTarget {
-        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, posterizing: teacherPosterize, ink: teacherInk,
+        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, skinTone: teacherSkinTone, posterizing: teacherPosterize, ink: teacherInk,
                       emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
     }
 }

@@ -30,23 +30,41 @@ import Testing
     @Test func shadesOfTheSkinBecomeTheSkinAndTheRestStays() {
         let skin = SIMD3<Float>(220, 170, 130)
         let face = Self.face(skin: skin)
-        let even = TeacherSkin.evened(face, strength: 1)
+        let even = TeacherSkin.evened(face, photos: face, strength: 1)
         for (row, column) in [(26, 16), (29, 25), (27, 20)] { #expect(Self.near(Self.pixel(even, row, column), Self.level(skin))) }
         for (row, column) in [(32, 20), (37, 44), (3, 20), (50, 50)] {
             #expect(Self.pixel(even, row, column) == Self.pixel(face, row, column))
         }
-        let half = TeacherSkin.evened(face, strength: 0.5)
+        let half = TeacherSkin.evened(face, photos: face, strength: 0.5)
         #expect(Self.near(Self.pixel(half, 27, 20), Self.level(skin * 0.85)))
-        #expect(TeacherSkin.evened(face, strength: 0) == face)
+        #expect(TeacherSkin.evened(face, photos: face, strength: 0) == face)
     }
 
     /// Each image of a batch is evened to its own skin colour.
     @Test func eachImageKeepsItsOwnSkin() {
         let (light, dark) = (SIMD3<Float>(230, 190, 160), SIMD3<Float>(140, 90, 60))
         let batch = Tensor(shape: [2, 3, Self.side, Self.side], storage: Self.face(skin: light).storage + Self.face(skin: dark).storage)
-        let even = TeacherSkin.evened(batch, strength: 1)
+        let even = TeacherSkin.evened(batch, photos: batch, strength: 1)
         #expect(Self.near(Self.pixel(even, 27, 20), Self.level(light)))
         #expect(Self.near(Self.pixel(even, 27, 20, batchIndex: 1), Self.level(dark)))
+    }
+
+    /// With the photo's tone, every skin-like pixel shifts by the photo's skin less the drawn one, on the face
+    /// and off it (the neck, a shadow above); the face is then evened to the photo's skin; the rest stays.
+    @Test func thePhotoToneShiftsAllSkinToThePhotos() {
+        let (drawn, photoSkin) = (SIMD3<Float>(220, 170, 130), SIMD3<Float>(210, 160, 150))
+        let face = Self.face(skin: drawn)
+        let photo = rgbTensor(side: Self.side) { _, _ in Self.level(photoSkin) }
+        for strength: Float in [0, 1] {
+            let toned = TeacherSkin.evened(face, photos: photo, strength: strength, tone: .photo)
+            #expect(Self.near(Self.pixel(toned, 50, 50), Self.level(photoSkin)))   // the face's skin
+            #expect(Self.near(Self.pixel(toned, 61, 30), Self.level(photoSkin)))   // the neck, below the face
+            #expect(Self.near(Self.pixel(toned, 3, 20), Self.level(drawn * 0.7 + photoSkin - drawn)))   // a shadow off the face
+            for (row, column) in [(32, 20), (37, 44)] { #expect(Self.pixel(toned, row, column) == Self.pixel(face, row, column)) }
+        }
+        let evened = TeacherSkin.evened(face, photos: photo, strength: 1, tone: .photo)
+        #expect(Self.near(Self.pixel(evened, 27, 20), Self.level(photoSkin)))   // the dark circle, evened
+        #expect(TeacherSkin.evened(face, photos: photo, strength: 1, tone: .teacher) == TeacherSkin.evened(face, photos: face, strength: 1))
     }
 
     /// A colour is skin-like by hue and brightness: the skin's shades are, lips, white, grey and near-black are not.

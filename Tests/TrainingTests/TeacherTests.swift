@@ -124,14 +124,14 @@ import Training
         taught.resume = true
         taught.stopAtStep = nil
         taught.teacher = try Self.weightsFile(taught.model.generator, seed: 41, in: root)
-        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, skin: 1, posterizing: 6, ink: 1, emphasis: 10)
+        taught.teacherTarget = TeacherTarget(fillsSpots: true, flattening: 20, skin: 1, skinTone: .photo, posterizing: 6, ink: 1, emphasis: 10)
         messages = ""
         _ = try TrainingRun.run(taught, output: { messages += $0 })
         #expect(messages.contains("the teacher differs from the checkpoint's (sha256 \(sha.prefix(12)) there)"))
         #expect(messages.contains("its blots and spots filled from around them, flattened (range sigma 20.0 levels), "
-            + "its skin evened (strength 1.0), posterised to 6 colours, inked from the photo (sigma 1.0 px), the filled pixels weighing 10.0"))
+            + "its skin evened (strength 1.0) in the photo's colour, posterised to 6 colours, inked from the photo (sigma 1.0 px), the filled pixels weighing 10.0"))
         for change in ["teacher_emphasis 10.0 (1.0", "teacher_flatten 20.0 (0.0", "teacher_ink 1.0 (0.0", "teacher_posterize 6 (0",
-                       "teacher_skin 1.0 (0.0", "teacher_spots true (false"] {
+                       "teacher_skin 1.0 (0.0", "teacher_skin_tone photo (teacher", "teacher_spots true (false"] {
             #expect(messages.contains("the teacher's target changed: \(change) in the checkpoint)"))
         }
     }
@@ -183,6 +183,7 @@ import Training
         options.model.lambdaEdges = 0
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
                                  (TeacherTarget(posterizing: 8), "--teacher-posterize"), (TeacherTarget(skin: 1), "--teacher-skin"),
+                                 (TeacherTarget(skinTone: .photo), "--teacher-skin-tone"),
                                  (TeacherTarget(blotLimit: 3), "--teacher-blot-limit"),
                                  (TeacherTarget(fillsSpots: true), "--teacher-spots"),
                                  (TeacherTarget(emphasis: 10), "--teacher-emphasis")] {
