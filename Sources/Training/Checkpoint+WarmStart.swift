@@ -9,7 +9,7 @@ extension Checkpoint {
     /// The four networks of the checkpoint at `path`, with the model and run metadata, written to `output`.
     package static func writeNetworks(of path: String, to output: String) throws(TrainingError) {
         let file = try open(path)
-        var metadata = file.metadata.filter { !$0.key.hasPrefix("adam_step.") && $0.key != "rng_state" }
+        var metadata = file.metadata.filter { !$0.key.hasPrefix("adam_step.") && !$0.key.hasPrefix("average_") && $0.key != "rng_state" }
         metadata["format"] = networksFormat
         let prefixes = networks.map { $0.prefix + "." }
         let tensors = file.tensors.filter { name, _ in prefixes.contains { name.hasPrefix($0) } }

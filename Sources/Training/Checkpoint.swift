@@ -4,10 +4,12 @@ import NN
 
 /// A `CycleGANState` as one safetensors file (DESIGN.md "Trainer files"): the networks under `G.`, `F.`,
 /// `D_cartoon.`, `D_photo.`, Adam moments under `adam_m.<net>.`/`adam_v.<net>.`, the image pools as
-/// `pool.cartoon`/`pool.photo` (`[n, 3, S, S]`), and step, optimiser steps, RNG state and configuration in
+/// `pool.cartoon`/`pool.photo` (`[n, 3, S, S]`), G's weight average (if kept) under `G_average.` with its decay
+/// and first step in `average_decay`/`average_since`, and step, optimiser steps, RNG state and configuration in
 /// `__metadata__`. The configuration is stored so a resume can refuse a checkpoint of another model.
 package enum Checkpoint {
     static let format = "cartoonify-cyclegan-checkpoint-1"
+    static let averagePrefix = "G_average."
     static var networks: [(prefix: String, parameters: WritableKeyPath<CycleGANState, ParameterSet>,
                            adam: WritableKeyPath<CycleGANState, AdamState>)] {
         [("G", \.g, \.adamG), ("F", \.f, \.adamF),
@@ -27,6 +29,11 @@ package enum Checkpoint {
             for (name, tensor) in adam.firstMoments { tensors["adam_m.\(network.prefix).\(name)"] = tensor }
             for (name, tensor) in adam.secondMoments { tensors["adam_v.\(network.prefix).\(name)"] = tensor }
             metadata["adam_step.\(network.prefix)"] = String(adam.step)
+        }
+        if let average = state.gAverage {
+            for (name, tensor) in average.parameters.tensors { tensors["\(averagePrefix)\(name)"] = tensor }
+            metadata["average_decay"] = String(average.decay)
+            metadata["average_since"] = String(average.since)
         }
         for (key, pool) in [("cartoon", state.poolCartoon), ("photo", state.poolPhoto)] where !pool.images.isEmpty {
             let shape = [pool.images.count] + pool.images[0].shape.dropFirst()
@@ -135,27 +142,34 @@ package enum Checkpoint {
         var state = CycleGANState(config: config, g: ParameterSet(tensors: [:]), f: ParameterSet(tensors: [:]),
                                   dCartoon: ParameterSet(tensors: [:]), dPhoto: ParameterSet(tensors: [:]),
                                   step: Int(try integer("step")), rng: SplitMix64(seed: try integer("rng_state")))
-        for (network, shapes) in zip(networks, shapes) {
-            func tensors(_ prefix: String, required: Bool) throws(TrainingError) -> [String: Tensor] {
-                var found: [String: Tensor] = [:]
-                for (name, shape) in shapes {
-                    guard let tensor = file.tensors["\(prefix)\(name)"] else {
-                        if required { throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) is missing") }
-                        continue
-                    }
-                    guard tensor.shape == shape else {
-                        throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) has shape \(tensor.shape), expected \(shape)")
-                    }
-                    found[name] = tensor
+        func tensors(_ prefix: String, shapes: [String: [Int]], required: Bool) throws(TrainingError) -> [String: Tensor] {
+            var found: [String: Tensor] = [:]
+            for (name, shape) in shapes {
+                guard let tensor = file.tensors["\(prefix)\(name)"] else {
+                    if required { throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) is missing") }
+                    continue
                 }
-                return found
+                guard tensor.shape == shape else {
+                    throw .badCheckpoint(path: path, reason: "tensor \(prefix)\(name) has shape \(tensor.shape), expected \(shape)")
+                }
+                found[name] = tensor
             }
+            return found
+        }
+        for (network, shapes) in zip(networks, shapes) {
             let adamStep = Int(try integer("adam_step.\(network.prefix)"))
-            state[keyPath: network.parameters] = ParameterSet(tensors: try tensors("\(network.prefix).", required: true))
+            state[keyPath: network.parameters] = ParameterSet(tensors: try tensors("\(network.prefix).", shapes: shapes, required: true))
             state[keyPath: network.adam] = AdamState(
                 step: adamStep,
-                firstMoments: try tensors("adam_m.\(network.prefix).", required: adamStep > 0),
-                secondMoments: try tensors("adam_v.\(network.prefix).", required: adamStep > 0))
+                firstMoments: try tensors("adam_m.\(network.prefix).", shapes: shapes, required: adamStep > 0),
+                secondMoments: try tensors("adam_v.\(network.prefix).", shapes: shapes, required: adamStep > 0))
+        }
+        if metadata["average_decay"] != nil {
+            guard let decay = metadata["average_decay"].flatMap(Float.init), (0..<1).contains(decay) else {
+                throw .badCheckpoint(path: path, reason: "metadata average_decay is not a decay from 0 to below 1")
+            }
+            state.gAverage = WeightAverage(decay: decay, since: Int(try integer("average_since")),
+                                           parameters: ParameterSet(tensors: try tensors(averagePrefix, shapes: shapes[0], required: true)))
         }
         state.poolCartoon = try pool(file.tensors["pool.cartoon"], capacity: config.poolSize, path: path)
         state.poolPhoto = try pool(file.tensors["pool.photo"], capacity: config.poolSize, path: path)

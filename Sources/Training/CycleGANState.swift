@@ -16,9 +16,14 @@ package struct CycleGANState: Sendable {
     package var adamDPhoto: AdamState
     package var poolCartoon: ImagePool
     package var poolPhoto: ImagePool
+    /// G's weights averaged over the steps, when the run keeps an average (`--average-decay`).
+    package var gAverage: WeightAverage?
     /// Completed training steps.
     package var step: Int
     package var rng: SplitMix64
+
+    /// The photo -> cartoon weights the run exports and draws its sample sheets with: G's average when kept.
+    package var exportedG: ParameterSet { gAverage?.parameters ?? g }
 
     /// Fresh networks initialised N(0, 0.02), each from its own stream derived from `seed`.
     package init(config: CycleGANConfig, seed: UInt64) {

@@ -49,9 +49,14 @@ package enum GeneratorExport {
         try AtomicFile.store(SafeTensorsFile(tensors: tensors, metadata: metadata).serialized(), at: path)
     }
 
+    /// What an exported G says of the average it is (`WeightAverage`); nothing for G's own weights.
+    static func averageMetadata(_ average: WeightAverage?) -> [String: String] {
+        average.map { ["average_decay": String($0.decay), "average_since": String($0.since)] } ?? [:]
+    }
+
     /// Exports one generator of a checkpoint (any step, e.g. while the run goes on), with the provenance the
-    /// checkpoint recorded.
-    package static func export(checkpoint path: String, direction: GeneratorDirection = .photoToCartoon,
+    /// checkpoint recorded; G as its average where the checkpoint keeps one, unless `averaged` is false.
+    package static func export(checkpoint path: String, direction: GeneratorDirection = .photoToCartoon, averaged: Bool = true,
                                extra: [String: String] = [:], to output: String, date: Date = Date()) throws(TrainingError) {
         let (state, metadata) = try Checkpoint.read(from: path)
         func count(_ key: String, folder: String) -> Int {
@@ -62,7 +67,9 @@ package enum GeneratorExport {
             photos: photos, photoCount: count("photo_count", folder: photos), cartoons: cartoons,
             cartoonCount: count("cartoon_count", folder: cartoons), steps: state.step,
             seed: metadata["seed"].flatMap(UInt64.init) ?? 0, date: date)
-        let tensors = direction == .photoToCartoon ? state.g.tensors : state.f.tensors
-        try write(tensors, config: state.config.generator, provenance: provenance, direction: direction, extra: extra, to: output)
+        let average = direction == .photoToCartoon && averaged ? state.gAverage : nil
+        let tensors = direction == .photoToCartoon ? (average?.parameters ?? state.g).tensors : state.f.tensors
+        try write(tensors, config: state.config.generator, provenance: provenance, direction: direction,
+                  extra: averageMetadata(average).merging(extra) { $1 }, to: output)
     }
 }

@@ -3,7 +3,7 @@ import NN
 
 /// One network's trainable tensors by state-dict name. Names are iterated sorted everywhere, so
 /// initialisation, optimiser updates and checkpoints do not depend on dictionary order.
-package struct ParameterSet: Sendable {
+package struct ParameterSet: Sendable, Equatable {
     package var tensors: [String: Tensor]
 
     package init(tensors: [String: Tensor]) { self.tensors = tensors }

@@ -27,11 +27,11 @@ package enum SampleSheet {
         }
     }
 
-    /// Renders the sheet for `photos` with the current generators (run on `kernels`) and writes it
-    /// atomically to `path`.
+    /// Renders the sheet for `photos` with the generators as the run would export them (G's average where it
+    /// keeps one; run on `kernels`) and writes it atomically to `path`.
     package static func write(state: CycleGANState, photos: Tensor, kernels: TrainingKernels,
                               to path: String) throws(TrainingError) {
-        let cartoons = state.cartoonify(photos, kernels: kernels)
+        let cartoons = CycleGANState.run(state.exportedG, photos, state.config.generator, kernels)
         try AtomicFile.store(try png(columns: [photos, cartoons, state.photographize(cartoons, kernels: kernels)]), at: path)
     }
 }

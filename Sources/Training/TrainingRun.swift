@@ -49,6 +49,9 @@ package struct TrainingOptions: Sendable {
     package var teacherTarget = TeacherTarget()
     /// The folder of the photos' avatars the target is laid over (`teacherTarget.avatars`).
     package var teacherAvatars: String?
+    /// Keep an average of G's weights with this decay per step (`WeightAverage`), exported instead of G's last
+    /// step; 0 = none (a resumed checkpoint's average is dropped), nil = as the resumed checkpoint has it.
+    package var averageDecay: Float?
     /// Extra `__metadata__` for the exported generator (e.g. the face framing the training photos had).
     package var exportMetadata: [String: String] = [:]
     /// The kernel path and cores the training passes run on (the executable reads `CARTOONIFY_KERNELS`).
@@ -68,6 +71,9 @@ package struct TrainingOptions: Sendable {
         guard batchSize >= 1 else { throw .invalidOption("--batch-size must be at least 1") }
         if let steps, steps < 1 { throw .invalidOption("--steps must be at least 1") }
         if let epochs, epochs < 1 { throw .invalidOption("--epochs must be at least 1") }
+        if let averageDecay, !(0..<1).contains(averageDecay) {
+            throw .invalidOption("--average-decay must be from 0 (no average) to below 1, e.g. 0.999")
+        }
         guard checkpointEvery >= 1, sampleEvery >= 1, sampleCount >= 1 else {
             throw .invalidOption("--checkpoint-every, --sample-every and --sample-count must be at least 1")
         }
@@ -187,6 +193,7 @@ package enum TrainingRun {
             message("all four networks start from \(path) (new optimiser state, image pools and schedule)"
                 + (fresh.isEmpty ? "" : "; these start fresh (not in the file in this shape): " + fresh.joined(separator: ", ")))
         }
+        averageWeights(&state, decay: options.averageDecay, message: message)
         if state.step < options.holdGeneratorSteps {
             message("photo -> cartoon generator held until step \(options.holdGeneratorSteps) (F and the discriminators learn)")
         }
@@ -224,6 +231,7 @@ package enum TrainingRun {
                                 trainGenerator: step >= options.holdGeneratorSteps, teacher: teacher, avatars: batch.avatars,
                                 kernels: options.kernels)
             }
+            state.gAverage?.update(toward: state.g)
             let seconds = Date().timeIntervalSince(started)
             lastLosses = losses
             try log.append(step: state.step, epoch: source.epoch(ofStep: step), learningRate: rate, losses: losses, seconds: seconds)
@@ -250,12 +258,35 @@ package enum TrainingRun {
         if state.step == totalSteps, options.stopAtStep ?? totalSteps == totalSteps {
             let provenance = TrainingProvenance(photos: photos.root, photoCount: photos.files.count, cartoons: cartoons.root,
                                                 cartoonCount: cartoons.files.count, steps: state.step, seed: options.seed)
-            try GeneratorExport.write(state.g.tensors, config: options.model.generator, provenance: provenance,
-                                      extra: options.exportMetadata, to: options.output)
-            message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters)")
+            try GeneratorExport.write(state.exportedG.tensors, config: options.model.generator, provenance: provenance,
+                                      extra: GeneratorExport.averageMetadata(state.gAverage).merging(options.exportMetadata) { $1 },
+                                      to: options.output)
+            message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters"
+                + (state.gAverage.map { ", its weights averaged since step \($0.since) with decay \($0.decay)" } ?? "") + ")")
         }
         return TrainingSummary(completedSteps: state.step, totalSteps: totalSteps, resumedFrom: resumedFrom,
                                skippedFiles: skipped, lastLosses: lastLosses, interrupted: interrupted)
+    }
+
+    /// Starts, keeps, re-decays or drops `state`'s average of G as `decay` asks (see `TrainingOptions.averageDecay`).
+    static func averageWeights(_ state: inout CycleGANState, decay: Float?, message: (String) -> Void) {
+        switch (decay, state.gAverage) {
+        case (nil, _):
+            break
+        case (0, let average?):
+            state.gAverage = nil
+            message("the checkpoint's average of G (since step \(average.since)) is dropped: --average-decay is 0")
+        case (0, nil):
+            break
+        case (let decay?, nil):
+            state.gAverage = WeightAverage(decay: decay, since: state.step, parameters: state.g)
+            message("G's weights are averaged from step \(state.step) on (decay \(decay)); the average is exported")
+        case (let decay?, var average?):
+            guard average.decay != decay else { break }
+            message("G's average (since step \(average.since)) goes on with decay \(decay) (\(average.decay) in the checkpoint)")
+            average.decay = decay
+            state.gAverage = average
+        }
     }
 
     /// The weights of an exported generator, checked to be the architecture this run trains. A file that

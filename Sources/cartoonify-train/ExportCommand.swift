@@ -22,6 +22,8 @@ struct ExportCommand: ParsableCommand {
     var generator: String = GeneratorDirection.photoToCartoon.rawValue
     @Option(help: ArgumentHelp("Extra metadata for the weights (repeatable).", valueName: "key=value"))
     var metadata: [String] = []
+    @Flag(help: "Write G's weights of the checkpoint's last step, not the average of its weights that a run with --average-decay keeps (and exports by default).")
+    var unaveraged = false
     @Flag(help: "Write both generators and both discriminators, without the optimiser state (a third of the checkpoint), for another run's --init-checkpoint.")
     var allNetworks = false
 
@@ -37,7 +39,7 @@ struct ExportCommand: ParsableCommand {
             if allNetworks {
                 try Checkpoint.writeNetworks(of: checkpoint, to: output)
             } else {
-                try GeneratorExport.export(checkpoint: checkpoint, direction: direction, extra: extra, to: output)
+                try GeneratorExport.export(checkpoint: checkpoint, direction: direction, averaged: !unaveraged, extra: extra, to: output)
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))

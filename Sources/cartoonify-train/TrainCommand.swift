@@ -94,6 +94,8 @@ struct TrainCommand: ParsableCommand {
     var holdGenerator: Int = 0
     @Option(help: "Stop after this step, writing a checkpoint; the learning-rate schedule stays that of --steps, so a later --resume with other loss weights or target options goes on as one run in phases.")
     var stopAt: Int?
+    @Option(help: "Keep an exponential moving average of G's weights with this decay per step (e.g. 0.9995: about the last 2,000 steps) and export it instead of G's last step, whose output wanders from checkpoint to checkpoint; kept in the checkpoint, so a --resume without the option goes on with it; 0 drops it.")
+    var averageDecay: Float?
     @Option(help: ArgumentHelp("Extra metadata for the exported weights (repeatable), e.g. the face framing of the photos.",
                                valueName: "key=value"))
     var metadata: [String] = []
@@ -166,6 +168,7 @@ struct TrainCommand: ParsableCommand {
         options.initCheckpoint = initCheckpoint
         options.holdGeneratorSteps = holdGenerator
         options.stopAtStep = stopAt
+        options.averageDecay = averageDecay
         options.exportMetadata = try MetadataOption.parse(metadata)
         options.cartoonPreprocessing = cartoonSquare
         options.kernels = TrainingKernels(path: path)
