@@ -271,21 +271,18 @@ package enum TrainingRun {
     /// Starts, keeps, re-decays or drops `state`'s average of G as `decay` asks (see `TrainingOptions.averageDecay`).
     static func averageWeights(_ state: inout CycleGANState, decay: Float?, message: (String) -> Void) {
         switch (decay, state.gAverage) {
-        case (nil, _):
-            break
         case (0, let average?):
             state.gAverage = nil
             message("the checkpoint's average of G (since step \(average.since)) is dropped: --average-decay is 0")
-        case (0, nil):
-            break
-        case (let decay?, nil):
+        case (let decay?, nil) where decay > 0:
             state.gAverage = WeightAverage(decay: decay, since: state.step, parameters: state.g)
             message("G's weights are averaged from step \(state.step) on (decay \(decay)); the average is exported")
-        case (let decay?, var average?):
-            guard average.decay != decay else { break }
+        case (let decay?, var average?) where average.decay != decay:
             message("G's average (since step \(average.since)) goes on with decay \(decay) (\(average.decay) in the checkpoint)")
             average.decay = decay
             state.gAverage = average
+        default:
+            break
         }
     }
 

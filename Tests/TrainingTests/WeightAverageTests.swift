@@ -71,7 +71,13 @@ import Testing
         #expect(unaveraged.generator.namedParameters.allSatisfy { finished.g.tensors[$0.key] == $0.value })
         #expect(unaveraged.metadata["average_decay"] == nil)
 
-        (options.steps, options.averageDecay) = (8, 0)
+        (options.steps, options.stopAtStep, options.averageDecay) = (8, 7, 0.25)
+        messages = ""
+        _ = try TrainingRun.run(options, output: { messages += $0 })
+        #expect(messages.contains("G's average (since step 2) goes on with decay 0.25 (0.5 in the checkpoint)"))
+        #expect(try Checkpoint.read(from: checkpoint).0.gAverage?.decay == 0.25)
+
+        (options.stopAtStep, options.averageDecay) = (nil, 0)
         messages = ""
         _ = try TrainingRun.run(options, output: { messages += $0 })
         #expect(messages.contains("the checkpoint's average of G (since step 2) is dropped: --average-decay is 0"))
