@@ -39,12 +39,18 @@
 # 11. Run 22 (bundled 2026-12-07, sessions 15-16): run 21 on towards the same target with the filled pixels
 #    weighing 10 in the loss (--teacher-emphasis 10), a 37,000-step schedule at 5.5e-5 (10,000 steps, 3e-5
 #    falling to 0).
-# 12. Runs 32-33 (the bundled file since 2026-12-07, session 17): run 22 on towards its own output with its
-#    blots and spots filled, flattened (--teacher-flatten 25) and cut to 10 flat colours (--teacher-posterize
-#    10), the filled pixels weighing 10, a 67,000-step schedule at 3.5e-5 (30,000 steps, 3.1e-5 falling to 0);
-#    from step 39,943 on with the peak loss (--lambda-peaks 1) against the instance-norm spikes behind the
-#    dots. Its partner (weights/default-partner.safetensors) is the F of the same checkpoint (trained beside run 12;
-#    teacher-only runs leave it as it is), exported with cartoonify-train export --generator cartoon-to-photo.
+# 12. Runs 32-33 (bundled 2026-12-07, session 17): run 22 on towards its own output with its blots and spots
+#    filled, flattened (--teacher-flatten 25) and cut to 10 flat colours (--teacher-posterize 10), the filled
+#    pixels weighing 10, a 67,000-step schedule at 3.5e-5 (30,000 steps, 3.1e-5 falling to 0); from step
+#    39,943 on with the peak loss (--lambda-peaks 1) against the instance-norm spikes behind the dots.
+# 13. Runs 34-37 (the bundled file since 2026-12-07, session 19): run 33 on towards run 33's output with its
+#    spots filled (emphasis 10, peak loss 1) on an 87,000-step schedule at 3e-5, stopped at step 71,602; then
+#    with the target's skin evened (--teacher-skin 1) on a 100,000-step schedule (1.7e-5 falling to 0); then
+#    with the edge loss (--lambda-edges 1) on a 160,000-step schedule (2.25e-5 at step 100,000, falling) to step
+#    107,339; then with blot and spot patches over 3% of the image left as drawn (--teacher-blot-limit 3),
+#    stopped at step 116,261 and exported from that checkpoint. Its partner (weights/default-partner.safetensors)
+#    is the F of the same checkpoint (trained beside run 12; teacher-only runs leave it as it is), exported
+#    with cartoonify-train export --generator cartoon-to-photo.
 #
 # RUN_DIR holds the laid-out data, the checkpoints, the loss logs and the sample sheets; keep it outside the
 # work tree. Rerunning continues from the checkpoints there (Ctrl-C writes one); a finished phase only
@@ -52,7 +58,8 @@
 # weights: a warm start for a longer or changed recipe, not a reproduction. About 2.5-3 iterations a second
 # on 2 cores (about 4.5 hours for run 1, 1.7 hours for run 2, 1.3 hours for run 3, 40 minutes for the partner),
 # and on 2026-12-06's AMD EPYC VM 5.5-6.5 a second for the polishes (25, 10, 10 and 8 minutes; runs 21 and
-# 22 about 15 and 25, runs 32-33 about 80), 1.5 for the anchored CycleGAN run (25 minutes).
+# 22 about 15 and 25, runs 32-33 about 80, runs 34-37 about 13, 80, 27 and 43), 1.5 for the anchored CycleGAN
+# run (25 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUN_DIR=${1:-$HOME/cartoonify-runs/default}
@@ -168,10 +175,27 @@ POSTER=(--teacher "$RUN_DIR/inked.safetensors" --lambda-teacher 20 --lambda-ligh
 train poster 67000 0 resize 4 6 "${POSTER[@]}" --stop-at 39943
 train poster 67000 0 resize 4 6 "${POSTER[@]}" --lambda-peaks 1 \
   --metadata "teacher_sha256=$(sha inked)" --metadata "recipe=$RECIPE"
-export_partner poster partner poster
+# Runs 34-37: run 33's own output as the teacher, spots filled; its skin evened from step 71,602; the edge loss
+# from step 100,000; patches over 3% left as drawn from step 107,339, stopped at 116,261.
+OWN=" (this file's trained_steps)"
+RECIPE="${RECIPE%"$OWN"}; (12) (11) on towards (11)'s output with its spots filled, emphasis 10, peak loss 1, 87000-step \
+schedule at 3e-5 to step 71602; then with the target's skin evened (--teacher-skin 1), 100000-step schedule at \
+3e-5; then with the edge loss (--lambda-edges 1), 160000-step schedule at 3e-5 to step 107339; then with blot and spot \
+patches over 3% left as drawn (--teacher-blot-limit 3) to step 116261 (this file's trained_steps)"
+continue_from skin poster
+SKIN=(--teacher "$RUN_DIR/poster.safetensors" --lambda-teacher 20 --lambda-lightening 20 --ndf 32 --teacher-spots
+      --teacher-emphasis 10 --lambda-peaks 1 --lr 3e-5 --teacher-only)
+train skin 87000 0 resize 4 6 "${SKIN[@]}" --stop-at 71602
+train skin 100000 0 resize 4 6 "${SKIN[@]}" --teacher-skin 1
+train skin 160000 0 resize 4 6 "${SKIN[@]}" --teacher-skin 1 --lambda-edges 1 --stop-at 107339
+train skin 160000 0 resize 4 6 "${SKIN[@]}" --teacher-skin 1 --lambda-edges 1 --teacher-blot-limit 3 --stop-at 116261
+"$BIN/cartoonify-train" export --checkpoint "$RUN_DIR/skin/checkpoint.safetensors" --output "$RUN_DIR/skin.safetensors" \
+  --metadata "face_eyes=$FACE_EYES" --metadata "face_box=$FACE_BOX" --metadata "$DATA_NOTE" \
+  --metadata "teacher_sha256=$(sha poster)" --metadata "recipe=$RECIPE"
+export_partner skin partner skin
 
-"$BIN/cartoonify" eval --weights "$RUN_DIR/poster.safetensors" --checkpoint "$RUN_DIR/poster/checkpoint.safetensors" \
+"$BIN/cartoonify" eval --weights "$RUN_DIR/skin.safetensors" --checkpoint "$RUN_DIR/skin/checkpoint.safetensors" \
   --photos "$RUN_DIR/data/faces-heldout" --cartoons "$RUN_DIR/data/cartoons-heldout" \
   --reference-photos "$RUN_DIR/data/faces-train" --reference-cartoons "$RUN_DIR/data/cartoons-train"
-echo "trained weights: $RUN_DIR/poster.safetensors and its partner $RUN_DIR/partner.safetensors"
+echo "trained weights: $RUN_DIR/skin.safetensors and its partner $RUN_DIR/partner.safetensors"
 echo "(copy them to weights/default.safetensors and weights/default-partner.safetensors to bundle them)"
