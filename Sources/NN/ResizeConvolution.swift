@@ -13,33 +13,47 @@ package enum ResizeConvolution {
     /// [Cout, Cin, 3, 3] convolution weights -> the [Cin, Cout, 4, 4] transposed-convolution kernel.
     package static func transposedKernel(_ weights: [Float], outChannels: Int, inChannels: Int) -> [Float] {
         precondition(weights.count == outChannels * inChannels * 9, "resize convolution weights must be [Cout, Cin, 3, 3]")
-        var kernel = [Float](repeating: 0, count: inChannels * outChannels * 16)
-        forEachTerm(outChannels: outChannels, inChannels: inChannels) { w, k in kernel[k] += weights[w] }
-        return kernel
+        return summed(weights, count: inChannels * outChannels * 16, outChannels: outChannels, inChannels: inChannels,
+                      intoKernel: true)
     }
 
     /// The adjoint of `transposedKernel`: a [Cin, Cout, 4, 4] kernel gradient -> the [Cout, Cin, 3, 3] one.
     package static func weightGradient(_ kernelGradient: [Float], outChannels: Int, inChannels: Int) -> [Float] {
         precondition(kernelGradient.count == inChannels * outChannels * 16, "transposed kernel gradient must be [Cin, Cout, 4, 4]")
-        var gradient = [Float](repeating: 0, count: outChannels * inChannels * 9)
-        forEachTerm(outChannels: outChannels, inChannels: inChannels) { w, k in gradient[w] += kernelGradient[k] }
-        return gradient
+        return summed(kernelGradient, count: outChannels * inChannels * 9, outChannels: outChannels, inChannels: inChannels,
+                      intoKernel: false)
     }
 
-    /// Every (3x3 weight index, 4x4 kernel index) pair where the kernel entry sums the weight.
-    private static func forEachTerm(outChannels: Int, inChannels: Int, _ body: (_ weight: Int, _ kernel: Int) -> Void) {
-        for o in 0..<outChannels {
-            for c in 0..<inChannels {
-                let weight = (o * inChannels + c) * 9, kernel = (c * outChannels + o) * 16
-                for ky in 0..<4 {
-                    for kx in 0..<4 {
-                        for a in sources[ky] {
-                            for b in sources[kx] { body(weight + a * 3 + b, kernel + ky * 4 + kx) }
+    /// Every (3x3 weight index, 4x4 kernel index) pair where the kernel entry sums the weight, within one
+    /// (output, input) channel pair, in kernel order.
+    static let terms: [(weight: Int, kernel: Int)] = (0..<16).flatMap { k in
+        sources[k / 4].flatMap { a in sources[k % 4].map { b in (weight: a * 3 + b, kernel: k) } }
+    }
+
+    /// `source` summed along `terms` for every channel pair: into the kernel (each entry the sum of its weights)
+    /// or, as the adjoint, into the weights (each the sum of the kernel entries it feeds). Runs every training
+    /// step for each up stage, so it walks raw buffers rather than calling a closure per term.
+    private static func summed(_ source: [Float], count: Int, outChannels: Int, inChannels: Int, intoKernel: Bool) -> [Float] {
+        var result = [Float](repeating: 0, count: count)
+        source.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { result in
+                terms.withUnsafeBufferPointer { terms in
+                    for o in 0..<outChannels {
+                        for c in 0..<inChannels {
+                            let weight = (o * inChannels + c) * 9, kernel = (c * outChannels + o) * 16
+                            for term in terms {
+                                if intoKernel {
+                                    result[kernel + term.kernel] += source[weight + term.weight]
+                                } else {
+                                    result[weight + term.weight] += source[kernel + term.kernel]
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        return result
     }
 }
 
