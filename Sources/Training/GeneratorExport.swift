@@ -49,16 +49,20 @@ package enum GeneratorExport {
         try AtomicFile.store(SafeTensorsFile(tensors: tensors, metadata: metadata).serialized(), at: path)
     }
 
-    /// What an exported G says of the average it is (`WeightAverage`); nothing for G's own weights.
-    static func averageMetadata(_ average: WeightAverage?) -> [String: String] {
-        average.map { ["average_decay": String($0.decay), "average_since": String($0.since)] } ?? [:]
+    /// `state`'s photo -> cartoon weights as the run exports them (`CycleGANState.exportedG`): G's average where
+    /// it keeps one, saying so in `average_decay`/`average_since`, else G's own.
+    static func writeExportedG(of state: CycleGANState, provenance: TrainingProvenance, extra: [String: String],
+                               to path: String) throws(TrainingError) {
+        let average = state.gAverage.map { ["average_decay": String($0.decay), "average_since": String($0.since)] } ?? [:]
+        try write(state.exportedG.tensors, config: state.config.generator, provenance: provenance,
+                  extra: average.merging(extra) { $1 }, to: path)
     }
 
     /// Exports one generator of a checkpoint (any step, e.g. while the run goes on), with the provenance the
     /// checkpoint recorded; G as its average where the checkpoint keeps one, unless `averaged` is false.
     package static func export(checkpoint path: String, direction: GeneratorDirection = .photoToCartoon, averaged: Bool = true,
                                extra: [String: String] = [:], to output: String, date: Date = Date()) throws(TrainingError) {
-        let (state, metadata) = try Checkpoint.read(from: path)
+        var (state, metadata) = try Checkpoint.read(from: path)
         func count(_ key: String, folder: String) -> Int {
             metadata[key].flatMap(Int.init) ?? ((try? ImageFolder(scanning: folder))?.files.count ?? 0)
         }
@@ -67,9 +71,13 @@ package enum GeneratorExport {
             photos: photos, photoCount: count("photo_count", folder: photos), cartoons: cartoons,
             cartoonCount: count("cartoon_count", folder: cartoons), steps: state.step,
             seed: metadata["seed"].flatMap(UInt64.init) ?? 0, date: date)
-        let average = direction == .photoToCartoon && averaged ? state.gAverage : nil
-        let tensors = direction == .photoToCartoon ? (average?.parameters ?? state.g).tensors : state.f.tensors
-        try write(tensors, config: state.config.generator, provenance: provenance, direction: direction,
-                  extra: averageMetadata(average).merging(extra) { $1 }, to: output)
+        switch direction {
+        case .photoToCartoon:
+            if !averaged { state.gAverage = nil }
+            try writeExportedG(of: state, provenance: provenance, extra: extra, to: output)
+        case .cartoonToPhoto:
+            try write(state.f.tensors, config: state.config.generator, provenance: provenance, direction: direction,
+                      extra: extra, to: output)
+        }
     }
 }

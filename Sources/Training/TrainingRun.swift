@@ -258,9 +258,7 @@ package enum TrainingRun {
         if state.step == totalSteps, options.stopAtStep ?? totalSteps == totalSteps {
             let provenance = TrainingProvenance(photos: photos.root, photoCount: photos.files.count, cartoons: cartoons.root,
                                                 cartoonCount: cartoons.files.count, steps: state.step, seed: options.seed)
-            try GeneratorExport.write(state.exportedG.tensors, config: options.model.generator, provenance: provenance,
-                                      extra: GeneratorExport.averageMetadata(state.gAverage).merging(options.exportMetadata) { $1 },
-                                      to: options.output)
+            try GeneratorExport.writeExportedG(of: state, provenance: provenance, extra: options.exportMetadata, to: options.output)
             message("wrote \(options.output) (generator photo -> cartoon, \(state.g.parameterCount) parameters"
                 + (state.gAverage.map { ", its weights averaged since step \($0.since) with decay \($0.decay)" } ?? "") + ")")
         }
