@@ -20,11 +20,13 @@ package enum LightFlecks {
     }
 
     /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
-    /// teacher's drawing, white ovals on light skin included.
-    package static func blotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
+    /// teacher's drawing, white ovals on light skin included. `offEyes` leaves out the eye regions (`Spot.eyes`),
+    /// where a model taught cartoon eyes (`--teacher-eyes`) draws white on purpose.
+    package static func blotShare(photo: RGBImage, cartoon: RGBImage, offEyes: Bool = false) -> Double {
         share(photo, cartoon) { pixel in
-            Blot.isBlot(cartoon: levels(cartoon, pixel), photo: levels(photo, pixel), row: pixel / photo.width,
-                        column: pixel % photo.width, width: photo.width, height: photo.height)
+            let (row, column, width, height) = (pixel / photo.width, pixel % photo.width, photo.width, photo.height)
+            if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) }) { return false }
+            return Blot.isBlot(cartoon: levels(cartoon, pixel), photo: levels(photo, pixel), row: row, column: column, width: width, height: height)
         }
     }
 

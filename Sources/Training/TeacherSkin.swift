@@ -64,7 +64,7 @@ enum TeacherSkin {
     private static func ramp(_ x: Float, from: Float, to: Float) -> Float { min(1, max(0, (x - from) / (to - from))) }
 
     /// Per-channel median of `colours` (black when there are none).
-    private static func median(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
+    static func median(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
         guard !colours.isEmpty else { return SIMD3() }
         return SIMD3((0..<3).map { channel in colours.map { $0[channel] }.sorted()[colours.count / 2] })
     }

@@ -3,8 +3,10 @@ import NN
 /// How the teacher's cartoon becomes the target G is held to: its blots filled (always; `BlotFill`), its spots
 /// too (`--teacher-spots`), then flattened (`--teacher-flatten`), its skin evened (`--teacher-skin`), cut to a few
 /// flat colours (`--teacher-posterize`),
-/// then inked from the photo (`--teacher-ink`). Ink comes last so that neither can soften its lines; then, with `--teacher-avatars`, all but the
-/// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed may weigh
+/// then inked from the photo (`--teacher-ink`), then given cartoon eyes (`--teacher-eyes`). Ink comes after the
+/// filters so that none can soften its lines, and the eyes after the ink so that the photo's lids and lashes are not
+/// inked over them; then, with `--teacher-avatars`, all but the
+/// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed (and the eyes painted) may weigh
 /// more in the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns
 /// it slowly.
 package struct TeacherTarget: Sendable, Equatable {
@@ -22,13 +24,15 @@ package struct TeacherTarget: Sendable, Equatable {
     package var posterizing = 0
     /// Centre sigma (pixels) of `TeacherInk`; 0 = off.
     package var ink: Float = 0
+    /// Draw cartoon eyes where the photo has its eyes (`TeacherEyes`).
+    package var eyes = false
     /// Loss weight of the pixels the fill changed (every channel of them); 1 = plain mean squared error.
     package var emphasis: Float = 1
     /// How much of each photo's avatar (the batch carries them) the target gives way to.
     package var avatars = AvatarUse.none
 
     package init(fillsSpots: Bool = false, blotLimit: Float = 0, flattening: Float = 0, skin: Float = 0, skinTone: SkinTone = .teacher,
-                 posterizing: Int = 0, ink: Float = 0, emphasis: Float = 1, avatars: AvatarUse = .none) {
+                 posterizing: Int = 0, ink: Float = 0, eyes: Bool = false, emphasis: Float = 1, avatars: AvatarUse = .none) {
         self.blotLimit = blotLimit
         self.skin = skin
         self.skinTone = skinTone
@@ -37,6 +41,7 @@ package struct TeacherTarget: Sendable, Equatable {
         self.fillsSpots = fillsSpots
         self.flattening = flattening
         self.ink = ink
+        self.eyes = eyes
         self.emphasis = emphasis
     }
 
@@ -49,6 +54,8 @@ package struct TeacherTarget: Sendable, Equatable {
         if skin > 0 || skinTone != .teacher { target = TeacherSkin.evened(target, photos: photos, strength: skin, tone: skinTone) }
         if posterizing > 0 { target = TeacherPosterizing.posterized(target, colours: posterizing) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
+        var painted: [Float]?
+        if eyes { (target, painted) = TeacherEyes.drawn(target, photos: photos) }
         precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
         if self.avatars != .none, let avatars {
             target = AvatarComposite.composed(target, over: avatars, faceOnly: self.avatars == .face)
@@ -60,7 +67,8 @@ package struct TeacherTarget: Sendable, Equatable {
         for image in 0..<n {
             let base = image * 3 * plane
             for i in 0..<plane {
-                let changed = (0..<3).contains { filled.storage[base + $0 * plane + i] != cartoons.storage[base + $0 * plane + i] }
+                let changed = (painted?[image * plane + i] ?? 0) > 0
+                    || (0..<3).contains { filled.storage[base + $0 * plane + i] != cartoons.storage[base + $0 * plane + i] }
                 if changed { for channel in 0..<3 { weights[base + channel * plane + i] = emphasis } }
             }
         }
@@ -80,7 +88,7 @@ package struct TeacherTarget: Sendable, Equatable {
         guard hasTeacher || self == TeacherTarget() else {
             let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin"
                 : skinTone != .teacher ? "--teacher-skin-tone"
-                : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink" : emphasis != 1 ? "--teacher-emphasis"
+                : posterizing > 0 ? "--teacher-posterize" : ink > 0 ? "--teacher-ink" : eyes ? "--teacher-eyes" : emphasis != 1 ? "--teacher-emphasis"
                 : avatars != .none ? "--teacher-avatars" : "--teacher-spots"
             throw .invalidOption("\(option) needs --teacher FILE and --lambda-teacher")
         }
@@ -89,7 +97,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
         ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_skin_tone": skinTone.rawValue, "teacher_posterize": String(posterizing),
-         "teacher_ink": String(ink), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
+         "teacher_ink": String(ink), "teacher_eyes": String(eyes), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
@@ -113,7 +121,8 @@ package struct TeacherTarget: Sendable, Equatable {
             + (skinTone == .photo ? (skin > 0 ? " in the photo's colour" : ", its skin in the photo's colour") : "")
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
-            + (emphasis != 1 ? ", the filled pixels weighing \(emphasis)" : "")
+            + (eyes ? ", cartoon eyes drawn on" : "")
+            + (emphasis != 1 ? ", the filled \(eyes ? "and painted " : "")pixels weighing \(emphasis)" : "")
             + (avatars == .whole ? ", laid over the photo's avatar outside the eyes and mouth" : "")
             + (avatars == .face ? ", the photo's avatar's face laid over it outside the eyes and mouth" : "")
     }

@@ -16,6 +16,8 @@ struct TeacherTargetOptions: ParsableArguments {
     var teacherPosterize = 0
     @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
     var teacherInk: Float = 0
+    @Flag(help: "Draw cartoon eyes onto the teacher's target, last: where the photo's irises are (near the aligned chips' eyes), the face's skin colour over the teacher's eye smudge, then a white disc with a dark pupil, so G learns the cartoons' eyes; the painted pixels weigh --teacher-emphasis.")
+    var teacherEyes = false
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
     var teacherSpots = false
     @Option(help: "Leave blot and spot patches larger than this percentage of the image as the teacher drew them (e.g. 3): a blot is a small oval, and a hand or cheek drawn lighter than the photo, filled from its rim, becomes a smear of blocks that the loss then pulls G towards; 0 = no limit.")
@@ -34,7 +36,7 @@ struct TeacherTargetOptions: ParsableArguments {
     }
 
     var target: TeacherTarget {
-        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, skinTone: teacherSkinTone, posterizing: teacherPosterize, ink: teacherInk,
+        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, skinTone: teacherSkinTone, posterizing: teacherPosterize, ink: teacherInk, eyes: teacherEyes,
                       emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
     }
 }

@@ -154,6 +154,12 @@ enum Synthetic {
         Self.paint(&cartoon, 12..<14, 6..<8, (235, 235, 235))   // near-white, 44 levels lighter on skin: 4 more
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 8.0 / 400)
         #expect(LightFlecks.blotShare(photo: photo, cartoon: photo) == 0)
+        // A white eye (columns 4..<6, rows 3..<5: the left eye region is rows 2..<7, columns 2..<8) counts as a
+        // blot, but not off the eyes; nor does the near-white patch's top row (row 6, in the right eye region,
+        // columns 11..<18); the blot between the eye regions and the rest of the patch still do.
+        Self.paint(&cartoon, 4..<6, 3..<5, (255, 255, 255))
+        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 12.0 / 400)
+        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon, offEyes: true) == 6.0 / 400)
     }
 
     /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images

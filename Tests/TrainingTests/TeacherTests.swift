@@ -185,7 +185,7 @@ import Training
                                  (TeacherTarget(posterizing: 8), "--teacher-posterize"), (TeacherTarget(skin: 1), "--teacher-skin"),
                                  (TeacherTarget(skinTone: .photo), "--teacher-skin-tone"),
                                  (TeacherTarget(blotLimit: 3), "--teacher-blot-limit"),
-                                 (TeacherTarget(fillsSpots: true), "--teacher-spots"),
+                                 (TeacherTarget(fillsSpots: true), "--teacher-spots"), (TeacherTarget(eyes: true), "--teacher-eyes"),
                                  (TeacherTarget(emphasis: 10), "--teacher-emphasis")] {
             options.teacherTarget = target
             Self.expectRefused(options, "\(option) needs --teacher FILE and --lambda-teacher")

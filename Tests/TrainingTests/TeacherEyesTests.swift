@@ -1,0 +1,93 @@
+import NN
+import Testing
+@testable import Training
+
+/// `--teacher-eyes`: the irises are found in the photo, a brow or a frame does not pull one eye away from the
+/// other's row, and the target gets skin round a white disc with a dark pupil there, the rest as it was.
+@Suite struct TeacherEyesTests {
+    static let side = 128, plane = 128 * 128
+    static let skin = SIMD3<Float>(200, 150, 120)
+
+    static func level(_ rgb: SIMD3<Float>) -> SIMD3<Float> { rgb / 127.5 - 1 }
+    static func pixel(_ image: Tensor, _ row: Int, _ column: Int) -> SIMD3<Float> {
+        SIMD3((0..<3).map { (image.storage[$0 * plane + row * side + column] + 1) * 127.5 })
+    }
+    static func gap<V: SIMD>(_ a: V, _ b: V) -> Float where V.Scalar == Float { max((a - b).max(), (b - a).max()) }
+    static func near(_ a: SIMD3<Float>, _ b: SIMD3<Float>, within: Float = 2) -> Bool { gap(a, b) <= within }
+    static func grey(_ image: Tensor) -> [Float] {
+        (0..<plane).map { i in (0..<3).map { image.storage[$0 * plane + i] + 1 }.reduce(0, +) * 127.5 / 3 }
+    }
+
+    /// A skin-coloured photo with dark discs of radius 4 (irises) at `irises` (column, row) and dark bars
+    /// (brows: rows, columns) of darkness `browLevel`.
+    static func photo(irises: [(Int, Int)], irisLevel: Float = 40, brows: [(Range<Int>, Range<Int>)] = [], browLevel: Float = 60) -> Tensor {
+        rgbTensor(side: side) { row, column in
+            if irises.contains(where: { (column - $0.0) * (column - $0.0) + (row - $0.1) * (row - $0.1) <= 16 }) {
+                return level(SIMD3(repeating: irisLevel))
+            }
+            if brows.contains(where: { $0.0.contains(row) && $0.1.contains(column) }) { return level(SIMD3(repeating: browLevel)) }
+            return level(skin)
+        }
+    }
+
+    @Test func theIrisesAreFoundNotTheBrows() {
+        let photo = Self.photo(irises: [(38, 36), (88, 35)], brows: [(24..<27, 26..<50), (24..<27, 76..<100)])
+        let eyes = TeacherEyes.locate(grey: Self.grey(photo), width: Self.side, height: Self.side)
+        #expect(eyes.count == 2)
+        #expect(Self.gap(eyes[0], SIMD2(38, 36)) <= 1)
+        #expect(Self.gap(eyes[1], SIMD2(88, 35)) <= 1)
+    }
+
+    /// A very dark blob above the right eye (a frame's corner) beats that eye alone; the pair whose rows agree is
+    /// stronger, so both eyes are kept on their row, whichever side the blob is on.
+    @Test func anEyeOffTheOthersRowIsLookedForAgain() {
+        for (blob, iris) in [((96, 26), (92, 36)), ((30, 26), (34, 36))] {
+            let other = blob.0 > 64 ? (36, 36) : (92, 36)
+            let photo = Self.photo(irises: [iris, other, blob], irisLevel: 70)
+            let darker = rgbTensor(side: Self.side) { row, column in
+                let d = (column - blob.0) * (column - blob.0) + (row - blob.1) * (row - blob.1)
+                return d <= 16 ? Self.level(SIMD3(repeating: 0)) : SIMD3((0..<3).map { photo.storage[$0 * Self.plane + row * Self.side + column] })
+            }
+            let eyes = TeacherEyes.locate(grey: Self.grey(darker), width: Self.side, height: Self.side)
+            let (left, right) = blob.0 > 64 ? (other, iris) : (iris, other)
+            let expected: [SIMD2<Float>] = [SIMD2(Float(left.0), Float(left.1)), SIMD2(Float(right.0), Float(right.1))]
+            #expect(Self.gap(eyes[0], expected[0]) <= 1, "blob at \(blob)")
+            #expect(Self.gap(eyes[1], expected[1]) <= 1, "blob at \(blob)")
+        }
+    }
+
+    /// Round each eye: the pupil at its centre, white across the disc, the skin where the teacher had drawn a
+    /// dark smudge beside it, and the target as it was (unpainted) away from the eyes.
+    @Test func eyesArePaintedOverTheSmudges() {
+        let photo = Self.photo(irises: [(38, 36), (90, 36)])
+        let smudge = SIMD3<Float>(90, 70, 60)
+        let teacher = rgbTensor(side: Self.side) { row, column in
+            (33..<40).contains(row) && (20..<56).contains(column) ? Self.level(smudge) : Self.level(Self.skin)
+        }
+        let (target, painted) = TeacherEyes.drawn(teacher, photos: photo)
+        let radius = TeacherEyes.white * Float(Self.side)
+        for x in [38, 90] {
+            #expect(Self.near(Self.pixel(target, 36, x), TeacherEyes.pupilLevels))
+            #expect(Self.near(Self.pixel(target, 36, x + Int(0.75 * radius)), SIMD3(repeating: 255)))
+            #expect(Self.near(Self.pixel(target, 36 - Int(0.75 * radius), x), SIMD3(repeating: 255)))
+        }
+        #expect(Self.near(Self.pixel(target, 36, 38 - Int(1.2 * radius)), Self.skin))
+        #expect(Self.near(Self.pixel(target, 36, 23), Self.pixel(teacher, 36, 23)))
+        #expect(Self.pixel(target, 100, 64) == Self.pixel(teacher, 100, 64))
+        #expect(painted[36 * Self.side + 38] == 1 && painted[36 * Self.side + 23] == 0 && painted[100 * Self.side + 64] == 0)
+    }
+
+    /// In the target, the eyes come last and their pixels weigh the emphasis, like the filled ones.
+    @Test func theTargetDrawsEyesAndWeighsThem() throws {
+        let photo = Self.photo(irises: [(38, 36), (90, 36)])
+        let teacher = rgbTensor(side: Self.side) { _, _ in Self.level(Self.skin) }
+        let made = TeacherTarget(skin: 1, eyes: true, emphasis: 10).made(from: teacher, photos: photo)
+        let skinned = TeacherSkin.evened(BlotFill.filled(teacher, photos: photo, spots: false, largestShare: nil), photos: photo, strength: 1)
+        #expect(made.target == TeacherEyes.drawn(skinned, photos: photo).target)
+        let weights = try #require(made.weights)
+        #expect(weights.storage[36 * Self.side + 38] == 10 && weights.storage[2 * Self.plane + 36 * Self.side + 90] == 10)
+        #expect(weights.storage[100 * Self.side + 64] == 1)
+        #expect(TeacherTarget(eyes: true).metadata["teacher_eyes"] == "true")
+        #expect(TeacherTarget(eyes: true).changes(from: ["teacher_sha256": "x"]) == ["teacher_eyes true (false in the checkpoint)"])
+    }
+}
