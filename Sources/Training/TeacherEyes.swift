@@ -5,7 +5,9 @@ import NN
 /// the cartoons' eyes are white discs with a dark pupil, the feature that most makes a face read as an avatar.
 /// Each eye is found in the photo as the darkest round blob (the iris: its disc darker than the ring around it)
 /// near where the aligned chips have their eyes; there the target's smudge is painted over with the face's skin
-/// colour, then a white disc and a pupil are drawn, with soft edges a generator can learn.
+/// colour, then a white disc and a pupil are drawn, with soft edges a generator can learn. The eye's surround is
+/// returned too, for the loss to weigh: a generator that learns "a dark blob gets a white ring" draws a second ring
+/// beside the eye (a lash line, a frame's corner) unless that costs as much as the eye itself.
 enum TeacherEyes {
     /// Eye centres in an aligned chip (fractions of the side: column, row), as `face_eyes` records them.
     static let expected: [(column: Float, row: Float)] = [(0.282, 0.265), (0.718, 0.265)]
@@ -15,20 +17,22 @@ enum TeacherEyes {
     static let iris: Float = 0.025, ring: Float = 0.055
     /// The drawn eye: white disc radius, the pupil's as a share of it, the skin painted round it (x, y radii).
     static let white: Float = 0.075, pupil: Float = 0.5, cleared: (x: Float, y: Float) = (1.4, 1.05)
+    /// The surround the loss weighs (x, y radii in white radii): the eye, the brow above it and the lids round it.
+    static let surround: (x: Float, y: Float) = (2.2, 1.6)
     /// Eyes whose rows differ by more than this (fraction of the side) are not a pair (a brow or a frame won on
     /// one side): each is then looked for again within it of the other's row, and the stronger pair kept.
     static let pairedRows: Float = 0.03
     static let pupilLevels = SIMD3<Float>(50, 45, 45)
 
     /// `targets` with cartoon eyes drawn where `photos` (both `[N, 3, H, W]` in [-1, 1]) have theirs, and how much
-    /// each pixel was painted (0...1, one plane per image).
-    static func drawn(_ targets: Tensor, photos: Tensor) -> (target: Tensor, painted: [Float]) {
+    /// each pixel lies in an eye's surround (0...1, one plane per image).
+    static func drawn(_ targets: Tensor, photos: Tensor) -> (target: Tensor, surrounds: [Float]) {
         let (n, c, h, w) = targets.nchw
         precondition(targets.shape == photos.shape && c == 3, "eyes need two equal RGB shapes, got \(targets.shape), \(photos.shape)")
         let plane = h * w
         let side = Float(min(h, w))
         var storage = targets.storage
-        var painted = [Float](repeating: 0, count: n * plane)
+        var surrounds = [Float](repeating: 0, count: n * plane)
         let middle = (0..<plane).filter { TeacherSkin.sample.contains(row: $0 / w, column: $0 % w, width: w, height: h) }
         for image in 0..<n {
             let base = image * 3 * plane
@@ -41,22 +45,21 @@ enum TeacherEyes {
                     (SIMD2(cleared.x, cleared.y) * radius, skin), (SIMD2(repeating: radius), SIMD3(repeating: 255)),
                     (SIMD2(repeating: pupil * radius), pupilLevels),
                 ]
-                let span = Int((cleared.x * radius).rounded(.up)) + 1
+                let span = Int((surround.x * radius).rounded(.up)) + 1
                 for y in max(0, Int(eye.y) - span)..<min(h, Int(eye.y) + span + 1) {
                     for x in max(0, Int(eye.x) - span)..<min(w, Int(eye.x) + span + 1) {
                         let i = y * w + x
                         var colour = planarLevels(storage, base: base, plane: plane, i)
-                        for (layer, (radii, fill)) in layers.enumerated() {
-                            let cover = coverage(SIMD2(Float(x), Float(y)) - eye, radii: radii)
-                            colour += cover * (fill - colour)
-                            if layer == 0 { painted[image * plane + i] = max(painted[image * plane + i], cover) }
-                        }
+                        let offset = SIMD2(Float(x), Float(y)) - eye
+                        for (radii, fill) in layers { colour += coverage(offset, radii: radii) * (fill - colour) }
+                        let around = coverage(offset, radii: SIMD2(surround.x, surround.y) * radius)
+                        surrounds[image * plane + i] = max(surrounds[image * plane + i], around)
                         for channel in 0..<3 { storage[base + channel * plane + i] = colour[channel] / 127.5 - 1 }
                     }
                 }
             }
         }
-        return (Tensor(shape: targets.shape, storage: storage), painted)
+        return (Tensor(shape: targets.shape, storage: storage), surrounds)
     }
 
     /// The two eyes' centres (x, y in pixels) in a photo's grey levels: each the point near its expected place
