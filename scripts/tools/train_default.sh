@@ -97,7 +97,7 @@ train() {
   shift 6
   while [ $# -ge 1 ]; do
     case "$1" in
-      --teacher-only|--teacher-spots) args+=("$1"); shift; continue ;;
+      --teacher-only|--teacher-spots|--teacher-eyes) args+=("$1"); shift; continue ;;
       --lr) lr=$2 ;;
       --init-*) if ! $resume && [ -n "$2" ]; then args+=("$1" "$2"); fi ;;
       *) args+=("$1" "$2") ;;
