@@ -6,7 +6,7 @@ import NN
 /// then inked from the photo (`--teacher-ink`), then given cartoon eyes (`--teacher-eyes`). Ink comes after the
 /// filters so that none can soften its lines, and the eyes after the ink so that the photo's lids and lashes are not
 /// inked over them; then, with `--teacher-avatars`, all but the
-/// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed (and the eyes' surrounds) may weigh
+/// eyes and mouth give way to the photo's avatar (`AvatarComposite`). The pixels the fill changed (and the eyes' surrounds and decoys) may weigh
 /// more in the loss (`--teacher-emphasis`): a spot is a few dozen pixels of 16,384, and at weight 1 G unlearns
 /// it slowly.
 package struct TeacherTarget: Sendable, Equatable {
@@ -54,8 +54,8 @@ package struct TeacherTarget: Sendable, Equatable {
         if skin > 0 || skinTone != .teacher { target = TeacherSkin.evened(target, photos: photos, strength: skin, tone: skinTone) }
         if posterizing > 0 { target = TeacherPosterizing.posterized(target, colours: posterizing) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
-        var eyeSurrounds: [Float]?
-        if eyes { (target, eyeSurrounds) = TeacherEyes.drawn(target, photos: photos) }
+        var eyesWeighed: [Float]?
+        if eyes { (target, eyesWeighed) = TeacherEyes.drawn(target, photos: photos) }
         precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
         if self.avatars != .none, let avatars {
             target = AvatarComposite.composed(target, over: avatars, faceOnly: self.avatars == .face)
@@ -67,7 +67,7 @@ package struct TeacherTarget: Sendable, Equatable {
         for image in 0..<n {
             let base = image * 3 * plane
             for i in 0..<plane {
-                let changed = (eyeSurrounds?[image * plane + i] ?? 0) > 0
+                let changed = (eyesWeighed?[image * plane + i] ?? 0) > 0
                     || (0..<3).contains { filled.storage[base + $0 * plane + i] != cartoons.storage[base + $0 * plane + i] }
                 if changed { for channel in 0..<3 { weights[base + channel * plane + i] = emphasis } }
             }
@@ -122,7 +122,7 @@ package struct TeacherTarget: Sendable, Equatable {
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
             + (eyes ? ", cartoon eyes drawn on" : "")
-            + (emphasis != 1 ? ", the filled pixels\(eyes ? " and the eyes' surrounds" : "") weighing \(emphasis)" : "")
+            + (emphasis != 1 ? ", the filled pixels\(eyes ? ", the eyes' surrounds and the decoys" : "") weighing \(emphasis)" : "")
             + (avatars == .whole ? ", laid over the photo's avatar outside the eyes and mouth" : "")
             + (avatars == .face ? ", the photo's avatar's face laid over it outside the eyes and mouth" : "")
     }

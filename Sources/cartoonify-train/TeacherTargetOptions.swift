@@ -16,7 +16,7 @@ struct TeacherTargetOptions: ParsableArguments {
     var teacherPosterize = 0
     @Option(help: "Draw ink lines from the photo onto the teacher's target, last: a difference of Gaussians of the photo's grey with this centre sigma in pixels (e.g. 1), darkening eyes, brows, lips and outlines, which the GAN draws as smudges; 0 = off.")
     var teacherInk: Float = 0
-    @Flag(help: "Draw cartoon eyes onto the teacher's target, last: where the photo's irises are (near the aligned chips' eyes), the face's skin colour over the teacher's eye smudge, then a white disc with a dark pupil, so G learns the cartoons' eyes; each eye's surround (lids and brow) weighs --teacher-emphasis, so a second ring beside it costs as much as the eye.")
+    @Flag(help: "Draw cartoon eyes onto the teacher's target, last: where the photo's irises are (near the aligned chips' eyes), the face's skin colour over the teacher's eye smudge, then a white disc with a dark pupil, so G learns the cartoons' eyes; each eye's surround (lids and brow) and the other iris-like blobs of the lower face (nostrils, mouth corners) weigh --teacher-emphasis, so a ring drawn on any of them costs as much as the eye.")
     var teacherEyes = false
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
     var teacherSpots = false

@@ -32,7 +32,7 @@ import Testing
 
     @Test func theIrisesAreFoundNotTheBrows() {
         let photo = Self.photo(irises: [(38, 36), (88, 35)], brows: [(24..<27, 26..<50), (24..<27, 76..<100)])
-        let eyes = TeacherEyes.locate(grey: Self.grey(photo), width: Self.side, height: Self.side)
+        let eyes = TeacherEyes.locate(TeacherEyes.irisContrast(grey: Self.grey(photo), width: Self.side, height: Self.side))
         #expect(eyes.count == 2)
         #expect(Self.gap(eyes[0], SIMD2(38, 36)) <= 1)
         #expect(Self.gap(eyes[1], SIMD2(88, 35)) <= 1)
@@ -48,7 +48,7 @@ import Testing
                 let d = (column - blob.0) * (column - blob.0) + (row - blob.1) * (row - blob.1)
                 return d <= 16 ? Self.level(SIMD3(repeating: 0)) : SIMD3((0..<3).map { photo.storage[$0 * Self.plane + row * Self.side + column] })
             }
-            let eyes = TeacherEyes.locate(grey: Self.grey(darker), width: Self.side, height: Self.side)
+            let eyes = TeacherEyes.locate(TeacherEyes.irisContrast(grey: Self.grey(darker), width: Self.side, height: Self.side))
             let (left, right) = blob.0 > 64 ? (other, iris) : (iris, other)
             let expected: [SIMD2<Float>] = [SIMD2(Float(left.0), Float(left.1)), SIMD2(Float(right.0), Float(right.1))]
             #expect(Self.gap(eyes[0], expected[0]) <= 1, "blob at \(blob)")
@@ -65,7 +65,7 @@ import Testing
         let teacher = rgbTensor(side: Self.side) { row, column in
             (33..<40).contains(row) && (20..<56).contains(column) ? Self.level(smudge) : Self.level(Self.skin)
         }
-        let (target, surrounds) = TeacherEyes.drawn(teacher, photos: photo)
+        let (target, weighed) = TeacherEyes.drawn(teacher, photos: photo)
         let radius = TeacherEyes.white * Float(Self.side)
         for x in [38, 90] {
             #expect(Self.near(Self.pixel(target, 36, x), TeacherEyes.pupilLevels))
@@ -75,8 +75,24 @@ import Testing
         #expect(Self.near(Self.pixel(target, 36, 38 - Int(1.2 * radius)), Self.skin))
         #expect(Self.near(Self.pixel(target, 36, 23), Self.pixel(teacher, 36, 23)))
         #expect(Self.pixel(target, 100, 64) == Self.pixel(teacher, 100, 64))
-        #expect(surrounds[36 * Self.side + 38] == 1 && surrounds[36 * Self.side + 23] > 0 && surrounds[24 * Self.side + 38] > 0)
-        #expect(surrounds[36 * Self.side + 64] == 0 && surrounds[100 * Self.side + 64] == 0)
+        #expect(weighed[36 * Self.side + 38] == 1 && weighed[36 * Self.side + 23] > 0 && weighed[24 * Self.side + 38] > 0)
+        #expect(weighed[36 * Self.side + 64] == 0 && weighed[100 * Self.side + 64] == 0)
+    }
+
+    /// Iris-like blobs of the lower face (a nostril, a mouth corner) weigh like the eyes, over a disc the size of
+    /// a drawn eye; a fainter blob, one beside the face, and plain skin do not.
+    @Test func decoysOnTheLowerFaceAreWeighed() {
+        let photo = rgbTensor(side: Self.side) { row, column in
+            let d = { (x: Int, y: Int) in (column - x) * (column - x) + (row - y) * (row - y) <= 9 }
+            if d(38, 36) || d(90, 36) || d(50, 95) || d(5, 95) { return Self.level(SIMD3(repeating: 40)) }
+            if d(80, 95) { return Self.level(SIMD3(repeating: 170)) }   // 10 levels off the skin's grey: not iris-like
+            return Self.level(Self.skin)
+        }
+        let teacher = rgbTensor(side: Self.side) { _, _ in Self.level(Self.skin) }
+        let weighed = TeacherEyes.drawn(teacher, photos: photo).weighed
+        let reach = Int(TeacherEyes.white * Float(Self.side)) - 1
+        #expect(weighed[95 * Self.side + 50] == 1 && weighed[95 * Self.side + 50 + reach] == 1 && weighed[(95 - reach) * Self.side + 50] == 1)
+        #expect(weighed[95 * Self.side + 80] == 0 && weighed[95 * Self.side + 5] == 0 && weighed[70 * Self.side + 64] == 0)
     }
 
     /// In the target, the eyes come last and their surrounds weigh the emphasis, like the filled pixels.
