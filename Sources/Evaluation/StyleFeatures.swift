@@ -16,6 +16,13 @@ package struct StyleFeatures: Sendable, Equatable {
 
     package var vector: [Double] { [flatness, edges, texture, palette, saturation] }
 
+    /// Each feature's mean over `samples` (in `vector`'s order; zeros when there are none): why a set of outputs
+    /// scores as it does, beside the classifier's verdict.
+    package static func means(_ samples: [StyleFeatures]) -> [Double] {
+        let total = samples.reduce([Double](repeating: 0, count: 5)) { sums, sample in zip(sums, sample.vector).map(+) }
+        return total.map { $0 / Double(max(samples.count, 1)) }
+    }
+
     package init(_ image: RGBImage) {
         let (w, h) = (image.width, image.height)
         var flat = 0, edge = 0, tex = 0, saturationSum = 0

@@ -15,7 +15,9 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             The cartoon-likeness classifier (logistic regression on flatness, edge, texture, palette and saturation \
             statistics) is fitted on --reference-count images of each reference folder (the training data) and \
-            checked on the held-out photos and cartoons. Structure: correlation of 32x32 grey input and output. \
+            checked on the held-out photos and cartoons; the mean shares of flat and textured pixels (two of its \
+            features) are printed for the outputs, the photos and the cartoons, to say why. Structure: correlation of \
+            32x32 grey input and output. \
             Colours: distance (8-bit RGB) between the photo's and the cartoon's mean skin (cheeks) and hair (top \
             band). Checkerboard: the transposed convolutions' artefact on flat areas. Light flecks: share of pixels \
             white in the cartoon and 60 grey levels lighter than the photo (white blots); blots: those, any pixel 60 levels \
@@ -94,6 +96,9 @@ struct EvalCommand: ParsableCommand {
                      classifier.cartoonShare(outputs), classifier.cartoonShare(inputs)))
         print(String(format: "| cartoon probability (mean) | %.3f | %.3f |",
                      classifier.meanProbability(outputs), classifier.meanProbability(inputs)))
+        let (styleOut, styleIn) = (StyleFeatures.means(outputs), StyleFeatures.means(inputs))
+        print(String(format: "| flat pixels (right and lower neighbours within 3 levels, %%) | %.1f | %.1f |", 100 * styleOut[0], 100 * styleIn[0]))
+        print(String(format: "| texture pixels (a neighbour 4 to 48 levels off, %%) | %.1f | %.1f |", 100 * styleOut[2], 100 * styleIn[2]))
         print(String(format: "| checkerboard (2x2 alternating grey, levels) | %.2f | %.2f |", checkerOut / n, checkerIn / n))
         print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
         print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
@@ -108,6 +113,8 @@ struct EvalCommand: ParsableCommand {
         if cycle != nil { print(String(format: "| cycle L1, F(G(x)) vs x | %.4f | 0 |", cycleL1 / n)) }
         print(String(format: "classifier check: %.3f of held-out cartoons and %.3f of held-out photos called cartoon",
                      classifier.cartoonShare(cartoonFeatures), classifier.cartoonShare(inputs)))
+        let styleCartoons = StyleFeatures.means(cartoonFeatures)
+        print(String(format: "held-out cartoons: flat pixels %.1f%%, texture pixels %.1f%%", 100 * styleCartoons[0], 100 * styleCartoons[2]))
     }
 
     /// The cartoon -> photo generator `F` of a checkpoint, compiled for inference.

@@ -52,6 +52,13 @@ enum Synthetic {
         #expect(abs(features.saturation - 0.5 * 160 / 255) < 1e-9)
     }
 
+    @Test func meansArePerFeature() {
+        let (flat, textured) = (StyleFeatures(Synthetic.flat((250, 250, 250), (200, 40, 40))), StyleFeatures(Synthetic.textured(seed: 7)))
+        let means = StyleFeatures.means([flat, textured])
+        for (mean, (a, b)) in zip(means, zip(flat.vector, textured.vector)) { #expect(abs(mean - (a + b) / 2) < 1e-12) }
+        #expect(StyleFeatures.means([]) == [0, 0, 0, 0, 0])
+    }
+
     @Test func photographicTexture() {
         let features = StyleFeatures(Synthetic.textured(seed: 7))
         #expect(features.texture > 0.8)
