@@ -38,13 +38,13 @@ enum TeacherEyes {
         let side = Float(min(h, w))
         var storage = targets.storage
         var weighed = [Float](repeating: 0, count: n * plane)
-        let middle = (0..<plane).filter { TeacherSkin.sample.contains(row: $0 / w, column: $0 % w, width: w, height: h) }
+        let middle = TeacherSkin.middle(width: w, height: h)
         for image in 0..<n {
             let base = image * 3 * plane
             let grey = (0..<plane).map { Luma.of(planarLevels(photos.storage, base: base, plane: plane, $0)) }
             let contrast = irisContrast(grey: grey, width: w, height: h)
             let eyes = locate(contrast)
-            let skin = TeacherSkin.median(middle.map { planarLevels(storage, base: base, plane: plane, $0) })
+            let skin = TeacherSkin.colour(storage, base: base, plane: plane, middle: middle)
             let radius = white * side
             for eye in eyes {
                 let layers: [(SIMD2<Float>, SIMD3<Float>)] = [

@@ -31,12 +31,12 @@ enum TeacherSkin {
                 .map { $0.coverage(row: row, column: column, width: w, height: h, feather: feather) }.max() ?? 0
             return strength * face.coverage(row: row, column: column, width: w, height: h, feather: feather) * (1 - excluded)
         }
-        let middle = (0..<plane).filter { sample.contains(row: $0 / w, column: $0 % w, width: w, height: h) }
+        let middle = middle(width: w, height: h)
         var storage = cartoons.storage
         for image in 0..<n {
             let base = image * 3 * plane
-            let drawn = median(middle.map { planarLevels(storage, base: base, plane: plane, $0) })
-            let skin = tone == .photo ? median(middle.map { planarLevels(photos.storage, base: base, plane: plane, $0) }) : drawn
+            let drawn = colour(storage, base: base, plane: plane, middle: middle)
+            let skin = tone == .photo ? colour(photos.storage, base: base, plane: plane, middle: middle) : drawn
             for i in 0..<plane where reach[i] > 0 || skin != drawn {
                 let colour = planarLevels(storage, base: base, plane: plane, i)
                 let like = likeness(colour, skin: drawn)
@@ -47,6 +47,17 @@ enum TeacherSkin {
             }
         }
         return Tensor(shape: cartoons.shape, storage: storage)
+    }
+
+    /// The pixel indices of a `width` x `height` image in `sample`, where its skin colour is taken.
+    static func middle(width: Int, height: Int) -> [Int] {
+        (0..<(width * height)).filter { sample.contains(row: $0 / width, column: $0 % width, width: width, height: height) }
+    }
+
+    /// The skin colour (levels) of the image whose planes start at `base` in `values`: the per-channel median over
+    /// `middle` (`middle(width:height:)`).
+    static func colour(_ values: [Float], base: Int, plane: Int, middle: [Int]) -> SIMD3<Float> {
+        median(middle.map { planarLevels(values, base: base, plane: plane, $0) })
     }
 
     /// How skin-like `colour` is next to the image's `skin` (both in levels): 1 for a shade of the skin, 0 for
@@ -64,7 +75,7 @@ enum TeacherSkin {
     private static func ramp(_ x: Float, from: Float, to: Float) -> Float { min(1, max(0, (x - from) / (to - from))) }
 
     /// Per-channel median of `colours` (black when there are none).
-    static func median(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
+    private static func median(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
         guard !colours.isEmpty else { return SIMD3() }
         return SIMD3((0..<3).map { channel in colours.map { $0[channel] }.sorted()[colours.count / 2] })
     }
