@@ -20,12 +20,17 @@ package enum LightFlecks {
     }
 
     /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
-    /// teacher's drawing, white ovals on light skin included. `offEyes` leaves out the eye regions (`Spot.eyes`),
-    /// where a model taught cartoon eyes (`--teacher-eyes`) draws white on purpose.
+    /// teacher's drawing, white ovals on light skin included. `offEyes` leaves out where a model taught cartoon
+    /// eyes (`--teacher-eyes`) draws white on purpose: the eye regions (`Spot.eyes`) and, as the trainer draws
+    /// them, the eyes `CartoonEyes` finds in the photo, which reach below those regions on a face framed low.
     package static func blotShare(photo: RGBImage, cartoon: RGBImage, offEyes: Bool = false) -> Double {
-        share(photo, cartoon) { pixel in
-            let (row, column, width, height) = (pixel / photo.width, pixel % photo.width, photo.width, photo.height)
-            if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) }) { return false }
+        let (width, height) = (photo.width, photo.height)
+        let eyes = offEyes && wholeAndAlike(photo, cartoon) ? CartoonEyes.locate(CartoonEyes.irisContrast(
+            grey: (0..<(width * height)).map { Float(photo.grey(atSample: 3 * $0)) }, width: width, height: height)) : []
+        return share(photo, cartoon) { pixel in
+            let (row, column) = (pixel / width, pixel % width)
+            if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) })
+                || CartoonEyes.paints(x: column, y: row, eyes: eyes, side: min(width, height)) { return false }
             return Blot.isBlot(cartoon: levels(cartoon, pixel), photo: levels(photo, pixel), row: row, column: column, width: width, height: height)
         }
     }

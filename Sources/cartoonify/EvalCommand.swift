@@ -22,8 +22,9 @@ struct EvalCommand: ParsableCommand {
             band). Checkerboard: the transposed convolutions' artefact on flat areas. Light flecks: share of pixels \
             white in the cartoon and 60 grey levels lighter than the photo (white blots); blots: those, any pixel 60 levels \
             lighter, and near-white on lit skin 20 levels lighter, outside the mouth (what cartoonify-train --teacher \
-            paints out), and the same off the eye regions (where a model taught cartoon eyes draws white); spots: patches of at most 1.8% of the image on the face, outside eyes and mouth, much redder \
-            or bluer than the photo (what --teacher-spots adds). Skin shading: mean distance of the cheeks' grey from their \
+            paints out), and the same off the eyes (their regions and the eyes found in the photo, where a model \
+            taught cartoon eyes draws white); spots: patches of at most 1.8% of the image on the face, outside eyes \
+            and mouth, much redder or bluer than the photo (what --teacher-spots adds). Skin shading: mean distance of the cheeks' grey from their \
             median (flat avatar skin is near 0; what --teacher-skin evens out; the held-out cartoons, framed with the \
             eyes lower, are not comparable). Cycle: mean |F(G(x)) - x| on the [-1, 1] scale, with F from --checkpoint.
             """)
@@ -103,7 +104,7 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
         print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
         print(String(format: "| blots (lightened, or white on lit skin, outside the mouth; %% of pixels) | %.2f | 0 |", 100 * blots / n))
-        print(String(format: "| blots off the eyes (the same outside the eye regions, where cartoon eyes are white; %% of pixels) | %.2f | 0 |",
+        print(String(format: "| blots off the eyes (the same outside the eye regions and the eyes found in the photo, where cartoon eyes are white; %% of pixels) | %.2f | 0 |",
                      100 * blotsOffEyes / n))
         print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
         print(String(format: "| skin shading (cheeks' mean distance from their median grey, levels) | %.1f | %.1f |", shadingOut / n, shadingIn / n))

@@ -1,9 +1,10 @@
+import Imaging
 import NN
 import Testing
 @testable import Training
 
-/// `--teacher-eyes`: the irises are found in the photo, a brow or a frame does not pull one eye away from the
-/// other's row, and the target gets skin round a white disc with a dark pupil there, the rest as it was.
+/// `--teacher-eyes`: where `CartoonEyes` finds the photo's eyes the target gets skin round a white disc with a
+/// dark pupil, the rest as it was; the surrounds and the decoys are weighed.
 @Suite struct TeacherEyesTests {
     static let side = 128, plane = 128 * 128
     static let skin = SIMD3<Float>(200, 150, 120)
@@ -14,45 +15,12 @@ import Testing
     }
     static func gap<V: SIMD>(_ a: V, _ b: V) -> Float where V.Scalar == Float { max((a - b).max(), (b - a).max()) }
     static func near(_ a: SIMD3<Float>, _ b: SIMD3<Float>, within: Float = 2) -> Bool { gap(a, b) <= within }
-    static func grey(_ image: Tensor) -> [Float] {
-        (0..<plane).map { i in (0..<3).map { image.storage[$0 * plane + i] + 1 }.reduce(0, +) * 127.5 / 3 }
-    }
 
-    /// A skin-coloured photo with dark discs of radius 4 (irises) at `irises` (column, row) and dark bars
-    /// (brows: rows, columns) of darkness `browLevel`.
-    static func photo(irises: [(Int, Int)], irisLevel: Float = 40, brows: [(Range<Int>, Range<Int>)] = [], browLevel: Float = 60) -> Tensor {
+    /// A skin-coloured photo with dark discs of radius 4 (irises) at `irises` (column, row).
+    static func photo(irises: [(Int, Int)]) -> Tensor {
         rgbTensor(side: side) { row, column in
-            if irises.contains(where: { (column - $0.0) * (column - $0.0) + (row - $0.1) * (row - $0.1) <= 16 }) {
-                return level(SIMD3(repeating: irisLevel))
-            }
-            if brows.contains(where: { $0.0.contains(row) && $0.1.contains(column) }) { return level(SIMD3(repeating: browLevel)) }
-            return level(skin)
-        }
-    }
-
-    @Test func theIrisesAreFoundNotTheBrows() {
-        let photo = Self.photo(irises: [(38, 36), (88, 35)], brows: [(24..<27, 26..<50), (24..<27, 76..<100)])
-        let eyes = TeacherEyes.locate(TeacherEyes.irisContrast(grey: Self.grey(photo), width: Self.side, height: Self.side))
-        #expect(eyes.count == 2)
-        #expect(Self.gap(eyes[0], SIMD2(38, 36)) <= 1)
-        #expect(Self.gap(eyes[1], SIMD2(88, 35)) <= 1)
-    }
-
-    /// A very dark blob above the right eye (a frame's corner) beats that eye alone; the pair whose rows agree is
-    /// stronger, so both eyes are kept on their row, whichever side the blob is on.
-    @Test func anEyeOffTheOthersRowIsLookedForAgain() {
-        for (blob, iris) in [((96, 26), (92, 36)), ((30, 26), (34, 36))] {
-            let other = blob.0 > 64 ? (36, 36) : (92, 36)
-            let photo = Self.photo(irises: [iris, other, blob], irisLevel: 70)
-            let darker = rgbTensor(side: Self.side) { row, column in
-                let d = (column - blob.0) * (column - blob.0) + (row - blob.1) * (row - blob.1)
-                return d <= 16 ? Self.level(SIMD3(repeating: 0)) : SIMD3((0..<3).map { photo.storage[$0 * Self.plane + row * Self.side + column] })
-            }
-            let eyes = TeacherEyes.locate(TeacherEyes.irisContrast(grey: Self.grey(darker), width: Self.side, height: Self.side))
-            let (left, right) = blob.0 > 64 ? (other, iris) : (iris, other)
-            let expected: [SIMD2<Float>] = [SIMD2(Float(left.0), Float(left.1)), SIMD2(Float(right.0), Float(right.1))]
-            #expect(Self.gap(eyes[0], expected[0]) <= 1, "blob at \(blob)")
-            #expect(Self.gap(eyes[1], expected[1]) <= 1, "blob at \(blob)")
+            irises.contains(where: { (column - $0.0) * (column - $0.0) + (row - $0.1) * (row - $0.1) <= 16 })
+                ? level(SIMD3(repeating: 40)) : level(skin)
         }
     }
 
@@ -66,7 +34,7 @@ import Testing
             (33..<40).contains(row) && (20..<56).contains(column) ? Self.level(smudge) : Self.level(Self.skin)
         }
         let (target, weighed) = TeacherEyes.drawn(teacher, photos: photo)
-        let radius = TeacherEyes.white * Float(Self.side)
+        let radius = CartoonEyes.white * Float(Self.side)
         for x in [38, 90] {
             #expect(Self.near(Self.pixel(target, 36, x), TeacherEyes.pupilLevels))
             #expect(Self.near(Self.pixel(target, 36, x + Int(0.75 * radius)), SIMD3(repeating: 255)))
@@ -90,7 +58,7 @@ import Testing
         }
         let teacher = rgbTensor(side: Self.side) { _, _ in Self.level(Self.skin) }
         let weighed = TeacherEyes.drawn(teacher, photos: photo).weighed
-        let reach = Int(TeacherEyes.white * Float(Self.side)) - 1
+        let reach = Int(CartoonEyes.white * Float(Self.side)) - 1
         #expect(weighed[95 * Self.side + 50] == 1 && weighed[95 * Self.side + 50 + reach] == 1 && weighed[(95 - reach) * Self.side + 50] == 1)
         #expect(weighed[95 * Self.side + 80] == 0 && weighed[95 * Self.side + 5] == 0 && weighed[70 * Self.side + 64] == 0)
     }
