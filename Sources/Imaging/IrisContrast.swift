@@ -3,7 +3,7 @@
 /// corner of a mouth). `CartoonEyes` finds the eyes with it; the trainer also weighs the other blobs the loss must
 /// keep plain.
 package struct IrisContrast {
-    package let grey: [Float]
+    let grey: [Float]
     package let width: Int, height: Int
     private let disc: [(Int, Int)], annulus: [(Int, Int)]
 
