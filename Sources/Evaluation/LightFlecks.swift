@@ -24,10 +24,31 @@ package enum LightFlecks {
     /// eyes (`--teacher-eyes`) draws white on purpose: the eye regions (`Spot.eyes`) and, as the trainer draws
     /// them, the eyes `CartoonEyes` finds in the photo, which reach below those regions on a face framed low.
     package static func blotShare(photo: RGBImage, cartoon: RGBImage, offEyes: Bool = false) -> Double {
+        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: offEyes)
+        return share(photo, cartoon) { blots[$0] }
+    }
+
+    /// Whether the cartoon has a blot patch off the eyes (8-connected, at least `ringPixels`): the second ring a
+    /// model taught cartoon eyes draws beside an eye, on a glasses bridge or at a mouth corner, which a sheet
+    /// shows at once and a pixel share hides among faces without one.
+    package static func hasBlotOffEyes(photo: RGBImage, cartoon: RGBImage) -> Bool {
+        var found = false
+        Spot.forEachPatch(of: blotMask(photo: photo, cartoon: cartoon, offEyes: true), width: photo.width, height: photo.height) {
+            found = found || $0.count >= ringPixels
+        }
+        return found
+    }
+
+    /// The smallest patch `hasBlotOffEyes` counts: about a quarter of a drawn eye's white ring at 128 px.
+    package static let ringPixels = 12
+
+    /// Which pixels are blots, as `blotShare` counts them (none unless the images are whole and alike).
+    private static func blotMask(photo: RGBImage, cartoon: RGBImage, offEyes: Bool) -> [Bool] {
+        guard wholeAndAlike(photo, cartoon) else { return [] }
         let (width, height) = (photo.width, photo.height)
-        let eyes = offEyes && wholeAndAlike(photo, cartoon) ? CartoonEyes.locate(CartoonEyes.irisContrast(
+        let eyes = offEyes ? CartoonEyes.locate(CartoonEyes.irisContrast(
             grey: (0..<(width * height)).map { Float(photo.grey(atSample: 3 * $0)) }, width: width, height: height)) : []
-        return share(photo, cartoon) { pixel in
+        return (0..<(width * height)).map { pixel in
             let (row, column) = (pixel / width, pixel % width)
             if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) })
                 || CartoonEyes.paints(x: column, y: row, eyes: eyes, side: min(width, height)) { return false }

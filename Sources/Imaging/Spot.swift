@@ -55,6 +55,14 @@ package enum Spot {
     /// The 8-connected patches of `mask` of at most `largest` pixels.
     package static func smallPatches(_ mask: [Bool], width: Int, height: Int, largest: Int) -> [Bool] {
         var kept = [Bool](repeating: false, count: mask.count)
+        forEachPatch(of: mask, width: width, height: height) { patch in
+            if patch.count <= largest { for i in patch { kept[i] = true } }
+        }
+        return kept
+    }
+
+    /// Calls `body` with the pixel indices of each 8-connected patch of `mask` (a buffer reused between calls).
+    package static func forEachPatch(of mask: [Bool], width: Int, height: Int, _ body: ([Int]) -> Void) {
         var seen = mask.map { !$0 }
         var patch: [Int] = [], stack: [Int] = []
         for start in mask.indices where !seen[start] {
@@ -71,8 +79,7 @@ package enum Spot {
                     }
                 }
             }
-            if patch.count <= largest { for i in patch { kept[i] = true } }
+            body(patch)
         }
-        return kept
     }
 }

@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, spots = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, spots = 0.0
         var shadingIn = 0.0, shadingOut = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
@@ -74,6 +74,7 @@ struct EvalCommand: ParsableCommand {
             lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
             blotsOffEyes += LightFlecks.blotShare(photo: input, cartoon: output, offEyes: true)
+            if LightFlecks.hasBlotOffEyes(photo: input, cartoon: output) { facesWithBlotsOffEyes += 1 }
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
             shadingIn += SkinShading.spread(input)
             shadingOut += SkinShading.spread(output)
@@ -106,6 +107,8 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| blots (lightened, or white on lit skin, outside the mouth; %% of pixels) | %.2f | 0 |", 100 * blots / n))
         print(String(format: "| blots off the eyes (the same outside the eye regions and the eyes found in the photo, where cartoon eyes are white; %% of pixels) | %.2f | 0 |",
                      100 * blotsOffEyes / n))
+        print(String(format: "| faces with a blot off the eyes (a patch of %d or more such pixels: a second ring, a white oval; share) | %.3f | 0 |",
+                     LightFlecks.ringPixels, facesWithBlotsOffEyes / n))
         print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
         print(String(format: "| skin shading (cheeks' mean distance from their median grey, levels) | %.1f | %.1f |", shadingOut / n, shadingIn / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))

@@ -171,7 +171,8 @@ enum Synthetic {
 
     /// Off the eyes also leaves out the eyes found in the photo, as the trainer draws them: irises low in the
     /// chip (row 42 of 128) get white discs (rows 36..<49) that reach below the eye regions (which end at row
-    /// 46), and those do not count; a white blot on the cheek still does.
+    /// 46), and those do not count; a white blot on the cheek still does, and makes the face one with a blot off the
+    /// eyes where a speck does not.
     @Test func blotsOffTheEyesLeaveOutTheEyesFoundInThePhoto() {
         var photo = RGBImage(width: 128, height: 128, fill: (200, 150, 120))
         var cartoon = photo
@@ -179,9 +180,14 @@ enum Synthetic {
             Self.paint(&photo, (x - 2)..<(x + 3), 40..<45, (40, 40, 40))      // the iris
             Self.paint(&cartoon, (x - 6)..<(x + 7), 36..<49, (255, 255, 255))  // its white disc
         }
+        #expect(!LightFlecks.hasBlotOffEyes(photo: photo, cartoon: cartoon))
+        var speck = cartoon
+        Self.paint(&speck, 20..<23, 70..<73, (255, 255, 255))    // 9 pixels: under a second ring's size
+        #expect(!LightFlecks.hasBlotOffEyes(photo: photo, cartoon: speck))
         Self.paint(&cartoon, 20..<24, 70..<74, (255, 255, 255))  // a blot on the cheek: 16 pixels
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == Double(2 * 13 * 13 + 16) / 16384)
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon, offEyes: true) == 16.0 / 16384)
+        #expect(LightFlecks.hasBlotOffEyes(photo: photo, cartoon: cartoon))
     }
 
     /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images
