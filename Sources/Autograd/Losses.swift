@@ -40,18 +40,30 @@ extension Tape {
         }
     }
 
-    /// Cycle and identity loss: mean |a - b|, as `nn.L1Loss` (gradient sign(a - b) / n, zero where equal).
-    package func meanAbsoluteError(_ a: Variable, _ b: Variable) -> Variable {
+    /// Cycle and identity loss: mean |a - b|, as `nn.L1Loss` (gradient sign(a - b) / n, zero where equal), or
+    /// mean w |a - b| with per-element `weights` of a's shape (still divided by the element count). As a
+    /// distillation loss it learns the target's median where the mean squared error learns its mean: where
+    /// the photo leaves a target's feature ambiguous (which dark blob is the iris), the median draws it once,
+    /// at the likelier place, and the mean draws a faint copy at each.
+    package func meanAbsoluteError(_ a: Variable, _ b: Variable, weights: Tensor? = nil) -> Variable {
         let (x, z) = (value(a), value(b))
         let difference = zipElements(x, z, context: kernels.context, -)
+        precondition(weights.map { $0.shape == difference.shape } ?? true, "weights must have the shape of the difference")
         var sum = 0.0
         difference.storage.withBase { ds in
-            for i in 0..<difference.count { sum += Double(abs(ds[i])) }
+            if let weights {
+                weights.storage.withBase { ws in
+                    for i in 0..<difference.count { sum += Double(abs(ds[i])) * Double(ws[i]) }
+                }
+            } else {
+                for i in 0..<difference.count { sum += Double(abs(ds[i])) }
+            }
         }
-        let n = Float(x.count)
+        let (n, context) = (Float(x.count), kernels.context)
         return record(Tensor(shape: [1], storage: [Float(sum / Double(x.count))]), inputs: [a, b]) { dy, needs in
             let g = dy.storage[0] / n
-            let da = difference.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
+            let signs = difference.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
+            let da = weights.map { zipElements(signs, $0, context: context, *) } ?? signs
             return [da, needs[1] ? da.map { -$0 } : nil]
         }
     }

@@ -74,19 +74,30 @@ package enum Checkpoint {
             lambdaCycle: try number("lambda_cycle"), lambdaIdentity: try number("lambda_identity"),
             lambdaColour: try number("lambda_colour"), cycleNoise: try number("cycle_noise"),
             lambdaLightening: try number("lambda_lightening"), lambdaTeacher: try number("lambda_teacher"),
+            teacherLoss: try teacherLoss(metadata["teacher_loss"], path: path),
             lambdaPeaks: try number("lambda_peaks"), lambdaEdges: try number("lambda_edges"), adam: AdamConfig(beta1: try number("beta1"), beta2: try number("beta2")), poolSize: try number("pool_size"))
         return try state(in: file, config: config, path: path)
     }
 
-    /// Loss weights, by metadata key.
-    static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour", "cycle_noise", "lambda_lightening", "lambda_teacher", "lambda_peaks", "lambda_edges"]
+    /// Loss weights (and the distillation loss's form), by metadata key: what a resumed run may change.
+    static let lossWeightKeys = ["lambda_cycle", "lambda_identity", "lambda_colour", "cycle_noise", "lambda_lightening", "lambda_teacher",
+                                 "teacher_loss", "lambda_peaks", "lambda_edges"]
+
+    /// The recorded distillation loss (`olderCheckpointDefaults` fills it in for checkpoints from before it).
+    private static func teacherLoss(_ recorded: String?, path: String) throws(TrainingError) -> TeacherLoss {
+        guard let recorded, let loss = TeacherLoss(rawValue: recorded) else {
+            throw .badCheckpoint(path: path, reason: "metadata teacher_loss \(recorded ?? "missing") is not one of "
+                + TeacherLoss.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return loss
+    }
 
     /// What a checkpoint written before a key existed meant by its absence: no colour loss, no cycle noise,
-    /// no lightening or distillation loss, transposed convolutions up.
+    /// no lightening or distillation loss (squared where there was one), transposed convolutions up.
     static let olderCheckpointDefaults = ["lambda_colour": String(Float(0)), "cycle_noise": String(Float(0)),
                                           "lambda_lightening": String(Float(0)), "lambda_teacher": String(Float(0)),
                                           "lambda_peaks": String(Float(0)), "lambda_edges": String(Float(0)),
-                                          "upsampling": GeneratorUpsampling.transposed.rawValue]
+                                          "teacher_loss": TeacherLoss.squared.rawValue, "upsampling": GeneratorUpsampling.transposed.rawValue]
 
     /// `metadata` with `olderCheckpointDefaults` filled in where it has no value of its own.
     static func withOlderDefaults(_ metadata: [String: String]) -> [String: String] {
@@ -197,7 +208,7 @@ package enum Checkpoint {
             "lambda_cycle": String(config.lambdaCycle), "lambda_identity": String(config.lambdaIdentity),
             "lambda_colour": String(config.lambdaColour), "cycle_noise": String(config.cycleNoise),
             "lambda_lightening": String(config.lambdaLightening), "lambda_teacher": String(config.lambdaTeacher),
-            "lambda_peaks": String(config.lambdaPeaks), "lambda_edges": String(config.lambdaEdges), "beta1": String(config.adam.beta1), "beta2": String(config.adam.beta2), "pool_size": String(config.poolSize),
+            "teacher_loss": config.teacherLoss.rawValue, "lambda_peaks": String(config.lambdaPeaks), "lambda_edges": String(config.lambdaEdges), "beta1": String(config.adam.beta1), "beta2": String(config.adam.beta2), "pool_size": String(config.poolSize),
         ]) { $1 }
     }
 }

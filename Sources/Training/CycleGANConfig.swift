@@ -24,6 +24,9 @@ package struct CycleGANConfig: Sendable, Equatable {
     /// output (`TeacherGenerator`) with the teacher's blots (`BlotFill`) filled from the skin around them. Lets a trained generator be cleaned of its blots without drifting
     /// away from its style, as it does beside a fresh discriminator.
     package var lambdaTeacher: Float
+    /// How the distillation loss measures G(photo) against the target: squared (the mean, the default) or
+    /// absolute (the median; `Tape.meanAbsoluteError`), which draws an ambiguous feature once, not twice faintly.
+    package var teacherLoss: TeacherLoss
     /// Peak loss weight (0 = off; not in the paper): G's instance-norm outputs beyond `peakLimit` standard
     /// deviations cost their squared excess (`Tape.peakHingeLoss`), against the few-pixel spikes G learns to
     /// steer a channel's normalisation with, which its output shows as red, orange and white dots.
@@ -44,7 +47,8 @@ package struct CycleGANConfig: Sendable, Equatable {
 
     package init(generator: GeneratorConfig, discriminator: PatchGANConfig = PatchGANConfig(),
                  lambdaCycle: Float = 10, lambdaIdentity: Float = 0.5, lambdaColour: Float = 0, cycleNoise: Float = 0, lambdaLightening: Float = 0,
-                 lambdaTeacher: Float = 0, lambdaPeaks: Float = 0, lambdaEdges: Float = 0, adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
+                 lambdaTeacher: Float = 0, teacherLoss: TeacherLoss = .squared, lambdaPeaks: Float = 0, lambdaEdges: Float = 0,
+                 adam: AdamConfig = AdamConfig(), poolSize: Int = 50) {
         self.generator = generator
         self.discriminator = discriminator
         self.lambdaCycle = lambdaCycle
@@ -53,6 +57,7 @@ package struct CycleGANConfig: Sendable, Equatable {
         self.cycleNoise = cycleNoise
         self.lambdaLightening = lambdaLightening
         self.lambdaTeacher = lambdaTeacher
+        self.teacherLoss = teacherLoss
         self.lambdaPeaks = lambdaPeaks
         self.lambdaEdges = lambdaEdges
         self.adam = adam
@@ -79,6 +84,14 @@ package struct CycleGANConfig: Sendable, Equatable {
     }
 }
 
+/// How the distillation loss compares G(photo) with the teacher's target (`--teacher-loss`).
+package enum TeacherLoss: String, Sendable, CaseIterable {
+    /// Weighted mean squared error (`Tape.meanSquaredError`).
+    case squared
+    /// Weighted mean absolute error (`Tape.meanAbsoluteError`).
+    case absolute
+}
+
 /// The losses of one step, named as in the log (photo = domain A, cartoon = domain B of the official code).
 package struct StepLosses: Sendable, Equatable {
     /// LSGAN loss of G: D_cartoon(G(photo)) pushed to 1 (official `loss_G_A`).
@@ -99,7 +112,7 @@ package struct StepLosses: Sendable, Equatable {
     package var colourF: Float = 0
     /// lambda_lightening * mean excess lightening of G(photo) over the photo (not in the paper).
     package var lighteningG: Float = 0
-    /// lambda_teacher * (G(photo) - teacher(photo) with its blots filled)² (not in the paper).
+    /// lambda_teacher * (G(photo) - teacher(photo) with its blots filled)², or its absolute value (not in the paper).
     package var teacherG: Float = 0
     /// lambda_peaks * squared excess of G's norm outputs over `CycleGANConfig.peakLimit` (not in the paper).
     package var peaksG: Float = 0

@@ -105,7 +105,9 @@ extension CycleGANState {
         if config.lambdaTeacher > 0, let teacher {
             let (target, weights) = teacher.targets(for: tape.value(realPhoto), avatars: avatars, kernels: tape.kernels)
             let held = tape.constant(target)
-            terms.append((tape.meanSquaredError(fakeCartoon, held, weights: weights), config.lambdaTeacher, \.teacherG))
+            let distance = config.teacherLoss == .squared ? tape.meanSquaredError(fakeCartoon, held, weights: weights)
+                : tape.meanAbsoluteError(fakeCartoon, held, weights: weights)
+            terms.append((distance, config.lambdaTeacher, \.teacherG))
             if config.lambdaEdges > 0 { terms.append((tape.gradientDifferenceLoss(fakeCartoon, held), config.lambdaEdges, \.edgesG)) }
         }
         return terms

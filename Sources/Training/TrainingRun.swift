@@ -84,6 +84,7 @@ package struct TrainingOptions: Sendable {
                                                 : "--teacher needs a --lambda-teacher above 0")
         }
         if model.lambdaEdges > 0, teacher == nil { throw .invalidOption("--lambda-edges needs --teacher FILE and --lambda-teacher") }
+        if model.teacherLoss != .squared, teacher == nil { throw .invalidOption("--teacher-loss needs --teacher FILE and --lambda-teacher") }
         if teacherOnly, teacher == nil { throw .invalidOption("--teacher-only needs --teacher FILE and --lambda-teacher") }
         if teacherOnly, holdGeneratorSteps > 0 { throw .invalidOption("--teacher-only trains G alone: it cannot be held") }
         try teacherTarget.validate(hasTeacher: teacher != nil)

@@ -60,6 +60,8 @@ struct TrainCommand: ParsableCommand {
     var lambdaLightening: Float = 0
     @Option(help: "Distillation loss weight: G(photo) held (mean squared error) to --teacher's output with its blots (white ovals: 60 grey levels lighter than the photo, or near-white on lit skin, outside the mouth) filled from the skin around them, so a trained generator is cleaned without drifting from its style; 0 = off. May change on --resume.")
     var lambdaTeacher: Float = 0
+    @Option(help: "How the distillation loss compares G(photo) with the target: squared (the mean squared error, which learns the target's mean) or absolute (the mean absolute error, which learns its median: where the photo leaves a feature's place ambiguous, it draws it once at the likelier place instead of faintly at each). May change on --resume.")
+    var teacherLoss: String = TeacherLoss.squared.rawValue
     @Option(help: "Peak loss weight: G's instance-norm outputs beyond 8 standard deviations of their channel cost their squared excess, against the few-pixel spikes that come out as red, orange and white dots; 0 = off, as in the paper. May change on --resume.")
     var lambdaPeaks: Float = 0
     @Option(help: "Edge loss weight: G(photo)'s steps between neighbouring pixels held (mean absolute difference) to those of --teacher's target, so G draws its borders as steps rather than the soft ramps a mean squared error settles for, and its flat fills flat; needs --lambda-teacher; 0 = off. May change on --resume.")
@@ -118,6 +120,9 @@ struct TrainCommand: ParsableCommand {
         guard let upsampling = GeneratorUpsampling(rawValue: upsampling) else {
             throw ValidationError("--upsampling must be one of: " + GeneratorUpsampling.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        guard let teacherLoss = TeacherLoss(rawValue: teacherLoss) else {
+            throw ValidationError("--teacher-loss must be one of: " + TeacherLoss.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         guard ndf >= 1, discriminatorLayers >= 1 else {
             throw ValidationError("--ndf and --discriminator-layers must be at least 1")
         }
@@ -126,7 +131,7 @@ struct TrainCommand: ParsableCommand {
                                        upsampling: upsampling),
             discriminator: PatchGANConfig(ndf: ndf, layers: discriminatorLayers),
             lambdaCycle: lambdaCycle, lambdaIdentity: lambdaIdentity, lambdaColour: lambdaColour, cycleNoise: cycleNoise,
-            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher, lambdaPeaks: lambdaPeaks,
+            lambdaLightening: lambdaLightening, lambdaTeacher: lambdaTeacher, teacherLoss: teacherLoss, lambdaPeaks: lambdaPeaks,
             lambdaEdges: lambdaEdges)
         do {
             try model.validate()

@@ -132,6 +132,12 @@ import Testing
         #expect(abs(weighted - expected) < 1e-5 * expected)
         // |a - b| away from its kink: b is ±(0.1...1.1) and a is compared with 0.
         #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1]) } < 2e-3)
+        #expect(worstGradientError(inputs: [b, zeros]) { tape, v in tape.meanAbsoluteError(v[0], v[1], weights: weights) } < 2e-3)
+        let absolute = tape.value(tape.meanAbsoluteError(tape.constant(a), tape.constant(b), weights: weights)).storage[0]
+        let expectedAbsolute = a.storage.indices.reduce(Float(0)) { sum, i in
+            sum + weights.storage[i] * abs(a.storage[i] - b.storage[i])
+        } / Float(a.count)
+        #expect(abs(absolute - expectedAbsolute) < 1e-5 * expectedAbsolute)
     }
 
     @Test func colourLoss() {

@@ -56,6 +56,21 @@ import Training
         #expect(edged.dCartoon.tensors == taught.dCartoon.tensors)
         #expect(Checkpoint.file(for: edged, extra: [:]).metadata["lambda_edges"] == "1.0")
 
+        // The absolute distillation loss measures the same target by |G(photo) - target| and moves G elsewhere.
+        var absoluteConfig = config
+        absoluteConfig.teacherLoss = .absolute
+        var absolute = CycleGANState(config: absoluteConfig, seed: 3)
+        let d = absolute.trainStep(photos: photos, cartoons: cartoons, learningRate: 2e-4, teacher: teacher, kernels: TrainingKernels())
+        #expect(d.teacherG > 0 && d.teacherG != a.teacherG && d.adversarialG == a.adversarialG)
+        #expect(absolute.g.tensors != taught.g.tensors && absolute.f.tensors == taught.f.tensors)
+        #expect(Checkpoint.file(for: absolute, extra: [:]).metadata["teacher_loss"] == "absolute")
+        let recorded = Checkpoint.file(for: taught, extra: [:]).metadata
+        #expect(recorded["teacher_loss"] == "squared")
+        #expect(Checkpoint.changedLossWeights(checkpoint: recorded, run: absoluteConfig) == ["teacher_loss squared -> absolute"])
+        var older = recorded
+        older["teacher_loss"] = nil
+        #expect(Checkpoint.changedLossWeights(checkpoint: older, run: config).isEmpty)
+
         // G as its own teacher, on photos too light for any blot: nothing to learn from it.
         let light = randomTensor([1, 3, 16, 16], seed: 66, scale: 0.1).map { $0 + 0.8 }
         var own = CycleGANState(config: config, seed: 4)
@@ -181,6 +196,9 @@ import Training
         options.model.lambdaEdges = 1
         Self.expectRefused(options, "--lambda-edges needs --teacher FILE and --lambda-teacher")
         options.model.lambdaEdges = 0
+        options.model.teacherLoss = .absolute
+        Self.expectRefused(options, "--teacher-loss needs --teacher FILE and --lambda-teacher")
+        options.model.teacherLoss = .squared
         for (target, option) in [(TeacherTarget(flattening: 20), "--teacher-flatten"), (TeacherTarget(ink: 1), "--teacher-ink"),
                                  (TeacherTarget(posterizing: 8), "--teacher-posterize"), (TeacherTarget(skin: 1), "--teacher-skin"),
                                  (TeacherTarget(skinTone: .photo), "--teacher-skin-tone"),
