@@ -73,6 +73,15 @@ def tile_of_photo(path, box):
     return tile
 
 
+LABEL_HEIGHT = 20
+
+
+def column_label(weights):
+    """A weights file's name for a column header: its last two folders and its name, the extension dropped."""
+    parts = os.path.splitext(os.path.abspath(weights))[0].split(os.sep)
+    return "/".join(parts[-3:])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", action="append",
@@ -100,9 +109,15 @@ def main():
               for i, p in enumerate(photos)]
     width = len(groups[0]) * TILE
     rows = (len(groups) + args.columns - 1) // args.columns
-    sheet = Image.new("RGB", (args.columns * width + (args.columns - 1) * 16, rows * TILE), "white")
+    # Several models: a header names each cartoon column by its file, so a sheet read later says which is which.
+    header = LABEL_HEIGHT if len(results) > 1 else 0
+    sheet = Image.new("RGB", (args.columns * width + (args.columns - 1) * 16, header + rows * TILE), "white")
+    draw = ImageDraw.Draw(sheet)
+    for column in range(args.columns if header else 0):
+        for j, label in enumerate(["photo"] + [column_label(w) for w in args.weights]):
+            draw.text((column * (width + 16) + j * TILE + 4, 4), label[:TILE // 6], fill="black")
     for i, tiles in enumerate(groups):
-        x, y = (i % args.columns) * (width + 16), (i // args.columns) * TILE
+        x, y = (i % args.columns) * (width + 16), header + (i // args.columns) * TILE
         for j, tile in enumerate(tiles):
             sheet.paste(tile, (x + j * TILE, y))
     sheet.save(args.out)
