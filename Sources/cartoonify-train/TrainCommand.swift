@@ -58,7 +58,7 @@ struct TrainCommand: ParsableCommand {
     var cycleNoise: Float = 0
     @Option(help: "Lightening loss weight: G(photo) pixels more than 60 grey levels lighter than the photo cost their excess, against white blots on highlights; 0 = off, as in the paper. May change on --resume.")
     var lambdaLightening: Float = 0
-    @Option(help: "Distillation loss weight: G(photo) held (mean squared error) to --teacher's output with its blots (white ovals: 60 grey levels lighter than the photo, or near-white on lit skin, outside the mouth) filled from the skin around them, so a trained generator is cleaned without drifting from its style; 0 = off. May change on --resume.")
+    @Option(help: "Distillation loss weight: G(photo) held (mean squared error, or absolute with --teacher-loss) to --teacher's output with its blots (white ovals: 60 grey levels lighter than the photo, or near-white on lit skin, outside the mouth) filled from the skin around them, so a trained generator is cleaned without drifting from its style; 0 = off. May change on --resume.")
     var lambdaTeacher: Float = 0
     @Option(help: "How the distillation loss compares G(photo) with the target: squared (the mean squared error, which learns the target's mean) or absolute (the mean absolute error, which learns its median: where the photo leaves a feature's place ambiguous, it draws it once at the likelier place instead of faintly at each). May change on --resume.")
     var teacherLoss: String = TeacherLoss.squared.rawValue
