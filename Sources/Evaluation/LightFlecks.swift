@@ -20,29 +20,28 @@ package enum LightFlecks {
     }
 
     /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
-    /// teacher's drawing, white ovals on light skin included. `offEyes` leaves out where a model taught cartoon
-    /// eyes (`--teacher-eyes`) draws white on purpose: the eye regions (`Spot.eyes`) and, as the trainer draws
-    /// them, the eyes `CartoonEyes` finds in the photo, which reach below those regions on a face framed low.
-    package static func blotShare(photo: RGBImage, cartoon: RGBImage, offEyes: Bool = false) -> Double {
-        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: offEyes)
+    /// teacher's drawing, white ovals on light skin included.
+    package static func blotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
+        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: false)
         return share(photo, cartoon) { blots[$0] }
     }
 
-    /// Whether the cartoon has a blot patch off the eyes (8-connected, at least `ringPixels`): the second ring a
-    /// model taught cartoon eyes draws beside an eye, on a glasses bridge or at a mouth corner, which a sheet
-    /// shows at once and a pixel share hides among faces without one.
-    package static func hasBlotOffEyes(photo: RGBImage, cartoon: RGBImage) -> Bool {
-        var found = false
-        Spot.forEachPatch(of: blotMask(photo: photo, cartoon: cartoon, offEyes: true), width: photo.width, height: photo.height) {
-            found = found || $0.count >= ringPixels
-        }
-        return found
+    /// The blots off the eyes, where a model taught cartoon eyes (`--teacher-eyes`) draws white on purpose: off
+    /// the eye regions (`Spot.eyes`) and, as the trainer draws them, the eyes `CartoonEyes` finds in the photo,
+    /// which reach below those regions on a face framed low. `share` counts their pixels; `hasPatch` says whether
+    /// one 8-connected patch has at least `ringPixels`: the second ring beside an eye, on a glasses bridge or at
+    /// a mouth corner, which a sheet shows at once and a pixel share hides among faces without one.
+    package static func blotsOffEyes(photo: RGBImage, cartoon: RGBImage) -> (share: Double, hasPatch: Bool) {
+        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: true)
+        var hasPatch = false
+        Spot.forEachPatch(of: blots, width: photo.width, height: photo.height) { hasPatch = hasPatch || $0.count >= ringPixels }
+        return (share(photo, cartoon) { blots[$0] }, hasPatch)
     }
 
-    /// The smallest patch `hasBlotOffEyes` counts: about a quarter of a drawn eye's white ring at 128 px.
+    /// The smallest patch `blotsOffEyes` counts: about a quarter of a drawn eye's white ring at 128 px.
     package static let ringPixels = 12
 
-    /// Which pixels are blots, as `blotShare` counts them (none unless the images are whole and alike).
+    /// Which pixels are blots (none unless the images are whole and alike), off the eyes or everywhere.
     private static func blotMask(photo: RGBImage, cartoon: RGBImage, offEyes: Bool) -> [Bool] {
         guard wholeAndAlike(photo, cartoon) else { return [] }
         let (width, height) = (photo.width, photo.height)

@@ -73,8 +73,9 @@ struct EvalCommand: ParsableCommand {
             flecks += LightFlecks.share(photo: input, cartoon: output)
             lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
-            blotsOffEyes += LightFlecks.blotShare(photo: input, cartoon: output, offEyes: true)
-            if LightFlecks.hasBlotOffEyes(photo: input, cartoon: output) { facesWithBlotsOffEyes += 1 }
+            let offEyes = LightFlecks.blotsOffEyes(photo: input, cartoon: output)
+            blotsOffEyes += offEyes.share
+            if offEyes.hasPatch { facesWithBlotsOffEyes += 1 }
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
             shadingIn += SkinShading.spread(input)
             shadingOut += SkinShading.spread(output)

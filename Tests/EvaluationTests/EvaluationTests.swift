@@ -166,7 +166,7 @@ enum Synthetic {
         // columns 11..<18); the blot between the eye regions and the rest of the patch still do.
         Self.paint(&cartoon, 4..<6, 3..<5, (255, 255, 255))
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 12.0 / 400)
-        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon, offEyes: true) == 6.0 / 400)
+        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).share == 6.0 / 400)
     }
 
     /// Off the eyes also leaves out the eyes found in the photo, as the trainer draws them: irises low in the
@@ -180,14 +180,14 @@ enum Synthetic {
             Self.paint(&photo, (x - 2)..<(x + 3), 40..<45, (40, 40, 40))      // the iris
             Self.paint(&cartoon, (x - 6)..<(x + 7), 36..<49, (255, 255, 255))  // its white disc
         }
-        #expect(!LightFlecks.hasBlotOffEyes(photo: photo, cartoon: cartoon))
+        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).hasPatch)
         var speck = cartoon
         Self.paint(&speck, 20..<23, 70..<73, (255, 255, 255))    // 9 pixels: under a second ring's size
-        #expect(!LightFlecks.hasBlotOffEyes(photo: photo, cartoon: speck))
+        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: speck).hasPatch)
         Self.paint(&cartoon, 20..<24, 70..<74, (255, 255, 255))  // a blot on the cheek: 16 pixels
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == Double(2 * 13 * 13 + 16) / 16384)
-        #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon, offEyes: true) == 16.0 / 16384)
-        #expect(LightFlecks.hasBlotOffEyes(photo: photo, cartoon: cartoon))
+        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).share == 16.0 / 16384)
+        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).hasPatch)
     }
 
     /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images
