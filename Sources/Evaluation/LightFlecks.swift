@@ -45,8 +45,7 @@ package enum LightFlecks {
     private static func blotMask(photo: RGBImage, cartoon: RGBImage, offEyes: Bool) -> [Bool] {
         guard wholeAndAlike(photo, cartoon) else { return [] }
         let (width, height) = (photo.width, photo.height)
-        let eyes = offEyes ? CartoonEyes.locate(CartoonEyes.irisContrast(
-            grey: (0..<(width * height)).map { Float(photo.grey(atSample: 3 * $0)) }, width: width, height: height)) : []
+        let eyes = offEyes ? photo.cartoonEyes : []
         return (0..<(width * height)).map { pixel in
             let (row, column) = (pixel / width, pixel % width)
             if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) })

@@ -17,4 +17,10 @@ extension RGBImage {
             return rows.flatMap { y in columns.map { x in (y * width + x) * 3 } }
         }
     }
+
+    /// Where the trainer draws cartoon eyes on this photo (`CartoonEyes`): the eye measures look there.
+    var cartoonEyes: [SIMD2<Float>] {
+        CartoonEyes.locate(CartoonEyes.irisContrast(grey: (0..<(width * height)).map { Float(grey(atSample: 3 * $0)) },
+                                                    width: width, height: height))
+    }
 }

@@ -15,6 +15,8 @@ package enum CartoonEyes {
     /// Eyes whose rows differ by more than this (fraction of the side) are not a pair (a brow or a frame won on
     /// one side): each is then looked for again within it of the other's row, and the stronger pair kept.
     static let pairedRows: Float = 0.03
+    /// Points scoring within this many grey levels of an eye's best point share in where it is drawn.
+    static let tie: Float = 8
 
     /// The iris measure at this type's radii for a `width` x `height` photo's grey levels.
     package static func irisContrast(grey: [Float], width: Int, height: Int) -> IrisContrast {
@@ -56,9 +58,12 @@ package enum CartoonEyes {
         return min(1, max(0, (1 - distance) * radii.min() + 0.5))
     }
 
-    /// The darkest-iris point within `reach` of `around` (and within `rows`, where given): the contrast less a
-    /// penalty for the distance from `around`, so a brow or a shadow far from the expected place must be much
-    /// darker to win.
+    /// Where the eye goes within `reach` of `around` (and within `rows`, where given), and how iris-like it is: each
+    /// point scores its contrast less a penalty for the distance from `around`, so a brow or a shadow far from the
+    /// expected place must be much darker to win. The place is the mean of the points scoring within `tie` levels
+    /// of the best, weighed by how close they come, not the best point alone: where two blobs (an iris and a brow
+    /// or make-up) score nearly alike, the darkest one flips with a level's change and a generator learns a ring
+    /// at each; the mean moves smoothly from one to the other, so one ring is drawn.
     private static func best(_ contrast: IrisContrast, around: (column: Float, row: Float),
                              rows: ClosedRange<Int>?) -> (centre: SIMD2<Float>, contrast: Float) {
         let (width, height) = (Float(contrast.width), Float(contrast.height))
@@ -66,14 +71,18 @@ package enum CartoonEyes {
         let spread = SIMD2(reach.columns * width, reach.rows * height)
         var rowRange = Int(centre.y - spread.y)...Int(centre.y + spread.y)
         if let rows, rows.overlaps(rowRange) { rowRange = rowRange.clamped(to: rows) }
-        var winner = (centre: centre, contrast: -Float.infinity)
-        for y in rowRange {
-            for x in Int(centre.x - spread.x)...Int(centre.x + spread.x) {
-                let distance = (SIMD2(Float(x), Float(y)) - centre) / (min(width, height) * 0.1)
-                let score = contrast.at(x, y) - 8 * (distance * distance).sum()
-                if score > winner.contrast { winner = (SIMD2(Float(x), Float(y)), score) }
-            }
+        let points = rowRange.flatMap { y in (Int(centre.x - spread.x)...Int(centre.x + spread.x)).map { x in
+            let at = SIMD2(Float(x), Float(y))
+            let distance = (at - centre) / (min(width, height) * 0.1)
+            return (at: at, score: contrast.at(x, y) - 8 * (distance * distance).sum())
+        } }
+        let top = points.map(\.score).max() ?? 0
+        var (sum, mass) = (SIMD2<Float>.zero, Float(0))
+        for point in points where point.score > top - tie {
+            let weight = (top - point.score) / tie
+            let closeness = (1 - weight) * (1 - weight)
+            (sum, mass) = (sum + closeness * point.at, mass + closeness)
         }
-        return winner
+        return (mass > 0 ? sum / mass : centre, top)
     }
 }

@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, spots = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, eyeWhites = 0.0, eyeWhitesIn = 0.0, spots = 0.0
         var shadingIn = 0.0, shadingOut = 0.0
         let heldOut = try Self.images(photos, limit: nil)
         for (bytes, decoded) in heldOut {
@@ -76,6 +76,8 @@ struct EvalCommand: ParsableCommand {
             let offEyes = LightFlecks.blotsOffEyes(photo: input, cartoon: output)
             blotsOffEyes += offEyes.share
             if offEyes.hasPatch { facesWithBlotsOffEyes += 1 }
+            eyeWhites += EyeWhites.share(photo: input, cartoon: output)
+            eyeWhitesIn += EyeWhites.share(photo: input, cartoon: input)
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
             shadingIn += SkinShading.spread(input)
             shadingOut += SkinShading.spread(output)
@@ -110,6 +112,8 @@ struct EvalCommand: ParsableCommand {
                      100 * blotsOffEyes / n))
         print(String(format: "| faces with a blot off the eyes (a patch of %d or more such pixels: a second ring, a white oval; share) | %.3f | 0 |",
                      LightFlecks.ringPixels, facesWithBlotsOffEyes / n))
+        print(String(format: "| eye whites (near-white share of the ring round each pupil, where cartoon eyes go) | %.3f | %.3f |",
+                     eyeWhites / n, eyeWhitesIn / n))
         print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
         print(String(format: "| skin shading (cheeks' mean distance from their median grey, levels) | %.1f | %.1f |", shadingOut / n, shadingIn / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))

@@ -190,6 +190,22 @@ enum Synthetic {
         #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).hasPatch)
     }
 
+    /// The eyes' whites: a white disc round each iris found in the photo counts whole, the same disc in magenta
+    /// (its green gone) counts nothing, and the photo's own dark eyes count nothing.
+    @Test func eyeWhitesCountOnlyWhiteRoundTheIrises() {
+        var photo = RGBImage(width: 128, height: 128, fill: (200, 150, 120))
+        var (white, magenta) = (photo, photo)
+        for x in [36, 92] {
+            Self.paint(&photo, (x - 2)..<(x + 3), 32..<37, (40, 40, 40))
+            Self.paint(&white, (x - 9)..<(x + 10), 25..<44, (255, 255, 255))
+            Self.paint(&magenta, (x - 9)..<(x + 10), 25..<44, (240, 120, 240))
+        }
+        #expect(EyeWhites.share(photo: photo, cartoon: white) == 1)
+        #expect(EyeWhites.share(photo: photo, cartoon: magenta) == 0)
+        #expect(EyeWhites.share(photo: photo, cartoon: photo) == 0)
+        #expect(EyeWhites.share(photo: photo, cartoon: RGBImage(width: 64, height: 64, fill: (255, 255, 255))) == 0)
+    }
+
     /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images
     /// of two sizes count nothing.
     @Test func spotsCountRedDotsThePhotoLacks() {

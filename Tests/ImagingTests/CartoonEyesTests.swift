@@ -49,6 +49,17 @@ import Testing
         }
     }
 
+    /// Two blobs that score alike beside one eye (an iris and make-up) get one eye between them, so the target
+    /// moves smoothly as one darkens; a blob clearly lighter than the iris does not move the eye off it.
+    @Test func nearlyEqualBlobsShareTheEye() {
+        let other = (92, 34)
+        let tied = Self.located(Self.grey(irises: [other], blots: [(30, 34, 40), (42, 34, 41)]))
+        #expect(abs(tied[0].x - 36) <= 1.5 && abs(tied[0].y - 34) <= 1, "\(tied[0])")
+        let clear = Self.located(Self.grey(irises: [other], blots: [(30, 34, 40), (42, 34, 100)]))
+        #expect(Self.gap(clear[0], (30, 34)) <= 1, "\(clear[0])")
+        #expect(Self.gap(tied[1], other) <= 1 && Self.gap(clear[1], other) <= 1)
+    }
+
     /// A drawn eye covers the cleared ellipse round its centre (1.4 by 1.05 white radii), nothing past it.
     @Test func aDrawnEyeCoversItsEllipse() {
         let eyes: [SIMD2<Float>] = [SIMD2(38, 40)]
