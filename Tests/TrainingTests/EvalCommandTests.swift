@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `cartoonify eval` as a user runs it: every row of the table printed with a number for the model and the
+/// photos, and a folder without images refused by name before any work.
+@Suite struct EvalCommandTests {
+    static let binary = InterruptTests.binary.deletingLastPathComponent().appendingPathComponent("cartoonify")
+
+    /// Runs `cartoonify eval` with `arguments`: (exit status, stdout, stderr).
+    static func eval(_ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["eval"] + arguments
+        let (output, errors) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, printed, message)
+    }
+
+    @Test func printsEveryRowAndRefusesAnEmptyFolder() throws {
+        let root = try GeneratedImages.temporaryFolder("eval")
+        defer { GeneratedImages.remove(root) }
+        let (photos, cartoons) = (try GeneratedImages.temporaryFolder("photos", in: root), try GeneratedImages.temporaryFolder("cartoons", in: root))
+        for i in 0..<3 {
+            try GeneratedImages.write(GeneratedImages.photo(seed: UInt64(i), width: 40, height: 48), to: photos.appendingPathComponent("p\(i).png"))
+            try GeneratedImages.write(GeneratedImages.cartoon(seed: UInt64(i), size: 40), to: cartoons.appendingPathComponent("c\(i).png"))
+        }
+        let weights = try TeacherTests.weightsFile(CheckpointTests.config.generator, seed: 9, in: root)
+        let folders = ["--photos", photos.path, "--cartoons", cartoons.path, "--reference-photos", photos.path,
+                       "--reference-cartoons", cartoons.path]
+        let (status, printed, message) = try Self.eval(["--weights", weights, "--reference-count", "3"] + folders)
+        #expect(status == 0, "\(message)")
+        for row in ["cartoon-likeness", "cartoon probability", "flat pixels", "blots off the eyes", "faces with a blot off the eyes",
+                    "eye whites", "spots", "skin shading", "structure kept", "skin colour distance", "hair colour distance"] {
+            let line = printed.split(separator: "\n").first { $0.hasPrefix("| \(row)") }
+            let cells = line.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            #expect(cells.count == 3 && Double(cells[1]) != nil && Double(cells[2]) != nil, "\(row): \(line ?? "missing")")
+        }
+        let empty = try GeneratedImages.temporaryFolder("empty", in: root)
+        let refused = try Self.eval(["--weights", weights] + folders.map { $0 == photos.path ? empty.path : $0 })
+        #expect(refused.0 != 0)
+        #expect(refused.2.contains("\(empty.path) holds no .jpg, .jpeg or .png images"), "\(refused.2)")
+    }
+}
