@@ -12,14 +12,17 @@ enum TeacherEyes {
     /// The surround the loss weighs (x, y radii in white radii): the eye, the brow above it and the lids round it.
     static let surround: (x: Float, y: Float) = (2.2, 1.6)
     /// Decoys: points of the lower face (below the eyes' surrounds) at least this iris-like (grey levels of
-    /// `IrisContrast`), each weighed over a disc the size of a drawn eye.
+    /// `IrisContrast`), each weighed over a disc the size of a drawn eye; with `bridge`, also the band between
+    /// the eyes' surrounds, where a glasses bridge or a frame's dark corner is iris-like and got rings (run 46).
     static let decoyContrast: Float = 25
     static let decoyRegion = FaceRegion(rows: 0.38..<0.95, columns: 0.15..<0.85)
+    static let bridgeRegion = FaceRegion(rows: 0.15..<0.38, columns: 0.38..<0.62)
     static let pupilLevels = SIMD3<Float>(50, 45, 45)
 
     /// `targets` with cartoon eyes drawn where `photos` (both `[N, 3, H, W]` in [-1, 1]) have theirs, and how much
-    /// each pixel is to be weighed (0...1, one plane per image): the eyes' surrounds and the decoys.
-    static func drawn(_ targets: Tensor, photos: Tensor) -> (target: Tensor, weighed: [Float]) {
+    /// each pixel is to be weighed (0...1, one plane per image): the eyes' surrounds and the decoys (those of the
+    /// band between the eyes too, with `bridge`).
+    static func drawn(_ targets: Tensor, photos: Tensor, bridge: Bool = false) -> (target: Tensor, weighed: [Float]) {
         let (n, c, h, w) = targets.nchw
         precondition(targets.shape == photos.shape && c == 3, "eyes need two equal RGB shapes, got \(targets.shape), \(photos.shape)")
         let plane = h * w
@@ -52,14 +55,15 @@ enum TeacherEyes {
                     }
                 }
             }
-            weighDecoys(contrast, into: &weighed[(image * plane)..<((image + 1) * plane)], radius: radius)
+            weighDecoys(contrast, in: bridge ? [decoyRegion, bridgeRegion] : [decoyRegion],
+                        into: &weighed[(image * plane)..<((image + 1) * plane)], radius: radius)
         }
         return (Tensor(shape: targets.shape, storage: storage), weighed)
     }
 
     /// Marks, in `weighed` (one image's plane, the eyes' surrounds already in it), a disc of `radius` round every
-    /// decoy: a point of `decoyRegion` at least `decoyContrast` iris-like and outside the surrounds.
-    static func weighDecoys(_ contrast: IrisContrast, into weighed: inout ArraySlice<Float>, radius: Float) {
+    /// decoy: a point of `regions` at least `decoyContrast` iris-like and outside the surrounds.
+    static func weighDecoys(_ contrast: IrisContrast, in regions: [FaceRegion], into weighed: inout ArraySlice<Float>, radius: Float) {
         let (w, h, base) = (contrast.width, contrast.height, weighed.startIndex)
         let r = Int(radius.rounded(.up))
         let disc = (-r...r).flatMap { dy in (-r...r).map { dx in (dx, dy) } }.compactMap { dx, dy in
@@ -67,7 +71,7 @@ enum TeacherEyes {
             return cover > 0 ? (dx, dy, cover) : nil
         }
         let decoys = (0..<(w * h)).filter { i in
-            decoyRegion.contains(row: i / w, column: i % w, width: w, height: h) && weighed[base + i] == 0
+            regions.contains { $0.contains(row: i / w, column: i % w, width: w, height: h) } && weighed[base + i] == 0
                 && contrast.at(i % w, i / w) >= decoyContrast
         }
         for i in decoys {

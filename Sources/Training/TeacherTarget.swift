@@ -26,13 +26,16 @@ package struct TeacherTarget: Sendable, Equatable {
     package var ink: Float = 0
     /// Draw cartoon eyes where the photo has its eyes (`TeacherEyes`).
     package var eyes = false
+    /// Weigh the iris-like blobs between the eyes too (`TeacherEyes.bridgeRegion`).
+    package var eyeBridge = false
     /// Loss weight of the pixels the fill changed (every channel of them); 1 = plain mean squared error.
     package var emphasis: Float = 1
     /// How much of each photo's avatar (the batch carries them) the target gives way to.
     package var avatars = AvatarUse.none
 
     package init(fillsSpots: Bool = false, blotLimit: Float = 0, flattening: Float = 0, skin: Float = 0, skinTone: SkinTone = .teacher,
-                 posterizing: Int = 0, ink: Float = 0, eyes: Bool = false, emphasis: Float = 1, avatars: AvatarUse = .none) {
+                 posterizing: Int = 0, ink: Float = 0, eyes: Bool = false, eyeBridge: Bool = false, emphasis: Float = 1,
+                 avatars: AvatarUse = .none) {
         self.blotLimit = blotLimit
         self.skin = skin
         self.skinTone = skinTone
@@ -42,6 +45,7 @@ package struct TeacherTarget: Sendable, Equatable {
         self.flattening = flattening
         self.ink = ink
         self.eyes = eyes
+        self.eyeBridge = eyeBridge
         self.emphasis = emphasis
     }
 
@@ -55,7 +59,7 @@ package struct TeacherTarget: Sendable, Equatable {
         if posterizing > 0 { target = TeacherPosterizing.posterized(target, colours: posterizing) }
         if ink > 0 { target = TeacherInk.inked(target, photos: photos, sigma: ink) }
         var eyesWeighed: [Float]?
-        if eyes { (target, eyesWeighed) = TeacherEyes.drawn(target, photos: photos) }
+        if eyes { (target, eyesWeighed) = TeacherEyes.drawn(target, photos: photos, bridge: eyeBridge) }
         precondition(self.avatars == .none || avatars != nil, "a target over avatars needs the batch's avatars")
         if self.avatars != .none, let avatars {
             target = AvatarComposite.composed(target, over: avatars, faceOnly: self.avatars == .face)
@@ -85,6 +89,7 @@ package struct TeacherTarget: Sendable, Equatable {
         }
         guard ink >= 0, ink <= 8 else { throw .invalidOption("--teacher-ink must be 0 (off) or a sigma up to 8 pixels") }
         guard emphasis >= 1, emphasis <= 1000 else { throw .invalidOption("--teacher-emphasis must be from 1 (off) to 1000") }
+        guard eyes || !eyeBridge else { throw .invalidOption("--teacher-eye-bridge needs --teacher-eyes") }
         guard hasTeacher || self == TeacherTarget() else {
             let option = blotLimit > 0 ? "--teacher-blot-limit" : flattening > 0 ? "--teacher-flatten" : skin > 0 ? "--teacher-skin"
                 : skinTone != .teacher ? "--teacher-skin-tone"
@@ -97,7 +102,7 @@ package struct TeacherTarget: Sendable, Equatable {
     /// The run's record of the target, beside the teacher's hash.
     var metadata: [String: String] {
         ["teacher_flatten": String(flattening), "teacher_skin": String(skin), "teacher_skin_tone": skinTone.rawValue, "teacher_posterize": String(posterizing),
-         "teacher_ink": String(ink), "teacher_eyes": String(eyes), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
+         "teacher_ink": String(ink), "teacher_eyes": String(eyes), "teacher_eye_bridge": String(eyeBridge), "teacher_spots": String(fillsSpots), "teacher_blot_limit": String(blotLimit),
          "teacher_emphasis": String(emphasis), "teacher_avatars": avatars.rawValue]
     }
 
@@ -121,7 +126,7 @@ package struct TeacherTarget: Sendable, Equatable {
             + (skinTone == .photo ? (skin > 0 ? " in the photo's colour" : ", its skin in the photo's colour") : "")
             + (posterizing > 0 ? ", posterised to \(posterizing) colours" : "")
             + (ink > 0 ? ", inked from the photo (sigma \(ink) px)" : "")
-            + (eyes ? ", cartoon eyes drawn on" : "")
+            + (eyes ? ", cartoon eyes drawn on" + (eyeBridge ? " (the blobs between them weighed too)" : "") : "")
             + (emphasis != 1 ? ", the filled pixels\(eyes ? ", the eyes' surrounds and the decoys" : "") weighing \(emphasis)" : "")
             + (avatars == .whole ? ", laid over the photo's avatar outside the eyes and mouth" : "")
             + (avatars == .face ? ", the photo's avatar's face laid over it outside the eyes and mouth" : "")

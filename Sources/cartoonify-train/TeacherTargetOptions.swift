@@ -18,6 +18,8 @@ struct TeacherTargetOptions: ParsableArguments {
     var teacherInk: Float = 0
     @Flag(help: "Draw cartoon eyes onto the teacher's target, last: where the photo's irises are (near the aligned chips' eyes), the face's skin colour over the teacher's eye smudge, then a white disc with a dark pupil, so G learns the cartoons' eyes; each eye's surround (lids and brow) and the other iris-like blobs of the lower face (nostrils, mouth corners) weigh --teacher-emphasis, so a ring drawn on any of them costs as much as the eye.")
     var teacherEyes = false
+    @Flag(help: "With --teacher-eyes, weigh the iris-like blobs between the eyes too (a glasses bridge, a frame's corner), so a ring drawn there costs as much as the eye.")
+    var teacherEyeBridge = false
     @Flag(help: "Fill the teacher's spots as well as its blots: small patches on the face, outside eyes and mouth, much redder or bluer than the photo (red noses, blue dots).")
     var teacherSpots = false
     @Option(help: "Leave blot and spot patches larger than this percentage of the image as the teacher drew them (e.g. 3): a blot is a small oval, and a hand or cheek drawn lighter than the photo, filled from its rim, becomes a smear of blocks that the loss then pulls G towards; 0 = no limit.")
@@ -36,7 +38,7 @@ struct TeacherTargetOptions: ParsableArguments {
     }
 
     var target: TeacherTarget {
-        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, skinTone: teacherSkinTone, posterizing: teacherPosterize, ink: teacherInk, eyes: teacherEyes,
+        TeacherTarget(fillsSpots: teacherSpots, blotLimit: teacherBlotLimit, flattening: teacherFlatten, skin: teacherSkin, skinTone: teacherSkinTone, posterizing: teacherPosterize, ink: teacherInk, eyes: teacherEyes, eyeBridge: teacherEyeBridge,
                       emphasis: teacherEmphasis, avatars: teacherAvatars == nil ? .none : teacherAvatarFaceOnly ? .face : .whole)
     }
 }

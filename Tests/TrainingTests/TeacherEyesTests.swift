@@ -63,6 +63,26 @@ import Testing
         #expect(weighed[95 * Self.side + 80] == 0 && weighed[95 * Self.side + 5] == 0 && weighed[70 * Self.side + 64] == 0)
     }
 
+    /// A dark blob between the eyes (a glasses bridge) weighs only with `bridge`, over a disc the size of a drawn
+    /// eye; the eyes' own weights do not change; the option is refused without the eyes.
+    @Test func theBridgeBetweenTheEyesIsWeighedOnRequest() {
+        let photo = rgbTensor(side: Self.side) { row, column in
+            let d = { (x: Int, y: Int) in (column - x) * (column - x) + (row - y) * (row - y) <= 9 }
+            return d(36, 36) || d(92, 36) || d(64, 38) ? Self.level(SIMD3(repeating: 40)) : Self.level(Self.skin)
+        }
+        let teacher = rgbTensor(side: Self.side) { _, _ in Self.level(Self.skin) }
+        let (plain, bridged) = (TeacherEyes.drawn(teacher, photos: photo), TeacherEyes.drawn(teacher, photos: photo, bridge: true))
+        #expect(plain.weighed[38 * Self.side + 64] == 0 && bridged.weighed[38 * Self.side + 64] == 1)
+        #expect(bridged.weighed[30 * Self.side + 64] == 1 && bridged.weighed[12 * Self.side + 64] == 0)
+        #expect(plain.target == bridged.target)
+        #expect(plain.weighed[36 * Self.side + 36] == 1 && bridged.weighed[36 * Self.side + 92] == 1)
+        #expect(throws: TrainingError.invalidOption("--teacher-eye-bridge needs --teacher-eyes")) {
+            try TeacherTarget(eyeBridge: true).validate(hasTeacher: true)
+        }
+        #expect(TeacherTarget(eyes: true, eyeBridge: true).changes(from: ["teacher_sha256": "x", "teacher_eyes": "true"])
+            == ["teacher_eye_bridge true (false in the checkpoint)"])
+    }
+
     /// In the target, the eyes come last and their surrounds weigh the emphasis, like the filled pixels.
     @Test func theTargetDrawsEyesAndWeighsThem() throws {
         let photo = Self.photo(irises: [(38, 36), (90, 36)])
