@@ -28,14 +28,25 @@ package enum LightFlecks {
 
     /// The blots off the eyes, where a model taught cartoon eyes (`--teacher-eyes`) draws white on purpose: off
     /// the eye regions (`Spot.eyes`) and, as the trainer draws them, the eyes `CartoonEyes` finds in the photo,
-    /// which reach below those regions on a face framed low. `share` counts their pixels; `hasPatch` says whether
-    /// one 8-connected patch has at least `ringPixels`: the second ring beside an eye, on a glasses bridge or at
-    /// a mouth corner, which a sheet shows at once and a pixel share hides among faces without one.
-    package static func blotsOffEyes(photo: RGBImage, cartoon: RGBImage) -> (share: Double, hasPatch: Bool) {
+    /// which reach below those regions on a face framed low. `share` counts their pixels; `largestPatch` is the
+    /// largest 8-connected patch (its size and centre), and `hasPatch` says whether it has at least `ringPixels`:
+    /// the second ring beside an eye, on a glasses bridge or at a mouth corner, which a sheet shows at once and a
+    /// pixel share hides among faces without one.
+    package struct OffEyes {
+        package var share: Double
+        package var largestPatch: (pixels: Int, centre: SIMD2<Float>)?
+        package var hasPatch: Bool { (largestPatch?.pixels ?? 0) >= LightFlecks.ringPixels }
+    }
+
+    package static func blotsOffEyes(photo: RGBImage, cartoon: RGBImage) -> OffEyes {
         let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: true)
-        var hasPatch = false
-        Spot.forEachPatch(of: blots, width: photo.width, height: photo.height) { hasPatch = hasPatch || $0.count >= ringPixels }
-        return (share(photo, cartoon) { blots[$0] }, hasPatch)
+        var largest: (pixels: Int, centre: SIMD2<Float>)?
+        Spot.forEachPatch(of: blots, width: photo.width, height: photo.height) { patch in
+            guard patch.count > largest?.pixels ?? 0 else { return }
+            let sum = patch.reduce(SIMD2<Float>.zero) { $0 + SIMD2(Float($1 % photo.width), Float($1 / photo.width)) }
+            largest = (patch.count, sum / Float(patch.count))
+        }
+        return OffEyes(share: share(photo, cartoon) { blots[$0] }, largestPatch: largest)
     }
 
     /// The smallest patch `blotsOffEyes` counts: about a quarter of a drawn eye's white ring at 128 px.

@@ -43,6 +43,8 @@ struct EvalCommand: ParsableCommand {
     var referenceCartoons: String
     @Option(help: "Images of each reference folder the classifier is fitted on (spread evenly over the folder).")
     var referenceCount = 300
+    @Flag(help: "After the table, name each held-out photo whose cartoon has a blot off the eyes, with its largest patch's size and centre (pixels of the model's input), to find the faces behind that row.")
+    var listBlots = false
 
     func run() throws {
         guard referenceCount >= 2 else { throw ValidationError("--reference-count must be at least 2") }
@@ -61,8 +63,9 @@ struct EvalCommand: ParsableCommand {
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
         var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, eyeWhites = 0.0, eyeWhitesIn = 0.0, spots = 0.0
         var shadingIn = 0.0, shadingOut = 0.0
+        var blotted: [String] = []
         let heldOut = try Self.images(photos, limit: nil)
-        for (bytes, decoded) in heldOut {
+        for (name, bytes, decoded) in heldOut {
             let input = modelInput(decoded)
             let output = try ImageDecoder.decode(try pipeline.run(bytes, options: options, resources: resources).png)
             inputs.append(StyleFeatures(input))
@@ -75,7 +78,10 @@ struct EvalCommand: ParsableCommand {
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
             let offEyes = LightFlecks.blotsOffEyes(photo: input, cartoon: output)
             blotsOffEyes += offEyes.share
-            if offEyes.hasPatch { facesWithBlotsOffEyes += 1 }
+            if offEyes.hasPatch, let patch = offEyes.largestPatch {
+                facesWithBlotsOffEyes += 1
+                blotted.append(String(format: "%@: %d pixels at (%.0f, %.0f)", name, patch.pixels, patch.centre.x, patch.centre.y))
+            }
             eyeWhites += EyeWhites.share(photo: input, cartoon: output)
             eyeWhitesIn += EyeWhites.share(photo: input, cartoon: input)
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
@@ -124,6 +130,7 @@ struct EvalCommand: ParsableCommand {
                      classifier.cartoonShare(cartoonFeatures), classifier.cartoonShare(inputs)))
         let styleCartoons = StyleFeatures.means(cartoonFeatures)
         print(String(format: "held-out cartoons: flat pixels %.1f%%, texture pixels %.1f%%", 100 * styleCartoons[0], 100 * styleCartoons[2]))
+        if listBlots { print((["faces with a blot off the eyes (\(blotted.count)):"] + blotted).joined(separator: "\n  ")) }
     }
 
     /// The cartoon -> photo generator `F` of a checkpoint, compiled for inference.
@@ -137,7 +144,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The .jpg/.jpeg/.png files of a folder in name order (`limit`: that many, spread evenly), decoded.
-    static func images(_ folder: String, limit: Int?) throws -> [(bytes: [UInt8], image: RGBImage)] {
+    static func images(_ folder: String, limit: Int?) throws -> [(name: String, bytes: [UInt8], image: RGBImage)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
             .filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         guard !names.isEmpty else { throw ValidationError("\(folder) holds no .jpg, .jpeg or .png images") }
@@ -145,7 +152,7 @@ struct EvalCommand: ParsableCommand {
         return try picked.map { name in
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name))))
             do {
-                return (bytes, try ImageDecoder.decode(bytes))
+                return (name, bytes, try ImageDecoder.decode(bytes))
             } catch {
                 throw ValidationError("\(name) in \(folder) cannot be decoded: \(error)")
             }

@@ -187,7 +187,8 @@ enum Synthetic {
         Self.paint(&cartoon, 20..<24, 70..<74, (255, 255, 255))  // a blot on the cheek: 16 pixels
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == Double(2 * 13 * 13 + 16) / 16384)
         #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).share == 16.0 / 16384)
-        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).hasPatch)
+        let offEyes = LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon)
+        #expect(offEyes.hasPatch && offEyes.largestPatch?.pixels == 16 && offEyes.largestPatch?.centre == SIMD2(21.5, 71.5))
     }
 
     /// The eyes' whites: a white disc round each iris found in the photo counts whole, the same disc in magenta

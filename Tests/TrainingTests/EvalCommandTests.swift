@@ -40,6 +40,8 @@ import Testing
             let cells = line.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             #expect(cells.count == 3 && Double(cells[1]) != nil && Double(cells[2]) != nil, "\(row): \(line ?? "missing")")
         }
+        let listed = try Self.eval(["--weights", weights, "--reference-count", "3", "--list-blots"] + folders)
+        #expect(listed.1.contains("faces with a blot off the eyes ("), "\(listed.1)")
         let empty = try GeneratedImages.temporaryFolder("empty", in: root)
         let refused = try Self.eval(["--weights", weights] + folders.map { $0 == photos.path ? empty.path : $0 })
         #expect(refused.0 != 0)
