@@ -43,8 +43,10 @@ struct EvalCommand: ParsableCommand {
     var referenceCartoons: String
     @Option(help: "Images of each reference folder the classifier is fitted on (spread evenly over the folder).")
     var referenceCount = 300
-    @Flag(help: "After the table, name each held-out photo whose cartoon has a blot off the eyes, with its largest patch's size and centre (pixels of the model's input), to find the faces behind that row.")
+    @Flag(help: "After the table, name each held-out photo whose cartoon has a blot off the eyes, and each with white off the drawn eyes, with the largest patch's size and centre (pixels of the model's input), to find the faces behind those rows.")
     var listBlots = false
+    @Option(name: .customLong("outputs"), help: "Measure the images in this folder instead of the model's outputs: one per held-out photo, named after it with .png added (as `cartoonify-train target --each` writes a run's targets), at the model's size; --weights still gives that size.")
+    var outputFolder: String?
 
     func run() throws {
         guard referenceCount >= 2 else { throw ValidationError("--reference-count must be at least 2") }
@@ -61,13 +63,14 @@ struct EvalCommand: ParsableCommand {
         let options = CartoonOptions(crop: .center)
         let resources = CartoonPipeline.Resources(context: ComputeContext(threads: AvailableCores.count))
         var inputs: [StyleFeatures] = [], outputs: [StyleFeatures] = []
-        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, eyeWhites = 0.0, eyeWhitesIn = 0.0, spots = 0.0
+        var correlation = 0.0, skin = 0.0, hair = 0.0, cycleL1 = 0.0, checkerIn = 0.0, checkerOut = 0.0, flecks = 0.0, lightened = 0.0, blots = 0.0, blotsOffEyes = 0.0, facesWithBlotsOffEyes = 0.0, whiteOffEyes = 0.0, facesWithWhiteOffEyes = 0.0, eyeWhites = 0.0, eyeWhitesIn = 0.0, spots = 0.0
         var shadingIn = 0.0, shadingOut = 0.0
-        var blotted: [String] = []
+        var blotted: [String] = [], whitened: [String] = []
         let heldOut = try Self.images(photos, limit: nil)
         for (name, bytes, decoded) in heldOut {
             let input = modelInput(decoded)
-            let output = try ImageDecoder.decode(try pipeline.run(bytes, options: options, resources: resources).png)
+            let output = try outputFolder.map { try Self.made(for: name, in: $0, size: size) }
+                ?? ImageDecoder.decode(try pipeline.run(bytes, options: options, resources: resources).png)
             inputs.append(StyleFeatures(input))
             outputs.append(StyleFeatures(output))
             correlation += StructureCorrelation.correlation(input, output)
@@ -80,7 +83,13 @@ struct EvalCommand: ParsableCommand {
             blotsOffEyes += offEyes.share
             if offEyes.hasPatch, let patch = offEyes.largestPatch {
                 facesWithBlotsOffEyes += 1
-                blotted.append(String(format: "%@: %d pixels at (%.0f, %.0f)", name, patch.pixels, patch.centre.x, patch.centre.y))
+                blotted.append(Self.patch(patch, of: name))
+            }
+            let white = LightFlecks.whiteOffEyes(photo: input, cartoon: output)
+            whiteOffEyes += white.share
+            if white.hasPatch, let patch = white.largestPatch {
+                facesWithWhiteOffEyes += 1
+                whitened.append(Self.patch(patch, of: name))
             }
             eyeWhites += EyeWhites.share(photo: input, cartoon: output)
             eyeWhitesIn += EyeWhites.share(photo: input, cartoon: input)
@@ -118,6 +127,10 @@ struct EvalCommand: ParsableCommand {
                      100 * blotsOffEyes / n))
         print(String(format: "| faces with a blot off the eyes (a patch of %d or more such pixels: a second ring, a white oval; share) | %.3f | 0 |",
                      LightFlecks.ringPixels, facesWithBlotsOffEyes / n))
+        print(String(format: "| white off the drawn eyes (near-white, 60 levels lighter than the photo, beyond 1.4 white radii of the eyes found in the photo; %% of pixels) | %.2f | 0 |",
+                     100 * whiteOffEyes / n))
+        print(String(format: "| faces with white off the drawn eyes (a patch of %d or more such pixels: a second ring; share) | %.3f | 0 |",
+                     LightFlecks.ringPixels, facesWithWhiteOffEyes / n))
         print(String(format: "| eye whites (near-white share of the ring round each pupil, where cartoon eyes go) | %.3f | %.3f |",
                      eyeWhites / n, eyeWhitesIn / n))
         print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
@@ -130,7 +143,10 @@ struct EvalCommand: ParsableCommand {
                      classifier.cartoonShare(cartoonFeatures), classifier.cartoonShare(inputs)))
         let styleCartoons = StyleFeatures.means(cartoonFeatures)
         print(String(format: "held-out cartoons: flat pixels %.1f%%, texture pixels %.1f%%", 100 * styleCartoons[0], 100 * styleCartoons[2]))
-        if listBlots { print((["faces with a blot off the eyes (\(blotted.count)):"] + blotted).joined(separator: "\n  ")) }
+        if listBlots {
+            print((["faces with a blot off the eyes (\(blotted.count)):"] + blotted).joined(separator: "\n  "))
+            print((["faces with white off the drawn eyes (\(whitened.count)):"] + whitened).joined(separator: "\n  "))
+        }
     }
 
     /// The cartoon -> photo generator `F` of a checkpoint, compiled for inference.
@@ -141,6 +157,23 @@ struct EvalCommand: ParsableCommand {
         })
         guard !weights.isEmpty else { throw ValidationError("\(checkpoint) holds no F.* tensors: not a cartoonify-train checkpoint") }
         return GeneratorPlan(try Generator(config: config, weights: weights), kernels: try ProcessEnvironment.kernels())
+    }
+
+    /// A face's largest patch as `--list-blots` names it.
+    static func patch(_ patch: (pixels: Int, centre: SIMD2<Float>), of name: String) -> String {
+        String(format: "%@: %d pixels at (%.0f, %.0f)", name, patch.pixels, patch.centre.x, patch.centre.y)
+    }
+
+    /// The image made elsewhere for the held-out photo `name` (`--outputs`): `folder/name.png`, `size` pixels square.
+    static func made(for name: String, in folder: String, size: Int) throws -> RGBImage {
+        let path = (folder as NSString).appendingPathComponent(name + ".png")
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("--outputs has no \(path) for the photo \(name)") }
+        let image: RGBImage
+        do { image = try ImageDecoder.decode([UInt8](bytes)) } catch { throw ValidationError("\(path) cannot be decoded: \(error)") }
+        guard image.width == size, image.height == size else {
+            throw ValidationError("\(path) is \(image.width)x\(image.height), not the model's \(size)x\(size)")
+        }
+        return image
     }
 
     /// The .jpg/.jpeg/.png files of a folder in name order (`limit`: that many, spread evenly), decoded.

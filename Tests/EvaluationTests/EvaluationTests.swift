@@ -191,6 +191,27 @@ enum Synthetic {
         #expect(offEyes.hasPatch && offEyes.largestPatch?.pixels == 16 && offEyes.largestPatch?.centre == SIMD2(21.5, 71.5))
     }
 
+    /// White off the drawn eyes: the eyes' own discs do not count, even a few pixels off the irises; a second white
+    /// disc beside an eye does, wherever it is; skin evened lighter but not white does not, nor white the photo has.
+    @Test func whiteOffTheDrawnEyesCountsSecondRingsOnly() {
+        var photo = RGBImage(width: 128, height: 128, fill: (120, 90, 70))
+        var cartoon = photo
+        for x in [36, 92] {
+            Self.paint(&photo, (x - 2)..<(x + 3), 32..<37, (40, 40, 40))
+            for y in 27..<48 { for dx in -10...10 where dx * dx + (y - 37) * (y - 37) <= 100 {   // each eye 3 pixels low
+                Self.paint(&cartoon, (x + dx)..<(x + dx + 1), y..<(y + 1), (255, 255, 255))
+            } }
+        }
+        Self.paint(&cartoon, 40..<80, 60..<80, (230, 190, 170))   // evened skin: lighter, not white
+        Self.paint(&photo, 0..<128, 120..<128, (250, 250, 250))   // a white collar in both
+        Self.paint(&cartoon, 0..<128, 120..<128, (255, 255, 255))
+        #expect(!LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon).hasPatch)
+        #expect(LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon).share == 0)
+        Self.paint(&cartoon, 50..<58, 30..<38, (250, 250, 250))   // a second ring beside the left eye: 64 pixels
+        let second = LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon)
+        #expect(second.hasPatch && second.largestPatch?.pixels == 64 && second.share == 64.0 / 16384)
+    }
+
     /// The eyes' whites: a white disc round each iris found in the photo counts whole, the same disc in magenta
     /// (its green gone) counts nothing, and the photo's own dark eyes count nothing.
     @Test func eyeWhitesCountOnlyWhiteRoundTheIrises() {
