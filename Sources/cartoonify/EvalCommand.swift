@@ -123,17 +123,17 @@ struct EvalCommand: ParsableCommand {
         print(String(format: "| light flecks (white where the photo is not, %% of pixels) | %.2f | 0 |", 100 * flecks / n))
         print(String(format: "| lightened (60 levels lighter than the photo, any colour, %% of pixels) | %.2f | 0 |", 100 * lightened / n))
         print(String(format: "| blots (lightened, or white on lit skin, outside the mouth; %% of pixels) | %.2f | 0 |", 100 * blots / n))
-        print(String(format: "| blots off the eyes (the same outside the eye regions and the eyes found in the photo, where cartoon eyes are white; %% of pixels) | %.2f | 0 |",
+        print(String(format: "| blots off the eyes (the same outside the eye regions and the eyes found in the photo, where cartoon eyes are white; %% of pixels) | %.3f | 0 |",
                      100 * blotsOffEyes / n))
         print(String(format: "| faces with a blot off the eyes (a patch of %d or more such pixels: a second ring, a white oval; share) | %.3f | 0 |",
                      LightFlecks.ringPixels, facesWithBlotsOffEyes / n))
-        print(String(format: "| white off the drawn eyes (near-white, 60 levels lighter than the photo, beyond 1.4 white radii of the eyes found in the photo; %% of pixels) | %.2f | 0 |",
+        print(String(format: "| white off the drawn eyes (near-white, 60 levels lighter than the photo, beyond 1.4 white radii of the eyes found in the photo; %% of pixels) | %.3f | 0 |",
                      100 * whiteOffEyes / n))
         print(String(format: "| faces with white off the drawn eyes (a patch of %d or more such pixels: a second ring; share) | %.3f | 0 |",
                      LightFlecks.ringPixels, facesWithWhiteOffEyes / n))
         print(String(format: "| eye whites (near-white share of the ring round each pupil, where cartoon eyes go) | %.3f | %.3f |",
                      eyeWhites / n, eyeWhitesIn / n))
-        print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.2f | 0 |", 100 * spots / n))
+        print(String(format: "| spots (small red or blue patches on the face that the photo lacks; %% of pixels) | %.3f | 0 |", 100 * spots / n))
         print(String(format: "| skin shading (cheeks' mean distance from their median grey, levels) | %.1f | %.1f |", shadingOut / n, shadingIn / n))
         print(String(format: "| structure kept (grey 32x32 correlation) | %.3f | 1 |", correlation / n))
         print(String(format: "| skin colour distance (RGB levels) | %.1f | 0 |", skin / n))
