@@ -18,3 +18,17 @@ import Testing
         #expect(partner.metadata["generator_sha256"] == generator.sha256)
     }
 }
+
+/// The cartoon-eyes preview (README, "Default model") is a photo -> cartoon file of the default's shape, so the
+/// default's partner pairs with it for a warm start, and it records how it was made.
+@Suite struct CartoonEyesPreviewTests {
+    @Test func thePreviewSharesTheDefaultsShapeAndRecordsItsRecipe() throws {
+        let weights = BundledPartnerTests.weights
+        let preview = try Generator.load(from: weights.appendingPathComponent("cartoon-eyes-preview.safetensors"))
+        let generator = try Generator.load(from: weights.appendingPathComponent("default.safetensors"))
+        #expect(preview.generator.config == generator.generator.config)
+        #expect(preview.metadata["teacher_sha256"] == generator.sha256)
+        #expect(preview.metadata["face_eyes"] == generator.metadata["face_eyes"])
+        #expect(preview.metadata["recipe"]?.contains("--teacher-eyes") == true)
+    }
+}
