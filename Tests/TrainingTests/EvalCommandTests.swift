@@ -6,22 +6,7 @@ import Testing
 /// photos, images made elsewhere measured instead of the model's (`--outputs`), and a folder without images or
 /// a missing made image refused by name.
 @Suite struct EvalCommandTests {
-    static let binary = InterruptTests.binary.deletingLastPathComponent().appendingPathComponent("cartoonify")
-
-    /// Runs `cartoonify eval` with `arguments`: (exit status, stdout, stderr).
-    static func eval(_ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["eval"] + arguments
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, printed, message)
-    }
+    static func eval(_ arguments: [String]) throws -> (Int32, String, String) { try ToolProcess.run("cartoonify", ["eval"] + arguments) }
 
     @Test func printsEveryRowMeasuresMadeImagesAndRefusesBadFolders() throws {
         let root = try GeneratedImages.temporaryFolder("eval")

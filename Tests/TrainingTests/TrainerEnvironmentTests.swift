@@ -6,19 +6,8 @@ import Testing
 @Suite struct TrainerEnvironmentTests {
     /// A tiny `--benchmark 1` under `kernels`: (exit status, stdout, stderr).
     static func benchmark(kernels: String) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = InterruptTests.binary
-        process.arguments = ["--benchmark", "1", "--size", "16", "--ngf", "2", "--blocks", "1", "--ndf", "2",
-                             "--discriminator-layers", "2"]
-        process.environment = ["CARTOONIFY_KERNELS": kernels]
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, printed, message)
+        try ToolProcess.run("cartoonify-train", ["--benchmark", "1", "--size", "16", "--ngf", "2", "--blocks", "1", "--ndf", "2",
+                                                "--discriminator-layers", "2"], environment: ["CARTOONIFY_KERNELS": kernels])
     }
 
     @Test func unknownKernelPathIsAUsageError() throws {
