@@ -8,11 +8,11 @@ package enum EyeWhites {
     /// The ring measured, in white radii: outside the pupil (0.5) and inside the disc's soft edge.
     static let ring: ClosedRange<Float> = 0.65...0.9
 
-    package static func share(photo: RGBImage, cartoon: RGBImage) -> Double {
+    /// `eyes`: `photo.cartoonEyes`; 0 unless `photo` and `cartoon` are whole images of one size.
+    package static func share(photo: RGBImage, cartoon: RGBImage, eyes: [SIMD2<Float>]) -> Double {
         let (width, height) = (photo.width, photo.height)
         guard width > 0, height > 0, cartoon.width == width, cartoon.height == height,
               photo.pixels.count == width * height * 3, cartoon.pixels.count == photo.pixels.count else { return 0 }
-        let eyes = photo.cartoonEyes
         let radius = CartoonEyes.white * Float(min(width, height))
         var (white, counted) = (0, 0)
         for eye in eyes {

@@ -22,7 +22,7 @@ package enum LightFlecks {
     /// The share of pixels that are blots (`Blot`): what `cartoonify-train --teacher` paints out of its
     /// teacher's drawing, white ovals on light skin included.
     package static func blotShare(photo: RGBImage, cartoon: RGBImage) -> Double {
-        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: false)
+        let blots = blotMask(photo: photo, cartoon: cartoon, offEyes: nil)
         return share(photo, cartoon) { blots[$0] }
     }
 
@@ -38,18 +38,18 @@ package enum LightFlecks {
         package var hasPatch: Bool { (largestPatch?.pixels ?? 0) >= LightFlecks.ringPixels }
     }
 
-    package static func blotsOffEyes(photo: RGBImage, cartoon: RGBImage) -> OffEyes {
-        offEyes(blotMask(photo: photo, cartoon: cartoon, offEyes: true), photo, cartoon)
+    /// `eyes`: `photo.cartoonEyes`.
+    package static func blotsOffEyes(photo: RGBImage, cartoon: RGBImage, eyes: [SIMD2<Float>]) -> OffEyes {
+        offEyes(blotMask(photo: photo, cartoon: cartoon, offEyes: eyes), photo, cartoon)
     }
 
     /// The white drawn away from the cartoon eyes: near-white pixels (every channel at least 190, as `EyeWhites`
     /// counts an eye's white) at least 60 grey levels lighter than the photo, further than `eyeReach` white radii
     /// from each eye `CartoonEyes` finds in the photo. Unlike `blotsOffEyes` it leaves no fixed eye regions out,
     /// so a second ring beside an eye counts, and it does not count skin evened over a shadow (lighter, not
-    /// white), which the distillation target itself has on a third of the held-out faces.
-    package static func whiteOffEyes(photo: RGBImage, cartoon: RGBImage) -> OffEyes {
+    /// white), which the distillation target itself has on a third of the held-out faces. `eyes`: `photo.cartoonEyes`.
+    package static func whiteOffEyes(photo: RGBImage, cartoon: RGBImage, eyes: [SIMD2<Float>]) -> OffEyes {
         guard wholeAndAlike(photo, cartoon) else { return OffEyes(share: 0, largestPatch: nil) }
-        let eyes = photo.cartoonEyes
         let reach = eyeReach * CartoonEyes.white * Float(min(photo.width, photo.height))
         let mask = (0..<(photo.width * photo.height)).map { pixel in
             let at = SIMD2(Float(pixel % photo.width), Float(pixel / photo.width))
@@ -78,14 +78,14 @@ package enum LightFlecks {
     /// The smallest patch `blotsOffEyes` counts: about a quarter of a drawn eye's white ring at 128 px.
     package static let ringPixels = 12
 
-    /// Which pixels are blots (none unless the images are whole and alike), off the eyes or everywhere.
-    private static func blotMask(photo: RGBImage, cartoon: RGBImage, offEyes: Bool) -> [Bool] {
+    /// Which pixels are blots (none unless the images are whole and alike): off the eye regions and the found
+    /// `offEyes`, or everywhere where that is nil.
+    private static func blotMask(photo: RGBImage, cartoon: RGBImage, offEyes: [SIMD2<Float>]?) -> [Bool] {
         guard wholeAndAlike(photo, cartoon) else { return [] }
         let (width, height) = (photo.width, photo.height)
-        let eyes = offEyes ? photo.cartoonEyes : []
         return (0..<(width * height)).map { pixel in
             let (row, column) = (pixel / width, pixel % width)
-            if offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) })
+            if let eyes = offEyes, Spot.eyes.contains(where: { $0.contains(row: row, column: column, width: width, height: height) })
                 || CartoonEyes.paints(x: column, y: row, eyes: eyes, side: min(width, height)) { return false }
             return Blot.isBlot(cartoon: levels(cartoon, pixel), photo: levels(photo, pixel), row: row, column: column, width: width, height: height)
         }

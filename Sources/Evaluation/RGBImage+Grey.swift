@@ -18,8 +18,9 @@ extension RGBImage {
         }
     }
 
-    /// Where the trainer draws cartoon eyes on this photo (`CartoonEyes`): the eye measures look there.
-    var cartoonEyes: [SIMD2<Float>] {
+    /// Where the trainer draws cartoon eyes on this photo (`CartoonEyes`): the eye measures look there, found
+    /// once per photo by their caller.
+    package var cartoonEyes: [SIMD2<Float>] {
         CartoonEyes.locate(CartoonEyes.irisContrast(grey: (0..<(width * height)).map { Float(grey(atSample: 3 * $0)) },
                                                     width: width, height: height))
     }

@@ -79,20 +79,21 @@ struct EvalCommand: ParsableCommand {
             flecks += LightFlecks.share(photo: input, cartoon: output)
             lightened += LightFlecks.lightenedShare(photo: input, cartoon: output)
             blots += LightFlecks.blotShare(photo: input, cartoon: output)
-            let offEyes = LightFlecks.blotsOffEyes(photo: input, cartoon: output)
+            let eyes = input.cartoonEyes
+            let offEyes = LightFlecks.blotsOffEyes(photo: input, cartoon: output, eyes: eyes)
             blotsOffEyes += offEyes.share
             if offEyes.hasPatch, let patch = offEyes.largestPatch {
                 facesWithBlotsOffEyes += 1
                 blotted.append(Self.patch(patch, of: name))
             }
-            let white = LightFlecks.whiteOffEyes(photo: input, cartoon: output)
+            let white = LightFlecks.whiteOffEyes(photo: input, cartoon: output, eyes: eyes)
             whiteOffEyes += white.share
             if white.hasPatch, let patch = white.largestPatch {
                 facesWithWhiteOffEyes += 1
                 whitened.append(Self.patch(patch, of: name))
             }
-            eyeWhites += EyeWhites.share(photo: input, cartoon: output)
-            eyeWhitesIn += EyeWhites.share(photo: input, cartoon: input)
+            eyeWhites += EyeWhites.share(photo: input, cartoon: output, eyes: eyes)
+            eyeWhitesIn += EyeWhites.share(photo: input, cartoon: input, eyes: eyes)
             spots += LightFlecks.spotShare(photo: input, cartoon: output)
             shadingIn += SkinShading.spread(input)
             shadingOut += SkinShading.spread(output)

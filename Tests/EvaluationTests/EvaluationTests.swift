@@ -166,7 +166,7 @@ enum Synthetic {
         // columns 11..<18); the blot between the eye regions and the rest of the patch still do.
         Self.paint(&cartoon, 4..<6, 3..<5, (255, 255, 255))
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == 12.0 / 400)
-        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).share == 6.0 / 400)
+        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes).share == 6.0 / 400)
     }
 
     /// Off the eyes also leaves out the eyes found in the photo, as the trainer draws them: irises low in the
@@ -180,14 +180,14 @@ enum Synthetic {
             Self.paint(&photo, (x - 2)..<(x + 3), 40..<45, (40, 40, 40))      // the iris
             Self.paint(&cartoon, (x - 6)..<(x + 7), 36..<49, (255, 255, 255))  // its white disc
         }
-        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).hasPatch)
+        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes).hasPatch)
         var speck = cartoon
         Self.paint(&speck, 20..<23, 70..<73, (255, 255, 255))    // 9 pixels: under a second ring's size
-        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: speck).hasPatch)
+        #expect(!LightFlecks.blotsOffEyes(photo: photo, cartoon: speck, eyes: photo.cartoonEyes).hasPatch)
         Self.paint(&cartoon, 20..<24, 70..<74, (255, 255, 255))  // a blot on the cheek: 16 pixels
         #expect(LightFlecks.blotShare(photo: photo, cartoon: cartoon) == Double(2 * 13 * 13 + 16) / 16384)
-        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon).share == 16.0 / 16384)
-        let offEyes = LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon)
+        #expect(LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes).share == 16.0 / 16384)
+        let offEyes = LightFlecks.blotsOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes)
         #expect(offEyes.hasPatch && offEyes.largestPatch?.pixels == 16 && offEyes.largestPatch?.centre == SIMD2(21.5, 71.5))
     }
 
@@ -205,10 +205,10 @@ enum Synthetic {
         Self.paint(&cartoon, 40..<80, 60..<80, (230, 190, 170))   // evened skin: lighter, not white
         Self.paint(&photo, 0..<128, 120..<128, (250, 250, 250))   // a white collar in both
         Self.paint(&cartoon, 0..<128, 120..<128, (255, 255, 255))
-        #expect(!LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon).hasPatch)
-        #expect(LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon).share == 0)
+        #expect(!LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes).hasPatch)
+        #expect(LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes).share == 0)
         Self.paint(&cartoon, 50..<58, 30..<38, (250, 250, 250))   // a second ring beside the left eye: 64 pixels
-        let second = LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon)
+        let second = LightFlecks.whiteOffEyes(photo: photo, cartoon: cartoon, eyes: photo.cartoonEyes)
         #expect(second.hasPatch && second.largestPatch?.pixels == 64 && second.share == 64.0 / 16384)
     }
 
@@ -222,10 +222,10 @@ enum Synthetic {
             Self.paint(&white, (x - 9)..<(x + 10), 25..<44, (255, 255, 255))
             Self.paint(&magenta, (x - 9)..<(x + 10), 25..<44, (240, 120, 240))
         }
-        #expect(EyeWhites.share(photo: photo, cartoon: white) == 1)
-        #expect(EyeWhites.share(photo: photo, cartoon: magenta) == 0)
-        #expect(EyeWhites.share(photo: photo, cartoon: photo) == 0)
-        #expect(EyeWhites.share(photo: photo, cartoon: RGBImage(width: 64, height: 64, fill: (255, 255, 255))) == 0)
+        #expect(EyeWhites.share(photo: photo, cartoon: white, eyes: photo.cartoonEyes) == 1)
+        #expect(EyeWhites.share(photo: photo, cartoon: magenta, eyes: photo.cartoonEyes) == 0)
+        #expect(EyeWhites.share(photo: photo, cartoon: photo, eyes: photo.cartoonEyes) == 0)
+        #expect(EyeWhites.share(photo: photo, cartoon: RGBImage(width: 64, height: 64, fill: (255, 255, 255)), eyes: photo.cartoonEyes) == 0)
     }
 
     /// Spots: a red dot on the cheek counts, the same red where the photo is red too (lips) does not, and images
